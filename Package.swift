@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Latent",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Latent", targets: ["Latent"]),
+        .executable(name: "latent", targets: ["latent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // BLAS on Linux: OpenBLAS found through pkg-config. macOS uses Accelerate instead.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // gzip (IDX .gz files) and deflate (PNG) through the system zlib.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // Tiny C shims Swift cannot express: the floating-point control register (FTZ/DAZ).
+        .target(name: "CLatentSupport"),
+        .target(
+            name: "Latent",
+            dependencies: [
+                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
+                "CZlib",
+                "CLatentSupport",
+            ],
+            resources: [.copy("Resources/ecg5000")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "latent",
+            dependencies: [
+                "Latent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LatentTests",
+            dependencies: ["Latent"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LatentCLITests",
+            dependencies: ["latent", "Latent"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,42 @@
+#include "CLatentSupport.h"
+#include <sys/resource.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define LATENT_FTZ_DAZ 0x8040u /* bit 15 = FTZ, bit 6 = DAZ */
+
+unsigned long latent_enable_flush_to_zero(void) {
+    unsigned int previous = _mm_getcsr();
+    _mm_setcsr(previous | LATENT_FTZ_DAZ);
+    return previous;
+}
+
+void latent_restore_float_mode(unsigned long previous) {
+    _mm_setcsr((unsigned int)previous);
+}
+#elif defined(__aarch64__)
+unsigned long latent_enable_flush_to_zero(void) {
+    unsigned long previous;
+    __asm__ __volatile__("mrs %0, fpcr" : "=r"(previous));
+    unsigned long next = previous | (1ul << 24); /* FZ bit */
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(next));
+    return previous;
+}
+
+void latent_restore_float_mode(unsigned long previous) {
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(previous));
+}
+#else
+unsigned long latent_enable_flush_to_zero(void) { return 0; }
+void latent_restore_float_mode(unsigned long previous) { (void)previous; }
+#endif
+
+unsigned long latent_peak_rss_bytes(void) {
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+#if defined(__APPLE__)
+    return (unsigned long)usage.ru_maxrss;          /* bytes on macOS */
+#else
+    return (unsigned long)usage.ru_maxrss * 1024ul; /* kilobytes on Linux */
+#endif
+}

@@ -1,0 +1,44 @@
+import Dispatch
+import CLatentSupport
+
+/// Process-wide settings for the compute engine.
+public enum Engine {
+    nonisolated(unsafe) private static var threads = 2
+
+    /// How many threads BLAS and Latent's own loops may use (default 2).
+    public static var threadCount: Int {
+        get { threads }
+        set {
+            precondition(newValue >= 1, "The thread count must be at least 1.")
+            threads = newValue
+            BLAS.setThreadCount(newValue)
+        }
+    }
+
+    /// Flushes denormal floats to zero on the calling thread (FTZ/DAZ). Training loops
+    /// call it: denormals make float arithmetic an order of magnitude slower on x86, and
+    /// the values they stand for are far below anything a float32 model can resolve.
+    public static func flushDenormalsToZero() {
+        _ = latent_enable_flush_to_zero()
+    }
+
+    /// Peak resident memory of this process so far, in bytes.
+    public static var peakResidentBytes: Int { Int(latent_peak_rss_bytes()) }
+
+    /// Splits `0..<count` into contiguous chunks and runs them on up to ``threadCount``
+    /// threads; small work runs inline, where a thread hop would cost more than it saves.
+    static func parallelFor(_ count: Int, minimumChunk: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+        let workers = min(threadCount, count / max(minimumChunk, 1))
+        if workers <= 1 {
+            body(0..<count)
+            return
+        }
+        let chunk = (count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            _ = latent_enable_flush_to_zero()
+            let start = w * chunk
+            let end = min(start + chunk, count)
+            if start < end { body(start..<end) }
+        }
+    }
+}

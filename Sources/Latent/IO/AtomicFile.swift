@@ -1,0 +1,66 @@
+import Foundation
+
+/// Crash-safe file writing: data goes to a temporary file beside the target, is flushed
+/// to disk, and is renamed over the target in one step, so a reader (or a crash) sees
+/// either the old complete file or the new complete file, never a torn one.
+public enum AtomicFile {
+    /// Writes `data` to `url` atomically, creating parent directories as needed.
+    /// - Throws: `CocoaError` / POSIX errors from the file system, naming the path.
+    public static func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary.path, url.path) != 0 {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO,
+                                 userInfo: [NSFilePathErrorKey: url.path])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// Writes a UTF-8 string atomically.
+    public static func write(_ text: String, to url: URL) throws {
+        try write(Data(text.utf8), to: url)
+    }
+
+    /// Builds a whole directory atomically: `body` fills a fresh temporary directory
+    /// beside `url`, which then replaces `url` (an existing directory there is moved
+    /// aside first and removed only after the new one is in place).
+    public static func writeDirectory(at url: URL, _ body: (URL) throws -> Void) throws {
+        let fm = FileManager.default
+        let parent = url.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let token = UUID().uuidString.prefix(8)
+        let staging = parent.appendingPathComponent(".\(url.lastPathComponent).tmp-\(token)")
+        try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+        do {
+            try body(staging)
+            if fm.fileExists(atPath: url.path) {
+                let old = parent.appendingPathComponent(".\(url.lastPathComponent).old-\(token)")
+                try fm.moveItem(at: url, to: old)
+                do {
+                    try fm.moveItem(at: staging, to: url)
+                } catch {
+                    try? fm.moveItem(at: old, to: url)
+                    throw error
+                }
+                try? fm.removeItem(at: old)
+            } else {
+                try fm.moveItem(at: staging, to: url)
+            }
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw error
+        }
+    }
+}
