@@ -141,9 +141,4 @@ extension Tensor: CustomStringConvertible {
     }
 }
 
-extension Tensor: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
-    public init(floatLiteral value: Float) { self.init(value) }
-    public init(integerLiteral value: Int) { self.init(Float(value)) }
-}
-
 import Foundation

@@ -1,0 +1,120 @@
+/// A trainable tensor held by a ``Module``: `@Parameter var weight: Tensor`.
+///
+/// The wrapper is a reference, so reflection can find it and optimizers can update it in
+/// place; its tensor is a permanent leaf of every gradient graph it takes part in, so
+/// ``Tensor/backward()`` accumulates into ``gradient``.
+@propertyWrapper
+public final class Parameter {
+    private var value: Tensor
+
+    public init(wrappedValue: Tensor) {
+        value = wrappedValue.requiringGradient()
+    }
+
+    public var wrappedValue: Tensor {
+        get { value }
+        set { value = newValue.detached().requiringGradient() }
+    }
+
+    /// The gradient accumulated since the last ``zeroGradient()``.
+    public var gradient: Tensor? { value.gradient }
+
+    /// Clears the accumulated gradient.
+    public func zeroGradient() { value.node?.gradient = nil }
+
+    /// Updates the value in place (copying first only if the storage is shared), keeping
+    /// the same graph leaf. Optimizers use this to avoid a new allocation per step.
+    public func update(_ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        let node = value.node
+        value.withUnsafeMutableBufferPointer(body)
+        value.node = node
+    }
+}
+
+/// A container of parameters and sub-modules, found by reflection and named by dotted
+/// path (`encoder.layers.0.weight`); those names are the keys in saved weight files.
+///
+/// Conform a `final class`, declare parameters with `@Parameter` and sub-modules as
+/// stored properties (or arrays of modules).
+public protocol Module: AnyObject {}
+
+extension Module {
+    /// Every parameter with its dotted name, in declaration order.
+    public func namedParameters() -> [(name: String, parameter: Parameter)] {
+        var result: [(String, Parameter)] = []
+        Self.collect(self, prefix: "", into: &result)
+        return result
+    }
+
+    private static func collect(_ subject: Any, prefix: String, into result: inout [(String, Parameter)]) {
+        for child in Mirror(reflecting: subject).children {
+            guard var label = child.label else { continue }
+            if label.hasPrefix("_") { label.removeFirst() }
+            let name = prefix.isEmpty ? label : "\(prefix).\(label)"
+            switch child.value {
+            case let parameter as Parameter:
+                result.append((name, parameter))
+            case let module as Module:
+                collect(module, prefix: name, into: &result)
+            case let modules as [Module]:
+                for (i, module) in modules.enumerated() { collect(module, prefix: "\(name).\(i)", into: &result) }
+            case let modules as [any Layer]:
+                for (i, module) in modules.enumerated() { collect(module, prefix: "\(name).\(i)", into: &result) }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The parameter tensors by name.
+    public func parameters() -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.name, $0.parameter.wrappedValue) })
+    }
+
+    /// Total number of scalar parameters.
+    public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.parameter.wrappedValue.count } }
+
+    /// Clears every parameter's accumulated gradient.
+    public func zeroGradients() { for (_, p) in namedParameters() { p.zeroGradient() } }
+
+    /// Replaces parameter values by name; every parameter must be given, with its shape.
+    /// - Throws: ``ModuleError`` naming the first missing, unexpected or mis-shaped tensor.
+    public func load(parameters values: [String: Tensor]) throws {
+        let named = namedParameters()
+        let expected = Set(named.map(\.name))
+        if let extra = values.keys.sorted().first(where: { !expected.contains($0) }) {
+            throw ModuleError.unexpectedParameter(extra)
+        }
+        for (name, parameter) in named {
+            guard let value = values[name] else { throw ModuleError.missingParameter(name) }
+            guard value.shape == parameter.wrappedValue.shape else {
+                throw ModuleError.shapeMismatch(name: name, expected: parameter.wrappedValue.shape, found: value.shape)
+            }
+            parameter.wrappedValue = value
+        }
+    }
+}
+
+/// A module that maps one tensor to one tensor.
+public protocol Layer: Module {
+    /// Applies the layer to a batch.
+    func callAsFunction(_ x: Tensor) -> Tensor
+}
+
+/// Why parameters could not be loaded into a module.
+public enum ModuleError: Error, CustomStringConvertible, Equatable {
+    case missingParameter(String)
+    case unexpectedParameter(String)
+    case shapeMismatch(name: String, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case .missingParameter(let name):
+            return "The weights have no tensor named '\(name)', which the model needs."
+        case .unexpectedParameter(let name):
+            return "The weights have a tensor named '\(name)' that the model does not have."
+        case .shapeMismatch(let name, let expected, let found):
+            return "Tensor '\(name)' has shape \(found) but the model needs \(expected)."
+        }
+    }
+}

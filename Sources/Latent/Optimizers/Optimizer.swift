@@ -1,0 +1,52 @@
+/// Updates a module's parameters from their accumulated gradients.
+///
+/// Optimizers keep per-parameter state (momentum, moment estimates) keyed by the
+/// parameter's identity, and update values in place in one pass over raw buffers.
+public protocol Optimizer: AnyObject {
+    /// Step size.
+    var learningRate: Float { get set }
+    /// Applies one update to every parameter of `module` that has a gradient.
+    func step(_ module: Module)
+}
+
+/// Gradient descent with optional (heavy-ball) momentum, PyTorch's form:
+/// ```
+/// v ← μ·v + g;   θ ← θ − η·v
+/// ```
+public final class SGD: Optimizer {
+    public var learningRate: Float
+    public let momentum: Float
+    public let weightDecay: Float
+    private var velocity: [ObjectIdentifier: [Float]] = [:]
+
+    public init(learningRate: Float = 0.01, momentum: Float = 0, weightDecay: Float = 0) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+
+    public func step(_ module: Module) {
+        let (lr, mu, wd) = (learningRate, momentum, weightDecay)
+        for (_, parameter) in module.namedParameters() {
+            guard let gradient = parameter.gradient else { continue }
+            let key = ObjectIdentifier(parameter)
+            var v = velocity[key] ?? [Float](repeating: 0, count: gradient.count)
+            gradient.withUnsafeBufferPointer { g in
+                v.withUnsafeMutableBufferPointer { v in
+                    parameter.update { p in
+                        for i in 0..<p.count {
+                            let gi = g[i] + wd * p[i]
+                            if mu != 0 {
+                                v[i] = mu * v[i] + gi
+                                p[i] -= lr * v[i]
+                            } else {
+                                p[i] -= lr * gi
+                            }
+                        }
+                    }
+                }
+            }
+            velocity[key] = v
+        }
+    }
+}
