@@ -1,0 +1,77 @@
+/// An encoder followed by a decoder; calling it reconstructs its input.
+public final class Autoencoder: Layer {
+    public let encoder: Sequential
+    public let decoder: Sequential
+
+    public init(encoder: Sequential, decoder: Sequential) {
+        self.encoder = encoder
+        self.decoder = decoder
+    }
+
+    /// The code of a batch.
+    public func encode(_ x: Tensor) -> Tensor { encoder(x) }
+    /// The reconstruction of a batch of codes.
+    public func decode(_ z: Tensor) -> Tensor { decoder(z) }
+    /// decode(encode(x)).
+    public func callAsFunction(_ x: Tensor) -> Tensor { decoder(encoder(x)) }
+}
+
+/// A variational autoencoder with Gaussian codes (Kingma & Welling):
+/// ```
+/// h = encoder(x);  μ = meanHead(h);  s = logSDHead(h)      (s = log σ)
+/// z = μ + e^s ⊙ ε,  ε ~ N(0, I)                            (reparameterisation)
+/// x̂ = decoder(z)
+/// ```
+/// Calling the model reconstructs from the mean code (deterministic), which is what
+/// anomaly scores use.
+public final class VariationalAutoencoder: Layer {
+    public let encoder: Sequential
+    public let meanHead: Dense
+    public let logSDHead: Dense
+    public let decoder: Sequential
+
+    public init(encoder: Sequential, meanHead: Dense, logSDHead: Dense, decoder: Sequential) {
+        precondition(meanHead.outputSize == logSDHead.outputSize, "The mean and log-sd heads must have the same size.")
+        self.encoder = encoder
+        self.meanHead = meanHead
+        self.logSDHead = logSDHead
+        self.decoder = decoder
+    }
+
+    /// A dense VAE: input → hidden (relu) → code (mean, log-sd) → hidden (relu) → input (sigmoid).
+    public convenience init(inputShape: [Int], hidden: Int, codeSize: Int, generator: inout RandomGenerator) {
+        let n = inputShape.reduce(1, *)
+        self.init(
+            encoder: Sequential([Flatten(), Dense(inputSize: n, outputSize: hidden, activation: .relu, generator: &generator)]),
+            meanHead: Dense(inputSize: hidden, outputSize: codeSize, generator: &generator),
+            logSDHead: Dense(inputSize: hidden, outputSize: codeSize, generator: &generator),
+            decoder: Sequential([
+                Dense(inputSize: codeSize, outputSize: hidden, activation: .relu, generator: &generator),
+                Dense(inputSize: hidden, outputSize: n, activation: .sigmoid, generator: &generator),
+                Reshape(inputShape),
+            ]))
+    }
+
+    public var codeSize: Int { meanHead.outputSize }
+
+    /// The mean and log standard deviation of q(z | x).
+    public func encode(_ x: Tensor) -> (mean: Tensor, logSD: Tensor) {
+        let h = encoder(x)
+        return (meanHead(h), logSDHead(h))
+    }
+
+    /// z = μ + e^s ⊙ ε with ε drawn from `generator`.
+    public func reparameterize(mean: Tensor, logSD: Tensor, generator: inout RandomGenerator) -> Tensor {
+        mean + logSD.exp() * Tensor.randomNormal(mean.shape, using: &generator)
+    }
+
+    public func decode(_ z: Tensor) -> Tensor { decoder(z) }
+
+    /// Reconstruction from the mean code.
+    public func callAsFunction(_ x: Tensor) -> Tensor { decoder(encode(x).mean) }
+
+    /// Decodes codes drawn from the prior N(0, I).
+    public func sample(count: Int, generator: inout RandomGenerator) -> Tensor {
+        decoder(Tensor.randomNormal([count, codeSize], using: &generator))
+    }
+}

@@ -1,0 +1,60 @@
+/// A whole model's architecture: the JSON half of a model file.
+public enum ModelSpec: Codable, Equatable, Sendable {
+    case layer(LayerSpec)
+    case autoencoder(encoder: LayerSpec, decoder: LayerSpec)
+    case variationalAutoencoder(encoder: LayerSpec, mean: LayerSpec, logSD: LayerSpec, decoder: LayerSpec)
+
+    /// Builds a freshly initialised model of this architecture.
+    public func build(generator: inout RandomGenerator) throws -> any Model {
+        func sequential(_ spec: LayerSpec) throws -> Sequential {
+            guard case .sequential = spec, let s = spec.build(generator: &generator) as? Sequential else {
+                throw ModelSpecError("expected a sequential part, found \(spec.typeName)")
+            }
+            return s
+        }
+        func dense(_ spec: LayerSpec) throws -> Dense {
+            guard case .dense = spec, let d = spec.build(generator: &generator) as? Dense else {
+                throw ModelSpecError("expected a dense head, found \(spec.typeName)")
+            }
+            return d
+        }
+        switch self {
+        case .layer(let spec):
+            return try sequential(spec.isSequential ? spec : .sequential([spec]))
+        case let .autoencoder(encoder, decoder):
+            return Autoencoder(encoder: try sequential(encoder), decoder: try sequential(decoder))
+        case let .variationalAutoencoder(encoder, mean, logSD, decoder):
+            let e = try sequential(encoder), m = try dense(mean), s = try dense(logSD), d = try sequential(decoder)
+            guard m.outputSize == s.outputSize else { throw ModelSpecError("the mean and log-sd heads differ in size") }
+            return VariationalAutoencoder(encoder: e, meanHead: m, logSDHead: s, decoder: d)
+        }
+    }
+}
+
+/// An architecture that cannot be built.
+public struct ModelSpecError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = "Invalid model architecture: \(message)." }
+}
+
+extension LayerSpec {
+    var isSequential: Bool { if case .sequential = self { return true } else { return false } }
+}
+
+/// A layer whose whole architecture can be saved and rebuilt: Sequential stacks,
+/// autoencoders and variational autoencoders.
+public protocol Model: Layer {
+    var modelSpec: ModelSpec { get }
+}
+
+extension Sequential: Model {
+    public var modelSpec: ModelSpec { .layer(spec) }
+}
+extension Autoencoder: Model {
+    public var modelSpec: ModelSpec { .autoencoder(encoder: encoder.spec, decoder: decoder.spec) }
+}
+extension VariationalAutoencoder: Model {
+    public var modelSpec: ModelSpec {
+        .variationalAutoencoder(encoder: encoder.spec, mean: meanHead.spec, logSD: logSDHead.spec, decoder: decoder.spec)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// How ``Trainer/fit(inputs:targets:validation:options:generator:loss:)`` runs.
+public struct TrainingOptions: Sendable {
+    /// Passes over the training data (an upper bound when early stopping is on).
+    public var epochs: Int
+    /// Samples per gradient step (the last batch of an epoch may be smaller).
+    public var batchSize: Int
+    /// Reshuffle the training rows every epoch (from the run's generator).
+    public var shuffle = true
+    /// Stop after this many epochs without a better validation loss, then restore the
+    /// best weights. `nil` trains all epochs.
+    public var earlyStoppingPatience: Int?
+    /// Samples per batch when computing the validation loss.
+    public var validationBatchSize = 1024
+    public var progress = ProgressReporter()
+
+    public init(epochs: Int, batchSize: Int, shuffle: Bool = true, earlyStoppingPatience: Int? = nil,
+                progress: ProgressReporter = ProgressReporter()) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.earlyStoppingPatience = earlyStoppingPatience
+        self.progress = progress
+    }
+}
+
+/// A Keras-style `fit` loop over mini-batches: shuffle, step, validate, report.
+///
+/// ```swift
+/// let trainer = Trainer(model: model, optimizer: Adam())
+/// let history = try trainer.fit(inputs: x, targets: x, validation: (xTest, xTest),
+///                               options: TrainingOptions(epochs: 10, batchSize: 32),
+///                               generator: &rng) { batch, target in
+///     meanSquaredError(model(batch), target)
+/// }
+/// ```
+public final class Trainer {
+    public let model: Module
+    public let optimizer: Optimizer
+    /// Called after each epoch with its record; return `false` to stop training.
+    public var onEpochEnd: ((EpochRecord) -> Bool)?
+
+    public init(model: Module, optimizer: Optimizer) {
+        self.model = model
+        self.optimizer = optimizer
+    }
+
+    /// Trains `model` by minimising `loss(batchInputs, batchTargets)`.
+    ///
+    /// The loss closure computes the model's output itself, so any objective written with
+    /// tensor expressions works (for example a VAE's reconstruction term plus a weighted KL
+    /// term). Rows of `inputs` and `targets` correspond along the first axis.
+    ///
+    /// - Throws: ``TrainingError/nonFiniteLoss(epoch:step:value:)`` as soon as a loss is NaN or
+    ///   infinite, before the bad gradient reaches the weights.
+    public func fit(
+        inputs: Tensor, targets: Tensor, validation: (inputs: Tensor, targets: Tensor)? = nil,
+        options: TrainingOptions, generator: inout RandomGenerator,
+        loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor
+    ) throws -> History {
+        let n = inputs.shape.first ?? 0
+        guard n > 0 else { throw TrainingError.invalidData("there are no training rows.") }
+        guard targets.shape.first == n else {
+            throw TrainingError.invalidData("\(n) input rows but \(targets.shape.first ?? 0) target rows.")
+        }
+        guard options.batchSize > 0, options.epochs >= 0 else {
+            throw TrainingError.invalidData("batch size must be positive and epochs non-negative.")
+        }
+        if let v = validation, v.inputs.shape.first != v.targets.shape.first {
+            throw TrainingError.invalidData("validation inputs and targets have different row counts.")
+        }
+        Engine.flushDenormalsToZero()
+
+        var history = History()
+        var order = Array(0..<n)
+        let steps = (n + options.batchSize - 1) / options.batchSize
+        var best: (loss: Float, epoch: Int, weights: [String: Tensor])?
+        for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+            if options.shuffle { order.shuffle(using: &generator) }
+            let start = DispatchTime.now().uptimeNanoseconds
+            var total: Double = 0
+            for step in 0..<steps {
+                let range = (step * options.batchSize)..<min(n, (step + 1) * options.batchSize)
+                let rows = Array(order[range])
+                let x = inputs.gathering(rows: rows), y = targets.gathering(rows: rows)
+                model.zeroGradients()
+                let value = loss(x, y)
+                let scalar = value.item
+                guard scalar.isFinite else {
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, value: scalar)
+                }
+                value.backward()
+                optimizer.step(model)
+                total += Double(scalar) * Double(rows.count)
+                options.progress.step(epoch: epoch, of: options.epochs, step: step + 1, of: steps, loss: Float(total / Double(range.upperBound)))
+            }
+            model.zeroGradients()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let validationLoss = validation.map { evaluate(inputs: $0.inputs, targets: $0.targets, batchSize: options.validationBatchSize, loss: loss) }
+            let record = EpochRecord(epoch: epoch, loss: Float(total / Double(n)), validationLoss: validationLoss,
+                                     seconds: seconds, samplesPerSecond: Double(n) / max(seconds, 1e-9))
+            history.epochs.append(record)
+            options.progress.epochEnded(record, of: options.epochs, steps: steps)
+
+            if let patience = options.earlyStoppingPatience, let v = validationLoss {
+                if best == nil || v < best!.loss {
+                    best = (v, epoch, model.parameters().mapValues { $0.copied() })
+                } else if epoch - best!.epoch >= patience {
+                    history.stopReason = "validation loss did not improve for \(patience) epochs"
+                    break
+                }
+            }
+            if let onEpochEnd, !onEpochEnd(record) {
+                history.stopReason = history.stopReason ?? "stopped by callback"
+                break
+            }
+        }
+        if let best, best.epoch != history.epochs.last?.epoch {
+            try model.load(parameters: best.weights)
+            history.restoredEpoch = best.epoch
+            options.progress.message("Restored the weights of epoch \(best.epoch) (val_loss \(best.loss)).")
+        } else if let best {
+            history.restoredEpoch = best.epoch
+        }
+        return history
+    }
+
+    /// The mean of `loss` over `inputs` in batches, without recording gradients.
+    public func evaluate(inputs: Tensor, targets: Tensor, batchSize: Int = 1024,
+                         loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor) -> Float {
+        let n = inputs.shape.first ?? 0
+        guard n > 0 else { return .nan }
+        return withoutGradients {
+            var total: Double = 0
+            var start = 0
+            while start < n {
+                let end = min(n, start + batchSize)
+                total += Double(loss(inputs.rows(start..<end), targets.rows(start..<end)).item) * Double(end - start)
+                start = end
+            }
+            return Float(total / Double(n))
+        }
+    }
+}
