@@ -5,6 +5,11 @@ final class SummaryTests: XCTestCase {
     /// The Fashion-MNIST denoiser of the "Intro to autoencoders" lesson.
     static func denoiser(seed: UInt64 = 0) -> Autoencoder {
         var g = RandomGenerator(seed: seed)
+        return Architectures.fashionDenoiser(generator: &g)
+    }
+
+    static func handWrittenDenoiser(seed: UInt64 = 0) -> Autoencoder {
+        var g = RandomGenerator(seed: seed)
         return Autoencoder(
             encoder: Sequential([
                 Conv2D(inputChannels: 1, outputChannels: 16, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
