@@ -21,15 +21,26 @@ enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
+        useThreads(m * n * k >= threadedWorkThreshold ? Engine.threadCount : 1)
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Sets the number of threads BLAS may use.
-    static func setThreadCount(_ n: Int) {
+    /// Multiply-adds below which a GEMM runs on one thread: OpenBLAS's thread start-up
+    /// and spin-waiting cost more than they save on the small products of batch-32
+    /// training (measured: ~30% of a fashion-ae step in sched_yield).
+    static let threadedWorkThreshold = 1 << 21
+
+    nonisolated(unsafe) private static var currentThreads = 0
+
+    /// Sets the number of threads BLAS may use for the next calls.
+    static func useThreads(_ n: Int) {
         #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(n))
+        if n != currentThreads {
+            openblas_set_num_threads(Int32(n))
+            currentThreads = n
+        }
         #endif
     }
 }

@@ -11,7 +11,6 @@ public enum Engine {
         set {
             precondition(newValue >= 1, "The thread count must be at least 1.")
             threads = newValue
-            BLAS.setThreadCount(newValue)
         }
     }
 
