@@ -1,0 +1,46 @@
+extension ThresholdRule {
+    /// Computes the threshold from calibration scores; flag a sample when
+    /// `score > threshold`.
+    ///
+    /// ```
+    /// mean-std:K       t = x̄ + K · σ,   σ = sqrt(Σ (xᵢ − x̄)² / n)   (np.std, ddof = 0)
+    /// percentile:Q     t = np.percentile(x, Q)                     (linear interpolation)
+    /// contamination:P  t = np.percentile(x, 100 · (1 − P))         (PyOD's threshold_)
+    /// fpr:ALPHA        t = ConformalCalibration(x).scoreCut(alpha: ALPHA)
+    ///                  so  score > t  ⇔  p(score) ≤ ALPHA
+    /// youden           t = ROCCurve(x, labels).youden.threshold
+    /// ```
+    ///
+    /// Only `youden` reads the labels; every other rule treats all calibration scores as
+    /// samples of the normal class (for `contamination`, as the training scores, which may
+    /// hold the expected fraction `P` of anomalies).
+    ///
+    /// - Parameters:
+    ///   - scores: calibration scores, finite; higher = more anomalous.
+    ///   - labels: `true` marks an anomaly; required by `youden`, checked for length when given.
+    /// - Returns: the threshold. For `fpr:ALPHA` with fewer than `1/ALPHA − 1` calibration
+    ///   scores no p-value can reach `ALPHA`, and the threshold is `+∞` (nothing flagged).
+    /// - Throws: ``DetectionError`` for a parameter out of range, an empty calibration set,
+    ///   a NaN or infinite score, mismatched labels, or `youden` without labels of both classes.
+    public func threshold(calibrationScores scores: [Float], labels: [Bool]? = nil) throws -> Float {
+        try validate()
+        try ScoreValidation.check(scores, requireFinite: true)
+        if let labels, labels.count != scores.count {
+            throw DetectionError.lengthMismatch(scores: scores.count, labels: labels.count)
+        }
+        switch self {
+        case let .meanStd(k):
+            let m = ScoreStatistics.mean(scores)
+            return Float(m + k * ScoreStatistics.populationStandardDeviation(scores))
+        case let .percentile(q):
+            return Float(ScoreStatistics.percentile(sorted: scores.sorted(), q))
+        case let .contamination(p):
+            return Float(ScoreStatistics.percentile(sorted: scores.sorted(), 100 * (1 - p)))
+        case let .falsePositiveRate(alpha):
+            return try ConformalCalibration(scores: scores).scoreCut(alpha: alpha)
+        case .youden:
+            guard let labels else { throw DetectionError.labelsRequired(rule: description) }
+            return try ROCCurve(scores: scores, labels: labels).youden.threshold
+        }
+    }
+}

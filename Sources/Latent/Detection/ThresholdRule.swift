@@ -1,0 +1,152 @@
+import Foundation
+
+/// How to turn calibration scores into the threshold a detector flags anomalies above
+/// (`score > threshold`, higher score = more anomalous).
+///
+/// | Rule | CLI form | Threshold |
+/// |---|---|---|
+/// | ``meanStd(k:)`` | `mean-std:K` | `mean + K · std` of the calibration scores |
+/// | ``percentile(_:)`` | `percentile:Q` | the `Q`-th percentile of the calibration scores |
+/// | ``contamination(_:)`` | `contamination:P` | the `(1 − P)` quantile of the training scores |
+/// | ``falsePositiveRate(_:)`` | `fpr:ALPHA` | the conformal cut: flag when p-value ≤ `ALPHA` |
+/// | ``youden`` | `youden` | maximise sensitivity + specificity on labelled scores |
+///
+/// A rule is a value: it prints as its CLI form (``description``), parses back
+/// (``init(parsing:)``), and is `Codable` as that string, so a model file records how its
+/// threshold was chosen.
+///
+/// ```swift
+/// let rule = try ThresholdRule(parsing: "percentile:99")
+/// let cut = try rule.threshold(calibrationScores: trainingScores)
+/// ```
+///
+/// ### See Also
+/// - ``ThresholdRule/threshold(calibrationScores:labels:)``
+/// - ``ConformalCalibration``
+public enum ThresholdRule: Sendable, Hashable {
+    /// `mean + k · std` of the calibration scores (population std, `ddof = 0`); `k ≥ 0`.
+    case meanStd(k: Double)
+    /// The `q`-th percentile of the calibration scores, `q` in 0…100, linear interpolation.
+    case percentile(Double)
+    /// PyOD's contamination rule: the expected fraction `p` of anomalies in the training
+    /// data, in (0, 0.5]; the threshold is the `100 · (1 − p)`-th percentile.
+    case contamination(Double)
+    /// Split-conformal false positive rate control: flag a score whose conformal p-value
+    /// is at most `alpha`, in (0, 1). On normal data exchangeable with the calibration
+    /// set, at most a fraction `alpha` is flagged.
+    case falsePositiveRate(Double)
+    /// Youden's J on labelled calibration scores that include anomalies.
+    case youden
+
+    /// The accepted CLI forms, for help text and error messages.
+    public static let validForms =
+        "mean-std:K (K ≥ 0), percentile:Q (0 ≤ Q ≤ 100), contamination:P (0 < P ≤ 0.5), "
+        + "fpr:ALPHA (0 < ALPHA < 1), youden"
+
+    /// Whether the rule needs labels (and anomalies) in the calibration set.
+    public var needsLabels: Bool { self == .youden }
+
+    /// Throws unless the rule's parameter is in its valid range.
+    /// - Throws: ``DetectionError/invalidParameter(name:value:valid:)``.
+    public func validate() throws {
+        func require(_ ok: Bool, _ name: String, _ value: Double, _ valid: String) throws {
+            if !ok { throw DetectionError.invalidParameter(name: name, value: value, valid: valid) }
+        }
+        switch self {
+        case let .meanStd(k):
+            try require(k.isFinite && k >= 0, "mean-std K", k, "a finite number ≥ 0")
+        case let .percentile(q):
+            try require(q >= 0 && q <= 100, "percentile Q", q, "between 0 and 100")
+        case let .contamination(p):
+            try require(p > 0 && p <= 0.5, "contamination P", p, "in (0, 0.5]")
+        case let .falsePositiveRate(alpha):
+            try require(alpha > 0 && alpha < 1, "fpr ALPHA", alpha, "strictly between 0 and 1")
+        case .youden:
+            break
+        }
+    }
+}
+
+extension ThresholdRule: CustomStringConvertible, LosslessStringConvertible {
+    /// The CLI form, such as `percentile:99` or `fpr:0.05`; it parses back to the same rule.
+    public var description: String {
+        switch self {
+        case let .meanStd(k): return "mean-std:\(Self.format(k))"
+        case let .percentile(q): return "percentile:\(Self.format(q))"
+        case let .contamination(p): return "contamination:\(Self.format(p))"
+        case let .falsePositiveRate(alpha): return "fpr:\(Self.format(alpha))"
+        case .youden: return "youden"
+        }
+    }
+
+    /// Parses a CLI form, or returns `nil`; ``init(parsing:)`` says what is wrong.
+    public init?(_ description: String) {
+        guard let rule = try? ThresholdRule(parsing: description) else { return nil }
+        self = rule
+    }
+
+    /// Parses a CLI form: `mean-std:K`, `percentile:Q`, `contamination:P`, `fpr:ALPHA`
+    /// or `youden` (surrounding spaces ignored), and checks the parameter's range.
+    /// - Throws: ``DetectionError/invalidRule(text:reason:)``, whose message lists the
+    ///   valid forms.
+    public init(parsing text: String) throws {
+        let parts = text.trimmingCharacters(in: .whitespaces)
+            .split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let name = String(parts[0])
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
+        func number() throws -> Double {
+            guard let argument, !argument.isEmpty else {
+                throw DetectionError.invalidRule(text: text, reason: "'\(name)' needs a number after a colon")
+            }
+            guard let value = Double(argument), value.isFinite else {
+                throw DetectionError.invalidRule(text: text, reason: "'\(argument)' is not a finite number")
+            }
+            return value
+        }
+        switch name {
+        case "mean-std": self = .meanStd(k: try number())
+        case "percentile": self = .percentile(try number())
+        case "contamination": self = .contamination(try number())
+        case "fpr": self = .falsePositiveRate(try number())
+        case "youden":
+            guard argument == nil else {
+                throw DetectionError.invalidRule(text: text, reason: "'youden' takes no parameter")
+            }
+            self = .youden
+        default:
+            throw DetectionError.invalidRule(text: text, reason: "unknown rule '\(name)'")
+        }
+        do {
+            try validate()
+        } catch let error as DetectionError {
+            var reason = error.description
+            if reason.hasSuffix(".") { reason.removeLast() }
+            throw DetectionError.invalidRule(text: text, reason: reason)
+        }
+    }
+
+    /// Shortest text that parses back to the same `Double` (`3`, not `3.0`).
+    private static func format(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
+    }
+}
+
+extension ThresholdRule: Codable {
+    /// Decodes the CLI form, checking it like ``init(parsing:)``.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            self = try ThresholdRule(parsing: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(error)")
+        }
+    }
+
+    /// Encodes the CLI form, such as `"percentile:99"`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
