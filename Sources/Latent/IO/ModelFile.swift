@@ -1,0 +1,133 @@
+import Foundation
+
+/// Saving and loading whole models: weights as safetensors (readable by PyTorch and
+/// Hugging Face tools) and the architecture plus metadata as JSON beside them.
+///
+/// `ModelFile.save(model, inputShape: [28, 28, 1], to: dir/"model")` writes
+/// `model.safetensors` and `model.json`. Each file is written atomically, weights first;
+/// both carry the same save identifier, so a weights file and a JSON file from different
+/// saves are refused on load rather than silently combined.
+public enum ModelFile {
+    /// The JSON format version this build writes and the newest it reads.
+    public static let formatVersion = 1
+    static let formatName = "latent-model"
+
+    /// The JSON half of a model file.
+    public struct Description: Codable, Equatable, Sendable {
+        public var format: String
+        public var formatVersion: Int
+        public var architecture: ModelSpec
+        /// Shape of one input example (without the batch axis).
+        public var inputShape: [Int]
+        public var parameters: [ParameterEntry]
+        public var weightsFile: String
+        public var saveID: String
+        /// Free-form training metadata (epochs, loss, seed, data set, …).
+        public var metadata: [String: JSONValue]
+    }
+
+    public struct ParameterEntry: Codable, Equatable, Sendable {
+        public var name: String
+        public var shape: [Int]
+    }
+
+    /// `base.json` and `base.safetensors` for a path given with either extension or none.
+    static func paths(_ url: URL) -> (json: URL, weights: URL) {
+        let base = ["json", "safetensors"].contains(url.pathExtension) ? url.deletingPathExtension() : url
+        return (base.appendingPathExtension("json"), base.appendingPathExtension("safetensors"))
+    }
+
+    /// Saves `model` (weights and architecture) atomically.
+    /// - Parameters:
+    ///   - inputShape: the shape of one input example, recorded so loaders can validate data.
+    ///   - url: the base path; `.json` and `.safetensors` are added.
+    public static func save(_ model: any Model, inputShape: [Int], metadata: [String: JSONValue] = [:], to url: URL) throws {
+        let (jsonURL, weightsURL) = paths(url)
+        let named = model.namedParameters()
+        let saveID = UUID().uuidString
+        try SafeTensors.write(named.map { ($0.name, $0.parameter.wrappedValue) },
+                              metadata: ["format": formatName, "save_id": saveID], to: weightsURL)
+        let description = Description(
+            format: formatName, formatVersion: formatVersion, architecture: model.modelSpec, inputShape: inputShape,
+            parameters: named.map { ParameterEntry(name: $0.name, shape: $0.parameter.wrappedValue.shape) },
+            weightsFile: weightsURL.lastPathComponent, saveID: saveID, metadata: metadata)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(description), to: jsonURL)
+    }
+
+    /// Loads a model saved by ``save(_:inputShape:metadata:to:)``.
+    /// - Throws: ``ModelFileError`` naming the file and what does not match, or
+    ///   ``SafeTensorsError`` for a malformed weights file.
+    public static func load(from url: URL) throws -> (model: any Model, description: Description) {
+        let (jsonURL, _) = paths(url)
+        guard FileManager.default.fileExists(atPath: jsonURL.path) else {
+            throw ModelFileError(file: jsonURL.path, problem: "the file does not exist")
+        }
+        let data = try Data(contentsOf: jsonURL)
+        guard data.count <= 64 << 20 else { throw ModelFileError(file: jsonURL.path, problem: "the model description is larger than 64 MB") }
+        let description: Description
+        do {
+            description = try JSONDecoder().decode(Description.self, from: data)
+        } catch {
+            throw ModelFileError(file: jsonURL.path, problem: "it is not a Latent model description (\(describeDecodingError(error)))")
+        }
+        guard description.format == formatName else {
+            throw ModelFileError(file: jsonURL.path, problem: "its format is '\(description.format)', not '\(formatName)'")
+        }
+        guard description.formatVersion <= formatVersion, description.formatVersion >= 1 else {
+            throw ModelFileError(file: jsonURL.path, problem: "it has format version \(description.formatVersion); this build reads versions 1 to \(formatVersion). Upgrade Latent")
+        }
+        let weightsName = description.weightsFile
+        guard !weightsName.isEmpty, !weightsName.contains("/"), !weightsName.contains("\\"), weightsName != "..", weightsName != "." else {
+            throw ModelFileError(file: jsonURL.path, problem: "its weights file '\(weightsName)' is not a plain file name in the same directory")
+        }
+        var generator = RandomGenerator(seed: 0)
+        let model: any Model
+        do {
+            model = try description.architecture.build(generator: &generator)
+        } catch {
+            throw ModelFileError(file: jsonURL.path, problem: "\(error)")
+        }
+        let expected = model.namedParameters().map { ParameterEntry(name: $0.name, shape: $0.parameter.wrappedValue.shape) }
+        guard expected == description.parameters else {
+            throw ModelFileError(file: jsonURL.path, problem: "its parameter list does not match its architecture")
+        }
+        let weightsURL = jsonURL.deletingLastPathComponent().appendingPathComponent(weightsName)
+        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
+            throw ModelFileError(file: weightsURL.path, problem: "the weights file named by \(jsonURL.lastPathComponent) does not exist")
+        }
+        let weights = try SafeTensors.read(contentsOf: weightsURL)
+        guard weights.metadata["save_id"] == description.saveID else {
+            throw ModelFileError(file: weightsURL.path, problem: "these weights come from a different save than \(jsonURL.lastPathComponent) (save ids differ); save the model again")
+        }
+        do {
+            try model.load(parameters: weights.tensors)
+        } catch {
+            throw ModelFileError(file: weightsURL.path, problem: "\(error)")
+        }
+        return (model, description)
+    }
+}
+
+/// A model file that cannot be used.
+public struct ModelFileError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    public let file: String
+    public let problem: String
+    public var description: String { "Cannot load the model \(file): \(problem)." }
+    public var errorDescription: String? { description }
+}
+
+/// A short readable reason for a JSON decoding failure.
+func describeDecodingError(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, let context):
+        return "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+        return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+    case DecodingError.dataCorrupted(let context):
+        return context.debugDescription
+    default:
+        return "\(error)"
+    }
+}

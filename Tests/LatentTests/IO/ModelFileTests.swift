@@ -1,0 +1,83 @@
+import XCTest
+@testable import Latent
+
+final class ModelFileTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-modelfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func roundTrip(_ model: any Model, inputShape: [Int], seed: UInt64 = 4) throws {
+        let url = directory.appendingPathComponent("model")
+        try ModelFile.save(model, inputShape: inputShape, metadata: ["epochs": 3], to: url)
+        let (loaded, description) = try ModelFile.load(from: url)
+        XCTAssertEqual(description.inputShape, inputShape)
+        XCTAssertEqual(description.metadata["epochs"], 3)
+        XCTAssertEqual(loaded.modelSpec, model.modelSpec)
+        var g = RandomGenerator(seed: seed)
+        let x = Tensor.randomUniform([5] + inputShape, using: &g)
+        let before = withoutGradients { model(x) }.scalars, after = withoutGradients { loaded(x) }.scalars
+        // Bit-identical predictions, not merely close.
+        XCTAssertEqual(before.map(\.bitPattern), after.map(\.bitPattern))
+    }
+
+    func testRoundTripsEveryModelKind() throws {
+        var g = RandomGenerator(seed: 1)
+        try roundTrip(Architectures.fashionDenoiser(generator: &g), inputShape: [28, 28, 1])
+        try roundTrip(VariationalAutoencoder(inputShape: [6, 6, 1], hidden: 8, codeSize: 2, generator: &g), inputShape: [6, 6, 1])
+        try roundTrip(Architectures.denseVector(inputSize: 14, hidden: [8, 4], generator: &g), inputShape: [14])
+        try roundTrip(Architectures.lenet(generator: &g), inputShape: [28, 28, 1])
+    }
+
+    func testRefusesWeightsOfAnotherShape() throws {
+        var g = RandomGenerator(seed: 1)
+        let url = directory.appendingPathComponent("model")
+        try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10], to: url)
+        // Replace the weights with those of a wider model but keep the JSON.
+        let other = directory.appendingPathComponent("other")
+        try ModelFile.save(Architectures.denseVector(inputSize: 12, hidden: [4], generator: &g), inputShape: [12], to: other)
+        try FileManager.default.removeItem(at: url.appendingPathExtension("safetensors"))
+        try FileManager.default.copyItem(at: other.appendingPathExtension("safetensors"), to: url.appendingPathExtension("safetensors"))
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { error in
+            XCTAssertTrue("\(error)".contains("model.safetensors"), "\(error)")
+            XCTAssertTrue("\(error)".contains("different save"), "\(error)")
+        }
+    }
+
+    func testRefusesNewerFormatVersionAndForeignJSON() throws {
+        var g = RandomGenerator(seed: 1)
+        let url = directory.appendingPathComponent("model")
+        try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10], to: url)
+        let jsonURL = url.appendingPathExtension("json")
+        let text = try String(contentsOf: jsonURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 99").write(to: jsonURL, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("format version 99"), "\($0)") }
+        try "{\"hello\": 1}".write(to: jsonURL, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("model.json"), "\($0)") }
+        try "not json".write(to: jsonURL, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("not a Latent model"), "\($0)") }
+    }
+
+    func testRefusesAWeightsPathOutsideTheDirectory() throws {
+        var g = RandomGenerator(seed: 1)
+        let url = directory.appendingPathComponent("model")
+        try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10], to: url)
+        let jsonURL = url.appendingPathExtension("json")
+        let text = try String(contentsOf: jsonURL, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"model.safetensors\"", with: "\"../etc/passwd\"").write(to: jsonURL, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("not a plain file name"), "\($0)") }
+    }
+
+    func testSavingLeavesNoTemporaryFiles() throws {
+        var g = RandomGenerator(seed: 1)
+        try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10],
+                           to: directory.appendingPathComponent("model"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["model.json", "model.safetensors"])
+    }
+}
