@@ -59,8 +59,8 @@ extension RGBColor {
 
     public static let black = RGBColor(hex: 0x000000)
     public static let white = RGBColor(hex: 0xFFFFFF)
-    /// Text and strokes that should read as "ink" rather than data.
-    static let ink = RGBColor(hex: 0x222222)
+    /// Near-black for text and reference lines: reads as "ink" rather than data.
+    public static let ink = RGBColor(hex: 0x222222)
     static let mutedInk = RGBColor(hex: 0x555555)
     static let gridLine = RGBColor(hex: 0xE6E6E6)
     static let frame = RGBColor(hex: 0xBBBBBB)

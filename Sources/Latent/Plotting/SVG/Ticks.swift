@@ -1,0 +1,97 @@
+import Foundation
+
+/// Tick positions and labels a reader can do arithmetic with: steps of 1, 2 or 5 times a
+/// power of ten (Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990).
+///
+/// ```
+/// raw = span / targetCount,  base = 10^⌊log₁₀ raw⌋,  f = raw / base
+/// step = base × (1 if f < 1.5, 2 if f < 3, 5 if f < 7, else 10)
+/// ticks = { k · step : k integer, lower ≤ k · step ≤ upper }
+/// ```
+///
+/// ```swift
+/// Ticks.linear(in: 0.013...0.92)          // [0.2, 0.4, 0.6, 0.8]
+/// Ticks.label(0.4, step: 0.2)            // "0.4"
+/// Ticks.logarithmic(in: 0.0004...2)      // [0.001, 0.01, 0.1, 1]
+/// ```
+public enum Ticks {
+    /// The nice step (1, 2 or 5 × 10ᵏ) that divides `span` into about `targetCount` parts.
+    public static func niceStep(span: Double, targetCount: Int) -> Double {
+        guard span.isFinite, span > 0 else { return 1 }
+        let raw = span / Double(max(targetCount, 1))
+        let base = pow(10, floor(log10(raw)))
+        let f = raw / base
+        let nice: Double = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10
+        return nice * base
+    }
+
+    /// Ticks at multiples of the nice step inside `range` (ends included).
+    public static func linear(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double] {
+        let step = niceStep(span: range.upperBound - range.lowerBound, targetCount: targetCount)
+        let slack = step * 1e-9
+        let first = (range.lowerBound / step - 1e-9).rounded(.up)
+        let last = (range.upperBound / step + 1e-9).rounded(.down)
+        guard first <= last else { return [] }
+        // k · step, not repeated addition, so 0.1 + 0.1 + 0.1 errors never accumulate.
+        return stride(from: first, through: last, by: 1).map { k in
+            let v = k * step
+            return abs(v) < slack ? 0 : v
+        }
+    }
+
+    /// Ticks for a log axis over `range` (positive values): powers of ten, thinned to about
+    /// `targetCount`; when the range spans less than two decades, 2× and 5× are added.
+    public static func logarithmic(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double] {
+        let lo = max(range.lowerBound, .leastNormalMagnitude), hi = max(range.upperBound, lo)
+        let e0 = Int(floor(log10(lo) + 1e-9)), e1 = Int(ceil(log10(hi) - 1e-9))
+        let inside = { (v: Double) in v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) }
+        let decades = Array(e0...max(e0, e1))
+        if decades.count <= 3 {
+            let candidates = decades.flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }.filter(inside)
+            if candidates.count >= 2 { return candidates }
+        }
+        let every = max(1, Int((Double(decades.count) / Double(max(targetCount, 1))).rounded(.up)))
+        let powers = decades.filter { $0 % every == 0 }.map { pow(10, Double($0)) }.filter(inside)
+        // A range inside one decade without 1/2/5 marks: fall back to linear ticks.
+        return powers.count >= 2 ? powers : linear(in: lo...hi, targetCount: targetCount)
+    }
+
+    /// A tick label with just enough decimals for `step`: `0.25` with step 0.05, `1500`
+    /// with step 500. Very large or small magnitudes use exponent form (`2e-6`). Negative
+    /// numbers use the typographic minus sign `−`.
+    public static func label(_ v: Double, step: Double) -> String {
+        if v == 0 { return "0" }
+        let magnitude = max(abs(v), abs(step))
+        if magnitude >= 1e6 || abs(step) < 1e-4 { return exponential(v) }
+        let decimals = max(0, Int((-log10(abs(step)) - 1e-9).rounded(.up)))
+        return minusSign(String(format: "%.\(decimals)f", v))
+    }
+
+    /// A label for a log-axis tick: plain decimals between 10⁻⁴ and 10⁶ (`0.002`, `500`),
+    /// exponent form outside (`1e-6`), at most four significant digits.
+    public static func logLabel(_ v: Double) -> String {
+        guard v != 0 else { return "0" }
+        let e = Int(floor(log10(abs(v)) + 1e-9))
+        guard e >= -4 && e < 6 else { return exponential(v) }
+        var s = String(format: "%.\(max(0, 3 - e))f", v)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return minusSign(s)
+    }
+
+    private static func exponential(_ v: Double) -> String {
+        var e = Int(floor(log10(abs(v))))
+        var mantissa = v / pow(10, Double(e))
+        if abs(mantissa) >= 9.9995 { mantissa /= 10; e += 1 }
+        var m = String(format: "%.3f", mantissa)
+        while m.hasSuffix("0") { m.removeLast() }
+        if m.hasSuffix(".") { m.removeLast() }
+        return minusSign("\(m)e\(e)")
+    }
+
+    private static func minusSign(_ s: String) -> String {
+        s.replacingOccurrences(of: "-", with: "\u{2212}")
+    }
+}
