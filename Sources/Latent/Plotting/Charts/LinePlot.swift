@@ -28,12 +28,14 @@ public struct LinePlot {
         series.append((name, doubles(x), doubles(y), style, markers, color))
     }
 
-    /// Adds a series at x = `firstX`, `firstX` + 1, … (epochs count from 1 by default).
+    /// Adds a series at x = `firstX`, `firstX` + 1, … (epochs count from 1 by default);
+    /// x ticks then stay on whole numbers.
     public mutating func add(
         _ name: String, y: [some BinaryFloatingPoint], firstX: Int = 1,
         style: LineStyle = .solid, markers: Bool = false, color: RGBColor? = nil
     ) {
         add(name, x: y.indices.map { Double(firstX + $0) }, y: y, style: style, markers: markers, color: color)
+        figure.xTicksAreIntegers = true
     }
 
     /// The figure with every series added.

@@ -33,6 +33,8 @@ public struct Figure {
     public var legendPlacement: LegendPlacement = .automatic
     /// Light grid lines at the ticks.
     public var showsGrid = true
+    /// Keep x ticks on whole numbers (for epochs, steps, indices).
+    public var xTicksAreIntegers = false
 
     var marks: [Mark] = []
     var legendEntries: [LegendEntry] = []

@@ -56,7 +56,7 @@ extension Figure {
         // Fewer x ticks until neighbouring labels have a clear gap; then make sure the last
         // label does not run off the right edge.
         for _ in 0..<2 {
-            layout.xTicks = Figure.spacedXTicks(layout, scale: xScale)
+            layout.xTicks = Figure.spacedXTicks(layout, scale: xScale, minimumStep: xTicksAreIntegers ? 1 : nil)
             if let last = layout.xTicks.last {
                 let overhang = layout.xPixel(last.position) + TextMetrics.width(last.label, fontSize: FigureLayout.tickFontSize) / 2
                     - (placement == .outsideRight ? layout.right + 10 : width - 4)
@@ -68,10 +68,10 @@ extension Figure {
     }
 
     /// The largest tick set (up to ~1 per 70 px) whose labels keep ≥ 12 px apart.
-    static func spacedXTicks(_ layout: FigureLayout, scale: AxisScale) -> [FigureLayout.Tick] {
+    static func spacedXTicks(_ layout: FigureLayout, scale: AxisScale, minimumStep: Double?) -> [FigureLayout.Tick] {
         var target = max(2, Int((layout.right - layout.left) / 70))
         while true {
-            let ticks = Figure.ticks(layout.xDomain, scale: scale, targetCount: target)
+            let ticks = Figure.ticks(layout.xDomain, scale: scale, targetCount: target, minimumStep: minimumStep)
             let fits = zip(ticks, ticks.dropFirst()).allSatisfy { a, b in
                 let room = layout.xPixel(b.position) - layout.xPixel(a.position)
                 let need = (TextMetrics.width(a.label, fontSize: FigureLayout.tickFontSize)
@@ -84,10 +84,12 @@ extension Figure {
     }
 
     /// Ticks for a domain given in the scale's linear space.
-    static func ticks(_ domain: ClosedRange<Double>, scale: AxisScale, targetCount: Int) -> [FigureLayout.Tick] {
+    static func ticks(
+        _ domain: ClosedRange<Double>, scale: AxisScale, targetCount: Int, minimumStep: Double? = nil
+    ) -> [FigureLayout.Tick] {
         switch scale {
         case .linear:
-            let values = Ticks.linear(in: domain, targetCount: targetCount)
+            let values = Ticks.linear(in: domain, targetCount: targetCount, minimumStep: minimumStep)
             let step = values.count > 1 ? values[1] - values[0] : Ticks.niceStep(
                 span: domain.upperBound - domain.lowerBound, targetCount: targetCount)
             return values.map { FigureLayout.Tick(position: $0, label: Ticks.label($0, step: step)) }

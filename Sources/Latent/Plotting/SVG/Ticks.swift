@@ -11,32 +11,57 @@ import Foundation
 ///
 /// ```swift
 /// Ticks.linear(in: 0.013...0.92)          // [0.2, 0.4, 0.6, 0.8]
+/// Ticks.linear(in: 1...4, targetCount: 8, minimumStep: 1)   // [1, 2, 3, 4]
 /// Ticks.label(0.4, step: 0.2)            // "0.4"
 /// Ticks.logarithmic(in: 0.0004...2)      // [0.001, 0.01, 0.1, 1]
 /// ```
 public enum Ticks {
     /// The nice step (1, 2 or 5 × 10ᵏ) that divides `span` into about `targetCount` parts.
     public static func niceStep(span: Double, targetCount: Int) -> Double {
-        guard span.isFinite, span > 0 else { return 1 }
-        let raw = span / Double(max(targetCount, 1))
-        let base = pow(10, floor(log10(raw)))
-        let f = raw / base
-        let nice: Double = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10
-        return nice * base
+        let (mantissa, exponent) = niceStepParts(span: span, targetCount: targetCount)
+        return value(mantissa, exponent)
     }
 
-    /// Ticks at multiples of the nice step inside `range` (ends included).
-    public static func linear(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double] {
-        let step = niceStep(span: range.upperBound - range.lowerBound, targetCount: targetCount)
-        let slack = step * 1e-9
-        let first = (range.lowerBound / step - 1e-9).rounded(.up)
-        let last = (range.upperBound / step + 1e-9).rounded(.down)
-        guard first <= last else { return [] }
-        // k · step, not repeated addition, so 0.1 + 0.1 + 0.1 errors never accumulate.
-        return stride(from: first, through: last, by: 1).map { k in
-            let v = k * step
-            return abs(v) < slack ? 0 : v
+    /// The nice step as (1, 2 or 5; power of ten).
+    static func niceStepParts(span: Double, targetCount: Int) -> (Double, Int) {
+        guard span.isFinite, span > 0 else { return (1, 0) }
+        let raw = span / Double(max(targetCount, 1))
+        var exponent = Int(floor(log10(raw)))
+        let f = raw / pow(10, Double(exponent))
+        let nice: Double = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10
+        if nice == 10 { exponent += 1 }
+        return (nice == 10 ? 1 : nice, exponent)
+    }
+
+    /// m × 10ᵉ, dividing by an exact power of ten for negative e so that 3 × 0.2 comes out
+    /// as the double nearest 0.6, not 0.6000000000000001.
+    private static func value(_ m: Double, _ e: Int) -> Double {
+        e >= 0 ? m * pow(10, Double(e)) : m / pow(10, Double(-e))
+    }
+
+    /// Ticks at multiples of the nice step inside `range` (ends included). If that leaves
+    /// fewer than two ticks, the next smaller nice step is used.
+    /// - Parameter minimumStep: a floor for the step, e.g. 1 for an axis of epochs.
+    public static func linear(in range: ClosedRange<Double>, targetCount: Int = 6, minimumStep: Double? = nil) -> [Double] {
+        var (m, e) = niceStepParts(span: range.upperBound - range.lowerBound, targetCount: targetCount)
+        if let minimumStep, value(m, e) < minimumStep {
+            (m, e) = niceStepParts(span: minimumStep * 1.0001, targetCount: 1)
+            if value(m, e) < minimumStep { (m, e) = m == 1 ? (2, e) : m == 2 ? (5, e) : (1, e + 1) }
         }
+        var ticks = [Double]()
+        for _ in 0..<4 {
+            let step = value(m, e)
+            let first = (range.lowerBound / step - 1e-9).rounded(.up)
+            let last = (range.upperBound / step + 1e-9).rounded(.down)
+            guard first.magnitude < 1e15, last.magnitude < 1e15 else { return [] }
+            ticks = first <= last ? stride(from: first, through: last, by: 1).map { k in
+                let v = e >= 0 ? k * m * pow(10, Double(e)) : k * m / pow(10, Double(-e))
+                return v == 0 ? 0 : v  // no "-0"
+            } : []
+            if ticks.count >= 2 || minimumStep.map({ value(m, e) <= $0 }) == true { break }
+            (m, e) = m == 5 ? (2, e) : m == 2 ? (1, e) : (5, e - 1)
+        }
+        return ticks
     }
 
     /// Ticks for a log axis over `range` (positive values): powers of ten, thinned to about
@@ -91,7 +116,8 @@ public enum Ticks {
         return minusSign("\(m)e\(e)")
     }
 
+    /// A leading hyphen-minus becomes the typographic minus sign (exponents keep `e-6`).
     private static func minusSign(_ s: String) -> String {
-        s.replacingOccurrences(of: "-", with: "\u{2212}")
+        s.hasPrefix("-") ? "\u{2212}" + s.dropFirst() : s
     }
 }
