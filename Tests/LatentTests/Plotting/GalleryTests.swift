@@ -99,6 +99,24 @@ final class GalleryTests: XCTestCase {
         return SignalPlot(title: "Heartbeat 17 (anomalous), error 0.084", input: input, reconstruction: reconstruction)
     }
 
+    /// Awkward data: large negative and positive values, gaps, a long legend label, log x.
+    static func stressFigures() -> [Figure] {
+        var big = Figure(title: "Large values with gaps and a very long series name", xLabel: "x", yLabel: "y")
+        let x = (0..<200).map { Double($0) * 1234.5 }
+        big.addLine(x: x, y: x.map { $0 < 60_000 || $0 > 90_000 ? sin($0 / 20_000) * 2.5e5 - 1e5 : .nan },
+                    label: "a rather long legend label for the first series")
+        big.addLine(x: x, y: x.map { cos($0 / 30_000) * 1.5e5 }, label: "second", style: .dotted)
+        big.addHorizontalLine(at: 120_000, label: "limit")
+        var small = Figure(title: "Small", xLabel: "learning rate", yLabel: "loss", width: 300, height: 220)
+        small.xScale = .log
+        let rates = (0..<30).map { pow(10, -5 + Double($0) / 6) }
+        small.addLine(x: rates, y: rates.map { 0.3 + 0.2 * pow(log10($0) + 2.5, 2) / 6 }, label: "loss", markers: true)
+        small.addVerticalLine(at: 3e-3, label: "best")
+        var tiny = Figure(title: "Tiny values", yLabel: "gradient norm")
+        tiny.addPoints(x: [1.0, 2, 3, 4, 5], y: [1e-7, 3e-7, 2e-7, 5e-7, 4e-7], label: "norm")
+        return [big, small, tiny]
+    }
+
     static func digitImages(count: Int) -> [[Float]] {
         (0..<count).map { k in
             (0..<784).map { i in
@@ -119,7 +137,8 @@ final class GalleryTests: XCTestCase {
             ("precision-recall.svg", GalleryTests.precisionRecallPlot().svg()),
             ("signal.svg", GalleryTests.signalPlot().svg()),
         ]
-        for (name, svg) in svgs {
+        let stress = GalleryTests.stressFigures().enumerated().map { ("stress-\($0.offset).svg", $0.element.svg()) }
+        for (name, svg) in svgs + stress {
             XCTAssertNoThrow(try SVGCheck.parse(svg), name)
             try AtomicFile.write(svg, to: dir.appendingPathComponent(name))
         }
@@ -139,5 +158,26 @@ final class GalleryTests: XCTestCase {
             XCTAssertEqual(info.width, image.width)
             try AtomicFile.write(data, to: dir.appendingPathComponent(name))
         }
+
+        var report = HTMLReport(title: "MNIST dense autoencoder", subtitle: "latent dimension 2 · 30 epochs · seed 42")
+        report.addParagraph("Trained on the 60,000 training digits; evaluated on the 10,000 test digits. Anomalies are digits the model never saw.")
+        report.addMetrics(["test MSE": 0.0183456, "AUC": 0.9412, "threshold": 0.0455, "samples": 10000,
+                           "recall at threshold": .percent(0.812), "model": "dense 784-256-2"], title: "Summary")
+        report.addSection("Training")
+        report.addFigure(svg: svgs[0].1, caption: "Mean squared error per epoch (log scale).")
+        report.addSection("Reconstructions")
+        report.addFigure(grid.upscaled(by: 1), caption: "Twenty test digits.", width: .half)
+        report.addFigure(comparison, caption: "Inputs (top) and squared error (bottom, magma, 0–0.3).", width: .half)
+        report.addSection("Latent space")
+        report.addFigure(svg: svgs[1].1, caption: "Codes of the test set, coloured by digit.")
+        report.addSection("Detection")
+        report.addFigure(svg: svgs[2].1, caption: "Scores of normal and anomalous digits.")
+        report.addFigure(svg: svgs[3].1, caption: "ROC.", width: .half)
+        report.addFigure(svg: svgs[4].1, caption: "Precision–recall.", width: .half)
+        report.addFigure(svg: svgs[5].1, caption: "An ECG beat and its reconstruction.")
+        report.addPreformatted("Sequential(\n  Dense(784 → 256), ReLU,\n  Dense(256 → 2),\n  Dense(2 → 256), ReLU,\n  Dense(256 → 784), Sigmoid\n)  parameters: 403,474", title: "Model")
+        let html = report.html()
+        XCTAssertTrue(html.contains(svgs[3].1))
+        try AtomicFile.write(html, to: dir.appendingPathComponent("report.html"))
     }
 }

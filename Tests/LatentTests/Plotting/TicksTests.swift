@@ -62,6 +62,8 @@ final class TicksTests: XCTestCase {
         let wide = Ticks.logarithmic(in: 1e-9...1e3, targetCount: 4)
         XCTAssertLessThanOrEqual(wide.count, 5)
         XCTAssertTrue(wide.allSatisfy { abs(log10($0) - log10($0).rounded()) < 1e-9 }, "powers of ten: \(wide)")
+        // Thinning never leaves fewer than two powers of ten.
+        XCTAssertEqual(Ticks.logarithmic(in: 7.9e-6...0.79, targetCount: 2), [1e-4, 1e-2])
         XCTAssertEqual([0.001, 0.02, 1, 500, 1e-6, 2e7].map(Ticks.logLabel), ["0.001", "0.02", "1", "500", "1e-6", "2e7"])
     }
 }

@@ -12,15 +12,12 @@ extension Figure {
                 2 * Figure.legendPadding + Figure.legendRowHeight * Double(legendEntries.count) - 4)
     }
 
-    /// The legend's top-left corner. For `automatic`, the position inside the plot that
-    /// covers the fewest sampled data pixels wins, trying the corners first, then the
-    /// middles of the sides, then the centre (the order breaks ties).
+    /// The legend's top-left corner, for the placement the layout settled on.
     func legendOrigin(_ layout: FigureLayout) -> (x: Double, y: Double)? {
         let (w, h) = legendSize()
         let inset = 8.0
         let (left, right) = (layout.left + inset, layout.right - inset - w)
         let (top, bottom) = (layout.top + inset, layout.bottom - inset - h)
-        let (centreX, centreY) = ((layout.left + layout.right - w) / 2, (layout.top + layout.bottom - h) / 2)
         switch layout.legendPlacement {
         case .hidden: return nil
         case .outsideRight: return (layout.right + 14, layout.top)
@@ -28,15 +25,27 @@ extension Figure {
         case .topLeft: return (left, top)
         case .bottomRight: return (right, bottom)
         case .bottomLeft: return (left, bottom)
-        case .automatic:
-            let candidates = [
-                (right, top), (left, top), (right, bottom), (left, bottom),
-                (right, centreY), (left, centreY), (centreX, top), (centreX, bottom), (centreX, centreY),
-            ]
-            let occupied = occupiedPixels(layout)
-            let costs = candidates.map { Figure.count(occupied, inX: $0.0 - 4, $0.0 + w + 4, y: $0.1 - 4, $0.1 + h + 4) }
-            return candidates[costs.indices.min { costs[$0] < costs[$1] }!]
+        case .automatic: return bestInsideLegendPosition(layout).origin
         }
+    }
+
+    /// The position inside the plot where the legend covers the fewest sampled data
+    /// pixels: the corners first, then the middles of the sides, then the centre (the order
+    /// breaks ties). Also returns how many pixels it covers.
+    func bestInsideLegendPosition(_ layout: FigureLayout) -> (origin: (x: Double, y: Double), covered: Int) {
+        let (w, h) = legendSize()
+        let inset = 8.0
+        let (left, right) = (layout.left + inset, layout.right - inset - w)
+        let (top, bottom) = (layout.top + inset, layout.bottom - inset - h)
+        let (centreX, centreY) = ((layout.left + layout.right - w) / 2, (layout.top + layout.bottom - h) / 2)
+        let candidates = [
+            (right, top), (left, top), (right, bottom), (left, bottom),
+            (right, centreY), (left, centreY), (centreX, top), (centreX, bottom), (centreX, centreY),
+        ]
+        let occupied = occupiedPixels(layout)
+        let costs = candidates.map { Figure.count(occupied, inX: $0.0 - 4, $0.0 + w + 4, y: $0.1 - 4, $0.1 + h + 4) }
+        let best = costs.indices.min { costs[$0] < costs[$1] }!
+        return (candidates[best], costs[best])
     }
 
     /// How many of `pixels` fall inside the rectangle x0…x1 × y0…y1.

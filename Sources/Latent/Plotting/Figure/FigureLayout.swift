@@ -52,6 +52,15 @@ extension Figure {
         if placement == .automatic, legend.height > 0.7 * (bottom - top) { placement = .outsideRight }
         layout.legendPlacement = placement
         layout.right = width - 18 - (placement == .outsideRight ? legend.width + 14 : 0)
+        layout.xTicks = Figure.spacedXTicks(layout, scale: xScale, minimumStep: xTicksAreIntegers ? 1 : nil)
+
+        // An automatic legend that would hide data moves outside, if the plot stays wide.
+        if placement == .automatic, bestInsideLegendPosition(layout).covered > 3,
+           layout.right - layout.left - legend.width - 14 >= 360 {
+            placement = .outsideRight
+            layout.legendPlacement = placement
+            layout.right -= legend.width + 14
+        }
 
         // Fewer x ticks until neighbouring labels have a clear gap; then make sure the last
         // label does not run off the right edge.

@@ -75,10 +75,16 @@ public enum Ticks {
             let candidates = decades.flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }.filter(inside)
             if candidates.count >= 2 { return candidates }
         }
-        let every = max(1, Int((Double(decades.count) / Double(max(targetCount, 1))).rounded(.up)))
-        let powers = decades.filter { $0 % every == 0 }.map { pow(10, Double($0)) }.filter(inside)
-        // A range inside one decade without 1/2/5 marks: fall back to linear ticks.
-        return powers.count >= 2 ? powers : linear(in: lo...hi, targetCount: targetCount)
+        // Every k-th power of ten, k chosen for about targetCount ticks, but never so
+        // sparse that fewer than two remain.
+        var every = max(1, Int((Double(decades.count) / Double(max(targetCount, 1))).rounded(.up)))
+        while every >= 1 {
+            let powers = decades.filter { $0 % every == 0 }.map { pow(10, Double($0)) }.filter(inside)
+            if powers.count >= 2 { return powers }
+            every -= 1
+        }
+        // A range inside one decade without two 1/2/5 marks: linear ticks read fine there.
+        return linear(in: lo...hi, targetCount: targetCount)
     }
 
     /// A tick label with just enough decimals for `step`: `0.25` with step 0.05, `1500`
