@@ -64,10 +64,13 @@ extension HTMLReport {
             }
             return out + "</table>\n"
         case .svgFigure(let markup, let caption, _):
-            return "<figure>\n\(markup)\(caption.map { "<figcaption>\(e($0))</figcaption>\n" } ?? "")</figure>\n"
+            return
+                "<figure>\n\(markup)\(caption.map { "<figcaption>\(e($0))</figcaption>\n" } ?? "")</figure>\n"
         case .pngFigure(let base64, let caption, let alt, _, let pixelated):
-            let img = "<img src=\"data:image/png;base64,\(base64)\" alt=\"\(e(alt))\"\(pixelated ? " class=\"pixelated\"" : "")>"
-            return "<figure>\n\(img)\n\(caption.map { "<figcaption>\(e($0))</figcaption>\n" } ?? "")</figure>\n"
+            let img =
+                "<img src=\"data:image/png;base64,\(base64)\" alt=\"\(e(alt))\"\(pixelated ? " class=\"pixelated\"" : "")>"
+            return
+                "<figure>\n\(img)\n\(caption.map { "<figcaption>\(e($0))</figcaption>\n" } ?? "")</figure>\n"
         case .preformatted(let title, let text):
             return (title.map { "<h3>\(e($0))</h3>\n" } ?? "") + "<pre>\(e(text))</pre>\n"
         }

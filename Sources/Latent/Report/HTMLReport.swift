@@ -27,7 +27,8 @@ public struct HTMLReport {
         case paragraph(String)
         case metrics(title: String?, rows: [(String, MetricValue)])
         case svgFigure(markup: String, caption: String?, width: FigureWidth)
-        case pngFigure(base64: String, caption: String?, altText: String, width: FigureWidth, pixelated: Bool)
+        case pngFigure(
+            base64: String, caption: String?, altText: String, width: FigureWidth, pixelated: Bool)
         case preformatted(title: String?, text: String)
     }
 
@@ -58,7 +59,9 @@ public struct HTMLReport {
     }
 
     /// Adds a key → value table, in the order given.
-    public mutating func addMetrics(_ rows: KeyValuePairs<String, MetricValue>, title: String? = nil) {
+    public mutating func addMetrics(
+        _ rows: KeyValuePairs<String, MetricValue>, title: String? = nil
+    ) {
         append(.metrics(title: title, rows: rows.map { ($0.key, $0.value) }))
     }
 
@@ -68,7 +71,8 @@ public struct HTMLReport {
     }
 
     /// Adds an SVG figure, inlined (an XML declaration or doctype in front is dropped).
-    public mutating func addFigure(svg: String, caption: String? = nil, width: FigureWidth = .full) {
+    public mutating func addFigure(svg: String, caption: String? = nil, width: FigureWidth = .full)
+    {
         append(.svgFigure(markup: HTMLReport.strippingProlog(svg), caption: caption, width: width))
     }
 
@@ -77,19 +81,25 @@ public struct HTMLReport {
     ///   - altText: description for screen readers; defaults to the caption.
     ///   - pixelated: scale with hard pixel edges (right for small images like digits).
     public mutating func addFigure(
-        png: Data, caption: String? = nil, altText: String? = nil, width: FigureWidth = .full, pixelated: Bool = true
+        png: Data, caption: String? = nil, altText: String? = nil, width: FigureWidth = .full,
+        pixelated: Bool = true
     ) {
-        append(.pngFigure(
-            base64: png.base64EncodedString(), caption: caption, altText: altText ?? caption ?? "",
-            width: width, pixelated: pixelated))
+        append(
+            .pngFigure(
+                base64: png.base64EncodedString(), caption: caption,
+                altText: altText ?? caption ?? "",
+                width: width, pixelated: pixelated))
     }
 
     /// Adds an image, encoded as PNG and embedded.
     public mutating func addFigure(
-        _ image: PNGImage, caption: String? = nil, altText: String? = nil, width: FigureWidth = .full,
+        _ image: PNGImage, caption: String? = nil, altText: String? = nil,
+        width: FigureWidth = .full,
         pixelated: Bool = true
     ) {
-        addFigure(png: image.pngData(), caption: caption, altText: altText, width: width, pixelated: pixelated)
+        addFigure(
+            png: image.pngData(), caption: caption, altText: altText, width: width,
+            pixelated: pixelated)
     }
 
     /// Adds monospaced text kept exactly as is (a model summary, a command line, a log).
@@ -106,7 +116,8 @@ public struct HTMLReport {
         while true {
             s = s.drop { $0.isWhitespace }
             guard s.hasPrefix("<?") || s.hasPrefix("<!DOCTYPE") || s.hasPrefix("<!--"),
-                  let end = s.range(of: s.hasPrefix("<!--") ? "-->" : ">") else { break }
+                let end = s.range(of: s.hasPrefix("<!--") ? "-->" : ">")
+            else { break }
             s = s[end.upperBound...]
         }
         return String(s)

@@ -12,7 +12,8 @@ import Foundation
 /// | `.text("dense")` | `dense` |
 ///
 /// Literals work directly: `["AUC": 0.93, "samples": 10000, "model": "dense"]`.
-public enum MetricValue: Sendable, Equatable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
+public enum MetricValue: Sendable, Equatable, ExpressibleByFloatLiteral,
+    ExpressibleByIntegerLiteral,
     ExpressibleByStringLiteral
 {
     case number(Double)
@@ -52,7 +53,10 @@ public enum MetricValue: Sendable, Equatable, ExpressibleByFloatLiteral, Express
             return parts.count == 2 ? "\(whole).\(parts[1])" : whole
         }
         var mantissa = v / pow(10, Double(e))
-        if abs(mantissa) >= 9.995 { mantissa /= 10; e += 1 }
+        if abs(mantissa) >= 9.995 {
+            mantissa /= 10
+            e += 1
+        }
         var m = String(format: "%.2f", abs(mantissa))
         while m.hasSuffix("0") { m.removeLast() }
         if m.hasSuffix(".") { m.removeLast() }

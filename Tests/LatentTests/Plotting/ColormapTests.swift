@@ -1,9 +1,12 @@
 import XCTest
+
 @testable import Latent
 
 final class ColormapTests: XCTestCase {
     func testEndpointsMidpointsAndClamping() {
-        let map = Colormap(anchors: [RGBColor(hex: 0x000000), RGBColor(hex: 0xFF8000), RGBColor(hex: 0xFFFFFF)])
+        let map = Colormap(anchors: [
+            RGBColor(hex: 0x000000), RGBColor(hex: 0xFF8000), RGBColor(hex: 0xFFFFFF),
+        ])
         XCTAssertEqual(map.color(at: 0), RGBColor(hex: 0x000000))
         XCTAssertEqual(map.color(at: 0.5), RGBColor(hex: 0xFF8000))
         XCTAssertEqual(map.color(at: 1), RGBColor(hex: 0xFFFFFF))

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class FigureTests: XCTestCase {
@@ -15,12 +16,15 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(root.name, "svg")
         XCTAssertEqual(root.attributes["viewBox"], "0 0 640 420")
         // Tick labels are the nice numbers covering the data.
-        XCTAssertTrue(["1.0", "1.5", "2.0", "3.0", "4.0"].allSatisfy(check.texts.contains), "\(check.texts)")
-        XCTAssertTrue(["0.20", "0.25", "0.30", "0.40"].allSatisfy(check.texts.contains), "\(check.texts)")
+        XCTAssertTrue(
+            ["1.0", "1.5", "2.0", "3.0", "4.0"].allSatisfy(check.texts.contains), "\(check.texts)")
+        XCTAssertTrue(
+            ["0.20", "0.25", "0.30", "0.40"].allSatisfy(check.texts.contains), "\(check.texts)")
         // Integer x ticks on request (epochs).
         figure.xTicksAreIntegers = true
         let integral = try SVGCheck.parse(figure.svg())
-        XCTAssertTrue(["1", "2", "3", "4"].allSatisfy(integral.texts.contains), "\(integral.texts)")
+        XCTAssertTrue(
+            ["1", "2", "3", "4"].allSatisfy(integral.texts.contains), "\(integral.texts)")
         XCTAssertFalse(integral.texts.contains("1.5"))
     }
 
@@ -34,7 +38,8 @@ final class FigureTests: XCTestCase {
         XCTAssertFalse(svg.lowercased().contains("nan"))
         XCTAssertFalse(svg.lowercased().contains("inf"))
         let check = try SVGCheck.parse(svg)
-        let line = try XCTUnwrap(check.elements(named: "path").first { $0.attributes["stroke-width"] == "2" })
+        let line = try XCTUnwrap(
+            check.elements(named: "path").first { $0.attributes["stroke-width"] == "2" })
         let d = try XCTUnwrap(line.attributes["d"])
         // Three runs: [0], [2, 3], [5].
         XCTAssertEqual(d.filter { $0 == "M" }.count, 3, d)
@@ -48,7 +53,9 @@ final class FigureTests: XCTestCase {
         figure.addLine(x: [1.0, 2, 3, 4], y: [0.5, 0.05, 0, 0.005])
         let check = try SVGCheck.parse(figure.svg())
         XCTAssertTrue(["0.01", "0.1"].allSatisfy(check.texts.contains), "\(check.texts)")
-        let d = try XCTUnwrap(check.elements(named: "path").first { $0.attributes["stroke-width"] == "2" }?.attributes["d"])
+        let d = try XCTUnwrap(
+            check.elements(named: "path").first { $0.attributes["stroke-width"] == "2" }?
+                .attributes["d"])
         XCTAssertEqual(d.filter { $0 == "M" }.count, 2, d)
     }
 
@@ -77,7 +84,8 @@ final class FigureTests: XCTestCase {
     }
 
     func testIdsDifferBetweenFiguresAndClipPathResolves() throws {
-        var a = Figure(title: "a"), b = Figure(title: "b")
+        var a = Figure(title: "a")
+        var b = Figure(title: "b")
         a.addLine(x: [0.0, 1], y: [0.0, 1])
         b.addLine(x: [0.0, 1], y: [1.0, 0])
         let (ca, cb) = (try SVGCheck.parse(a.svg()), try SVGCheck.parse(b.svg()))

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class HTMLReportTests: XCTestCase {
@@ -11,7 +12,8 @@ final class HTMLReportTests: XCTestCase {
 
         var report = HTMLReport(title: "Run <1> & co", subtitle: "notes \"quoted\"")
         report.addParagraph("x < y")
-        report.addMetrics(["AUC": 0.93456, "samples": 10000, "model": "<dense>"], title: "Detection")
+        report.addMetrics(
+            ["AUC": 0.93456, "samples": 10000, "model": "<dense>"], title: "Detection")
         report.addSection("Figures")
         report.addFigure(svg: "<?xml version=\"1.0\"?>\n" + svg, caption: "Loss & more")
         report.addFigure(png: png, caption: "Digits", width: .half)
@@ -52,9 +54,12 @@ final class HTMLReportTests: XCTestCase {
     func testMetricFormatting() {
         let cases: [(MetricValue, String)] = [
             (.number(0.934567), "0.9346"), (.number(12.3456), "12.35"), (.number(0.0123), "0.0123"),
-            (.number(123456.7), "123,457"), (.number(1234.6), "1235"), (.number(0.0000123), "1.23e-5"),
-            (.number(2.5e9), "2.5e9"), (.number(-0.5), "−0.5"), (.number(9.99996), "10"), (.number(0), "0"),
-            (.number(.nan), "NaN"), (.number(.infinity), "∞"), (.integer(60000), "60,000"), (.integer(-1234), "−1234"),
+            (.number(123456.7), "123,457"), (.number(1234.6), "1235"),
+            (.number(0.0000123), "1.23e-5"),
+            (.number(2.5e9), "2.5e9"), (.number(-0.5), "−0.5"), (.number(9.99996), "10"),
+            (.number(0), "0"),
+            (.number(.nan), "NaN"), (.number(.infinity), "∞"), (.integer(60000), "60,000"),
+            (.integer(-1234), "−1234"),
             (.percent(0.953), "95.3%"), (.text("dense"), "dense"),
         ]
         for (value, expected) in cases { XCTAssertEqual(value.formatted, expected, "\(value)") }

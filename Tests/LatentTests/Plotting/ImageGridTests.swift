@@ -1,11 +1,13 @@
 import XCTest
+
 @testable import Latent
 
 final class ImageGridTests: XCTestCase {
     func testGridSizeAndTilePlacement() throws {
         let black = [Float](repeating: 0, count: 6)  // 3 wide × 2 high
         let grey = [Float](repeating: 0.5, count: 6)
-        let grid = ImageGrid.compose(images: [black, grey, black], width: 3, height: 2, columns: 2, padding: 1, scale: 2)
+        let grid = ImageGrid.compose(
+            images: [black, grey, black], width: 3, height: 2, columns: 2, padding: 1, scale: 2)
         // 2 columns × 6 px + 3 × 1 px padding; 2 rows × 4 px + 3 × 1 px padding.
         XCTAssertEqual(grid.width, 15)
         XCTAssertEqual(grid.height, 11)
@@ -24,7 +26,8 @@ final class ImageGridTests: XCTestCase {
     func testMixedTilesBecomeRGB() {
         let gray = PNGImage(grayscale: [1, 1, 1, 1], width: 2, height: 2)
         let heat = HeatMap.image(values: [0, 1, 2, 3], width: 2, height: 2)
-        let grid = ImageGrid.compose(tiles: [gray, heat], columns: 2, padding: 0, background: .black)
+        let grid = ImageGrid.compose(
+            tiles: [gray, heat], columns: 2, padding: 0, background: .black)
         XCTAssertEqual(grid.colorType, .rgb)
         XCTAssertEqual(grid.width, 4)
         XCTAssertEqual(Array(grid[0, 0]), [255, 255, 255])

@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class PNGImageTests: XCTestCase {
@@ -21,7 +22,9 @@ final class PNGImageTests: XCTestCase {
     func testRGBAndRGBARoundTrip() throws {
         var rng = SystemRandomNumberGenerator()
         for colorType in [PNGImage.ColorType.rgb, .rgba, .grayscaleAlpha] {
-            let pixels = (0..<(17 * 9 * colorType.channels)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let pixels = (0..<(17 * 9 * colorType.channels)).map { _ in
+                UInt8.random(in: 0...255, using: &rng)
+            }
             let image = PNGImage(width: 17, height: 9, colorType: colorType, pixels: pixels)
             let decoded = try PNGInspection.decode(image.pngData())
             XCTAssertEqual(decoded, image, "\(colorType)")
@@ -38,13 +41,16 @@ final class PNGImageTests: XCTestCase {
         let crc = data[12..<29].withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
         XCTAssertEqual(Array(data[29..<33]), PNGImage.bigEndian(UInt32(crc)))
         // Ends with an empty IEND chunk and its well-known CRC AE 42 60 82.
-        XCTAssertEqual(Array(data.suffix(12)), [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82])
+        XCTAssertEqual(
+            Array(data.suffix(12)), [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82])
     }
 
     func testIDATInflatesToFilteredScanlines() throws {
         let image = PNGImage(grayscale: [0, 0.5, 1, 0.25, 0.75, 1], width: 3, height: 2)
         let data = [UInt8](image.pngData())
-        let length = Int(UInt32(data[33]) << 24 | UInt32(data[34]) << 16 | UInt32(data[35]) << 8 | UInt32(data[36]))
+        let length = Int(
+            UInt32(data[33]) << 24 | UInt32(data[34]) << 16 | UInt32(data[35]) << 8
+                | UInt32(data[36]))
         XCTAssertEqual(String(decoding: data[37..<41], as: UTF8.self), "IDAT")
         let compressed = Array(data[41..<(41 + length)])
         var out = [UInt8](repeating: 0, count: 64)
@@ -56,7 +62,8 @@ final class PNGImageTests: XCTestCase {
         var rows = [UInt8]()
         for y in 0..<2 {
             let filter = try XCTUnwrap(PNGFilter(rawValue: out[y * 4]))
-            previous = filter.reverse(Array(out[(y * 4 + 1)..<(y * 4 + 4)]), previous: previous, bytesPerPixel: 1)
+            previous = filter.reverse(
+                Array(out[(y * 4 + 1)..<(y * 4 + 4)]), previous: previous, bytesPerPixel: 1)
             rows += previous
         }
         XCTAssertEqual(rows, [0, 128, 255, 64, 191, 255])
@@ -68,14 +75,17 @@ final class PNGImageTests: XCTestCase {
     }
 
     func testUpscaleRepeatsPixels() {
-        let image = PNGImage(width: 2, height: 1, colorType: .grayscale, pixels: [10, 200]).upscaled(by: 2)
+        let image = PNGImage(width: 2, height: 1, colorType: .grayscale, pixels: [10, 200])
+            .upscaled(by: 2)
         XCTAssertEqual(image.width, 4)
         XCTAssertEqual(image.height, 2)
         XCTAssertEqual(image.pixels, [10, 10, 200, 200, 10, 10, 200, 200])
     }
 
     func testRGBConversionCompositesAlphaOnWhite() {
-        let image = PNGImage(width: 2, height: 1, colorType: .grayscaleAlpha, pixels: [0, 255, 0, 0]).rgb()
+        let image = PNGImage(
+            width: 2, height: 1, colorType: .grayscaleAlpha, pixels: [0, 255, 0, 0]
+        ).rgb()
         XCTAssertEqual(image.pixels, [0, 0, 0, 255, 255, 255])
     }
 
@@ -84,7 +94,8 @@ final class PNGImageTests: XCTestCase {
         let row: [UInt8] = [255, 1, 77, 200, 13, 64]
         for filter in PNGFilter.allCases {
             let filtered = filter.apply(row, previous: previous, bytesPerPixel: 2)
-            XCTAssertEqual(filter.reverse(filtered, previous: previous, bytesPerPixel: 2), row, "\(filter)")
+            XCTAssertEqual(
+                filter.reverse(filtered, previous: previous, bytesPerPixel: 2), row, "\(filter)")
         }
         XCTAssertEqual(PNGFilter.paethPredictor(10, 20, 15), 15)  // p = 15 equals c
         XCTAssertEqual(PNGFilter.paethPredictor(10, 20, 30), 10)  // p = 0 is closest to a

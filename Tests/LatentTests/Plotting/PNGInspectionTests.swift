@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class PNGInspectionTests: XCTestCase {
@@ -35,7 +36,8 @@ final class PNGInspectionTests: XCTestCase {
 
     func testTruncatedAndForeignDataAreRejected() {
         let bytes = [UInt8](sample())
-        XCTAssertThrowsError(try PNGInspection.validate(Data(bytes.prefix(bytes.count - 5)))) { error in
+        XCTAssertThrowsError(try PNGInspection.validate(Data(bytes.prefix(bytes.count - 5)))) {
+            error in
             XCTAssertEqual(error as? PNGFormatError, .truncated(offset: bytes.count - 12))
         }
         XCTAssertThrowsError(try PNGInspection.validate(Data("GIF89a not a png".utf8))) { error in

@@ -1,8 +1,9 @@
 import Foundation
+import XCTest
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import XCTest
 
 /// Parses SVG text with Foundation's XMLParser and collects what tests need to look at.
 final class SVGCheck: NSObject, XMLParserDelegate {
@@ -25,15 +26,20 @@ final class SVGCheck: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = check
         guard parser.parse() else {
-            throw ParseError(description: "XMLParser failed at line \(parser.lineNumber): \(parser.parserError.map { "\($0)" } ?? "?")")
+            throw ParseError(
+                description:
+                    "XMLParser failed at line \(parser.lineNumber): \(parser.parserError.map { "\($0)" } ?? "?")"
+            )
         }
         return check
     }
 
     func elements(named name: String) -> [Element] { elements.filter { $0.name == name } }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         elements.append(Element(name: elementName, attributes: attributes))
         if elementName == "text" { currentText = "" }
     }
@@ -42,7 +48,10 @@ final class SVGCheck: NSObject, XMLParserDelegate {
         currentText? += string
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    func parser(
+        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?
+    ) {
         if elementName == "text", let text = currentText {
             texts.append(text)
             currentText = nil

@@ -37,11 +37,12 @@ public struct Histogram {
         range: ClosedRange<Double>? = nil, normalization: Normalization = .count
     ) {
         precondition(binCount >= 1, "A histogram needs at least one bin, got \(binCount).")
-        let defaultLabel = switch normalization {
-        case .count: "count"
-        case .density: "density"
-        case .fraction: "fraction"
-        }
+        let defaultLabel =
+            switch normalization {
+            case .count: "count"
+            case .density: "density"
+            case .fraction: "fraction"
+            }
         figure = Figure(title: title, xLabel: xLabel, yLabel: yLabel ?? defaultLabel)
         self.binCount = binCount
         self.range = range
@@ -49,7 +50,9 @@ public struct Histogram {
     }
 
     /// Adds a named sample.
-    public mutating func add(_ name: String, values: [some BinaryFloatingPoint], color: RGBColor? = nil) {
+    public mutating func add(
+        _ name: String, values: [some BinaryFloatingPoint], color: RGBColor? = nil
+    ) {
         series.append((name, doubles(values), color))
     }
 
@@ -60,14 +63,18 @@ public struct Histogram {
 
     /// The shared bin edges, `binCount + 1` values.
     public func edges() -> [Double] {
-        let range = range ?? {
-            var extent = Extent()
-            for s in series { for v in s.values where v.isFinite { extent.add(v) } }
-            guard let r = extent.range else { return 0...1 }
-            return r.upperBound > r.lowerBound ? r : (r.lowerBound - 0.5)...(r.upperBound + 0.5)
-        }()
+        let range =
+            range
+            ?? {
+                var extent = Extent()
+                for s in series { for v in s.values where v.isFinite { extent.add(v) } }
+                guard let r = extent.range else { return 0...1 }
+                return r.upperBound > r.lowerBound ? r : (r.lowerBound - 0.5)...(r.upperBound + 0.5)
+            }()
         let width = (range.upperBound - range.lowerBound) / Double(binCount)
-        return (0...binCount).map { $0 == binCount ? range.upperBound : range.lowerBound + Double($0) * width }
+        return (0...binCount).map {
+            $0 == binCount ? range.upperBound : range.lowerBound + Double($0) * width
+        }
     }
 
     /// How many of `values` fall in each bin of `edges` (equal widths assumed).

@@ -11,7 +11,11 @@
 /// extra marks to it, which are drawn beneath the series.
 public struct LinePlot {
     public var figure: Figure
-    private var series: [(name: String, x: [Double], y: [Double], style: LineStyle, markers: Bool, color: RGBColor?)] = []
+    private var series:
+        [(
+            name: String, x: [Double], y: [Double], style: LineStyle, markers: Bool,
+            color: RGBColor?
+        )] = []
 
     /// - Parameter logY: use a log₁₀ y axis (values ≤ 0 are then skipped).
     public init(title: String = "", xLabel: String = "", yLabel: String = "", logY: Bool = false) {
@@ -24,7 +28,9 @@ public struct LinePlot {
         _ name: String, x: [some BinaryFloatingPoint], y: [some BinaryFloatingPoint],
         style: LineStyle = .solid, markers: Bool = false, color: RGBColor? = nil
     ) {
-        precondition(x.count == y.count, "Series \"\(name)\" has \(x.count) x values but \(y.count) y values.")
+        precondition(
+            x.count == y.count,
+            "Series \"\(name)\" has \(x.count) x values but \(y.count) y values.")
         series.append((name, doubles(x), doubles(y), style, markers, color))
     }
 
@@ -34,7 +40,9 @@ public struct LinePlot {
         _ name: String, y: [some BinaryFloatingPoint], firstX: Int = 1,
         style: LineStyle = .solid, markers: Bool = false, color: RGBColor? = nil
     ) {
-        add(name, x: y.indices.map { Double(firstX + $0) }, y: y, style: style, markers: markers, color: color)
+        add(
+            name, x: y.indices.map { Double(firstX + $0) }, y: y, style: style, markers: markers,
+            color: color)
         figure.xTicksAreIntegers = true
     }
 
@@ -42,7 +50,8 @@ public struct LinePlot {
     public func makeFigure() -> Figure {
         var figure = self.figure
         for s in series {
-            figure.addLine(x: s.x, y: s.y, label: s.name, color: s.color, style: s.style, markers: s.markers)
+            figure.addLine(
+                x: s.x, y: s.y, label: s.name, color: s.color, style: s.style, markers: s.markers)
         }
         return figure
     }

@@ -16,17 +16,21 @@ public struct PrecisionRecallPlot {
 
     /// A 560 × 460 figure; axes span 0…1.
     public init(title: String = "Precision–recall curve") {
-        figure = Figure(title: title, xLabel: "recall", yLabel: "precision", width: 560, height: 460)
+        figure = Figure(
+            title: title, xLabel: "recall", yLabel: "precision", width: 560, height: 460)
         figure.xRange = -0.02...1.02
         figure.yRange = -0.02...1.02
     }
 
     /// Adds a curve; put the average precision in `name` if you have it.
     public mutating func add(
-        _ name: String, recall: [some BinaryFloatingPoint], precision: [some BinaryFloatingPoint], color: RGBColor? = nil
+        _ name: String, recall: [some BinaryFloatingPoint], precision: [some BinaryFloatingPoint],
+        color: RGBColor? = nil
     ) {
-        precondition(recall.count == precision.count,
-                     "Curve \"\(name)\" has \(recall.count) recall values but \(precision.count) precision values.")
+        precondition(
+            recall.count == precision.count,
+            "Curve \"\(name)\" has \(recall.count) recall values but \(precision.count) precision values."
+        )
         curves.append((name, doubles(recall), doubles(precision), color))
     }
 
@@ -46,8 +50,9 @@ public struct PrecisionRecallPlot {
         var figure = self.figure
         for c in curves { figure.addLine(x: c.x, y: c.y, label: c.name, color: c.color) }
         if let baseline {
-            figure.addLine(x: [0.0, 1], y: [baseline, baseline], label: "chance", color: .chanceGrey,
-                           style: .dashed, lineWidth: 1.2)
+            figure.addLine(
+                x: [0.0, 1], y: [baseline, baseline], label: "chance", color: .chanceGrey,
+                style: .dashed, lineWidth: 1.2)
         }
         for p in points { figure.addAnnotation(x: p.x, y: p.y, text: p.label) }
         return figure

@@ -15,23 +15,30 @@ public struct ROCPlot {
 
     /// A square-ish 560 × 460 figure; axes span 0…1.
     public init(title: String = "ROC curve") {
-        figure = Figure(title: title, xLabel: "false positive rate", yLabel: "true positive rate", width: 560, height: 460)
+        figure = Figure(
+            title: title, xLabel: "false positive rate", yLabel: "true positive rate", width: 560,
+            height: 460)
         figure.xRange = -0.02...1.02
         figure.yRange = -0.02...1.02
     }
 
     /// Adds a curve; put the AUC in `name` (e.g. "dense AE (AUC 0.93)").
     public mutating func add(
-        _ name: String, falsePositiveRate: [some BinaryFloatingPoint], truePositiveRate: [some BinaryFloatingPoint],
+        _ name: String, falsePositiveRate: [some BinaryFloatingPoint],
+        truePositiveRate: [some BinaryFloatingPoint],
         color: RGBColor? = nil
     ) {
-        precondition(falsePositiveRate.count == truePositiveRate.count,
-                     "ROC curve \"\(name)\" has \(falsePositiveRate.count) FPR values but \(truePositiveRate.count) TPR values.")
+        precondition(
+            falsePositiveRate.count == truePositiveRate.count,
+            "ROC curve \"\(name)\" has \(falsePositiveRate.count) FPR values but \(truePositiveRate.count) TPR values."
+        )
         curves.append((name, doubles(falsePositiveRate), doubles(truePositiveRate), color))
     }
 
     /// Marks the point where a chosen threshold operates.
-    public mutating func addOperatingPoint(falsePositiveRate: Double, truePositiveRate: Double, label: String) {
+    public mutating func addOperatingPoint(
+        falsePositiveRate: Double, truePositiveRate: Double, label: String
+    ) {
         points.append((falsePositiveRate, truePositiveRate, label))
     }
 
@@ -39,7 +46,9 @@ public struct ROCPlot {
     public func makeFigure() -> Figure {
         var figure = self.figure
         for c in curves { figure.addLine(x: c.x, y: c.y, label: c.name, color: c.color) }
-        figure.addLine(x: [0.0, 1], y: [0.0, 1], label: "chance", color: .chanceGrey, style: .dashed, lineWidth: 1.2)
+        figure.addLine(
+            x: [0.0, 1], y: [0.0, 1], label: "chance", color: .chanceGrey, style: .dashed,
+            lineWidth: 1.2)
         for p in points { figure.addAnnotation(x: p.x, y: p.y, text: p.label) }
         return figure
     }

@@ -30,7 +30,10 @@ public struct ScatterPlot {
         names: [Int: String] = [:], radius: Double = 1.8, opacity: Double = 0.6
     ) {
         let (x, y) = (doubles(x), doubles(y))
-        layers.append { $0.addPoints(x: x, y: y, categories: categories, names: names, radius: radius, opacity: opacity) }
+        layers.append {
+            $0.addPoints(
+                x: x, y: y, categories: categories, names: names, radius: radius, opacity: opacity)
+        }
     }
 
     /// Adds points in one colour, with a legend row `name`.
@@ -39,7 +42,9 @@ public struct ScatterPlot {
         color: RGBColor? = nil, radius: Double = 2.5, opacity: Double = 0.7
     ) {
         let (x, y) = (doubles(x), doubles(y))
-        layers.append { $0.addPoints(x: x, y: y, label: name, color: color, radius: radius, opacity: opacity) }
+        layers.append {
+            $0.addPoints(x: x, y: y, label: name, color: color, radius: radius, opacity: opacity)
+        }
     }
 
     /// Adds a polyline with a dot at each vertex, drawn above the points.
@@ -48,18 +53,25 @@ public struct ScatterPlot {
         color: RGBColor = .ink, lineWidth: Double = 1.5
     ) {
         let (x, y) = (doubles(x), doubles(y))
-        layers.append { $0.addLine(x: x, y: y, label: name, color: color, lineWidth: lineWidth, markers: true) }
+        layers.append {
+            $0.addLine(x: x, y: y, label: name, color: color, lineWidth: lineWidth, markers: true)
+        }
     }
 
     /// Marks points with a ringed dot and a text label each.
     public mutating func highlight(
-        x: [some BinaryFloatingPoint], y: [some BinaryFloatingPoint], labels: [String], color: RGBColor = .ink
+        x: [some BinaryFloatingPoint], y: [some BinaryFloatingPoint], labels: [String],
+        color: RGBColor = .ink
     ) {
-        precondition(x.count == y.count && y.count == labels.count,
-                     "Highlights need equal counts of x, y and labels, got \(x.count), \(y.count), \(labels.count).")
+        precondition(
+            x.count == y.count && y.count == labels.count,
+            "Highlights need equal counts of x, y and labels, got \(x.count), \(y.count), \(labels.count)."
+        )
         let (x, y) = (doubles(x), doubles(y))
         layers.append { figure in
-            for i in x.indices { figure.addAnnotation(x: x[i], y: y[i], text: labels[i], color: color) }
+            for i in x.indices {
+                figure.addAnnotation(x: x[i], y: y[i], text: labels[i], color: color)
+            }
         }
     }
 

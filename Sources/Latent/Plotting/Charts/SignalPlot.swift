@@ -12,12 +12,16 @@ public struct SignalPlot {
 
     /// - Parameter x: sample positions; `nil` uses 0, 1, 2, ….
     public init(
-        title: String = "", input: [some BinaryFloatingPoint], reconstruction: [some BinaryFloatingPoint],
+        title: String = "", input: [some BinaryFloatingPoint],
+        reconstruction: [some BinaryFloatingPoint],
         x: [Double]? = nil, xLabel: String = "time step", yLabel: String = "value"
     ) {
-        precondition(input.count == reconstruction.count,
-                     "Input has \(input.count) samples but the reconstruction has \(reconstruction.count).")
-        precondition(x == nil || x!.count == input.count, "x needs one position per sample (\(input.count)).")
+        precondition(
+            input.count == reconstruction.count,
+            "Input has \(input.count) samples but the reconstruction has \(reconstruction.count).")
+        precondition(
+            x == nil || x!.count == input.count, "x needs one position per sample (\(input.count))."
+        )
         figure = Figure(title: title, xLabel: xLabel, yLabel: yLabel)
         self.x = x ?? input.indices.map(Double.init)
         self.input = doubles(input)
@@ -29,10 +33,13 @@ public struct SignalPlot {
     /// The figure: error band underneath, then the two lines.
     public func makeFigure() -> Figure {
         var figure = self.figure
-        figure.addBand(x: x, lower: input, upper: reconstruction, color: SignalPlot.errorColor, opacity: 0.25)
+        figure.addBand(
+            x: x, lower: input, upper: reconstruction, color: SignalPlot.errorColor, opacity: 0.25)
         figure.addLine(x: x, y: input, label: "input", color: .category(0))
-        figure.addLine(x: x, y: reconstruction, label: "reconstruction", color: .category(1), style: .dashed)
-        figure.legendEntries.append(LegendEntry(label: "error", color: SignalPlot.errorColor, swatch: .box(opacity: 0.25)))
+        figure.addLine(
+            x: x, y: reconstruction, label: "reconstruction", color: .category(1), style: .dashed)
+        figure.legendEntries.append(
+            LegendEntry(label: "error", color: SignalPlot.errorColor, swatch: .box(opacity: 0.25)))
         return figure
     }
 

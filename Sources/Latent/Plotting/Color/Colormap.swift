@@ -33,16 +33,18 @@ public struct Colormap: Sendable {
     }
 
     /// Dark blue → green → yellow; the default for sequential data.
-    public static let viridis = Colormap(anchors: [
-        0x440154, 0x482878, 0x3E4989, 0x31688E, 0x26828E,
-        0x1F9E89, 0x35B779, 0x6ECE58, 0xB5DE2B, 0xFDE725,
-    ].map { RGBColor(hex: $0) })
+    public static let viridis = Colormap(
+        anchors: [
+            0x440154, 0x482878, 0x3E4989, 0x31688E, 0x26828E,
+            0x1F9E89, 0x35B779, 0x6ECE58, 0xB5DE2B, 0xFDE725,
+        ].map { RGBColor(hex: $0) })
 
     /// Black → purple → orange → pale yellow; makes large errors glow on a dark background.
-    public static let magma = Colormap(anchors: [
-        0x000004, 0x180F3D, 0x440F76, 0x721F81, 0x9E2F7F,
-        0xCD4071, 0xF1605D, 0xFD9668, 0xFECA8D, 0xFCFDBF,
-    ].map { RGBColor(hex: $0) })
+    public static let magma = Colormap(
+        anchors: [
+            0x000004, 0x180F3D, 0x440F76, 0x721F81, 0x9E2F7F,
+            0xCD4071, 0xF1605D, 0xFD9668, 0xFECA8D, 0xFCFDBF,
+        ].map { RGBColor(hex: $0) })
 
     /// Black → white.
     public static let grayscale = Colormap(anchors: [.black, .white])

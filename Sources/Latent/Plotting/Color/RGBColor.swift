@@ -19,7 +19,8 @@ public struct RGBColor: Hashable, Sendable {
     /// A colour from a 24-bit `0xRRGGBB` value.
     public init(hex: UInt32) {
         self.init(
-            red: UInt8((hex >> 16) & 0xFF), green: UInt8((hex >> 8) & 0xFF), blue: UInt8(hex & 0xFF))
+            red: UInt8((hex >> 16) & 0xFF), green: UInt8((hex >> 8) & 0xFF), blue: UInt8(hex & 0xFF)
+        )
     }
 
     /// The CSS / SVG spelling, `#rrggbb` in lower case.
@@ -39,7 +40,8 @@ public struct RGBColor: Hashable, Sendable {
         func lerp(_ x: UInt8, _ y: UInt8) -> UInt8 {
             UInt8((Double(x) + (Double(y) - Double(x)) * t).rounded())
         }
-        return RGBColor(red: lerp(a.red, b.red), green: lerp(a.green, b.green), blue: lerp(a.blue, b.blue))
+        return RGBColor(
+            red: lerp(a.red, b.red), green: lerp(a.green, b.green), blue: lerp(a.blue, b.blue))
     }
 }
 

@@ -41,8 +41,13 @@ public struct Figure {
     private var colorsUsed = 0
 
     /// An empty figure, 640 × 420 pixels unless given.
-    public init(title: String = "", xLabel: String = "", yLabel: String = "", width: Double = 640, height: Double = 420) {
-        precondition(width >= 120 && height >= 100, "A figure needs at least 120 × 100 pixels, got \(width) × \(height).")
+    public init(
+        title: String = "", xLabel: String = "", yLabel: String = "", width: Double = 640,
+        height: Double = 420
+    ) {
+        precondition(
+            width >= 120 && height >= 100,
+            "A figure needs at least 120 × 100 pixels, got \(width) × \(height).")
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -57,7 +62,8 @@ public struct Figure {
         return RGBColor.category(colorsUsed)
     }
 
-    static let fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+    static let fontFamily =
+        "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 }
 
 /// The dash pattern of a line.

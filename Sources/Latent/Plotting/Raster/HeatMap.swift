@@ -22,8 +22,9 @@ public enum HeatMap {
         values: [Float], width: Int, height: Int,
         range: ClosedRange<Float>? = nil, colormap: Colormap = .magma
     ) -> PNGImage {
-        precondition(values.count == width * height,
-                     "A \(width)×\(height) heat map needs \(width * height) values, got \(values.count).")
+        precondition(
+            values.count == width * height,
+            "A \(width)×\(height) heat map needs \(width * height) values, got \(values.count).")
         let range = range ?? finiteRange(values)
         let span = Double(range.upperBound - range.lowerBound)
         var pixels = [UInt8]()

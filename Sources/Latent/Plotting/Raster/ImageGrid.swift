@@ -42,12 +42,16 @@ public enum ImageGrid {
         background: RGBColor = .white
     ) -> PNGImage {
         precondition(!tiles.isEmpty, "An image grid needs at least one tile.")
-        precondition(columns >= 1 && padding >= 0 && scale >= 1,
-                     "Image grid needs columns ≥ 1, padding ≥ 0 and scale ≥ 1 (got \(columns), \(padding), \(scale)).")
+        precondition(
+            columns >= 1 && padding >= 0 && scale >= 1,
+            "Image grid needs columns ≥ 1, padding ≥ 0 and scale ≥ 1 (got \(columns), \(padding), \(scale))."
+        )
         let (tw, th) = (tiles[0].width, tiles[0].height)
-        precondition(tiles.allSatisfy { $0.width == tw && $0.height == th },
-                     "All tiles of an image grid must be \(tw)×\(th), the size of the first.")
-        let gray = background.red == background.green && background.green == background.blue
+        precondition(
+            tiles.allSatisfy { $0.width == tw && $0.height == th },
+            "All tiles of an image grid must be \(tw)×\(th), the size of the first.")
+        let gray =
+            background.red == background.green && background.green == background.blue
             && tiles.allSatisfy { $0.colorType == .grayscale }
         let tiles = tiles.map { gray ? $0.upscaled(by: scale) : $0.rgb().upscaled(by: scale) }
 
@@ -68,9 +72,11 @@ public enum ImageGrid {
             for y in 0..<ch {
                 let dst = ((top + y) * width + left) * channels
                 let src = y * cw * channels
-                canvas.replaceSubrange(dst..<(dst + cw * channels), with: tile.pixels[src..<(src + cw * channels)])
+                canvas.replaceSubrange(
+                    dst..<(dst + cw * channels), with: tile.pixels[src..<(src + cw * channels)])
             }
         }
-        return PNGImage(width: width, height: height, colorType: gray ? .grayscale : .rgb, pixels: canvas)
+        return PNGImage(
+            width: width, height: height, colorType: gray ? .grayscale : .rgb, pixels: canvas)
     }
 }

@@ -7,12 +7,15 @@
 /// average: x − ⌊(a+b)/2⌋         paeth:   x − paeth(a, b, c)     (all mod 256)
 /// ```
 enum PNGFilter: UInt8, CaseIterable {
-    case none = 0, sub, up, average, paeth
+    case none = 0
+    case sub, up, average, paeth
 
     /// The Paeth predictor: whichever of a, b, c is closest to a + b − c.
     static func paethPredictor(_ a: Int, _ b: Int, _ c: Int) -> Int {
         let p = a + b - c
-        let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+        let pa = abs(p - a)
+        let pb = abs(p - b)
+        let pc = abs(p - c)
         if pa <= pb && pa <= pc { return a }
         return pb <= pc ? b : c
     }
@@ -49,7 +52,9 @@ enum PNGFilter: UInt8, CaseIterable {
     }
 
     /// The filter chosen per row by the usual heuristic: smallest sum of |signed bytes|.
-    static func best(for row: [UInt8], previous: [UInt8], bytesPerPixel bpp: Int) -> (PNGFilter, [UInt8]) {
+    static func best(for row: [UInt8], previous: [UInt8], bytesPerPixel bpp: Int) -> (
+        PNGFilter, [UInt8]
+    ) {
         var best: (PNGFilter, [UInt8], Int)?
         for filter in PNGFilter.allCases {
             let out = filter.apply(row, previous: previous, bytesPerPixel: bpp)

@@ -19,7 +19,8 @@ extension PNGImage {
 
         var out = Data(PNGImage.signature)
         PNGImage.appendChunk("IHDR", header, to: &out)
-        PNGImage.appendChunk("IDAT", PNGImage.deflate(filteredScanlines(), level: compressionLevel), to: &out)
+        PNGImage.appendChunk(
+            "IDAT", PNGImage.deflate(filteredScanlines(), level: compressionLevel), to: &out)
         PNGImage.appendChunk("IEND", [], to: &out)
         return out
     }
@@ -33,7 +34,8 @@ extension PNGImage {
         var previous = [UInt8](repeating: 0, count: stride)
         for y in 0..<height {
             let row = Array(pixels[(y * stride)..<((y + 1) * stride)])
-            let (filter, filtered) = PNGFilter.best(for: row, previous: previous, bytesPerPixel: bpp)
+            let (filter, filtered) = PNGFilter.best(
+                for: row, previous: previous, bytesPerPixel: bpp)
             out.append(filter.rawValue)
             out += filtered
             previous = row
@@ -62,7 +64,8 @@ extension PNGImage {
         var capacity = compressBound(uLong(bytes.count))
         var out = [UInt8](repeating: 0, count: Int(capacity))
         let status = bytes.withUnsafeBufferPointer { src in
-            compress2(&out, &capacity, src.baseAddress, uLong(src.count), Int32(min(max(level, 0), 9)))
+            compress2(
+                &out, &capacity, src.baseAddress, uLong(src.count), Int32(min(max(level, 0), 9)))
         }
         // compressBound guarantees room, so only memory exhaustion can fail here.
         precondition(status == Z_OK, "zlib compress2 failed with status \(status).")

@@ -38,10 +38,13 @@ public struct PNGImage: Equatable, Sendable {
 
     /// An image from raw 8-bit samples laid out as described on the type.
     public init(width: Int, height: Int, colorType: ColorType, pixels: [UInt8]) {
-        precondition(width > 0 && height > 0, "A PNG image needs a positive width and height, got \(width)×\(height).")
+        precondition(
+            width > 0 && height > 0,
+            "A PNG image needs a positive width and height, got \(width)×\(height).")
         precondition(
             pixels.count == width * height * colorType.channels,
-            "Expected \(width)×\(height)×\(colorType.channels) = \(width * height * colorType.channels) samples, got \(pixels.count).")
+            "Expected \(width)×\(height)×\(colorType.channels) = \(width * height * colorType.channels) samples, got \(pixels.count)."
+        )
         self.width = width
         self.height = height
         self.colorType = colorType
@@ -58,7 +61,8 @@ public struct PNGImage: Equatable, Sendable {
 
     /// A grayscale image from `height × width` intensities in [0, 1] (0 = black).
     public init(grayscale values: [Float], width: Int, height: Int) {
-        self.init(width: width, height: height, colorType: .grayscale, pixels: values.map(PNGImage.byte))
+        self.init(
+            width: width, height: height, colorType: .grayscale, pixels: values.map(PNGImage.byte))
     }
 
     /// An RGB image from `height × width × 3` interleaved intensities in [0, 1].

@@ -57,7 +57,9 @@ public enum PNGInspection {
     /// - Returns: the image size and colour type from `IHDR`.
     /// - Throws: ``PNGFormatError`` naming the first rule broken.
     @discardableResult
-    public static func validate(_ data: Data) throws -> (width: Int, height: Int, colorType: PNGImage.ColorType) {
+    public static func validate(_ data: Data) throws -> (
+        width: Int, height: Int, colorType: PNGImage.ColorType
+    ) {
         let parsed = try parse(data)
         return (parsed.width, parsed.height, parsed.colorType)
     }
@@ -77,11 +79,13 @@ public enum PNGInspection {
                 throw PNGFormatError.badFilter(row: y, type: parsed.scanlines[start])
             }
             let row = filter.reverse(
-                Array(parsed.scanlines[(start + 1)...(start + stride)]), previous: previous, bytesPerPixel: bpp)
+                Array(parsed.scanlines[(start + 1)...(start + stride)]), previous: previous,
+                bytesPerPixel: bpp)
             pixels += row
             previous = row
         }
-        return PNGImage(width: parsed.width, height: parsed.height, colorType: parsed.colorType, pixels: pixels)
+        return PNGImage(
+            width: parsed.width, height: parsed.height, colorType: parsed.colorType, pixels: pixels)
     }
 
     private struct Parsed {
@@ -90,7 +94,9 @@ public enum PNGInspection {
 
     private static func parse(_ data: Data) throws -> Parsed {
         let bytes = [UInt8](data)
-        guard bytes.count >= 8, Array(bytes[0..<8]) == PNGImage.signature else { throw PNGFormatError.badSignature }
+        guard bytes.count >= 8, Array(bytes[0..<8]) == PNGImage.signature else {
+            throw PNGFormatError.badSignature
+        }
         var offset = 8
         var header: (width: Int, height: Int, colorType: PNGImage.ColorType)?
         var compressed = [UInt8]()
@@ -99,7 +105,9 @@ public enum PNGInspection {
             guard !sawEnd else { throw PNGFormatError.misplacedChunk("IEND") }
             guard offset + 12 <= bytes.count else { throw PNGFormatError.truncated(offset: offset) }
             let length = Int(readUInt32(bytes, offset))
-            guard length <= bytes.count - offset - 12 else { throw PNGFormatError.truncated(offset: offset) }
+            guard length <= bytes.count - offset - 12 else {
+                throw PNGFormatError.truncated(offset: offset)
+            }
             let typeAndData = Array(bytes[(offset + 4)..<(offset + 8 + length)])
             let type = String(decoding: typeAndData[0..<4], as: UTF8.self)
             guard readUInt32(bytes, offset + 8 + length) == PNGImage.crc(typeAndData) else {
@@ -108,7 +116,9 @@ public enum PNGInspection {
             let body = Array(typeAndData[4...])
             switch type {
             case "IHDR":
-                guard header == nil, offset == 8 else { throw PNGFormatError.misplacedChunk("IHDR") }
+                guard header == nil, offset == 8 else {
+                    throw PNGFormatError.misplacedChunk("IHDR")
+                }
                 header = try readHeader(body)
             case "IDAT":
                 guard header != nil else { throw PNGFormatError.misplacedChunk("IDAT") }
@@ -120,7 +130,9 @@ public enum PNGInspection {
             default:
                 guard header != nil else { throw PNGFormatError.misplacedChunk(type) }
                 // Ancillary chunks (lower-case first letter) may be skipped; critical ones may not.
-                if typeAndData[0] & 0x20 == 0 { throw PNGFormatError.unsupported("critical chunk \(type)") }
+                if typeAndData[0] & 0x20 == 0 {
+                    throw PNGFormatError.unsupported("critical chunk \(type)")
+                }
             }
             offset += 12 + length
         }
@@ -129,21 +141,29 @@ public enum PNGInspection {
         guard sawEnd else { throw PNGFormatError.missingChunk("IEND") }
         let expected = header.height * (1 + header.width * header.colorType.channels)
         let scanlines = try inflate(compressed, expectedCount: expected)
-        return Parsed(width: header.width, height: header.height, colorType: header.colorType, scanlines: scanlines)
+        return Parsed(
+            width: header.width, height: header.height, colorType: header.colorType,
+            scanlines: scanlines)
     }
 
     private static func readHeader(_ body: [UInt8]) throws -> (Int, Int, PNGImage.ColorType) {
-        guard body.count == 13 else { throw PNGFormatError.invalidHeader("it has \(body.count) bytes, not 13") }
-        let width = Int(readUInt32(body, 0)), height = Int(readUInt32(body, 4))
+        guard body.count == 13 else {
+            throw PNGFormatError.invalidHeader("it has \(body.count) bytes, not 13")
+        }
+        let width = Int(readUInt32(body, 0))
+        let height = Int(readUInt32(body, 4))
         guard width > 0, height > 0, width < 1 << 31, height < 1 << 31 else {
             throw PNGFormatError.invalidHeader("size \(width)×\(height) is not in 1…2³¹−1")
         }
-        guard body[8] == 8 else { throw PNGFormatError.unsupported("bit depth \(body[8]) (only 8 is read)") }
+        guard body[8] == 8 else {
+            throw PNGFormatError.unsupported("bit depth \(body[8]) (only 8 is read)")
+        }
         guard let colorType = PNGImage.ColorType(rawValue: body[9]) else {
             throw PNGFormatError.unsupported("colour type \(body[9])")
         }
         guard body[10] == 0, body[11] == 0 else {
-            throw PNGFormatError.invalidHeader("compression method \(body[10]) / filter method \(body[11]) must be 0")
+            throw PNGFormatError.invalidHeader(
+                "compression method \(body[10]) / filter method \(body[11]) must be 0")
         }
         guard body[12] == 0 else { throw PNGFormatError.unsupported("interlaced images") }
         return (width, height, colorType)
@@ -167,6 +187,7 @@ public enum PNGInspection {
     }
 
     private static func readUInt32(_ bytes: [UInt8], _ i: Int) -> UInt32 {
-        UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
+        UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8
+            | UInt32(bytes[i + 3])
     }
 }

@@ -13,7 +13,9 @@ struct SVGDocument {
 
     /// Appends `<name a="v" …/>`, or `<name …>content</name>` when `content` is given
     /// (content is escaped). Attributes with a `nil` value are left out.
-    mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?>, content: String? = nil) {
+    mutating func element(
+        _ name: String, _ attributes: KeyValuePairs<String, String?>, content: String? = nil
+    ) {
         body += "<" + name
         for (key, value) in attributes {
             if let value { body += " \(key)=\"\(SVGDocument.escape(value))\"" }
@@ -44,22 +46,27 @@ struct SVGDocument {
         _ string: String, x: Double, y: Double, size: Double, anchor: String = "start",
         color: RGBColor = .ink, weight: String? = nil, rotate: Double? = nil, halo: Bool = false
     ) {
-        element("text", [
-            "x": SVGDocument.number(x), "y": SVGDocument.number(y),
-            "font-size": SVGDocument.number(size),
-            "text-anchor": anchor == "start" ? nil : anchor,
-            "fill": color.hexString, "font-weight": weight,
-            "transform": rotate.map { "rotate(\(SVGDocument.number($0)) \(SVGDocument.number(x)) \(SVGDocument.number(y)))" },
-            "stroke": halo ? "#ffffff" : nil, "stroke-width": halo ? "3" : nil,
-            "stroke-linejoin": halo ? "round" : nil, "paint-order": halo ? "stroke" : nil,
-        ], content: string)
+        element(
+            "text",
+            [
+                "x": SVGDocument.number(x), "y": SVGDocument.number(y),
+                "font-size": SVGDocument.number(size),
+                "text-anchor": anchor == "start" ? nil : anchor,
+                "fill": color.hexString, "font-weight": weight,
+                "transform": rotate.map {
+                    "rotate(\(SVGDocument.number($0)) \(SVGDocument.number(x)) \(SVGDocument.number(y)))"
+                },
+                "stroke": halo ? "#ffffff" : nil, "stroke-width": halo ? "3" : nil,
+                "stroke-linejoin": halo ? "round" : nil, "paint-order": halo ? "stroke" : nil,
+            ], content: string)
     }
 
     /// The complete document. `id` is put on the root element and substituted for every
     /// `SVGDocument.idToken` in the body, so ids inside stay unique when several figures
     /// are inlined into one HTML page.
     func rendered(id: String, fontFamily: String) -> String {
-        let w = SVGDocument.number(width), h = SVGDocument.number(height)
+        let w = SVGDocument.number(width)
+        let h = SVGDocument.number(height)
         return """
             <svg xmlns="http://www.w3.org/2000/svg" id="\(id)" width="\(w)" height="\(h)" \
             viewBox="0 0 \(w) \(h)" font-family="\(SVGDocument.escape(fontFamily))">
@@ -105,7 +112,8 @@ struct SVGDocument {
     static func opacity(_ v: Double) -> String {
         let hundredths = Int((min(max(v.isFinite ? v : 1, 0), 1) * 100).rounded())
         if hundredths == 100 { return "1" }
-        return hundredths % 10 == 0 ? "0.\(hundredths / 10)" : (hundredths < 10 ? "0.0\(hundredths)" : "0.\(hundredths)")
+        return hundredths % 10 == 0
+            ? "0.\(hundredths / 10)" : (hundredths < 10 ? "0.0\(hundredths)" : "0.\(hundredths)")
     }
 
     /// A short content hash (FNV-1a, 32 bits) used to make deterministic element ids.

@@ -42,8 +42,11 @@ public enum Ticks {
     /// Ticks at multiples of the nice step inside `range` (ends included). If that leaves
     /// fewer than two ticks, the next smaller nice step is used.
     /// - Parameter minimumStep: a floor for the step, e.g. 1 for an axis of epochs.
-    public static func linear(in range: ClosedRange<Double>, targetCount: Int = 6, minimumStep: Double? = nil) -> [Double] {
-        var (m, e) = niceStepParts(span: range.upperBound - range.lowerBound, targetCount: targetCount)
+    public static func linear(
+        in range: ClosedRange<Double>, targetCount: Int = 6, minimumStep: Double? = nil
+    ) -> [Double] {
+        var (m, e) = niceStepParts(
+            span: range.upperBound - range.lowerBound, targetCount: targetCount)
         if let minimumStep, value(m, e) < minimumStep {
             (m, e) = niceStepParts(span: minimumStep * 1.0001, targetCount: 1)
             if value(m, e) < minimumStep { (m, e) = m == 1 ? (2, e) : m == 2 ? (5, e) : (1, e + 1) }
@@ -54,10 +57,12 @@ public enum Ticks {
             let first = (range.lowerBound / step - 1e-9).rounded(.up)
             let last = (range.upperBound / step + 1e-9).rounded(.down)
             guard first.magnitude < 1e15, last.magnitude < 1e15 else { return [] }
-            ticks = first <= last ? stride(from: first, through: last, by: 1).map { k in
-                let v = e >= 0 ? k * m * pow(10, Double(e)) : k * m / pow(10, Double(-e))
-                return v == 0 ? 0 : v  // no "-0"
-            } : []
+            ticks =
+                first <= last
+                ? stride(from: first, through: last, by: 1).map { k in
+                    let v = e >= 0 ? k * m * pow(10, Double(e)) : k * m / pow(10, Double(-e))
+                    return v == 0 ? 0 : v  // no "-0"
+                } : []
             if ticks.count >= 2 || minimumStep.map({ value(m, e) <= $0 }) == true { break }
             (m, e) = m == 5 ? (2, e) : m == 2 ? (1, e) : (5, e - 1)
         }
@@ -66,20 +71,25 @@ public enum Ticks {
 
     /// Ticks for a log axis over `range` (positive values): powers of ten, thinned to about
     /// `targetCount`; when the range spans less than two decades, 2× and 5× are added.
-    public static func logarithmic(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double] {
-        let lo = max(range.lowerBound, .leastNormalMagnitude), hi = max(range.upperBound, lo)
-        let e0 = Int(floor(log10(lo) + 1e-9)), e1 = Int(ceil(log10(hi) - 1e-9))
+    public static func logarithmic(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double]
+    {
+        let lo = max(range.lowerBound, .leastNormalMagnitude)
+        let hi = max(range.upperBound, lo)
+        let e0 = Int(floor(log10(lo) + 1e-9))
+        let e1 = Int(ceil(log10(hi) - 1e-9))
         let inside = { (v: Double) in v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) }
         let decades = Array(e0...max(e0, e1))
         if decades.count <= 3 {
-            let candidates = decades.flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }.filter(inside)
+            let candidates = decades.flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }
+                .filter(inside)
             if candidates.count >= 2 { return candidates }
         }
         // Every k-th power of ten, k chosen for about targetCount ticks, but never so
         // sparse that fewer than two remain.
         var every = max(1, Int((Double(decades.count) / Double(max(targetCount, 1))).rounded(.up)))
         while every >= 1 {
-            let powers = decades.filter { $0 % every == 0 }.map { pow(10, Double($0)) }.filter(inside)
+            let powers = decades.filter { $0 % every == 0 }.map { pow(10, Double($0)) }.filter(
+                inside)
             if powers.count >= 2 { return powers }
             every -= 1
         }
@@ -115,7 +125,10 @@ public enum Ticks {
     private static func exponential(_ v: Double) -> String {
         var e = Int(floor(log10(abs(v))))
         var mantissa = v / pow(10, Double(e))
-        if abs(mantissa) >= 9.9995 { mantissa /= 10; e += 1 }
+        if abs(mantissa) >= 9.9995 {
+            mantissa /= 10
+            e += 1
+        }
         var m = String(format: "%.3f", mantissa)
         while m.hasSuffix("0") { m.removeLast() }
         if m.hasSuffix(".") { m.removeLast() }
