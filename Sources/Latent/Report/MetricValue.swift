@@ -21,8 +21,11 @@ public enum MetricValue: Sendable, Equatable, ExpressibleByFloatLiteral,
     case percent(Double)
     case text(String)
 
+    /// A `.number` from a float literal.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// An `.integer` from an integer literal.
     public init(integerLiteral value: Int) { self = .integer(value) }
+    /// A `.text` from a string literal.
     public init(stringLiteral value: String) { self = .text(value) }
 
     /// The display text.

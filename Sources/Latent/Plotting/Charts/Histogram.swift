@@ -23,10 +23,13 @@ public struct Histogram {
         case count, density, fraction
     }
 
+    /// The frame: title, labels, size, scales, ranges, legend placement.
     public var figure: Figure
+    /// Number of equal-width bins shared by all series.
     public var binCount: Int
     /// Fixed bin range; `nil` spans the finite values of all series.
     public var range: ClosedRange<Double>?
+    /// How bar heights are scaled (count, density or fraction).
     public var normalization: Normalization
     private var series: [(name: String, values: [Double], color: RGBColor?)] = []
     private var thresholds: [(value: Double, label: String?)] = []

@@ -10,6 +10,7 @@
 /// `figure` holds the frame (title, labels, size, scales, ranges); change it freely, or add
 /// extra marks to it, which are drawn beneath the series.
 public struct LinePlot {
+    /// The frame: title, labels, size, scales, ranges, legend placement.
     public var figure: Figure
     private var series:
         [(

@@ -9,6 +9,7 @@
 /// let svg = plot.svg()
 /// ```
 public struct PrecisionRecallPlot {
+    /// The frame: title, labels, size, ranges (fixed to 0…1), legend placement.
     public var figure: Figure
     private var curves: [(name: String, x: [Double], y: [Double], color: RGBColor?)] = []
     private var baseline: Double?

@@ -9,6 +9,7 @@
 /// let svg = plot.svg()
 /// ```
 public struct ROCPlot {
+    /// The frame: title, labels, size, ranges (fixed to 0…1), legend placement.
     public var figure: Figure
     private var curves: [(name: String, x: [Double], y: [Double], color: RGBColor?)] = []
     private var points: [(x: Double, y: Double, label: String)] = []

@@ -17,6 +17,7 @@ public struct ScatterPlot {
     public var figure: Figure
     private var layers: [(inout Figure) -> Void] = []
 
+    /// An empty scatter plot, 640 × 420 pixels.
     public init(title: String = "", xLabel: String = "", yLabel: String = "") {
         figure = Figure(title: title, xLabel: xLabel, yLabel: yLabel)
         figure.legendPlacement = .outsideRight

@@ -7,6 +7,7 @@
 /// let svg = plot.svg()
 /// ```
 public struct SignalPlot {
+    /// The frame: title, labels, size, scales, ranges, legend placement.
     public var figure: Figure
     private let x: [Double], input: [Double], reconstruction: [Double]
 

@@ -5,8 +5,11 @@
 /// blue.hexString  // "#4e79a7"
 /// ```
 public struct RGBColor: Hashable, Sendable {
+    /// Red channel, 0…255.
     public var red: UInt8
+    /// Green channel, 0…255.
     public var green: UInt8
+    /// Blue channel, 0…255.
     public var blue: UInt8
 
     /// A colour from its three 8-bit channels.
@@ -59,7 +62,9 @@ extension RGBColor {
         return tableau10[((i % n) + n) % n]
     }
 
+    /// `#000000`.
     public static let black = RGBColor(hex: 0x000000)
+    /// `#ffffff`.
     public static let white = RGBColor(hex: 0xFFFFFF)
     /// Near-black for text and reference lines: reads as "ink" rather than data.
     public static let ink = RGBColor(hex: 0x222222)

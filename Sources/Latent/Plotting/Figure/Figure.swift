@@ -18,18 +18,25 @@
 /// Marks are drawn in the order added; each mark added with a label gets a legend entry,
 /// and marks without an explicit colour take the next ``RGBColor/tableau10`` colour.
 public struct Figure {
+    /// Bold text centred above the plot; empty for none.
     public var title: String
+    /// Text under the x axis; empty for none.
     public var xLabel: String
+    /// Text beside the y axis, rotated; empty for none.
     public var yLabel: String
-    /// Size of the SVG in pixels (it also carries a `viewBox`, so it scales in HTML).
+    /// Width of the SVG in pixels (it also carries a `viewBox`, so it scales in HTML).
     public var width: Double
+    /// Height of the SVG in pixels.
     public var height: Double
+    /// Linear or log₁₀ x axis.
     public var xScale: AxisScale = .linear
+    /// Linear or log₁₀ y axis.
     public var yScale: AxisScale = .linear
     /// Fixed data range of the x axis; `nil` fits the data.
     public var xRange: ClosedRange<Double>?
     /// Fixed data range of the y axis; `nil` fits the data.
     public var yRange: ClosedRange<Double>?
+    /// Where the legend goes; rows come from marks added with a label.
     public var legendPlacement: LegendPlacement = .automatic
     /// Light grid lines at the ticks.
     public var showsGrid = true

@@ -30,8 +30,11 @@ public struct PNGImage: Equatable, Sendable {
         }
     }
 
+    /// Width in pixels.
     public let width: Int
+    /// Height in pixels.
     public let height: Int
+    /// Channels per pixel and their meaning.
     public let colorType: ColorType
     /// `height × width × colorType.channels` bytes, row-major, channels interleaved.
     public private(set) var pixels: [UInt8]

@@ -15,6 +15,7 @@ public enum PNGFormatError: Error, Equatable, CustomStringConvertible {
     case excessData(expected: Int)
     case badFilter(row: Int, type: UInt8)
 
+    /// A sentence naming the rule broken and, where it helps, what to do.
     public var description: String {
         switch self {
         case .badSignature:
