@@ -70,7 +70,8 @@ public enum CSVFile {
         case .present: hasHeader = true
         case .absent: hasHeader = false
         case .automatic:
-            let numeric = firstFields.map { Float($0) != nil }
+            // Empty cells are missing data, not names: they do not make a header.
+            let numeric = firstFields.map { $0.isEmpty || Float($0) != nil }
             if case .named = options.labelColumn {
                 hasHeader = true
             } else if numeric.indices.contains(where: { !numeric[$0] && $0 != labelIndex }) {

@@ -24,9 +24,9 @@ public struct CSVOptions: Sendable {
 
     /// Whether the first row names the columns.
     public enum Header: Sendable, Equatable {
-        /// Decide from the first row: it is a header when one of its feature cells is not
-        /// a number, or when only its label cell is not a number but the second row's
-        /// label cell is. ``CSVTable/headerWasInferred`` reports that it was decided so.
+        /// Decide from the first row: it is a header when one of its feature cells is
+        /// non-empty text that is not a number, or when only its label cell is text but
+        /// the second row's label cell is a number. ``CSVTable/headerWasInferred`` reports that it was decided so.
         case automatic
         /// The first non-blank row is a header.
         case present
