@@ -87,6 +87,7 @@ final class DatasetTests: XCTestCase {
         assertClose(scaler.transform(train), Tensor([[0, 0, 0], [0.5, 1, 0], [1, 0.5, 0]]))
         assertClose(scaler.transform(Tensor([[8, 0, 6]])), Tensor([[2, -0.5, 1]]))
         assertClose(scaler.inverseTransform(scaler.transform(train)), train)
+        XCTAssertEqual(scaler.transform(Tensor.zeros([0, 3])).shape, [0, 3])
         var clipping = scaler
         clipping.clips = true
         assertClose(clipping.transform(Tensor([[8, 0, 6]])), Tensor([[1, 0, 1]]))

@@ -70,32 +70,36 @@ public struct MinMaxScaler: Codable, Equatable, Sendable {
 
     /// Maps `data` (`[n, …]` with the fitted feature count) into the training range.
     public func transform(_ data: Tensor) -> Tensor {
-        let (scale, clips) = (self.scale, self.clips)
-        return apply(data) { v, low, s in
-            let y = (v - low) * s
-            return clips ? min(max(y, 0), 1) : y
-        } parameters: { k in (minimum[k], scale[k]) }
+        let clips = self.clips
+        return apply(data, offsets: minimum.map { -$0 }, factors: scale, afterwards: clips ? (0, 1) : nil)
     }
 
     /// Undoes ``transform(_:)`` (exactly, up to rounding, for unclipped values).
     public func inverseTransform(_ data: Tensor) -> Tensor {
+        // x = y / s + min = (y + min·s) / s
         let scale = self.scale
-        return apply(data) { v, low, s in v / s + low } parameters: { k in (minimum[k], scale[k]) }
+        return apply(data, offsets: zip(minimum, scale).map { $0 * $1 }, factors: scale.map { 1 / $0 }, afterwards: nil)
     }
 
-    private func apply(
-        _ data: Tensor, _ f: (Float, Float, Float) -> Float, parameters: (Int) -> (Float, Float)
-    ) -> Tensor {
-        let rows = max(data.shape.first ?? 1, 1)
-        let features = data.count / rows
+    /// `(x + offset) · factor` per feature, optionally clipped.
+    private func apply(_ data: Tensor, offsets: [Float], factors: [Float], afterwards clip: (Float, Float)?) -> Tensor {
+        let features = data.shape.dropFirst().reduce(1, *)
         precondition(data.rank >= 1 && (mode == .global || features == minimum.count),
                      "MinMaxScaler was fitted on \(minimum.count) features but got shape \(data.shape).")
-        let table = (0..<minimum.count).map(parameters)
+        let offsets = mode == .global ? [Float](repeating: offsets[0], count: features) : offsets
+        let factors = mode == .global ? [Float](repeating: factors[0], count: features) : factors
         return data.withUnsafeBufferPointer { x in
             Tensor(shape: data.shape) { out in
-                for i in 0..<x.count {
-                    let (low, s) = table[mode == .global ? 0 : i % features]
-                    out[i] = f(x[i], low, s)
+                offsets.withUnsafeBufferPointer { o in
+                    factors.withUnsafeBufferPointer { f in
+                        for row in 0..<data.shape[0] {
+                            let base = row * features
+                            for j in 0..<features { out[base + j] = (x[base + j] + o[j]) * f[j] }
+                            if let (low, high) = clip {
+                                for j in 0..<features { out[base + j] = min(max(out[base + j], low), high) }
+                            }
+                        }
+                    }
                 }
             }
         }
