@@ -13,15 +13,17 @@ enum FileBytes {
                 remedy: "Check the path, or fetch the dataset first (see DatasetFetcher).")
         }
         if isDirectory.boolValue {
-            throw DataError(.unreadable, file: name, message: "this is a directory, not a file",
-                            remedy: "Give the path of a file inside it.")
+            throw DataError(
+                .unreadable, file: name, message: "this is a directory, not a file",
+                remedy: "Give the path of a file inside it.")
         }
         do {
             let data = try Data(contentsOf: url, options: .mappedIfSafe)
             return [UInt8](data)
         } catch {
             throw DataError(
-                .unreadable, file: name, message: "the file could not be read (\(error.localizedDescription))",
+                .unreadable, file: name,
+                message: "the file could not be read (\(error.localizedDescription))",
                 remedy: "Check its permissions.")
         }
     }

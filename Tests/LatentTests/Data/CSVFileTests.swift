@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class CSVFileTests: XCTestCase {
@@ -20,7 +21,9 @@ final class CSVFileTests: XCTestCase {
         XCTAssertEqual(labels.filter { $0 == 0 }.count, 2079)
         XCTAssertEqual(table.features[0, 0], -0.11252183)
         XCTAssertEqual(table.features[0, 1], -2.8272038)
-        XCTAssertEqual(table.summary, "\(url.path): 4998 rows × 140 features, no header (detected), labels in column 141")
+        XCTAssertEqual(
+            table.summary,
+            "\(url.path): 4998 rows × 140 features, no header (detected), labels in column 141")
     }
 
     func testECGTSVWithClassInFirstColumn() throws {
@@ -30,12 +33,14 @@ final class CSVFileTests: XCTestCase {
         let labels = try table.integerLabels()
         XCTAssertEqual((1...5).map { c in labels.filter { $0 == c }.count }, [292, 177, 10, 19, 2])
         // Row 0 of the TSV is row 0 of ecg.csv.
-        let csv = try CSVFile.read(from: sharedDatasets("ecg5000/ecg.csv"), options: CSVOptions(labelColumn: .last))
+        let csv = try CSVFile.read(
+            from: sharedDatasets("ecg5000/ecg.csv"), options: CSVOptions(labelColumn: .last))
         XCTAssertEqual(table.features.rows(0..<1).scalars, csv.features.rows(0..<1).scalars)
     }
 
     func testBundledGzip() throws {
-        let table = try CSVFile.read(from: try XCTUnwrap(ECG5000.bundledURL), options: CSVOptions(labelColumn: .last))
+        let table = try CSVFile.read(
+            from: try XCTUnwrap(ECG5000.bundledURL), options: CSVOptions(labelColumn: .last))
         XCTAssertEqual(table.features.shape, [4998, 140])
     }
 
@@ -52,7 +57,9 @@ final class CSVFileTests: XCTestCase {
         let (classes, indices) = try table.labelIndices()
         XCTAssertEqual(classes, ["benign", "malignant"])
         XCTAssertEqual(indices, [0, 1])
-        assertDataError(.nonNumeric, ["t.csv", "line 2, column 3 (\"kind\")", "benign"]) { try table.integerLabels() }
+        assertDataError(.nonNumeric, ["t.csv", "line 2, column 3 (\"kind\")", "benign"]) {
+            try table.integerLabels()
+        }
     }
 
     func testHeaderWhenOnlyTheLabelIsText() throws {
@@ -67,9 +74,12 @@ final class CSVFileTests: XCTestCase {
     }
 
     func testExplicitHeaderModes() throws {
-        XCTAssertEqual(try parse("1,2\n3,4\n", CSVOptions(header: .present)).features.scalars, [3, 4])
+        XCTAssertEqual(
+            try parse("1,2\n3,4\n", CSVOptions(header: .present)).features.scalars, [3, 4])
         XCTAssertFalse(try parse("1,2\n3,4\n", CSVOptions(header: .present)).headerWasInferred)
-        assertDataError(.nonNumeric, ["line 1, column 1", "\"x\""]) { try parse("x,y\n1,2\n", CSVOptions(header: .absent)) }
+        assertDataError(.nonNumeric, ["line 1, column 1", "\"x\""]) {
+            try parse("x,y\n1,2\n", CSVOptions(header: .absent))
+        }
     }
 
     func testCRLFBlankLinesBOMQuotesAndSpaces() throws {
@@ -98,7 +108,9 @@ final class CSVFileTests: XCTestCase {
         let table = try parse("1,0.5,2\n3,1.5,4\n", CSVOptions(labelColumn: .index(1)))
         XCTAssertEqual(table.features.scalars, [1, 2, 3, 4])
         XCTAssertEqual(try table.numericLabels(), [0.5, 1.5])
-        assertDataError(.nonNumeric, ["line 1, column 2", "whole number"]) { try table.integerLabels() }
+        assertDataError(.nonNumeric, ["line 1, column 2", "whole number"]) {
+            try table.integerLabels()
+        }
         assertDataError(.missingColumn, ["line 1", "index 5"]) {
             try parse("1,2\n", CSVOptions(labelColumn: .index(5)))
         }
@@ -112,15 +124,21 @@ final class CSVFileTests: XCTestCase {
     func testWrongFieldCount() throws {
         let dir = try temporaryDirectory(self)
         let url = try writeFile("1,2,3\n4,5,6\n7,8\n", "short.csv", in: dir)
-        assertDataError(.wrongFieldCount, [url.path, "line 3", "2 fields", "line 1) has 3"]) { try CSVFile.read(from: url) }
+        assertDataError(.wrongFieldCount, [url.path, "line 3", "2 fields", "line 1) has 3"]) {
+            try CSVFile.read(from: url)
+        }
         let long = try writeFile("1,2\n3,4,5,6\n", "long.csv", in: dir)
-        assertDataError(.wrongFieldCount, [long.path, "line 2", "4 fields", "has 2"]) { try CSVFile.read(from: long) }
+        assertDataError(.wrongFieldCount, [long.path, "line 2", "4 fields", "has 2"]) {
+            try CSVFile.read(from: long)
+        }
     }
 
     func testNonNumericCell() throws {
         let dir = try temporaryDirectory(self)
         let url = try writeFile("a,b,c\n1,2,3\n4,oops,6\n", "bad.csv", in: dir)
-        assertDataError(.nonNumeric, [url.path, "line 3, column 2 (\"b\")", "\"oops\" is not a number"]) {
+        assertDataError(
+            .nonNumeric, [url.path, "line 3, column 2 (\"b\")", "\"oops\" is not a number"]
+        ) {
             try CSVFile.read(from: url)
         }
         assertDataError(.nonNumeric, ["line 1, column 2", "empty"]) { try parse("1,,3\n") }
@@ -130,7 +148,9 @@ final class CSVFileTests: XCTestCase {
     func testNaNAndInfinity() throws {
         let dir = try temporaryDirectory(self)
         let url = try writeFile("1,2\n3,NaN\n5,6\n-inf,8\n1e999,0\n9,10\n", "nan.csv", in: dir)
-        assertDataError(.nonFinite, [url.path, "line 2, column 2", "NaN", "skipRow"]) { try CSVFile.read(from: url) }
+        assertDataError(.nonFinite, [url.path, "line 2, column 2", "NaN", "skipRow"]) {
+            try CSVFile.read(from: url)
+        }
         let table = try CSVFile.read(from: url, options: CSVOptions(nonFiniteValues: .skipRow))
         XCTAssertEqual(table.skippedRowCount, 3)
         XCTAssertEqual(table.features.scalars, [1, 2, 5, 6, 9, 10])
@@ -138,7 +158,8 @@ final class CSVFileTests: XCTestCase {
     }
 
     func testSkippedRowsKeepLabelsAligned() throws {
-        let table = try parse("1,a\nnan,b\n3,c\n", CSVOptions(labelColumn: .last, nonFiniteValues: .skipRow))
+        let table = try parse(
+            "1,a\nnan,b\n3,c\n", CSVOptions(labelColumn: .last, nonFiniteValues: .skipRow))
         XCTAssertEqual(table.labels, ["a", "c"])
         XCTAssertEqual(table.lineNumbers, [1, 3])
     }
@@ -150,7 +171,9 @@ final class CSVFileTests: XCTestCase {
         let blank = try writeFile("\n\r\n  \n", "blank.csv", in: dir)
         assertDataError(.empty, [blank.path]) { try CSVFile.read(from: blank) }
         let headerOnly = try writeFile("a,b\n", "header.csv", in: dir)
-        assertDataError(.empty, [headerOnly.path, "line 1", "no data rows"]) { try CSVFile.read(from: headerOnly) }
+        assertDataError(.empty, [headerOnly.path, "line 1", "no data rows"]) {
+            try CSVFile.read(from: headerOnly)
+        }
     }
 
     func testLineTooLong() {
@@ -160,7 +183,9 @@ final class CSVFileTests: XCTestCase {
         assertDataError(.lineTooLong, ["t.csv", "line 2", "16 bytes"]) {
             try parse("1,2\n" + String(repeating: "1,", count: 20) + "1\n", options)
         }
-        assertDataError(.lineTooLong, ["line 1"]) { try parse(String(repeating: "7", count: 40), options) }
+        assertDataError(.lineTooLong, ["line 1"]) {
+            try parse(String(repeating: "7", count: 40), options)
+        }
     }
 
     func testUnclosedQuote() {
@@ -171,9 +196,12 @@ final class CSVFileTests: XCTestCase {
 
     func testDecimalParserAgreesWithStandardLibrary() {
         var generator = RandomGenerator(seed: 7)
-        var texts = ["0", "-0", "1", "+1.5", ".5", "5.", "1e5", "1E-5", "123456789012345678901234",
-                     "0.000000000000000000000000000000000000000000001", "3.4028235e38", "3.4028236e38",
-                     "1.17549435e-38", "1e-39", "16777217", "0.1", "2.5e+07", "1e22", "1e23", "9007199254740993"]
+        var texts = [
+            "0", "-0", "1", "+1.5", ".5", "5.", "1e5", "1E-5", "123456789012345678901234",
+            "0.000000000000000000000000000000000000000000001", "3.4028235e38", "3.4028236e38",
+            "1.17549435e-38", "1e-39", "16777217", "0.1", "2.5e+07", "1e22", "1e23",
+            "9007199254740993",
+        ]
         for _ in 0..<20000 {
             let mantissa = generator.next() >> UInt64(generator.next() % 64)
             let exponent = Int(generator.next() % 90) - 45
@@ -189,11 +217,14 @@ final class CSVFileTests: XCTestCase {
                 let end = b.baseAddress! + b.count
                 switch DecimalParser.parse(b.baseAddress!, end) {
                 case .value(let v, let after): return after == end ? v : nil
-                case .slow(let after): return after == end ? DecimalParser.parseSlowly(b.baseAddress!, end) : nil
+                case .slow(let after):
+                    return after == end ? DecimalParser.parseSlowly(b.baseAddress!, end) : nil
                 case .invalid: return nil
                 }
             }
-            XCTAssertEqual(got?.bitPattern, expected.bitPattern, "\(text): \(String(describing: got)) vs \(expected)")
+            XCTAssertEqual(
+                got?.bitPattern, expected.bitPattern,
+                "\(text): \(String(describing: got)) vs \(expected)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 /// The shared real datasets (`../shared/datasets` beside the repository), or a skip.
@@ -41,7 +42,8 @@ func writeFile(_ text: String, _ name: String, in directory: URL) throws -> URL 
 /// string in `fragments` (the file name, the line or offset, …), and returns it.
 @discardableResult
 func assertDataError<T>(
-    _ kind: DataError.Kind, _ fragments: [String], file: StaticString = #filePath, line: UInt = #line,
+    _ kind: DataError.Kind, _ fragments: [String], file: StaticString = #filePath,
+    line: UInt = #line,
     _ body: () throws -> T
 ) -> DataError? {
     do {
@@ -50,8 +52,9 @@ func assertDataError<T>(
     } catch let error as DataError {
         XCTAssertEqual(error.kind, kind, "\(error)", file: file, line: line)
         for fragment in fragments {
-            XCTAssertTrue(error.description.contains(fragment),
-                          "«\(error)» does not mention «\(fragment)»", file: file, line: line)
+            XCTAssertTrue(
+                error.description.contains(fragment),
+                "«\(error)» does not mention «\(fragment)»", file: file, line: line)
         }
         return error
     } catch {

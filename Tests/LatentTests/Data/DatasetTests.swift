@@ -1,11 +1,15 @@
 import XCTest
+
 @testable import Latent
 
 final class DatasetTests: XCTestCase {
     /// 100 examples of 2 features; example i is [i, -i]; labels 0 (70×), 1 (20×), 2 (10×).
     private func sample() -> Dataset {
         let labels = (0..<100).map { $0 < 70 ? 0 : $0 < 90 ? 1 : 2 }
-        return Dataset(features: Tensor(shape: [100, 2], scalars: (0..<100).flatMap { [Float($0), -Float($0)] }), labels: labels)
+        return Dataset(
+            features: Tensor(
+                shape: [100, 2], scalars: (0..<100).flatMap { [Float($0), -Float($0)] }),
+            labels: labels)
     }
 
     func testSubsetAndFilterKeepFeaturesWithLabels() {
@@ -21,7 +25,9 @@ final class DatasetTests: XCTestCase {
     }
 
     func testPermutationIsAPermutationAndReproducible() {
-        var a = RandomGenerator(seed: 3), b = RandomGenerator(seed: 3), c = RandomGenerator(seed: 4)
+        var a = RandomGenerator(seed: 3)
+        var b = RandomGenerator(seed: 3)
+        var c = RandomGenerator(seed: 4)
         let p = a.permutation(1000)
         XCTAssertEqual(p.sorted(), Array(0..<1000))
         XCTAssertEqual(p, b.permutation(1000))
@@ -35,11 +41,14 @@ final class DatasetTests: XCTestCase {
 
     func testRandomSplitSizesAndSeed() {
         let data = sample()
-        var g1 = RandomGenerator(seed: 11), g2 = RandomGenerator(seed: 11)
+        var g1 = RandomGenerator(seed: 11)
+        var g2 = RandomGenerator(seed: 11)
         let (train, test) = data.randomSplit(fraction: 0.8, using: &g1)
         XCTAssertEqual(train.count, 80)
         XCTAssertEqual(test.count, 20)
-        let ids = (train.features.scalars + test.features.scalars).enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let ids = (train.features.scalars + test.features.scalars).enumerated().filter {
+            $0.offset % 2 == 0
+        }.map(\.element)
         XCTAssertEqual(Set(ids).count, 100, "every example lands in exactly one part")
         let (again, _) = data.randomSplit(fraction: 0.8, using: &g2)
         XCTAssertEqual(train.features.scalars, again.features.scalars, "same seed, same split")
@@ -55,8 +64,14 @@ final class DatasetTests: XCTestCase {
         // Shuffled, not grouped by class.
         XCTAssertNotEqual(train.labels, train.labels!.sorted())
         var same = RandomGenerator(seed: 5)
-        XCTAssertEqual(Dataset.stratifiedSplitIndices(labels: data.labels!, fraction: 0.7, using: &same).first,
-                       { var g = RandomGenerator(seed: 5); return Dataset.stratifiedSplitIndices(labels: data.labels!, fraction: 0.7, using: &g).first }())
+        XCTAssertEqual(
+            Dataset.stratifiedSplitIndices(labels: data.labels!, fraction: 0.7, using: &same).first,
+            {
+                var g = RandomGenerator(seed: 5)
+                return Dataset.stratifiedSplitIndices(
+                    labels: data.labels!, fraction: 0.7, using: &g
+                ).first
+            }())
     }
 
     func testBatches() {
@@ -105,7 +120,8 @@ final class DatasetTests: XCTestCase {
     }
 
     func testMinMaxScalerCodable() throws {
-        let scaler = MinMaxScaler(fitting: Tensor([[1, 2], [3, 5]]), mode: .perFeature, clips: true)
+        let scaler = MinMaxScaler(
+            fitting: Tensor([[1, 2], [3, 5]]), mode: .perFeature, clips: true)
         let json = try JSONEncoder().encode(scaler)
         XCTAssertEqual(try JSONDecoder().decode(MinMaxScaler.self, from: json), scaler)
         XCTAssertTrue(String(decoding: json, as: UTF8.self).contains("\"perFeature\""))
@@ -113,12 +129,14 @@ final class DatasetTests: XCTestCase {
 
     func testGaussianNoise() {
         let x = Tensor(repeating: 0.5, shape: [100, 100])
-        var g1 = RandomGenerator(seed: 1), g2 = RandomGenerator(seed: 1)
+        var g1 = RandomGenerator(seed: 1)
+        var g2 = RandomGenerator(seed: 1)
         let noisy = x.addingGaussianNoise(factor: 0.1, using: &g1)
         XCTAssertEqual(noisy.scalars, x.addingGaussianNoise(factor: 0.1, using: &g2).scalars)
         let values = noisy.scalars
         let mean = values.reduce(0, +) / Float(values.count)
-        let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)).squareRoot()
+        let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count))
+            .squareRoot()
         XCTAssertEqual(mean, 0.5, accuracy: 0.005)
         XCTAssertEqual(std, 0.1, accuracy: 0.005)
         let clipped = x.addingGaussianNoise(factor: 5, using: &g1).scalars

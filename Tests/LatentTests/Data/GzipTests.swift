@@ -1,9 +1,11 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class GzipTests: XCTestCase {
-    private let text = Array(String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200).utf8)
+    private let text = Array(
+        String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200).utf8)
 
     func testRoundTrip() throws {
         let packed = Gzip.compress(text)
@@ -30,7 +32,8 @@ final class GzipTests: XCTestCase {
     }
 
     func testMultipleMembersConcatenate() throws {
-        let a = Array("first member\n".utf8), b = Array("second member\n".utf8)
+        let a = Array("first member\n".utf8)
+        let b = Array("second member\n".utf8)
         let joined = Gzip.compress(a) + Gzip.compress(b) + [0, 0, 0, 0]  // zero padding is allowed
         XCTAssertEqual(try Gzip.decompress(joined, maximumSize: 100, file: "m.gz"), a + b)
     }

@@ -1,10 +1,12 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class IDXFileTests: XCTestCase {
     /// A 2×2×3 uint8 IDX file.
-    private let tiny: [UInt8] = [0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3] + Array(0..<12).map { UInt8($0 * 20) }
+    private let tiny: [UInt8] =
+        [0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3] + Array(0..<12).map { UInt8($0 * 20) }
 
     func testReadsTinyFileAndItsGzip() throws {
         for bytes in [tiny, Gzip.compress(tiny)] {
@@ -60,7 +62,9 @@ final class IDXFileTests: XCTestCase {
     }
 
     func testFashionMNISTTestLabels() throws {
-        let labels = try IDXFile.read(from: sharedDatasets("fashion-mnist/t10k-labels-idx1-ubyte.gz")).labels()
+        let labels = try IDXFile.read(
+            from: sharedDatasets("fashion-mnist/t10k-labels-idx1-ubyte.gz")
+        ).labels()
         XCTAssertEqual(labels.count, 10000)
         XCTAssertEqual(Set(labels), Set(0..<10))
         XCTAssertTrue((0..<10).allSatisfy { c in labels.filter { $0 == c }.count == 1000 })
@@ -71,13 +75,17 @@ final class IDXFileTests: XCTestCase {
     func testBadMagic() throws {
         let dir = try temporaryDirectory(self)
         let url = try writeFile([0x50, 0x4B, 3, 4] + tiny[4...], "zip-ubyte", in: dir)
-        assertDataError(.badMagic, [url.path, "byte 0", "50 4b 03 04"]) { try IDXFile.read(from: url) }
+        assertDataError(.badMagic, [url.path, "byte 0", "50 4b 03 04"]) {
+            try IDXFile.read(from: url)
+        }
     }
 
     func testUnknownType() {
         var bytes = tiny
         bytes[2] = 0x07
-        assertDataError(.unsupported, ["t", "byte 2", "0x07"]) { try IDXFile.read(bytes: bytes, file: "t") }
+        assertDataError(.unsupported, ["t", "byte 2", "0x07"]) {
+            try IDXFile.read(bytes: bytes, file: "t")
+        }
     }
 
     func testTruncatedData() throws {
@@ -91,14 +99,22 @@ final class IDXFileTests: XCTestCase {
     func testTruncatedGzipPayload() throws {
         // A whole gzip stream whose content is a truncated IDX file: offsets are in the
         // decompressed data.
-        let url = try writeFile(Gzip.compress(Array(tiny.prefix(20))), "short-ubyte.gz", in: try temporaryDirectory(self))
-        assertDataError(.truncated, [url.path, "byte 20 of the decompressed data"]) { try IDXFile.read(from: url) }
+        let url = try writeFile(
+            Gzip.compress(Array(tiny.prefix(20))), "short-ubyte.gz",
+            in: try temporaryDirectory(self))
+        assertDataError(.truncated, [url.path, "byte 20 of the decompressed data"]) {
+            try IDXFile.read(from: url)
+        }
     }
 
     func testTruncatedGzipStream() throws {
         let packed = Gzip.compress(tiny)
-        let url = try writeFile(Array(packed.prefix(packed.count - 10)), "cut-ubyte.gz", in: try temporaryDirectory(self))
-        assertDataError(.truncated, [url.path, "byte \(packed.count - 10)", "gzip"]) { try IDXFile.read(from: url) }
+        let url = try writeFile(
+            Array(packed.prefix(packed.count - 10)), "cut-ubyte.gz",
+            in: try temporaryDirectory(self))
+        assertDataError(.truncated, [url.path, "byte \(packed.count - 10)", "gzip"]) {
+            try IDXFile.read(from: url)
+        }
     }
 
     func testTruncatedHeader() {
@@ -116,13 +132,17 @@ final class IDXFileTests: XCTestCase {
 
     func testDimensionsOverflow() {
         let huge: [UInt8] = [0, 0, 0x08, 3] + Array(repeating: 0xFF, count: 12)
-        assertDataError(.tooLarge, ["o", "byte 4", "overflow"]) { try IDXFile.read(bytes: huge, file: "o") }
+        assertDataError(.tooLarge, ["o", "byte 4", "overflow"]) {
+            try IDXFile.read(bytes: huge, file: "o")
+        }
     }
 
     func testHugeClaimFailsWithoutAllocating() {
         // 60000 × 60000 × 60000 bytes fits in Int but is far beyond the file: it must fail
         // as truncated (or too large), not by trying to allocate it.
-        let claim: [UInt8] = [0, 0, 0x08, 2, 0x7F, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 1, 2, 3]
+        let claim: [UInt8] = [
+            0, 0, 0x08, 2, 0x7F, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 1, 2, 3,
+        ]
         assertDataError(.truncated, ["c", "only 3 follow"]) {
             try IDXFile.read(bytes: claim, file: "c", maximumSize: Int.max)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class KnownDatasetTests: XCTestCase {
@@ -12,9 +13,13 @@ final class KnownDatasetTests: XCTestCase {
 
     func testFashionMNISTThroughTheEnvironmentRoot() throws {
         let root = try sharedDatasets()
-        XCTAssertEqual(DataDirectory.url(for: FashionMNIST.name, environment: ["LATENT_DATA": root.path]).path,
-                       root.appendingPathComponent("fashion-mnist").path)
-        let test = try FashionMNIST.load(.test, from: DataDirectory.url(for: FashionMNIST.name, environment: ["LATENT_DATA": root.path]))
+        XCTAssertEqual(
+            DataDirectory.url(for: FashionMNIST.name, environment: ["LATENT_DATA": root.path]).path,
+            root.appendingPathComponent("fashion-mnist").path)
+        let test = try FashionMNIST.load(
+            .test,
+            from: DataDirectory.url(for: FashionMNIST.name, environment: ["LATENT_DATA": root.path])
+        )
         XCTAssertEqual(test.count, 10000)
         XCTAssertEqual(Set(test.labelCounts.values), [1000])
         XCTAssertEqual(FashionMNIST.classNames[9], "Ankle boot")
@@ -36,35 +41,64 @@ final class KnownDatasetTests: XCTestCase {
         try writeFile(Gzip.compress(Array("\(row),1.0\n\(row),0.0\n".utf8)), "ecg.csv.gz", in: dir)
         XCTAssertEqual(try ECG5000.load(from: dir).labels, [1, 0])
         let bad = try writeFile("\(row),2.0\n", "bad.csv", in: dir)
-        assertDataError(.mismatch, [bad.path, "line 1, column 141", "label 2"]) { try ECG5000.read(bad) }
+        assertDataError(.mismatch, [bad.path, "line 1, column 141", "label 2"]) {
+            try ECG5000.read(bad)
+        }
         let short = try writeFile("1,2,1.0\n", "short.csv", in: dir)
-        assertDataError(.mismatch, [short.path, "140 samples", "found 2"]) { try ECG5000.read(short) }
+        assertDataError(.mismatch, [short.path, "140 samples", "found 2"]) {
+            try ECG5000.read(short)
+        }
     }
 
     func testMissingFilesSayHowToFetch() throws {
         let dir = try temporaryDirectory(self)
-        assertDataError(.fileNotFound, [dir.path, "train-images-idx3-ubyte.gz", "DatasetFetcher().fetch(.mnist)", "LATENT_DATA"]) {
+        assertDataError(
+            .fileNotFound,
+            [
+                dir.path, "train-images-idx3-ubyte.gz", "DatasetFetcher().fetch(.mnist)",
+                "LATENT_DATA",
+            ]
+        ) {
             try MNIST.load(.train, from: dir)
         }
-        assertDataError(.fileNotFound, ["ecg.csv", "fetch(.ecg5000)"]) { try ECG5000.load(from: dir) }
+        assertDataError(.fileNotFound, ["ecg.csv", "fetch(.ecg5000)"]) {
+            try ECG5000.load(from: dir)
+        }
     }
 
     func testLabelCountMismatch() throws {
         let dir = try temporaryDirectory(self)
-        try IDXFile.write(IDXArray(dataType: .uint8, dimensions: [2, 28, 28], bytes: [UInt8](repeating: 0, count: 2 * 784)),
-                          to: dir.appendingPathComponent("t10k-images-idx3-ubyte.gz"), compressed: true)
-        try IDXFile.write(IDXArray(dataType: .uint8, dimensions: [3], bytes: [1, 2, 3]),
-                          to: dir.appendingPathComponent("t10k-labels-idx1-ubyte.gz"), compressed: true)
-        assertDataError(.mismatch, ["t10k-labels-idx1-ubyte.gz", "3 labels", "2 images"]) { try MNIST.load(.test, from: dir) }
+        try IDXFile.write(
+            IDXArray(
+                dataType: .uint8, dimensions: [2, 28, 28],
+                bytes: [UInt8](repeating: 0, count: 2 * 784)),
+            to: dir.appendingPathComponent("t10k-images-idx3-ubyte.gz"), compressed: true)
+        try IDXFile.write(
+            IDXArray(dataType: .uint8, dimensions: [3], bytes: [1, 2, 3]),
+            to: dir.appendingPathComponent("t10k-labels-idx1-ubyte.gz"), compressed: true)
+        assertDataError(.mismatch, ["t10k-labels-idx1-ubyte.gz", "3 labels", "2 images"]) {
+            try MNIST.load(.test, from: dir)
+        }
     }
 
     func testDataDirectoryResolution() {
         let explicit = URL(fileURLWithPath: "/data/mine")
-        XCTAssertEqual(DataDirectory.url(for: "mnist", explicit: explicit, environment: ["LATENT_DATA": "/x"]), explicit)
-        XCTAssertEqual(DataDirectory.url(for: "mnist", environment: ["LATENT_DATA": "/x", "HOME": "/home/u"]).path, "/x/mnist")
-        XCTAssertEqual(DataDirectory.url(for: "mnist", environment: ["XDG_CACHE_HOME": "/c", "HOME": "/home/u"]).path, "/c/latent/mnist")
-        XCTAssertEqual(DataDirectory.url(for: "ecg5000", environment: ["HOME": "/home/u"]).path, "/home/u/.cache/latent/ecg5000")
-        XCTAssertEqual(DataDirectory.root(environment: ["XDG_CACHE_HOME": "relative", "HOME": "/h"]).path, "/h/.cache/latent",
-                       "XDG requires an absolute path")
+        XCTAssertEqual(
+            DataDirectory.url(for: "mnist", explicit: explicit, environment: ["LATENT_DATA": "/x"]),
+            explicit)
+        XCTAssertEqual(
+            DataDirectory.url(for: "mnist", environment: ["LATENT_DATA": "/x", "HOME": "/home/u"])
+                .path, "/x/mnist")
+        XCTAssertEqual(
+            DataDirectory.url(
+                for: "mnist", environment: ["XDG_CACHE_HOME": "/c", "HOME": "/home/u"]
+            ).path, "/c/latent/mnist")
+        XCTAssertEqual(
+            DataDirectory.url(for: "ecg5000", environment: ["HOME": "/home/u"]).path,
+            "/home/u/.cache/latent/ecg5000")
+        XCTAssertEqual(
+            DataDirectory.root(environment: ["XDG_CACHE_HOME": "relative", "HOME": "/h"]).path,
+            "/h/.cache/latent",
+            "XDG requires an absolute path")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 final class SHA256Tests: XCTestCase {
@@ -8,16 +9,21 @@ final class SHA256Tests: XCTestCase {
         let vectors: [(String, String)] = [
             ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
             ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-            ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-             "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
+            (
+                "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+                "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+            ),
         ]
         for (message, digest) in vectors {
             XCTAssertEqual(SHA256.hexDigest(of: Data(message.utf8)), digest, message)
         }
-        XCTAssertEqual(SHA256.hexDigest(of: Data(repeating: UInt8(ascii: "a"), count: 1_000_000)),
-                       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        XCTAssertEqual(
+            SHA256.hexDigest(of: Data(repeating: UInt8(ascii: "a"), count: 1_000_000)),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     func testIncrementalUpdatesMatchOneShot() {
@@ -47,7 +53,8 @@ final class SHA256Tests: XCTestCase {
         process.arguments = ["sha256sum"] + urls.map(\.path)
         process.standardOutput = pipe
         guard (try? process.run()) != nil else { throw XCTSkip("sha256sum is not available") }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = String(
+            decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let expected = output.split(separator: "\n").map { String($0.prefix(64)) }
         XCTAssertEqual(expected.count, urls.count)
@@ -58,13 +65,17 @@ final class SHA256Tests: XCTestCase {
 
     func testMatchesSharedChecksums() throws {
         let root = try sharedDatasets()
-        let sums = try String(contentsOf: root.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
+        let sums = try String(
+            contentsOf: root.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
         var checked = 0
         for line in sums.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             // The small files keep this quick in debug builds.
-            guard parts.count == 2, parts[1].contains("labels") || parts[1].hasSuffix("TRAIN.tsv") else { continue }
-            XCTAssertEqual(try SHA256.hexDigest(ofFile: root.appendingPathComponent(String(parts[1]))), String(parts[0]))
+            guard parts.count == 2, parts[1].contains("labels") || parts[1].hasSuffix("TRAIN.tsv")
+            else { continue }
+            XCTAssertEqual(
+                try SHA256.hexDigest(ofFile: root.appendingPathComponent(String(parts[1]))),
+                String(parts[0]))
             checked += 1
         }
         XCTAssertEqual(checked, 5)
@@ -74,7 +85,9 @@ final class SHA256Tests: XCTestCase {
         let sums = try String(contentsOf: sharedDatasets("SHA256SUMS"), encoding: .utf8)
         for dataset in RemoteDataset.all {
             for file in dataset.files {
-                XCTAssertTrue(sums.contains("\(file.sha256)  \(dataset.name)/\(file.name)"), "\(dataset.name)/\(file.name)")
+                XCTAssertTrue(
+                    sums.contains("\(file.sha256)  \(dataset.name)/\(file.name)"),
+                    "\(dataset.name)/\(file.name)")
             }
         }
     }

@@ -30,7 +30,8 @@ public enum CSVFile {
     ///   (bad quoting or gzip), `.truncated`, `.tooLarge`.
     public static func read(from url: URL, options: CSVOptions = CSVOptions()) throws -> CSVTable {
         let name = DataError.name(of: url)
-        let bytes = try FileBytes.readDecompressing(url, maximumSize: options.maximumDecompressedSize)
+        let bytes = try FileBytes.readDecompressing(
+            url, maximumSize: options.maximumDecompressedSize)
         var options = options
         if options.delimiter == nil { options.delimiter = defaultDelimiter(for: url) }
         return try parse(bytes, file: name, options: options)
@@ -46,9 +47,12 @@ public enum CSVFile {
 
     /// Parses a table held in memory; `file` names it in errors. The delimiter defaults to
     /// comma.
-    public static func parse(_ bytes: [UInt8], file: String, options: CSVOptions = CSVOptions()) throws -> CSVTable {
+    public static func parse(_ bytes: [UInt8], file: String, options: CSVOptions = CSVOptions())
+        throws -> CSVTable
+    {
         try bytes.withUnsafeBufferPointer { buffer in
-            var parser = CSVParser(buffer, file: file, options: options, delimiter: (options.delimiter ?? .comma).byte)
+            var parser = CSVParser(
+                buffer, file: file, options: options, delimiter: (options.delimiter ?? .comma).byte)
             return try parse(&parser)
         }
     }
@@ -57,12 +61,14 @@ public enum CSVFile {
         let file = parser.file
         let options = parser.options
         guard let first = try parser.nextLine() else {
-            throw DataError(.empty, file: file, message: "the file is empty (it has no non-blank lines)",
-                            remedy: "Give a file with one row of numbers per line.")
+            throw DataError(
+                .empty, file: file, message: "the file is empty (it has no non-blank lines)",
+                remedy: "Give a file with one row of numbers per line.")
         }
         let firstFields = try parser.textFields(of: first)
         let columnCount = firstFields.count
-        let labelIndex = try resolveLabelIndex(options.labelColumn, fields: firstFields, line: first, file: file)
+        let labelIndex = try resolveLabelIndex(
+            options.labelColumn, fields: firstFields, line: first, file: file)
 
         // Decide whether the first line is a header.
         let hasHeader: Bool
@@ -79,7 +85,8 @@ public enum CSVFile {
             } else if let labelIndex, !numeric[labelIndex] {
                 // Only the label is text: a header if the next row's label is a number.
                 let next = try parser.peekLine().map { try parser.textFields(of: $0) }
-                hasHeader = next.map { labelIndex < $0.count && Float($0[labelIndex]) != nil } ?? false
+                hasHeader =
+                    next.map { labelIndex < $0.count && Float($0[labelIndex]) != nil } ?? false
             } else {
                 hasHeader = false
             }
@@ -106,12 +113,16 @@ public enum CSVFile {
         while let current = line {
             let rowStart = values.count
             let row = try parser.parseRow(
-                current, columnCount: columnCount, labelIndex: labelColumn, names: header, into: &values)
+                current, columnCount: columnCount, labelIndex: labelColumn, names: header,
+                into: &values)
             guard row.fieldCount == columnCount else {
                 throw DataError(
                     .wrongFieldCount, file: file, location: .line(current.number),
-                    message: "the row has \(row.fieldCount) field\(row.fieldCount == 1 ? "" : "s") but the first row (line \(first.number)) has \(columnCount)",
-                    remedy: "Give every row the same number of fields (check the delimiter, and quote fields that contain it).")
+                    message:
+                        "the row has \(row.fieldCount) field\(row.fieldCount == 1 ? "" : "s") but the first row (line \(first.number)) has \(columnCount)",
+                    remedy:
+                        "Give every row the same number of fields (check the delimiter, and quote fields that contain it)."
+                )
             }
             if row.hasNonFinite {
                 values.removeSubrange(rowStart...)
@@ -123,9 +134,10 @@ public enum CSVFile {
             line = try parser.nextLine()
         }
         guard !lines.isEmpty || skipped > 0 else {
-            throw DataError(.empty, file: file, location: .line(first.number),
-                            message: "the file has a header row but no data rows",
-                            remedy: "Give a file with at least one row of numbers.")
+            throw DataError(
+                .empty, file: file, location: .line(first.number),
+                message: "the file has a header row but no data rows",
+                remedy: "Give a file with at least one row of numbers.")
         }
         let featureCount = columnCount - (labelColumn == nil ? 0 : 1)
         var featureNames = header
@@ -152,8 +164,10 @@ public enum CSVFile {
             guard i >= 0 && i < fields.count else {
                 throw DataError(
                     .missingColumn, file: file, location: .line(line.number),
-                    message: "label column index \(i) is out of range: the first row has \(fields.count) fields (indices 0...\(fields.count - 1))",
-                    remedy: "Give a zero-based index below \(fields.count), or use .first or .last.")
+                    message:
+                        "label column index \(i) is out of range: the first row has \(fields.count) fields (indices 0...\(fields.count - 1))",
+                    remedy: "Give a zero-based index below \(fields.count), or use .first or .last."
+                )
             }
             return i
         }

@@ -22,7 +22,8 @@ struct CSVParser {
         var number: Int
     }
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>, file: String, options: CSVOptions, delimiter: UInt8) {
+    init(_ buffer: UnsafeBufferPointer<UInt8>, file: String, options: CSVOptions, delimiter: UInt8)
+    {
         self.file = file
         self.options = options
         self.delimiter = delimiter
@@ -45,8 +46,11 @@ struct CSVParser {
             if newline == nil && remaining > options.maximumLineLength {
                 throw DataError(
                     .lineTooLong, file: file, location: .line(lineNumber),
-                    message: "the line is longer than the limit of \(options.maximumLineLength) bytes",
-                    remedy: "Check that this is a text table with one row per line, or raise CSVOptions.maximumLineLength.")
+                    message:
+                        "the line is longer than the limit of \(options.maximumLineLength) bytes",
+                    remedy:
+                        "Check that this is a text table with one row per line, or raise CSVOptions.maximumLineLength."
+                )
             }
             var lineEnd = newline ?? end
             let lineStart = position
@@ -86,7 +90,8 @@ struct CSVParser {
             while true {
                 guard p < line.end else {
                     throw DataError(
-                        .corrupt, file: file, location: .cell(line: line.number, column: column + 1, name: nil),
+                        .corrupt, file: file,
+                        location: .cell(line: line.number, column: column + 1, name: nil),
                         message: "the quoted field is not closed on this line",
                         remedy: "Close the quote; fields spanning several lines are not supported.")
                 }
@@ -105,7 +110,8 @@ struct CSVParser {
             while p < line.end && isPadding(p.pointee) { p += 1 }
             guard p == line.end || p.pointee == delimiter else {
                 throw DataError(
-                    .corrupt, file: file, location: .cell(line: line.number, column: column + 1, name: nil),
+                    .corrupt, file: file,
+                    location: .cell(line: line.number, column: column + 1, name: nil),
                     message: "text follows the closing quote of the field",
                     remedy: "Put the whole field inside the quotes.")
             }
@@ -115,7 +121,11 @@ struct CSVParser {
         while p < line.end && p.pointee != delimiter { p += 1 }
         var fieldEnd = p
         while fieldEnd > fieldStart && isPadding((fieldEnd - 1).pointee) { fieldEnd -= 1 }
-        return (String(decoding: UnsafeBufferPointer(start: fieldStart, count: fieldEnd - fieldStart), as: UTF8.self), p)
+        return (
+            String(
+                decoding: UnsafeBufferPointer(start: fieldStart, count: fieldEnd - fieldStart),
+                as: UTF8.self), p
+        )
     }
 
     /// All fields of a line as text.
@@ -142,7 +152,8 @@ struct CSVParser {
     /// Parses a data row, appending its `columnCount - (label ? 1 : 0)` feature values to
     /// `values`. Stops early (returning the fields seen) once the row has too many fields.
     func parseRow(
-        _ line: Line, columnCount: Int, labelIndex: Int?, names: [String]?, into values: inout [Float]
+        _ line: Line, columnCount: Int, labelIndex: Int?, names: [String]?,
+        into values: inout [Float]
     ) throws -> RowResult {
         var result = RowResult(fieldCount: 0, label: nil, hasNonFinite: false)
         var p = line.start
@@ -168,15 +179,18 @@ struct CSVParser {
                 if parsed == nil {
                     let (text, next) = try textField(at: p, in: line, column: column)
                     guard let v = Float(text) else {
-                        throw cellError(.nonNumeric, line, column, names,
-                                        text.isEmpty ? "the cell is empty" : "cell \"\(text)\" is not a number",
-                                        "Fix the cell, or choose this column as the label column.")
+                        throw cellError(
+                            .nonNumeric, line, column, names,
+                            text.isEmpty ? "the cell is empty" : "cell \"\(text)\" is not a number",
+                            "Fix the cell, or choose this column as the label column.")
                     }
                     if !v.isFinite {
                         if options.nonFiniteValues == .reject {
-                            throw cellError(.nonFinite, line, column, names,
-                                            "cell \"\(text)\" is \(v.isNaN ? "NaN" : "infinite or too large for Float")",
-                                            "Fix the cell, or read with CSVOptions.nonFiniteValues = .skipRow to leave such rows out.")
+                            throw cellError(
+                                .nonFinite, line, column, names,
+                                "cell \"\(text)\" is \(v.isNaN ? "NaN" : "infinite or too large for Float")",
+                                "Fix the cell, or read with CSVOptions.nonFiniteValues = .skipRow to leave such rows out."
+                            )
                         }
                         result.hasNonFinite = true
                     }
@@ -202,7 +216,8 @@ struct CSVParser {
         _ remedy: String
     ) -> DataError {
         let name = names.flatMap { column < $0.count ? $0[column] : nil }
-        return DataError(kind, file: file, location: .cell(line: line.number, column: column + 1, name: name),
-                         message: message, remedy: remedy)
+        return DataError(
+            kind, file: file, location: .cell(line: line.number, column: column + 1, name: name),
+            message: message, remedy: remedy)
     }
 }

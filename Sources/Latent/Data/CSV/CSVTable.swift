@@ -54,11 +54,13 @@ public struct CSVTable {
         let labels = try requireLabels()
         return try labels.indices.map { i in
             guard let value = Float(labels[i]) else {
-                throw labelError(i, .nonNumeric, "label \"\(labels[i])\" is not a number",
-                                 "Use labelIndices() for text labels.")
+                throw labelError(
+                    i, .nonNumeric, "label \"\(labels[i])\" is not a number",
+                    "Use labelIndices() for text labels.")
             }
             guard value.isFinite else {
-                throw labelError(i, .nonFinite, "label \"\(labels[i])\" is not finite", "Fix or remove the row.")
+                throw labelError(
+                    i, .nonFinite, "label \"\(labels[i])\" is not finite", "Fix or remove the row.")
             }
             return value
         }
@@ -71,8 +73,9 @@ public struct CSVTable {
         return try values.indices.map { i in
             let v = values[i]
             guard v == v.rounded(), v.magnitude < 16_777_216 else {
-                throw labelError(i, .nonNumeric, "label \"\(labels![i])\" is not a whole number",
-                                 "Use numericLabels() or labelIndices() instead.")
+                throw labelError(
+                    i, .nonNumeric, "label \"\(labels![i])\" is not a whole number",
+                    "Use numericLabels() or labelIndices() instead.")
             }
             return Int(v)
         }
@@ -95,15 +98,20 @@ public struct CSVTable {
 
     private func requireLabels() throws -> [String] {
         guard let labels else {
-            throw DataError(.missingColumn, file: source, message: "the table was read without a label column",
-                            remedy: "Set CSVOptions.labelColumn when reading.")
+            throw DataError(
+                .missingColumn, file: source, message: "the table was read without a label column",
+                remedy: "Set CSVOptions.labelColumn when reading.")
         }
         return labels
     }
 
-    private func labelError(_ row: Int, _ kind: DataError.Kind, _ message: String, _ remedy: String) -> DataError {
-        DataError(kind, file: source,
-                  location: .cell(line: lineNumbers[row], column: (labelColumnIndex ?? 0) + 1, name: labelName),
-                  message: message, remedy: remedy)
+    private func labelError(_ row: Int, _ kind: DataError.Kind, _ message: String, _ remedy: String)
+        -> DataError
+    {
+        DataError(
+            kind, file: source,
+            location: .cell(
+                line: lineNumbers[row], column: (labelColumnIndex ?? 0) + 1, name: labelName),
+            message: message, remedy: remedy)
     }
 }

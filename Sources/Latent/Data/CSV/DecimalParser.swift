@@ -91,7 +91,8 @@ enum DecimalParser {
         let d = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
         let magnitude = d.magnitude
         // Outside the normal float range, or exactly halfway between two floats: slow path.
-        if magnitude < Double(Float.leastNormalMagnitude) || magnitude > Double(Float.greatestFiniteMagnitude)
+        if magnitude < Double(Float.leastNormalMagnitude)
+            || magnitude > Double(Float.greatestFiniteMagnitude)
             || d.bitPattern & 0x1FFF_FFFF == 0x1000_0000
         {
             return .slow(p)
@@ -103,6 +104,7 @@ enum DecimalParser {
     /// The slow path: the standard library's correctly rounded parser on `start..<end`.
     /// Returns `nil` when the text is not a number; may return NaN or ±infinity.
     static func parseSlowly(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Float? {
-        Float(String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self))
+        Float(
+            String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self))
     }
 }

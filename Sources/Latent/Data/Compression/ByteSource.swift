@@ -51,7 +51,8 @@ final class ByteSource {
             count = min(buffer.count, plain.count - offset)
             if count > 0 {
                 plain.withUnsafeBytes { source in
-                    buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+                    buffer.baseAddress!.copyMemory(
+                        from: source.baseAddress! + offset, byteCount: count)
                 }
             }
         }

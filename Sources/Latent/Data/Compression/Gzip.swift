@@ -28,7 +28,9 @@ public enum Gzip {
     /// - Returns: the decompressed bytes.
     /// - Throws: ``DataError`` `.badMagic`, `.truncated`, `.corrupt`, or `.tooLarge` when
     ///   the output would exceed `maximumSize`.
-    public static func decompress(_ bytes: [UInt8], maximumSize: Int, file: String) throws -> [UInt8] {
+    public static func decompress(_ bytes: [UInt8], maximumSize: Int, file: String) throws
+        -> [UInt8]
+    {
         guard isCompressed(bytes) else {
             throw DataError(
                 .badMagic, file: file, location: .byte(0),
@@ -38,7 +40,8 @@ public enum Gzip {
         let stream = try GzipStream(bytes, file: file)
         // Start from the size the last member's trailer records (mod 2^32), bounded by the
         // cap and by deflate's maximum ratio (about 1032:1) so a lying trailer costs nothing.
-        let trailerSize = bytes.count >= 4
+        let trailerSize =
+            bytes.count >= 4
             ? Int(bytes[bytes.count - 4]) | Int(bytes[bytes.count - 3]) << 8
                 | Int(bytes[bytes.count - 2]) << 16 | Int(bytes[bytes.count - 1]) << 24
             : 0
@@ -56,12 +59,16 @@ public enum Gzip {
             if count > maximumSize {
                 throw DataError(
                     .tooLarge, file: file, location: .byte(stream.inputOffset),
-                    message: "the decompressed data is larger than the limit of \(maximumSize) bytes",
-                    remedy: "Raise the maximum size if the file is trusted; otherwise it may be a gzip bomb.")
+                    message:
+                        "the decompressed data is larger than the limit of \(maximumSize) bytes",
+                    remedy:
+                        "Raise the maximum size if the file is trusted; otherwise it may be a gzip bomb."
+                )
             }
             if stream.finished { break }
             if count == output.count {
-                let grown = min(output.count * 2, maximumSize == Int.max ? Int.max : maximumSize + 1)
+                let grown = min(
+                    output.count * 2, maximumSize == Int.max ? Int.max : maximumSize + 1)
                 output.append(contentsOf: repeatElement(0, count: max(grown - output.count, 1)))
             }
         }
@@ -75,7 +82,11 @@ public enum Gzip {
         // zlib checks that the stream keeps its address between calls: give it a fixed one.
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        defer { deflateEnd(stream); stream.deinitialize(count: 1); stream.deallocate() }
+        defer {
+            deflateEnd(stream)
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+        }
         let status = deflateInit2_(
             stream, Int32(level), Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
             zlibVersion(), Int32(MemoryLayout<z_stream>.size))

@@ -25,11 +25,14 @@ final class GzipStream {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // 16 + MAX_WBITS: expect a gzip wrapper (header and CRC-32 trailer), not zlib's.
-        let status = inflateInit2_(stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let status = inflateInit2_(
+            stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw DataError(.unreadable, file: file, message: "zlib could not start decompressing (status \(status))")
+            throw DataError(
+                .unreadable, file: file,
+                message: "zlib could not start decompressing (status \(status))")
         }
     }
 
@@ -49,12 +52,15 @@ final class GzipStream {
                 try startNextMember()
                 continue
             }
-            let (status, consumed, written) = input.withUnsafeBufferPointer { source -> (Int32, Int, Int) in
+            let (status, consumed, written) = input.withUnsafeBufferPointer {
+                source -> (Int32, Int, Int) in
                 let availableIn = min(source.count - inputOffset, Int(UInt32.max))
                 let availableOut = min(buffer.count - produced, Int(UInt32.max))
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress.map { $0 + inputOffset })
+                stream.pointee.next_in = UnsafeMutablePointer(
+                    mutating: source.baseAddress.map { $0 + inputOffset })
                 stream.pointee.avail_in = UInt32(availableIn)
-                stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
+                stream.pointee.next_out =
+                    buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
                 stream.pointee.avail_out = UInt32(availableOut)
                 let status = inflate(stream, Z_NO_FLUSH)
                 let consumed = availableIn - Int(stream.pointee.avail_in)
@@ -73,10 +79,12 @@ final class GzipStream {
             case Z_BUF_ERROR where inputOffset == input.count:
                 throw DataError(
                     .truncated, file: file, location: .byte(input.count),
-                    message: "the gzip data is truncated: the file ends before the compressed stream does",
+                    message:
+                        "the gzip data is truncated: the file ends before the compressed stream does",
                     remedy: "Download or copy the file again; it is incomplete.")
             default:
-                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                let reason =
+                    stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
                 throw DataError(
                     .corrupt, file: file, location: .byte(inputOffset),
                     message: "the gzip data is corrupt (\(reason))",

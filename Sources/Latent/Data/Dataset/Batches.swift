@@ -17,7 +17,8 @@ public struct BatchIndices: Sequence {
     /// - Precondition: `batchSize > 0`; `order`, when given, has `count` entries.
     public init(count: Int, batchSize: Int, order: [Int]? = nil, dropsLast: Bool = false) {
         precondition(batchSize > 0, "The batch size must be positive, not \(batchSize).")
-        precondition(order.map { $0.count == count } ?? true, "The order must list all \(count) examples.")
+        precondition(
+            order.map { $0.count == count } ?? true, "The order must list all \(count) examples.")
         self.order = order ?? Array(0..<count)
         self.batchSize = batchSize
         self.dropsLast = dropsLast
@@ -41,7 +42,9 @@ public struct BatchIndices: Sequence {
 
 extension Dataset {
     /// The dataset in consecutive batches, in order.
-    public func batches(size: Int, dropsLast: Bool = false) -> LazyMapSequence<BatchIndices, Dataset> {
+    public func batches(size: Int, dropsLast: Bool = false) -> LazyMapSequence<
+        BatchIndices, Dataset
+    > {
         BatchIndices(count: count, batchSize: size, dropsLast: dropsLast).lazy.map { subset($0) }
     }
 
@@ -50,6 +53,7 @@ extension Dataset {
         size: Int, dropsLast: Bool = false, shuffledUsing generator: inout RandomGenerator
     ) -> LazyMapSequence<BatchIndices, Dataset> {
         let order = generator.permutation(count)
-        return BatchIndices(count: count, batchSize: size, order: order, dropsLast: dropsLast).lazy.map { subset($0) }
+        return BatchIndices(count: count, batchSize: size, order: order, dropsLast: dropsLast).lazy
+            .map { subset($0) }
     }
 }

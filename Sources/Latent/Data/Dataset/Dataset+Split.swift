@@ -12,8 +12,11 @@ extension Dataset {
     /// let (train, test) = data.randomSplit(fraction: 0.8, using: &rng)
     /// ```
     /// - Precondition: `0 ≤ fraction ≤ 1`.
-    public func randomSplit(fraction: Double, using generator: inout RandomGenerator) -> (Dataset, Dataset) {
-        let (first, second) = Dataset.splitIndices(count: count, fraction: fraction, using: &generator)
+    public func randomSplit(fraction: Double, using generator: inout RandomGenerator) -> (
+        Dataset, Dataset
+    ) {
+        let (first, second) = Dataset.splitIndices(
+            count: count, fraction: fraction, using: &generator)
         return (subset(first), subset(second))
     }
 
@@ -21,9 +24,12 @@ extension Dataset {
     /// parts: every class contributes `round(fraction · classCount)` examples to the first
     /// part. Both parts come out shuffled.
     /// - Precondition: the dataset has labels; `0 ≤ fraction ≤ 1`.
-    public func stratifiedSplit(fraction: Double, using generator: inout RandomGenerator) -> (Dataset, Dataset) {
+    public func stratifiedSplit(fraction: Double, using generator: inout RandomGenerator) -> (
+        Dataset, Dataset
+    ) {
         guard let labels else { preconditionFailure("stratifiedSplit needs a labelled dataset.") }
-        let (first, second) = Dataset.stratifiedSplitIndices(labels: labels, fraction: fraction, using: &generator)
+        let (first, second) = Dataset.stratifiedSplitIndices(
+            labels: labels, fraction: fraction, using: &generator)
         return (subset(first), subset(second))
     }
 
@@ -32,7 +38,8 @@ extension Dataset {
     public static func splitIndices(
         count: Int, fraction: Double, using generator: inout RandomGenerator
     ) -> (first: [Int], second: [Int]) {
-        precondition((0...1).contains(fraction), "The split fraction must be in 0...1, not \(fraction).")
+        precondition(
+            (0...1).contains(fraction), "The split fraction must be in 0...1, not \(fraction).")
         let order = generator.permutation(count)
         let cut = Int((fraction * Double(count)).rounded())
         return (Array(order[..<cut]), Array(order[cut...]))
@@ -43,10 +50,12 @@ extension Dataset {
     public static func stratifiedSplitIndices(
         labels: [Int], fraction: Double, using generator: inout RandomGenerator
     ) -> (first: [Int], second: [Int]) {
-        precondition((0...1).contains(fraction), "The split fraction must be in 0...1, not \(fraction).")
+        precondition(
+            (0...1).contains(fraction), "The split fraction must be in 0...1, not \(fraction).")
         var byClass: [Int: [Int]] = [:]
         for (i, label) in labels.enumerated() { byClass[label, default: []].append(i) }
-        var first: [Int] = [], second: [Int] = []
+        var first: [Int] = []
+        var second: [Int] = []
         for label in byClass.keys.sorted() {
             var members = byClass[label]!
             generator.shuffle(&members)

@@ -19,10 +19,12 @@ public struct Dataset {
     /// - Precondition: `features` has at least one axis; `labels`, when given, has one
     ///   entry per example.
     public init(features: Tensor, labels: [Int]? = nil) {
-        precondition(features.rank >= 1, "Dataset features need at least one axis (the example axis).")
+        precondition(
+            features.rank >= 1, "Dataset features need at least one axis (the example axis).")
         if let labels {
-            precondition(labels.count == features.shape[0],
-                         "Dataset has \(features.shape[0]) examples but \(labels.count) labels.")
+            precondition(
+                labels.count == features.shape[0],
+                "Dataset has \(features.shape[0]) examples but \(labels.count) labels.")
         }
         self.features = features
         self.labels = labels
@@ -36,7 +38,9 @@ public struct Dataset {
 
     /// The examples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> Dataset {
-        Dataset(features: features.gathering(rows: indices), labels: labels.map { l in indices.map { l[$0] } })
+        Dataset(
+            features: features.gathering(rows: indices),
+            labels: labels.map { l in indices.map { l[$0] } })
     }
 
     /// The examples whose label satisfies `isIncluded`, in their original order.

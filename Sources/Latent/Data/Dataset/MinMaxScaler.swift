@@ -36,7 +36,9 @@ public struct MinMaxScaler: Codable, Equatable, Sendable {
 
     /// Learns the range of `data` (`[n, …]`, n ≥ 1, finite values).
     public init(fitting data: Tensor, mode: Mode = .perFeature, clips: Bool = false) {
-        precondition(data.rank >= 1 && data.shape[0] > 0, "MinMaxScaler needs at least one example to fit, not shape \(data.shape).")
+        precondition(
+            data.rank >= 1 && data.shape[0] > 0,
+            "MinMaxScaler needs at least one example to fit, not shape \(data.shape).")
         let features = data.count / data.shape[0]
         let width = mode == .global ? 1 : features
         var low = [Float](repeating: .infinity, count: width)
@@ -71,21 +73,27 @@ public struct MinMaxScaler: Codable, Equatable, Sendable {
     /// Maps `data` (`[n, …]` with the fitted feature count) into the training range.
     public func transform(_ data: Tensor) -> Tensor {
         let clips = self.clips
-        return apply(data, offsets: minimum.map { -$0 }, factors: scale, afterwards: clips ? (0, 1) : nil)
+        return apply(
+            data, offsets: minimum.map { -$0 }, factors: scale, afterwards: clips ? (0, 1) : nil)
     }
 
     /// Undoes ``transform(_:)`` (exactly, up to rounding, for unclipped values).
     public func inverseTransform(_ data: Tensor) -> Tensor {
         // x = y / s + min = (y + min·s) / s
         let scale = self.scale
-        return apply(data, offsets: zip(minimum, scale).map { $0 * $1 }, factors: scale.map { 1 / $0 }, afterwards: nil)
+        return apply(
+            data, offsets: zip(minimum, scale).map { $0 * $1 }, factors: scale.map { 1 / $0 },
+            afterwards: nil)
     }
 
     /// `(x + offset) · factor` per feature, optionally clipped.
-    private func apply(_ data: Tensor, offsets: [Float], factors: [Float], afterwards clip: (Float, Float)?) -> Tensor {
+    private func apply(
+        _ data: Tensor, offsets: [Float], factors: [Float], afterwards clip: (Float, Float)?
+    ) -> Tensor {
         let features = data.shape.dropFirst().reduce(1, *)
-        precondition(data.rank >= 1 && (mode == .global || features == minimum.count),
-                     "MinMaxScaler was fitted on \(minimum.count) features but got shape \(data.shape).")
+        precondition(
+            data.rank >= 1 && (mode == .global || features == minimum.count),
+            "MinMaxScaler was fitted on \(minimum.count) features but got shape \(data.shape).")
         let offsets = mode == .global ? [Float](repeating: offsets[0], count: features) : offsets
         let factors = mode == .global ? [Float](repeating: factors[0], count: features) : factors
         return data.withUnsafeBufferPointer { x in
@@ -96,7 +104,9 @@ public struct MinMaxScaler: Codable, Equatable, Sendable {
                             let base = row * features
                             for j in 0..<features { out[base + j] = (x[base + j] + o[j]) * f[j] }
                             if let (low, high) = clip {
-                                for j in 0..<features { out[base + j] = min(max(out[base + j], low), high) }
+                                for j in 0..<features {
+                                    out[base + j] = min(max(out[base + j], low), high)
+                                }
                             }
                         }
                     }

@@ -52,7 +52,9 @@ public struct DatasetFetcher {
     }
 
     /// Makes sure one file of `dataset` is present and verified in `directory`.
-    public func fetch(_ file: RemoteDataset.File, of dataset: RemoteDataset, into directory: URL) throws {
+    public func fetch(_ file: RemoteDataset.File, of dataset: RemoteDataset, into directory: URL)
+        throws
+    {
         let target = directory.appendingPathComponent(file.name)
         if FileManager.default.fileExists(atPath: target.path) {
             if (try? SHA256.hexDigest(ofFile: target)) == file.sha256 {
@@ -72,8 +74,11 @@ public struct DatasetFetcher {
                 guard digest == file.sha256 else {
                     throw DataError(
                         .checksumMismatch, file: url.absoluteString,
-                        message: "the download (\(data.count) bytes) has SHA-256 \(digest), not the pinned \(file.sha256)",
-                        remedy: "Nothing was saved. The mirror serves a different or damaged file; try another mirror.")
+                        message:
+                            "the download (\(data.count) bytes) has SHA-256 \(digest), not the pinned \(file.sha256)",
+                        remedy:
+                            "Nothing was saved. The mirror serves a different or damaged file; try another mirror."
+                    )
                 }
                 try AtomicFile.write(data, to: target)
                 log?("saved \(target.path)")
@@ -87,15 +92,19 @@ public struct DatasetFetcher {
         let mismatch = problems.contains { $0.kind == .checksumMismatch }
         throw DataError(
             mismatch ? .checksumMismatch : .downloadFailed, file: target.path,
-            message: "no mirror provided a verified copy: " + problems.map(\.description).joined(separator: " | "),
-            remedy: "Nothing was saved. Check the network, or copy the file in by hand and fetch again to verify it.")
+            message: "no mirror provided a verified copy: "
+                + problems.map(\.description).joined(separator: " | "),
+            remedy:
+                "Nothing was saved. Check the network, or copy the file in by hand and fetch again to verify it."
+        )
     }
 
     /// The files of `dataset` that are missing from its directory or fail their checksum.
     public func unverifiedFiles(of dataset: RemoteDataset) -> [RemoteDataset.File] {
         let directory = directory(for: dataset)
         return dataset.files.filter { file in
-            (try? SHA256.hexDigest(ofFile: directory.appendingPathComponent(file.name))) != file.sha256
+            (try? SHA256.hexDigest(ofFile: directory.appendingPathComponent(file.name)))
+                != file.sha256
         }
     }
 }

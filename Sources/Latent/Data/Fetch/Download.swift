@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -37,8 +38,11 @@ enum Download {
         let task = session.dataTask(with: url) { body, response, error in
             if let error {
                 outcome.result = .failure(error)
-            } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-                outcome.result = .failure(failure(url, "the server answered HTTP \(http.statusCode)"))
+            } else if let http = response as? HTTPURLResponse,
+                !(200..<300).contains(http.statusCode)
+            {
+                outcome.result = .failure(
+                    failure(url, "the server answered HTTP \(http.statusCode)"))
             } else {
                 outcome.result = .success(body ?? Data())
             }
@@ -56,7 +60,10 @@ enum Download {
     }
 
     static func failure(_ url: URL, _ message: String) -> DataError {
-        DataError(.downloadFailed, file: url.absoluteString, message: message,
-                  remedy: "Check the network connection and the URL, or download the file by hand into the data directory.")
+        DataError(
+            .downloadFailed, file: url.absoluteString, message: message,
+            remedy:
+                "Check the network connection and the URL, or download the file by hand into the data directory."
+        )
     }
 }

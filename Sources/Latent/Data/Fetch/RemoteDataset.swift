@@ -44,10 +44,22 @@ public struct RemoteDataset: Sendable, Equatable {
             URL(string: "https://storage.googleapis.com/cvdf-datasets/mnist/")!,
         ],
         files: [
-            File(name: "train-images-idx3-ubyte.gz", sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", size: 9_912_422),
-            File(name: "train-labels-idx1-ubyte.gz", sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", size: 28_881),
-            File(name: "t10k-images-idx3-ubyte.gz", sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", size: 1_648_877),
-            File(name: "t10k-labels-idx1-ubyte.gz", sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", size: 4_542),
+            File(
+                name: "train-images-idx3-ubyte.gz",
+                sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+                size: 9_912_422),
+            File(
+                name: "train-labels-idx1-ubyte.gz",
+                sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+                size: 28_881),
+            File(
+                name: "t10k-images-idx3-ubyte.gz",
+                sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+                size: 1_648_877),
+            File(
+                name: "t10k-labels-idx1-ubyte.gz",
+                sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+                size: 4_542),
         ])
 
     /// Fashion-MNIST clothing images (Zalando SE; MIT licence).
@@ -55,10 +67,22 @@ public struct RemoteDataset: Sendable, Equatable {
         name: "fashion-mnist",
         mirrors: [URL(string: "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/")!],
         files: [
-            File(name: "train-images-idx3-ubyte.gz", sha256: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", size: 26_421_880),
-            File(name: "train-labels-idx1-ubyte.gz", sha256: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", size: 29_515),
-            File(name: "t10k-images-idx3-ubyte.gz", sha256: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", size: 4_422_102),
-            File(name: "t10k-labels-idx1-ubyte.gz", sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", size: 5_148),
+            File(
+                name: "train-images-idx3-ubyte.gz",
+                sha256: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+                size: 26_421_880),
+            File(
+                name: "train-labels-idx1-ubyte.gz",
+                sha256: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+                size: 29_515),
+            File(
+                name: "t10k-images-idx3-ubyte.gz",
+                sha256: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+                size: 4_422_102),
+            File(
+                name: "t10k-labels-idx1-ubyte.gz",
+                sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+                size: 5_148),
         ])
 
     /// ECG5000 heartbeats as in TensorFlow's autoencoder tutorial (UCR archive; research use).
@@ -66,7 +90,10 @@ public struct RemoteDataset: Sendable, Equatable {
         name: "ecg5000",
         mirrors: [URL(string: "http://storage.googleapis.com/download.tensorflow.org/data/")!],
         files: [
-            File(name: "ecg.csv", sha256: "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1", size: 7_877_383),
+            File(
+                name: "ecg.csv",
+                sha256: "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
+                size: 7_877_383)
         ])
 
     /// Every dataset Latent knows how to fetch.

@@ -37,10 +37,13 @@ public struct IDXArray: Equatable, Sendable {
     public var source: String
 
     /// Creates an array; `bytes` must hold exactly the elements `dimensions` imply.
-    public init(dataType: IDXDataType, dimensions: [Int], bytes: [UInt8], source: String = "<memory>") {
+    public init(
+        dataType: IDXDataType, dimensions: [Int], bytes: [UInt8], source: String = "<memory>"
+    ) {
         precondition(
             bytes.count == dimensions.reduce(dataType.size, *),
-            "IDX dimensions \(dimensions) of \(dataType) need \(dimensions.reduce(dataType.size, *)) bytes, not \(bytes.count).")
+            "IDX dimensions \(dimensions) of \(dataType) need \(dimensions.reduce(dataType.size, *)) bytes, not \(bytes.count)."
+        )
         self.dataType = dataType
         self.dimensions = dimensions
         self.bytes = bytes
@@ -81,8 +84,10 @@ public struct IDXArray: Equatable, Sendable {
         guard dataType == .uint8, dimensions.count == 3 else {
             throw DataError(
                 .unsupported, file: source,
-                message: "expected uint8 images with 3 dimensions [n, height, width], found \(dataType) with dimensions \(dimensions)",
-                remedy: "Pass an images file (such as train-images-idx3-ubyte.gz), not a labels file.")
+                message:
+                    "expected uint8 images with 3 dimensions [n, height, width], found \(dataType) with dimensions \(dimensions)",
+                remedy:
+                    "Pass an images file (such as train-images-idx3-ubyte.gz), not a labels file.")
         }
         return tensor(scale: 1 / 255)
     }
@@ -93,16 +98,20 @@ public struct IDXArray: Equatable, Sendable {
         guard dimensions.count == 1, dataType != .float32, dataType != .float64 else {
             throw DataError(
                 .unsupported, file: source,
-                message: "expected integer labels with 1 dimension [n], found \(dataType) with dimensions \(dimensions)",
-                remedy: "Pass a labels file (such as train-labels-idx1-ubyte.gz), not an images file.")
+                message:
+                    "expected integer labels with 1 dimension [n], found \(dataType) with dimensions \(dimensions)",
+                remedy:
+                    "Pass a labels file (such as train-labels-idx1-ubyte.gz), not an images file.")
         }
         return bytes.withUnsafeBytes { raw in
             (0..<count).map { i -> Int in
                 switch dataType {
                 case .uint8: Int(raw[i])
                 case .int8: Int(Int8(bitPattern: raw[i]))
-                case .int16: Int(Int16(bigEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-                case .int32: Int(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+                case .int16:
+                    Int(Int16(bigEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+                case .int32:
+                    Int(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
                 case .float32, .float64: 0
                 }
             }
@@ -115,12 +124,19 @@ public struct IDXArray: Equatable, Sendable {
         switch dataType {
         case .uint8: Float(raw[i])
         case .int8: Float(Int8(bitPattern: raw[i]))
-        case .int16: Float(Int16(bigEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-        case .int32: Float(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+        case .int16:
+            Float(Int16(bigEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+        case .int32:
+            Float(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
         case .float32:
-            Float(bitPattern: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+            Float(
+                bitPattern: UInt32(
+                    bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
         case .float64:
-            Float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+            Float(
+                Double(
+                    bitPattern: UInt64(
+                        bigEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
         }
     }
 }

@@ -17,7 +17,9 @@ public enum DataDirectory {
 
     /// The root that holds one subdirectory per dataset: `$LATENT_DATA`, else
     /// `$XDG_CACHE_HOME/latent`, else `~/.cache/latent`.
-    public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    public static func root(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> URL
+    {
         if let path = environment[environmentVariable], !path.isEmpty {
             return URL(fileURLWithPath: (path as NSString).expandingTildeInPath, isDirectory: true)
         }
@@ -25,7 +27,8 @@ public enum DataDirectory {
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
             cache = URL(fileURLWithPath: xdg, isDirectory: true)
         } else {
-            let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+            let home =
+                environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? FileManager.default.homeDirectoryForCurrentUser
             cache = home.appendingPathComponent(".cache", isDirectory: true)
         }
@@ -41,14 +44,17 @@ public enum DataDirectory {
     }
 
     /// The URL of `file` in dataset `name`'s directory, or an error saying how to get it.
-    static func existingFile(_ file: String, dataset name: String, in directory: URL?) throws -> URL {
+    static func existingFile(_ file: String, dataset name: String, in directory: URL?) throws -> URL
+    {
         let dir = url(for: name, explicit: directory)
         let url = dir.appendingPathComponent(file)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw DataError(
                 .fileNotFound, file: url.path, message: "the \(name) file \(file) is not there",
-                remedy: "Download it with DatasetFetcher().fetch(.\(name == "fashion-mnist" ? "fashionMNIST" : name)), "
-                    + "point \(environmentVariable) at a directory holding \(name)/, or pass the directory explicitly.")
+                remedy:
+                    "Download it with DatasetFetcher().fetch(.\(name == "fashion-mnist" ? "fashionMNIST" : name)), "
+                    + "point \(environmentVariable) at a directory holding \(name)/, or pass the directory explicitly."
+            )
         }
         return url
     }

@@ -28,7 +28,7 @@ public enum ECG5000 {
         let dir = DataDirectory.url(for: name, explicit: directory)
         let compressed = dir.appendingPathComponent(fileName + ".gz")
         if !FileManager.default.fileExists(atPath: dir.appendingPathComponent(fileName).path),
-           FileManager.default.fileExists(atPath: compressed.path)
+            FileManager.default.fileExists(atPath: compressed.path)
         {
             return try read(compressed)
         }
@@ -43,9 +43,10 @@ public enum ECG5000 {
     /// Loads the copy bundled with Latent, which needs no download.
     public static func bundled() throws -> Dataset {
         guard let url = bundledURL else {
-            throw DataError(.fileNotFound, file: "Latent resources/\(name)/\(fileName).gz",
-                            message: "the bundled ECG5000 file is missing from the package resources",
-                            remedy: "Rebuild Latent, or use ECG5000.load(from:) with a downloaded ecg.csv.")
+            throw DataError(
+                .fileNotFound, file: "Latent resources/\(name)/\(fileName).gz",
+                message: "the bundled ECG5000 file is missing from the package resources",
+                remedy: "Rebuild Latent, or use ECG5000.load(from:) with a downloaded ecg.csv.")
         }
         return try read(url)
     }
@@ -55,18 +56,22 @@ public enum ECG5000 {
     /// - Throws: ``DataError`` from the CSV reader, or `.mismatch` when the file does not
     ///   have 140 features and 0/1 labels.
     public static func read(_ url: URL) throws -> Dataset {
-        let table = try CSVFile.read(from: url, options: CSVOptions(delimiter: .comma, header: .absent, labelColumn: .last))
+        let table = try CSVFile.read(
+            from: url, options: CSVOptions(delimiter: .comma, header: .absent, labelColumn: .last))
         guard table.featureCount == length else {
-            throw DataError(.mismatch, file: table.source,
-                            message: "expected \(length) samples and a label per row, found \(table.featureCount) samples",
-                            remedy: "Give the ecg.csv file of TensorFlow's autoencoder tutorial.")
+            throw DataError(
+                .mismatch, file: table.source,
+                message:
+                    "expected \(length) samples and a label per row, found \(table.featureCount) samples",
+                remedy: "Give the ecg.csv file of TensorFlow's autoencoder tutorial.")
         }
         let labels = try table.integerLabels()
         if let row = labels.firstIndex(where: { $0 != normalLabel && $0 != abnormalLabel }) {
-            throw DataError(.mismatch, file: table.source,
-                            location: .cell(line: table.lineNumbers[row], column: length + 1, name: nil),
-                            message: "label \(labels[row]) is neither 1 (normal) nor 0 (abnormal)",
-                            remedy: "Give the ecg.csv file of TensorFlow's autoencoder tutorial.")
+            throw DataError(
+                .mismatch, file: table.source,
+                location: .cell(line: table.lineNumbers[row], column: length + 1, name: nil),
+                message: "label \(labels[row]) is neither 1 (normal) nor 0 (abnormal)",
+                remedy: "Give the ecg.csv file of TensorFlow's autoencoder tutorial.")
         }
         return Dataset(features: table.features, labels: labels)
     }

@@ -16,7 +16,9 @@ enum IDXImageDataset {
     }
 
     /// Images `[n, 28, 28]` scaled to [0, 1] with their labels.
-    static func load(_ part: DatasetPart, dataset name: String, from directory: URL?) throws -> Dataset {
+    static func load(_ part: DatasetPart, dataset name: String, from directory: URL?) throws
+        -> Dataset
+    {
         let files = fileNames(part)
         let imagesURL = try DataDirectory.existingFile(files.images, dataset: name, in: directory)
         let labelsURL = try DataDirectory.existingFile(files.labels, dataset: name, in: directory)
@@ -25,8 +27,10 @@ enum IDXImageDataset {
         guard images.shape[0] == labels.count else {
             throw DataError(
                 .mismatch, file: labelsURL.path,
-                message: "the file has \(labels.count) labels but \(imagesURL.lastPathComponent) has \(images.shape[0]) images",
-                remedy: "The two files come from different copies of the dataset; fetch both again.")
+                message:
+                    "the file has \(labels.count) labels but \(imagesURL.lastPathComponent) has \(images.shape[0]) images",
+                remedy: "The two files come from different copies of the dataset; fetch both again."
+            )
         }
         return Dataset(features: images, labels: labels)
     }

@@ -50,8 +50,10 @@ public struct NPYArray: Equatable, Sendable {
 
     /// Creates an array; `bytes` must hold exactly the elements `shape` implies.
     public init(dataType: NPYDataType, shape: [Int], bytes: [UInt8], source: String = "<memory>") {
-        precondition(bytes.count == shape.reduce(dataType.size, *),
-                     "NPY shape \(shape) of \(dataType) needs \(shape.reduce(dataType.size, *)) bytes, not \(bytes.count).")
+        precondition(
+            bytes.count == shape.reduce(dataType.size, *),
+            "NPY shape \(shape) of \(dataType) needs \(shape.reduce(dataType.size, *)) bytes, not \(bytes.count)."
+        )
         self.dataType = dataType
         self.shape = shape
         self.bytes = bytes
@@ -83,7 +85,10 @@ public struct NPYArray: Equatable, Sendable {
                 switch dataType {
                 case .float32:
                     for i in 0..<out.count {
-                        out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                        out[i] = Float(
+                            bitPattern: UInt32(
+                                littleEndian: raw.loadUnaligned(
+                                    fromByteOffset: 4 * i, as: UInt32.self)))
                     }
                 case .uint8:
                     for i in 0..<out.count { out[i] = Float(raw[i]) }
@@ -101,16 +106,23 @@ public struct NPYArray: Equatable, Sendable {
     /// - Throws: ``DataError`` `.unsupported` for float types.
     public func integers() throws -> [Int] {
         guard dataType.isInteger else {
-            throw DataError(.unsupported, file: source,
-                            message: "the array holds \(dataType) values, not integers",
-                            remedy: "Use tensor() for float arrays, or save the labels as an integer type.")
+            throw DataError(
+                .unsupported, file: source,
+                message: "the array holds \(dataType) values, not integers",
+                remedy: "Use tensor() for float arrays, or save the labels as an integer type.")
         }
         return bytes.withUnsafeBytes { raw in
             (0..<count).map { i in
                 switch dataType {
                 case .uint8: Int(raw[i])
-                case .int32: Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-                default: Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+                case .int32:
+                    Int(
+                        Int32(
+                            littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+                default:
+                    Int(
+                        Int64(
+                            littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
                 }
             }
         }
@@ -119,11 +131,20 @@ public struct NPYArray: Equatable, Sendable {
     @inline(__always)
     private func element(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Float {
         switch dataType {
-        case .float32: Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-        case .float64: Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+        case .float32:
+            Float(
+                bitPattern: UInt32(
+                    littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+        case .float64:
+            Float(
+                Double(
+                    bitPattern: UInt64(
+                        littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
         case .uint8: Float(raw[i])
-        case .int32: Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-        case .int64: Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+        case .int32:
+            Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+        case .int64:
+            Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
         }
     }
 }

@@ -28,29 +28,41 @@ struct NPYHeader: Equatable {
         var i = 0
 
         func fail(_ message: String) -> DataError {
-            DataError(.corrupt, file: file, location: .byte(offset + i),
-                      message: "the .npy header is malformed: \(message)",
-                      remedy: "Write the file with numpy.save, or with NPYFile.write.")
+            DataError(
+                .corrupt, file: file, location: .byte(offset + i),
+                message: "the .npy header is malformed: \(message)",
+                remedy: "Write the file with numpy.save, or with NPYFile.write.")
         }
 
         mutating func skipSpace() {
-            while i < text.count && (text[i] == 0x20 || text[i] == 0x0A || text[i] == 0x09 || text[i] == 0x0D) { i += 1 }
+            while i < text.count
+                && (text[i] == 0x20 || text[i] == 0x0A || text[i] == 0x09 || text[i] == 0x0D)
+            { i += 1 }
         }
 
         mutating func expect(_ c: Character) throws {
             skipSpace()
             guard i < text.count && text[i] == c.asciiValue! else {
-                throw fail("expected '\(c)'" + (i < text.count ? " but found '\(Character(Unicode.Scalar(text[i])))'" : " but the header ends"))
+                throw fail(
+                    "expected '\(c)'"
+                        + (i < text.count
+                            ? " but found '\(Character(Unicode.Scalar(text[i])))'"
+                            : " but the header ends"))
             }
             i += 1
         }
 
         mutating func header() throws -> NPYHeader {
-            var descr: String?, fortran: Bool?, shape: [Int]?
+            var descr: String?
+            var fortran: Bool?
+            var shape: [Int]?
             try expect("{")
             while true {
                 skipSpace()
-                if i < text.count && text[i] == UInt8(ascii: "}") { i += 1; break }
+                if i < text.count && text[i] == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
                 let keyStart = i
                 let key = try string()
                 try expect(":")
@@ -60,24 +72,32 @@ struct NPYHeader: Equatable {
                 case "shape" where shape == nil: shape = try tuple()
                 default:
                     i = keyStart
-                    throw fail("unexpected or repeated key '\(key)' (the keys are 'descr', 'fortran_order' and 'shape')")
+                    throw fail(
+                        "unexpected or repeated key '\(key)' (the keys are 'descr', 'fortran_order' and 'shape')"
+                    )
                 }
                 skipSpace()
-                if i < text.count && text[i] == UInt8(ascii: ",") { i += 1; continue }
+                if i < text.count && text[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 try expect("}")
                 break
             }
             skipSpace()
             guard i == text.count else { throw fail("unexpected text after the closing '}'") }
             guard let descr, let fortran, let shape else {
-                throw fail("the header lacks \([descr == nil ? "'descr'" : nil, fortran == nil ? "'fortran_order'" : nil, shape == nil ? "'shape'" : nil].compactMap { $0 }.joined(separator: " and "))")
+                throw fail(
+                    "the header lacks \([descr == nil ? "'descr'" : nil, fortran == nil ? "'fortran_order'" : nil, shape == nil ? "'shape'" : nil].compactMap { $0 }.joined(separator: " and "))"
+                )
             }
             return NPYHeader(descr: descr, fortranOrder: fortran, shape: shape)
         }
 
         mutating func string() throws -> String {
             skipSpace()
-            guard i < text.count, text[i] == UInt8(ascii: "'") || text[i] == UInt8(ascii: "\"") else {
+            guard i < text.count, text[i] == UInt8(ascii: "'") || text[i] == UInt8(ascii: "\"")
+            else {
                 throw fail("expected a quoted string")
             }
             let quote = text[i]
@@ -96,7 +116,8 @@ struct NPYHeader: Equatable {
 
         mutating func boolean() throws -> Bool {
             skipSpace()
-            for (word, value) in [("True", true), ("False", false)] where text[i...].starts(with: word.utf8) {
+            for (word, value) in [("True", true), ("False", false)]
+            where text[i...].starts(with: word.utf8) {
                 i += word.utf8.count
                 return value
             }
@@ -108,11 +129,19 @@ struct NPYHeader: Equatable {
             var values: [Int] = []
             while true {
                 skipSpace()
-                if i < text.count && text[i] == UInt8(ascii: ")") { i += 1; break }
-                guard values.count < NPYHeader.maximumRank else { throw fail("the shape has more than \(NPYHeader.maximumRank) axes") }
+                if i < text.count && text[i] == UInt8(ascii: ")") {
+                    i += 1
+                    break
+                }
+                guard values.count < NPYHeader.maximumRank else {
+                    throw fail("the shape has more than \(NPYHeader.maximumRank) axes")
+                }
                 values.append(try integer())
                 skipSpace()
-                if i < text.count && text[i] == UInt8(ascii: ",") { i += 1; continue }
+                if i < text.count && text[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 try expect(")")
                 break
             }
@@ -125,7 +154,10 @@ struct NPYHeader: Equatable {
             while i < text.count, case let d = text[i] &- 48, d < 10 {
                 let (times10, o1) = value.multipliedReportingOverflow(by: 10)
                 let (sum, o2) = times10.addingReportingOverflow(Int(d))
-                guard !o1 && !o2 else { i = start; throw fail("a shape size does not fit in 64 bits") }
+                guard !o1 && !o2 else {
+                    i = start
+                    throw fail("a shape size does not fit in 64 bits")
+                }
                 value = sum
                 i += 1
             }
