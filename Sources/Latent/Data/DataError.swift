@@ -108,8 +108,11 @@ extension DataError: CustomStringConvertible, LocalizedError {
         return text
     }
 
+    /// The full ``description``.
     public var errorDescription: String? { description }
+    /// What is wrong (``message``).
     public var failureReason: String? { message }
+    /// What to do (``remedy``).
     public var recoverySuggestion: String? { remedy }
 }
 

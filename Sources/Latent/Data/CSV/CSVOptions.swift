@@ -8,8 +8,14 @@
 public struct CSVOptions: Sendable {
     /// The byte that separates fields.
     public enum Delimiter: Sendable, Equatable {
-        case comma, tab, semicolon
-        /// Any other single ASCII byte.
+        /// `,` (the default for `.csv`).
+        case comma
+        /// A tab (the default for `.tsv` and `.tab`).
+        case tab
+        /// `;` (common where the decimal separator is a comma; decimals must still use `.`).
+        case semicolon
+        /// Any other single ASCII byte that cannot be part of a number, a quote or a
+        /// line end.
         case byte(UInt8)
 
         var byte: UInt8 {
@@ -26,7 +32,8 @@ public struct CSVOptions: Sendable {
     public enum Header: Sendable, Equatable {
         /// Decide from the first row: it is a header when one of its feature cells is
         /// non-empty text that is not a number, or when only its label cell is text but
-        /// the second row's label cell is a number. ``CSVTable/headerWasInferred`` reports that it was decided so.
+        /// the second row's label cell is a number. ``CSVTable/headerWasInferred``
+        /// reports that it was decided so.
         case automatic
         /// The first non-blank row is a header.
         case present
@@ -36,7 +43,9 @@ public struct CSVOptions: Sendable {
 
     /// Which column holds the labels; the others are the features.
     public enum LabelColumn: Sendable, Equatable {
+        /// The first column (as in the UCR `.tsv` files).
         case first
+        /// The last column (as in `ecg.csv`).
         case last
         /// A zero-based column index.
         case index(Int)

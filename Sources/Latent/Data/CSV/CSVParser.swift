@@ -24,6 +24,10 @@ struct CSVParser {
 
     init(_ buffer: UnsafeBufferPointer<UInt8>, file: String, options: CSVOptions, delimiter: UInt8)
     {
+        precondition(
+            delimiter < 0x80 && !Array("0123456789.+-eE\"\r\n ".utf8).contains(delimiter),
+            "The CSV delimiter must be an ASCII byte that cannot appear in a number, a quote or a line end."
+        )
         self.file = file
         self.options = options
         self.delimiter = delimiter
@@ -188,7 +192,7 @@ struct CSVParser {
                         if options.nonFiniteValues == .reject {
                             throw cellError(
                                 .nonFinite, line, column, names,
-                                "cell \"\(text)\" is \(v.isNaN ? "NaN" : "infinite or too large for Float")",
+                                "cell \"\(text)\" is not a finite number (\(v.isNaN ? "NaN" : "infinite, or beyond the Float range"))",
                                 "Fix the cell, or read with CSVOptions.nonFiniteValues = .skipRow to leave such rows out."
                             )
                         }

@@ -29,6 +29,7 @@ public struct BatchIndices: Sequence {
         dropsLast ? order.count / batchSize : (order.count + batchSize - 1) / batchSize
     }
 
+    /// Yields each batch as the example indices it holds.
     public func makeIterator() -> AnyIterator<[Int]> {
         var batch = 0
         return AnyIterator {

@@ -16,6 +16,7 @@ public struct RemoteDataset: Sendable, Equatable {
         /// The expected size in bytes.
         public var size: Int
 
+        /// Describes a file by name, pinned SHA-256 (lowercase hex) and size in bytes.
         public init(name: String, sha256: String, size: Int) {
             self.name = name
             self.sha256 = sha256
@@ -30,6 +31,7 @@ public struct RemoteDataset: Sendable, Equatable {
     /// The files that make up the dataset.
     public var files: [File]
 
+    /// Describes a dataset; `mirrors` are base URLs ending in `/`.
     public init(name: String, mirrors: [URL], files: [File]) {
         self.name = name
         self.mirrors = mirrors

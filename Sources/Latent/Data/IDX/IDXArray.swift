@@ -1,10 +1,16 @@
 /// The element types of the IDX format (the third byte of the magic number).
 public enum IDXDataType: UInt8, Sendable, CaseIterable {
+    /// Unsigned byte (MNIST pixels and labels).
     case uint8 = 0x08
+    /// Signed byte.
     case int8 = 0x09
+    /// Big-endian 16-bit integer.
     case int16 = 0x0B
+    /// Big-endian 32-bit integer.
     case int32 = 0x0C
+    /// Big-endian IEEE single.
     case float32 = 0x0D
+    /// Big-endian IEEE double.
     case float64 = 0x0E
 
     /// Bytes per element.

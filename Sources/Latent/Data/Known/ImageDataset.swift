@@ -2,7 +2,10 @@ import Foundation
 
 /// Which part of a dataset with a fixed train/test division to load.
 public enum DatasetPart: String, Sendable, CaseIterable {
-    case train, test
+    /// The training part (60 000 images for MNIST).
+    case train
+    /// The held-out test part (10 000 images for MNIST).
+    case test
 }
 
 /// The shared loader of MNIST-style datasets: an IDX images file and an IDX labels file

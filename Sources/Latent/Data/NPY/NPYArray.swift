@@ -1,9 +1,14 @@
 /// The element types Latent reads from and writes to `.npy` files.
 public enum NPYDataType: String, Sendable, CaseIterable {
+    /// Little-endian IEEE single, numpy `float32`.
     case float32 = "<f4"
+    /// Little-endian IEEE double, numpy `float64`.
     case float64 = "<f8"
+    /// Unsigned byte, numpy `uint8`.
     case uint8 = "|u1"
+    /// Little-endian 32-bit integer, numpy `int32`.
     case int32 = "<i4"
+    /// Little-endian 64-bit integer, numpy `int64` (the default for integer labels).
     case int64 = "<i8"
 
     /// Bytes per element.
