@@ -22,6 +22,9 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(ones.features[0, 0], 70)
         XCTAssertEqual(data.labelCounts, [0: 70, 1: 20, 2: 10])
         XCTAssertEqual(data.exampleShape, [2])
+        let images = Dataset(features: Tensor.zeros([3, 2, 2]), labels: [0, 1, 2]).flattened()
+        XCTAssertEqual(images.features.shape, [3, 4])
+        XCTAssertEqual(images.labels, [0, 1, 2])
     }
 
     func testPermutationIsAPermutationAndReproducible() {

@@ -36,6 +36,12 @@ public struct Dataset {
     /// The shape of one example (the feature shape without the example axis).
     public var exampleShape: [Int] { Array(features.shape.dropFirst()) }
 
+    /// The same examples with each flattened to one axis: `[n, 28, 28]` becomes `[n, 784]`,
+    /// the input layout of dense layers.
+    public func flattened() -> Dataset {
+        Dataset(features: features.reshaped([count, exampleShape.reduce(1, *)]), labels: labels)
+    }
+
     /// The examples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> Dataset {
         Dataset(
