@@ -16,6 +16,9 @@ public struct ProgressReporter: Sendable {
 
     public static let silent = ProgressReporter(style: .silent)
 
+    /// Whether anything is shown.
+    public var isVisible: Bool { style != .silent }
+
     func step(epoch: Int, of epochs: Int, step: Int, of steps: Int, loss: Float) {
         guard style == .bar else { return }
         let width = 30

@@ -8,6 +8,17 @@ public enum Architectures {
             decoder: Sequential([Dense(inputSize: codeSize, outputSize: 784, activation: .sigmoid, generator: &generator), Reshape([28, 28, 1])]))
     }
 
+    /// A dense image autoencoder with one hidden layer each side and a linear code:
+    /// Flatten → Dense(hidden, relu) → Dense(code) / Dense(hidden, relu) → Dense(784, sigmoid) → Reshape.
+    public static func imageDense(inputShape: [Int] = [28, 28, 1], hidden: Int, codeSize: Int, generator g: inout RandomGenerator) -> Autoencoder {
+        let n = inputShape.reduce(1, *)
+        return Autoencoder(
+            encoder: Sequential([Flatten(), Dense(inputSize: n, outputSize: hidden, activation: .relu, generator: &g),
+                                 Dense(inputSize: hidden, outputSize: codeSize, generator: &g)]),
+            decoder: Sequential([Dense(inputSize: codeSize, outputSize: hidden, activation: .relu, generator: &g),
+                                 Dense(inputSize: hidden, outputSize: n, activation: .sigmoid, generator: &g), Reshape(inputShape)]))
+    }
+
     /// Fashion-MNIST convolutional denoiser: Conv2D(16, s2) → Conv2D(8, s2) /
     /// Conv2DTranspose(8, s2) → Conv2DTranspose(16, s2) → Conv2D(1, sigmoid), all 3×3 `same`.
     public static func fashionDenoiser(generator g: inout RandomGenerator) -> Autoencoder {

@@ -1,0 +1,39 @@
+import Foundation
+
+/// How to run one of the lessons (``Lesson``).
+public struct LessonSettings: Sendable {
+    /// Holds `mnist/`, `fashion-mnist/` and `ecg5000/`; `nil` means ``DataDirectory/root(environment:)``
+    /// (the `LATENT_DATA` variable, else the user cache directory).
+    public var dataDirectory: URL?
+    /// Where the run's files go.
+    public var outputDirectory: URL
+    /// The one seed every random choice of the run flows from.
+    public var seed: UInt64
+    /// Overrides the lesson's number of epochs.
+    public var epochs: Int?
+    /// A reduced run that finishes in seconds (for tests and a first look).
+    public var quick: Bool
+    /// Training progress on standard error.
+    public var progress: ProgressReporter
+
+    public init(dataDirectory: URL? = nil, outputDirectory: URL, seed: UInt64 = 0, epochs: Int? = nil,
+                quick: Bool = false, progress: ProgressReporter = ProgressReporter()) {
+        self.dataDirectory = dataDirectory
+        self.outputDirectory = outputDirectory
+        self.seed = seed
+        self.epochs = epochs
+        self.quick = quick
+        self.progress = progress
+    }
+
+    /// The number of epochs to train: the override, else `full` or `quick`.
+    func epochs(full: Int, quick quickEpochs: Int) -> Int { epochs ?? (quick ? quickEpochs : full) }
+
+    /// `runs/NAME-YYYYMMDD-HHMMSS` under the current directory.
+    public static func defaultOutputDirectory(for lesson: String, date: Date = Date()) -> URL {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return URL(fileURLWithPath: "runs").appendingPathComponent("\(lesson)-\(formatter.string(from: date))")
+    }
+}

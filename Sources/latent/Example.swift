@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+extension Lesson: ExpressibleByArgument {}
+
+/// Options every example shares.
+struct ExampleOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Directory holding mnist/, fashion-mnist/ and ecg5000/.",
+                               discussion: "Default: $LATENT_DATA, else ~/.cache/latent (see `latent datasets fetch`)."))
+    var dataDir: String?
+
+    @Option(help: "Directory for the run's files (default: runs/NAME-<timestamp>).")
+    var out: String?
+
+    @Option(help: "Seed for every random choice (splits, initial weights, shuffling, noise).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Override the lesson's number of training epochs.")
+    var epochs: Int?
+
+    @Flag(help: "A reduced run that finishes in seconds.")
+    var quick = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
+    }
+
+    func settings(for lesson: Lesson) -> LessonSettings {
+        LessonSettings(
+            dataDirectory: dataDir.map { URL(fileURLWithPath: $0) },
+            outputDirectory: out.map { URL(fileURLWithPath: $0) } ?? LessonSettings.defaultOutputDirectory(for: lesson.rawValue),
+            seed: seed, epochs: epochs, quick: quick,
+            progress: quiet ? .silent : ProgressReporter())
+    }
+}
+
+extension LatentCommand {
+    struct Example: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one of the lessons end to end: train, evaluate, write figures and a report.",
+            discussion: Lesson.allCases.map { "  \($0.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))\($0.summary)" }
+                .joined(separator: "\n"))
+
+        @Argument(help: "The example to run.")
+        var name: Lesson
+
+        @OptionGroup var options: ExampleOptions
+
+        func run() throws {
+            try runLesson(name, options: options)
+        }
+    }
+
+    struct Demo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train and evaluate the ECG anomaly detector on the bundled ECG5000 data (= example ecg-anomaly).")
+
+        @OptionGroup var options: ExampleOptions
+
+        func run() throws {
+            try runLesson(.ecgAnomaly, options: options)
+        }
+    }
+}
+
+func runLesson(_ lesson: Lesson, options: ExampleOptions) throws {
+    let settings = options.settings(for: lesson)
+    let metrics = try lesson.run(settings)
+    let keys = metrics.keys.sorted().filter { !["lesson", "quick", "seed"].contains($0) }
+    for key in keys { print("\(key): \(describe(metrics[key]!))") }
+    print("Report: \(settings.outputDirectory.appendingPathComponent("report.html").path)")
+}
+
+func describe(_ value: JSONValue) -> String {
+    switch value {
+    case .number(let n): return n == n.rounded() && abs(n) < 1e9 ? String(Int(n)) : String(format: "%.4f", n)
+    case .string(let s): return s
+    case .bool(let b): return String(b)
+    case .null: return "null"
+    case .object(let o): return "{" + o.keys.sorted().map { "\($0): \(describe(o[$0]!))" }.joined(separator: ", ") + "}"
+    case .array(let a): return "[" + a.map(describe).joined(separator: ", ") + "]"
+    }
+}
