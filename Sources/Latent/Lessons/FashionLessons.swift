@@ -4,12 +4,12 @@ import Foundation
 public enum FashionLessons {
     /// Loads Fashion-MNIST as `[n, 28, 28, 1]` images in [0, 1]; a quick run keeps a few
     /// thousand training and a thousand test images.
-    static func load(_ settings: LessonSettings) throws -> (train: Tensor, test: Tensor, testLabels: [Int]) {
+    static func load(_ settings: LessonSettings, quickTrainRows: Int = 1500) throws -> (train: Tensor, test: Tensor, testLabels: [Int]) {
         let dir = settings.dataDirectory?.appendingPathComponent(FashionMNIST.name)
         var train = try FashionMNIST.load(.train, from: dir), test = try FashionMNIST.load(.test, from: dir)
         if settings.quick {
-            train = train.subset(Array(0..<3000))
-            test = test.subset(Array(0..<1000))
+            train = train.subset(Array(0..<quickTrainRows))
+            test = test.subset(Array(0..<300))
         }
         return (train.features.reshaped([train.count, 28, 28, 1]), test.features.reshaped([test.count, 28, 28, 1]), test.labels ?? [])
     }
@@ -59,7 +59,7 @@ public enum FashionLessons {
             lesson: "fashion-denoise", title: "A convolutional denoising autoencoder on Fashion-MNIST",
             subtitle: "Gaussian noise × 0.2, clipped · Conv2D stride 2 / Conv2DTranspose · MSE", settings: settings)
         var generator = RandomGenerator(seed: settings.seed)
-        let (train, test, labels) = try load(settings)
+        let (train, test, labels) = try load(settings, quickTrainRows: 500)
         var noise = generator.split()
         let noisyTrain = train.addingGaussianNoise(factor: 0.2, using: &noise)
         let noisyTest = test.addingGaussianNoise(factor: 0.2, using: &noise)

@@ -21,8 +21,8 @@ public enum MNISTAnomalyLesson {
         var generator = RandomGenerator(seed: settings.seed)
         var (pool, labels) = try MNISTData.load(.train, settings)
         if settings.quick {
-            pool = pool.rows(0..<6000)
-            labels = Array(labels[0..<6000])
+            pool = pool.rows(0..<3000)
+            labels = Array(labels[0..<3000])
         }
         let isAnomaly = labels.map { $0 == 2 || $0 == 3 }
         var normal = labels.indices.filter { !isAnomaly[$0] }

@@ -14,17 +14,20 @@ public enum MNISTGenerateLesson {
         var generator = RandomGenerator(seed: settings.seed)
         var (train, _) = try MNISTData.load(.train, settings)
         var (test, _) = try MNISTData.load(.test, settings)
-        if settings.quick { train = train.rows(0..<4000); test = test.rows(0..<1000) }
+        if settings.quick { train = train.rows(0..<2000); test = test.rows(0..<500) }
 
         var rows: [(String, MetricValue)] = []
         var grids: [(Float, PNGImage, Float, Float)] = []
         var trainedEpochs = 0
+        var lossPlot = LinePlot(title: "VAE loss per KL weight", xLabel: "epoch", yLabel: "MSE + weight · KL")
         for weight in weights {
             var g = generator.split()
             let vae = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 128, codeSize: 32, generator: &g)
             let history = try trainVAE(vae, on: train, validation: test, klWeight: weight, epochs: epochs, batchSize: 64,
                                        settings: settings, generator: &g)
             trainedEpochs = history.epochs.count
+            lossPlot.add("training, KL weight \(weight)", y: history.losses, markers: true)
+            lossPlot.add("validation, KL weight \(weight)", y: history.validationLosses, style: .dashed, markers: true)
             let (mse, kl) = withoutGradients { () -> (Float, Float) in
                 let (mu, s) = vae.encode(test)
                 return (meanSquaredError(vae.decode(mu), test).item, gaussianKLDivergence(mean: mu, logStandardDeviation: s).item)
@@ -55,6 +58,8 @@ public enum MNISTGenerateLesson {
             try recorder.image("samples-kl-\(weight)", grid,
                                caption: "Ten digits decoded from z ~ N(0, I) (KL weight \(weight); reconstruction MSE \(String(format: "%.4f", mse)), KL \(String(format: "%.3f", kl))).")
         }
+        recorder.section("Training")
+        try recorder.figure("loss", svg: lossPlot.svg(), caption: "Training and validation loss of both VAEs (the KL term is weighted differently, so their totals differ in scale).")
         return try recorder.finish(epochs: trainedEpochs)
     }
 }

@@ -26,9 +26,9 @@ public enum MNISTLatentLesson {
         var (train, _) = try MNISTData.load(.train, settings)
         var (test, testLabels) = try MNISTData.load(.test, settings)
         if settings.quick {
-            train = train.rows(0..<4000)
-            test = test.rows(0..<1000)
-            testLabels = Array(testLabels[0..<1000])
+            train = train.rows(0..<2000)
+            test = test.rows(0..<500)
+            testLabels = Array(testLabels[0..<500])
         }
         recorder.paragraph("""
             Each model squeezes a 28×28 digit into a code of two numbers and rebuilds the digit from it. Because the code is \

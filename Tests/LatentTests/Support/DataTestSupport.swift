@@ -5,7 +5,7 @@ import XCTest
 
 /// The shared real datasets (`../shared/datasets` beside the repository), or a skip.
 func sharedDatasets(_ subpath: String = "", filePath: String = #filePath) throws -> URL {
-    // Tests/LatentTests/Data/<file>.swift → repository → its parent.
+    // Tests/LatentTests/<folder>/<file>.swift → repository → its parent.
     var url = URL(fileURLWithPath: filePath)
     for _ in 0..<5 { url.deleteLastPathComponent() }
     let root = url.appendingPathComponent("shared/datasets")

@@ -1,0 +1,95 @@
+import XCTest
+@testable import Latent
+
+/// Every lesson in quick mode writes its files: metrics, history, model, figures that
+/// decode (PNG) or parse (SVG), and a self-contained report.
+final class LessonTests: XCTestCase {
+    func run(_ lesson: Lesson, needsData: Bool = true) throws -> (URL, [String: JSONValue]) {
+        let dataDirectory: URL? = needsData ? try sharedDatasets() : nil
+        let out = try temporaryDirectory(self)
+        let metrics = try lesson.run(LessonSettings(dataDirectory: dataDirectory, outputDirectory: out, seed: 1, quick: true, progress: .silent))
+        try checkOutputs(out, metrics: metrics)
+        return (out, metrics)
+    }
+
+    func checkOutputs(_ out: URL, metrics: [String: JSONValue], file: StaticString = #filePath, line: UInt = #line) throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        for required in ["metrics.json", "report.html"] { XCTAssertTrue(files.contains(required), "missing \(required)", file: file, line: line) }
+        XCTAssertTrue(files.contains { $0.hasSuffix("history.csv") }, "no history", file: file, line: line)
+        XCTAssertTrue(files.contains { $0.hasSuffix(".safetensors") } && files.contains { $0.hasSuffix(".json") && $0 != "metrics.json" },
+                      "no model files", file: file, line: line)
+        XCTAssertFalse(files.contains { $0.hasPrefix(".") }, "temporary files left: \(files)", file: file, line: line)
+        let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        for name in files where name.hasSuffix(".png") {
+            let data = try Data(contentsOf: out.appendingPathComponent(name))
+            XCTAssertNoThrow(try PNGInspection.validate(data), "\(name)", file: file, line: line)
+            XCTAssertTrue(report.contains(data.base64EncodedString()), "\(name) not in the report", file: file, line: line)
+        }
+        let svgs = files.filter { $0.hasSuffix(".svg") }
+        XCTAssertFalse(svgs.isEmpty, "no plots", file: file, line: line)
+        for name in svgs {
+            let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            XCTAssertNoThrow(try SVGCheck.parse(svg), "\(name) is not well-formed XML", file: file, line: line)
+        }
+        XCTAssertEqual(report.components(separatedBy: "<svg").count - 1, svgs.count, "every plot is inlined once", file: file, line: line)
+        let written = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("metrics.json")))
+        for key in ["epochs", "seed", "wall_seconds", "samples_per_second"] {
+            XCTAssertNotNil(written[key], "metrics.json lacks \(key)", file: file, line: line)
+        }
+        XCTAssertEqual(written, .object(metrics), file: file, line: line)
+    }
+
+    func testECGAnomalyRunsOnTheBundledData() throws {
+        let (_, metrics) = try run(.ecgAnomaly, needsData: false)
+        for key in ["accuracy", "precision", "recall", "auroc", "threshold"] {
+            let value = try XCTUnwrap(metrics[key]?.number, key)
+            XCTAssertTrue(value.isFinite && value > 0, "\(key) = \(value)")
+        }
+        // Even three epochs on 600 beats separate normal from abnormal beats.
+        XCTAssertGreaterThan(metrics["auroc"]!.number!, 0.8)
+    }
+
+    func testFashionDenseAutoencoder() throws {
+        let (_, metrics) = try run(.fashionAE)
+        XCTAssertLessThan(try XCTUnwrap(metrics["val_mse"]?.number), 0.08)
+    }
+
+    func testFashionDenoiser() throws {
+        let (out, metrics) = try run(.fashionDenoise)
+        XCTAssertNotNil(metrics["val_mse"]?.number)
+        let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("Total params: 3,217"))
+    }
+
+    func testMNISTLatent() throws {
+        let (out, metrics) = try run(.mnistLatent)
+        for model in ["autoencoder", "l2_code", "vae"] { XCTAssertNotNil(metrics[model]?["mse"]?.number, model) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("vae-sampled-codes.svg").path))
+    }
+
+    func testMNISTGenerate() throws {
+        let (_, metrics) = try run(.mnistGenerate)
+        XCTAssertNotNil(metrics["mse"]?.number)
+        XCTAssertNotNil(metrics["kl"]?.number)
+    }
+
+    func testMNISTAnomaly() throws {
+        let (_, metrics) = try run(.mnistAnomaly)
+        for model in ["lenet", "vae"] {
+            for key in ["auroc", "auroc_2", "auroc_3"] {
+                let v = try XCTUnwrap(metrics[model]?[key]?.number, "\(model).\(key)")
+                XCTAssertTrue((0...1).contains(v))
+            }
+        }
+        for key in ["cut", "sensitivity", "specificity"] { XCTAssertNotNil(metrics["vae"]?[key]?.number, key) }
+    }
+
+    func testSameSeedSameMetrics() throws {
+        let a = try temporaryDirectory(self), b = try temporaryDirectory(self)
+        let m1 = try Lesson.ecgAnomaly.run(LessonSettings(outputDirectory: a, seed: 3, epochs: 2, quick: true, progress: .silent))
+        let m2 = try Lesson.ecgAnomaly.run(LessonSettings(outputDirectory: b, seed: 3, epochs: 2, quick: true, progress: .silent))
+        for key in ["accuracy", "auroc", "threshold"] { XCTAssertEqual(m1[key], m2[key], key) }
+        XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent("model.safetensors")).count,
+                       try Data(contentsOf: b.appendingPathComponent("model.safetensors")).count)
+    }
+}
