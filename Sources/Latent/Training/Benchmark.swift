@@ -62,15 +62,14 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         let history = try trainer.fit(inputs: x, targets: x, options: timed, generator: &g, loss: loss)
         let seconds = history.epochs.map(\.seconds).reduce(0, +)
         let start = DispatchTime.now().uptimeNanoseconds
-        Engine.flushDenormalsToZero()
-        withoutGradients {
+        Engine.withDenormalsFlushedToZero { withoutGradients {
             var i = 0
             while i < samples {
                 let xb = x.rows(i..<min(samples, i + 4096))
                 _ = (model(xb) - xb).squared().sum().item
                 i += 4096
             }
-        }
+        } }
         let scoreSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return BenchResult(workload: rawValue, batchSize: batch,
                            trainSamplesPerSecond: Double(samples * epochs) / seconds,

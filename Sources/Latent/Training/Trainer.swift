@@ -70,8 +70,16 @@ public final class Trainer {
         if let v = validation, v.inputs.shape.first != v.targets.shape.first {
             throw TrainingError.invalidData("validation inputs and targets have different row counts.")
         }
-        Engine.flushDenormalsToZero()
+        return try Engine.withDenormalsFlushedToZero {
+            try train(inputs: inputs, targets: targets, validation: validation, options: options, generator: &generator, loss: loss)
+        }
+    }
 
+    private func train(
+        inputs: Tensor, targets: Tensor, validation: (inputs: Tensor, targets: Tensor)?,
+        options: TrainingOptions, generator: inout RandomGenerator, loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor
+    ) throws -> History {
+        let n = inputs.shape.first ?? 0
         var history = History()
         var order = Array(0..<n)
         let steps = (n + options.batchSize - 1) / options.batchSize

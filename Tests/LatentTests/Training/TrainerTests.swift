@@ -46,4 +46,15 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(restoredLoss, history.epochs[bestEpoch - 1].validationLoss!, accuracy: 1e-5)
         XCTAssertTrue(history.csv().hasPrefix("epoch,loss,val_loss,seconds,samples_per_second\n1,"))
     }
+
+    func testTrainingLeavesTheCallersFloatModeAlone() throws {
+        var g = RandomGenerator(seed: 1)
+        let x = Tensor.randomUniform([16, 2], using: &g)
+        let model = Dense(inputSize: 2, outputSize: 2, generator: &g)
+        _ = try Trainer(model: model, optimizer: Adam()).fit(inputs: x, targets: x, options: TrainingOptions(epochs: 1, batchSize: 4, progress: .silent),
+                                                             generator: &g) { meanSquaredError(model($0), $1) }
+        // With flush-to-zero left on, this denormal would read back as 0.
+        let denormal = Float(bitPattern: 0x0000_0400)
+        XCTAssertNotEqual(denormal * Float(g.nextUniform() + 1), 0)
+    }
 }
