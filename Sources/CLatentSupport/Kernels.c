@@ -3,6 +3,7 @@
 #include "CLatentSupport.h"
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__clang__) && defined(__x86_64__)
@@ -70,4 +71,16 @@ void latent_distance_grad(const float *p, const float *t, float *out, long n, fl
 void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
                  float alpha, float l2, float shrink) {
     DISPATCH(adam, p, g, m, v, n, b1, b2, eps, alpha, l2, shrink);
+}
+
+void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    DISPATCH(conv_forward_blocked, g, x, w, y, n0, n1);
+}
+
+void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
+    DISPATCH(conv_backward_input_blocked, g, gy, wt, dx, n0, n1);
+}
+
+void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
+    DISPATCH(conv_backward_weight_blocked, g, x, gy, dw, n0, n1);
 }

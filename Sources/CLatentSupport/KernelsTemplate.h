@@ -219,3 +219,274 @@ static void FN(adam)(float *p, const float *g, float *m, float *v, long n, float
         p[i] = shrink * p[i] - alpha * mi / (__builtin_elementwise_sqrt(vi) + eps);
     }
 }
+
+// ---- Direct 2-D convolution over NHWC images (no im2col buffer) -----------------------
+// Geometry: input [N, H, W, C], kernel [KH, KW, C, F], output [N, OH, OW, F]. Each call
+// handles images n0..<n1, so callers can split a batch across threads.
+
+// y = conv(x, w).
+static void FN(conv_forward)(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long C = g->c, F = g->f;
+    for (long n = n0; n < n1; n++) {
+        for (long oh = 0; oh < g->oh; oh++) {
+            for (long ow = 0; ow < g->ow; ow++) {
+                float *yo = y + ((n * g->oh + oh) * g->ow + ow) * F;
+                if (F == 1) {
+                    float acc[8] = {0};
+                    float tail = 0.0f;
+                    for (long kh = 0; kh < g->kh; kh++) {
+                        long ih = oh * g->sh + kh - g->pt;
+                        if (ih < 0 || ih >= g->h) continue;
+                        for (long kw = 0; kw < g->kw; kw++) {
+                            long iw = ow * g->sw + kw - g->pl;
+                            if (iw < 0 || iw >= g->w) continue;
+                            const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;
+                            const float *wp = w + (kh * g->kw + kw) * C;
+                            long c = 0;
+                            for (; c + 8 <= C; c += 8)
+                                for (int l = 0; l < 8; l++) acc[l] += xp[c + l] * wp[c + l];
+                            for (; c < C; c++) tail += xp[c] * wp[c];
+                        }
+                    }
+                    yo[0] = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail;
+                    continue;
+                }
+                for (long f = 0; f < F; f++) yo[f] = 0.0f;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    long ih = oh * g->sh + kh - g->pt;
+                    if (ih < 0 || ih >= g->h) continue;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        long iw = ow * g->sw + kw - g->pl;
+                        if (iw < 0 || iw >= g->w) continue;
+                        const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;
+                        const float *wp = w + (kh * g->kw + kw) * C * F;
+                        for (long c = 0; c < C; c++) {
+                            float xv = xp[c];
+                            const float *wr = wp + c * F;
+                            for (long f = 0; f < F; f++) yo[f] += xv * wr[f];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// dx = convᵀ(gy, w), with the kernel given per tap transposed: wt [KH, KW, F, C].
+// Overwrites dx for images n0..<n1.
+static void FN(conv_backward_input)(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
+    const long C = g->c, F = g->f;
+    for (long i = n0 * g->h * g->w * C; i < n1 * g->h * g->w * C; i++) dx[i] = 0.0f;
+    for (long n = n0; n < n1; n++) {
+        for (long oh = 0; oh < g->oh; oh++) {
+            for (long ow = 0; ow < g->ow; ow++) {
+                const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * F;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    long ih = oh * g->sh + kh - g->pt;
+                    if (ih < 0 || ih >= g->h) continue;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        long iw = ow * g->sw + kw - g->pl;
+                        if (iw < 0 || iw >= g->w) continue;
+                        float *dxp = dx + ((n * g->h + ih) * g->w + iw) * C;
+                        const float *wp = wt + (kh * g->kw + kw) * F * C;
+                        if (C == 1) {
+                            float s = 0.0f;
+                            for (long f = 0; f < F; f++) s += go[f] * wp[f];
+                            dxp[0] += s;
+                            continue;
+                        }
+                        for (long f = 0; f < F; f++) {
+                            float gv = go[f];
+                            const float *wr = wp + f * C;
+                            for (long c = 0; c < C; c++) dxp[c] += gv * wr[c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// dw += Σ over images n0..<n1 of x ⊗ gy, per tap: dw [KH, KW, C, F].
+static void FN(conv_backward_weight)(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
+    const long C = g->c, F = g->f;
+    for (long n = n0; n < n1; n++) {
+        for (long oh = 0; oh < g->oh; oh++) {
+            for (long ow = 0; ow < g->ow; ow++) {
+                const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * F;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    long ih = oh * g->sh + kh - g->pt;
+                    if (ih < 0 || ih >= g->h) continue;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        long iw = ow * g->sw + kw - g->pl;
+                        if (iw < 0 || iw >= g->w) continue;
+                        const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;
+                        float *dwp = dw + (kh * g->kw + kw) * C * F;
+                        if (F == 1) {
+                            float gv = go[0];
+                            for (long c = 0; c < C; c++) dwp[c] += xp[c] * gv;
+                            continue;
+                        }
+                        for (long c = 0; c < C; c++) {
+                            float xv = xp[c];
+                            float *dr = dwp + c * F;
+                            for (long f = 0; f < F; f++) dr[f] += xv * go[f];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Register-blocked variants: W output lanes (8, 16, 24 or 32) accumulate in registers
+// across every tap and channel, and memory is touched once per block. Kernels and
+// gradients are padded to a multiple of 8 lanes by the callers in Kernels.c.
+#ifndef LATENT_CONV_BLOCKED
+#define LATENT_CONV_BLOCKED(W)                                                                         \
+static void FN(conv_fwd_w##W)(const latent_conv_geometry *g, const float *x, const float *wp, long Fp, \
+                              long f0, float *y, long n0, long n1) {                                  \
+    const long C = g->c, F = g->f;                                                                     \
+    const long valid = F - f0 < W ? F - f0 : W;                                                        \
+    for (long n = n0; n < n1; n++)                                                                     \
+    for (long oh = 0; oh < g->oh; oh++)                                                                \
+    for (long ow = 0; ow < g->ow; ow++) {                                                              \
+        float acc[W] = {0};                                                                            \
+        for (long kh = 0; kh < g->kh; kh++) {                                                          \
+            long ih = oh * g->sh + kh - g->pt;                                                         \
+            if (ih < 0 || ih >= g->h) continue;                                                        \
+            for (long kw = 0; kw < g->kw; kw++) {                                                      \
+                long iw = ow * g->sw + kw - g->pl;                                                     \
+                if (iw < 0 || iw >= g->w) continue;                                                    \
+                const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;                               \
+                const float *wt = wp + (kh * g->kw + kw) * C * Fp + f0;                                \
+                for (long c = 0; c < C; c++) {                                                         \
+                    float xv = xp[c];                                                                  \
+                    const float *wr = wt + c * Fp;                                                     \
+                    for (int l = 0; l < W; l++) acc[l] += xv * wr[l];                                  \
+                }                                                                                      \
+            }                                                                                          \
+        }                                                                                              \
+        float *yo = y + ((n * g->oh + oh) * g->ow + ow) * F + f0;                                      \
+        for (long l = 0; l < valid; l++) yo[l] = acc[l];                                               \
+    }                                                                                                  \
+}                                                                                                      \
+/* dwp[tap, c, f0..f0+W) += Σ_pixels x[pixel(tap), c] · gyp[pixel, f0..f0+W); gyp is [P, Fp]. */      \
+static void FN(conv_bww_w##W)(const latent_conv_geometry *g, const float *x, const float *gyp, long Fp, \
+                              long f0, float *dwp, long n0, long n1) {                                 \
+    const long C = g->c;                                                                               \
+    for (long kh = 0; kh < g->kh; kh++)                                                                \
+    for (long kw = 0; kw < g->kw; kw++)                                                                \
+    for (long c = 0; c < C; c++) {                                                                     \
+        float acc[W] = {0};                                                                            \
+        for (long n = n0; n < n1; n++)                                                                 \
+        for (long oh = 0; oh < g->oh; oh++) {                                                          \
+            long ih = oh * g->sh + kh - g->pt;                                                         \
+            if (ih < 0 || ih >= g->h) continue;                                                        \
+            const float *xrow = x + ((n * g->h + ih) * g->w) * C + c;                                  \
+            const float *grow = gyp + ((n - n0) * g->oh + oh) * g->ow * Fp + f0;                       \
+            for (long ow = 0; ow < g->ow; ow++) {                                                      \
+                long iw = ow * g->sw + kw - g->pl;                                                     \
+                if (iw < 0 || iw >= g->w) continue;                                                    \
+                float xv = xrow[iw * C];                                                               \
+                const float *go = grow + ow * Fp;                                                      \
+                for (int l = 0; l < W; l++) acc[l] += xv * go[l];                                      \
+            }                                                                                          \
+        }                                                                                              \
+        float *d = dwp + ((kh * g->kw + kw) * C + c) * Fp + f0;                                        \
+        for (int l = 0; l < W; l++) d[l] += acc[l];                                                    \
+    }                                                                                                  \
+}                                                                                                      \
+/* dxp[in pixel, c0..c0+W) += Σ_f gy[pixel, f] · wt[tap, f, c0..c0+W); dxp is [N, H, W, Cp]. */     \
+static void FN(conv_bwi_w##W)(const latent_conv_geometry *g, const float *gy, const float *wt, long Cp, \
+                              long c0, float *dxp, long n0, long n1) {                                 \
+    const long F = g->f;                                                                               \
+    for (long n = n0; n < n1; n++)                                                                     \
+    for (long oh = 0; oh < g->oh; oh++)                                                                \
+    for (long ow = 0; ow < g->ow; ow++) {                                                              \
+        const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * F;                                    \
+        for (long kh = 0; kh < g->kh; kh++) {                                                          \
+            long ih = oh * g->sh + kh - g->pt;                                                         \
+            if (ih < 0 || ih >= g->h) continue;                                                        \
+            for (long kw = 0; kw < g->kw; kw++) {                                                      \
+                long iw = ow * g->sw + kw - g->pl;                                                     \
+                if (iw < 0 || iw >= g->w) continue;                                                    \
+                float acc[W] = {0};                                                                    \
+                const float *wp = wt + (kh * g->kw + kw) * F * Cp + c0;                                \
+                for (long f = 0; f < F; f++) {                                                         \
+                    float gv = go[f];                                                                  \
+                    const float *wr = wp + f * Cp;                                                     \
+                    for (int l = 0; l < W; l++) acc[l] += gv * wr[l];                                  \
+                }                                                                                      \
+                float *d = dxp + (((n - n0) * g->h + ih) * g->w + iw) * Cp + c0;                       \
+                for (int l = 0; l < W; l++) d[l] += acc[l];                                            \
+            }                                                                                          \
+        }                                                                                              \
+    }                                                                                                  \
+}
+
+#endif
+
+LATENT_CONV_BLOCKED(8)
+LATENT_CONV_BLOCKED(16)
+LATENT_CONV_BLOCKED(24)
+LATENT_CONV_BLOCKED(32)
+
+#ifndef LATENT_CONV_PICK
+#define LATENT_CONV_PICK(KIND, W, ...)                       \
+    switch (W) {                                             \
+    case 8: FN(KIND##_w8)(__VA_ARGS__); break;               \
+    case 16: FN(KIND##_w16)(__VA_ARGS__); break;             \
+    case 24: FN(KIND##_w24)(__VA_ARGS__); break;             \
+    default: FN(KIND##_w32)(__VA_ARGS__); break;             \
+    }
+#endif
+
+static inline long FN(round8)(long v) { return (v + 7) / 8 * 8; }
+
+static void FN(conv_forward_blocked)(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long taps = g->kh * g->kw, C = g->c, F = g->f, Fp = FN(round8)(F);
+    if (F == 1) { FN(conv_forward)(g, x, w, y, n0, n1); return; }
+    float *wp = calloc((size_t)(taps * C * Fp), sizeof(float));
+    for (long t = 0; t < taps * C; t++) memcpy(wp + t * Fp, w + t * F, (size_t)F * sizeof(float));
+    for (long f0 = 0; f0 < Fp; f0 += 32) {
+        long W = Fp - f0 < 32 ? Fp - f0 : 32;
+        LATENT_CONV_PICK(conv_fwd, W, g, x, wp, Fp, f0, y, n0, n1)
+    }
+    free(wp);
+}
+
+static void FN(conv_backward_weight_blocked)(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
+    const long taps = g->kh * g->kw, C = g->c, F = g->f, Fp = FN(round8)(F);
+    if (F == 1) { FN(conv_backward_weight)(g, x, gy, dw, n0, n1); return; }
+    const long P = (n1 - n0) * g->oh * g->ow;
+    float *gyp = calloc((size_t)(P * Fp), sizeof(float));
+    float *dwp = calloc((size_t)(taps * C * Fp), sizeof(float));
+    const float *src = gy + n0 * g->oh * g->ow * F;
+    for (long p = 0; p < P; p++) memcpy(gyp + p * Fp, src + p * F, (size_t)F * sizeof(float));
+    for (long f0 = 0; f0 < Fp; f0 += 32) {
+        long W = Fp - f0 < 32 ? Fp - f0 : 32;
+        LATENT_CONV_PICK(conv_bww, W, g, x, gyp, Fp, f0, dwp, n0, n1)
+    }
+    for (long t = 0; t < taps * C; t++)
+        for (long f = 0; f < F; f++) dw[t * F + f] += dwp[t * Fp + f];
+    free(gyp);
+    free(dwp);
+}
+
+static void FN(conv_backward_input_blocked)(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
+    const long taps = g->kh * g->kw, C = g->c, F = g->f, Cp = FN(round8)(C);
+    if (C == 1) { FN(conv_backward_input)(g, gy, wt, dx, n0, n1); return; }
+    const long pixels = (n1 - n0) * g->h * g->w;
+    float *wtp = calloc((size_t)(taps * F * Cp), sizeof(float));
+    for (long t = 0; t < taps * F; t++) memcpy(wtp + t * Cp, wt + t * C, (size_t)C * sizeof(float));
+    float *dxp = calloc((size_t)(pixels * Cp), sizeof(float));
+    for (long c0 = 0; c0 < Cp; c0 += 32) {
+        long W = Cp - c0 < 32 ? Cp - c0 : 32;
+        LATENT_CONV_PICK(conv_bwi, W, g, gy, wtp, Cp, c0, dxp, n0, n1)
+    }
+    float *dst = dx + n0 * g->h * g->w * C;
+    for (long p = 0; p < pixels; p++) memcpy(dst + p * C, dxp + p * Cp, (size_t)C * sizeof(float));
+    free(wtp);
+    free(dxp);
+}

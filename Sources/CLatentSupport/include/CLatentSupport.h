@@ -60,4 +60,19 @@ void latent_distance_grad(const float *p, const float *t, float *out, long n, fl
 /// One fused Adam step (Keras's form) over n parameters.
 void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
                  float alpha, float l2, float shrink);
+
+/// One 2-D convolution over NHWC images: input [n, h, w, c], kernel [kh, kw, c, f],
+/// stride (sh, sw), zero padding pt (top) and pl (left), output [n, oh, ow, f].
+typedef struct {
+    long n, h, w, c, f, kh, kw, sh, sw, pt, pl, oh, ow;
+} latent_conv_geometry;
+
+/// y = conv(x, w) for images n0..<n1 (no im2col buffer).
+void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// dx = the adjoint of conv applied to gy, for images n0..<n1 (overwritten); wt is the
+/// kernel transposed per tap: [kh, kw, f, c].
+void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1);
+/// dw += Σ_{images n0..<n1} x ⊗ gy per tap; dw is [kh, kw, c, f].
+void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1);
+
 #endif
