@@ -137,8 +137,20 @@ struct DirectConvolution {
     private var workPerImage: Int { geometry.oh * geometry.ow * geometry.kh * geometry.kw * geometry.c * geometry.f }
     private var imagesPerChunk: Int { Swift.max(1, (1 << 17) / Swift.max(1, workPerImage)) }
 
+    /// Records the GEMM this kernel stands in for (im2col shapes), for `latent bench`.
+    private func record(_ kind: Int) {
+        guard let recorder = BLAS.recorder else { return }
+        let rows = batch * geometry.oh * geometry.ow, patch = geometry.kh * geometry.kw * geometry.c, f = geometry.f
+        switch kind {
+        case 0: recorder.record(.init(transposeA: false, transposeB: false, m: rows, n: f, k: patch))
+        case 1: recorder.record(.init(transposeA: false, transposeB: true, m: rows, n: patch, k: f))
+        default: recorder.record(.init(transposeA: true, transposeB: false, m: patch, n: f, k: rows))
+        }
+    }
+
     /// [N, H, W, C] → [N, OH, OW, F] with kernel [KH, KW, C, F].
     func forward(_ x: Tensor, _ kernel: Tensor) -> Tensor {
+        record(0)
         var g = geometry
         return Tensor(shape: [batch, g.oh, g.ow, g.f]) { y in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
@@ -149,6 +161,7 @@ struct DirectConvolution {
 
     /// The adjoint: [N, OH, OW, F] → [N, H, W, C].
     func backwardInput(_ gy: Tensor, _ kernel: Tensor) -> Tensor {
+        record(1)
         var g = geometry
         let (taps, c, f) = (g.kh * g.kw, g.c, g.f)
         // The kernel transposed per tap, [KH, KW, F, C], so the inner loop runs over C.
@@ -167,6 +180,7 @@ struct DirectConvolution {
     /// The kernel's gradient [KH, KW, C, F] from input x and output gradient gy. Each
     /// thread sums its images into its own buffer; the buffers are added in order.
     func backwardWeight(_ x: Tensor, _ gy: Tensor) -> Tensor {
+        record(2)
         var g = geometry
         let size = g.kh * g.kw * g.c * g.f
         let workers = Swift.max(1, Swift.min(Engine.threadCount, batch / imagesPerChunk))
