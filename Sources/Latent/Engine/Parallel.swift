@@ -46,4 +46,17 @@ public enum Engine {
             if start < end { body(start..<end) }
         }
     }
+
+    /// Runs `body(0..<workers)` with one call per worker, concurrently, each thread with
+    /// FTZ/DAZ set; one worker runs inline.
+    static func parallelChunks(_ workers: Int, _ body: (Int) -> Void) {
+        if workers <= 1 {
+            body(0)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            _ = latent_enable_flush_to_zero()
+            body(w)
+        }
+    }
 }
