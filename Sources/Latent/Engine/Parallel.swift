@@ -55,7 +55,9 @@ public enum Engine {
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            _ = latent_enable_flush_to_zero()
+            // One iteration runs on the calling thread: restore its mode afterwards.
+            let previous = latent_enable_flush_to_zero()
+            defer { latent_restore_float_mode(previous) }
             body(w)
         }
     }

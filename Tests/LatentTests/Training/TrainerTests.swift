@@ -58,3 +58,21 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(denormal * Float(g.nextUniform() + 1), 0)
     }
 }
+
+final class FloatModeTests: XCTestCase {
+    /// Every multi-threaded kernel runs one chunk on the calling thread; none may leave
+    /// flush-to-zero switched on there.
+    func testKernelsLeaveTheCallersFloatModeAlone() {
+        var g = RandomGenerator(seed: 2)
+        let x = Tensor.randomUniform([2, 28, 28, 8], using: &g), k = Tensor.randomUniform([3, 3, 8, 8], using: &g)
+        _ = Tensor.conv2d(x, filter: k, stride: (1, 1), padding: .same).sigmoid().sum().item
+        _ = Tensor.conv2dTranspose(x, filter: k, stride: (2, 2), padding: .same).exp().sum().item
+        _ = (Tensor.randomUniform([1 << 18], using: &g) * 2).tanh().sum().item
+        // Backward through a convolution's weights splits the batch across threads.
+        let kernel = Tensor.randomUniform([3, 3, 1, 16], using: &g).requiringGradient()
+        Tensor.conv2d(Tensor.randomUniform([256, 28, 28, 1], using: &g), filter: kernel, stride: (2, 2), padding: .same).sum().backward()
+        XCTAssertNotNil(kernel.gradient)
+        let denormal = Float(bitPattern: 0x0000_0400)
+        XCTAssertNotEqual(denormal * Float(g.nextUniform() + 1), 0)
+    }
+}
