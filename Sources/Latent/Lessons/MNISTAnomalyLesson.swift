@@ -49,7 +49,7 @@ public enum MNISTAnomalyLesson {
         let validationNormal = Array(trainNormal[..<min(1000, trainNormal.count / 5)])
         let vaeTrainRows = Array(trainNormal[validationNormal.count...])
         let vae = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &vaeGenerator)
-        let vaeHistory = try trainVAE(vae, on: pool.gathering(rows: vaeTrainRows), klWeight: 5e-4, epochs: vaeEpochs,
+        let vaeHistory = try trainVAE(vae, name: "vae", on: pool.gathering(rows: vaeTrainRows), klWeight: 5e-4, epochs: vaeEpochs,
                                       batchSize: 20, settings: settings, generator: &vaeGenerator)
         let score = { (x: Tensor) in perExampleError(x, predict(vae, x), squared: true, sum: true) }
         let validationScores = score(pool.gathering(rows: validationNormal + fewTwos))

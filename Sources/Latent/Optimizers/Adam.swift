@@ -20,9 +20,9 @@ public class Adam: Optimizer {
     public let epsilon: Float
     public let weightDecay: Float
     let decoupled: Bool
-    private(set) var stepCount = 0
+    var stepCount = 0
     /// First and second moments per parameter, in 64-byte aligned buffers.
-    private var moments: [ObjectIdentifier: AdamMoments] = [:]
+    var moments: [ObjectIdentifier: AdamMoments] = [:]
     /// The module whose parameter list ``parameterList`` holds (found by reflection once,
     /// not on every step).
     private weak var listedModule: AnyObject?
@@ -72,6 +72,36 @@ public class Adam: Optimizer {
 }
 
 /// Adam's moment estimates for one parameter, zero-initialised and 64-byte aligned.
+extension Adam {
+    /// `step` (the update count, exact up to 2²⁴), and `m.NAME`, `v.NAME` per parameter.
+    public func stateTensors(for module: Module) -> [String: Tensor] {
+        var state = ["step": Tensor([Float(stepCount)])]
+        for (name, parameter) in module.namedParameters() {
+            guard let moments = moments[ObjectIdentifier(parameter)] else { continue }
+            let shape = parameter.wrappedValue.shape
+            state["m.\(name)"] = Tensor(shape: shape) { $0.baseAddress!.update(from: moments.m, count: moments.count) }
+            state["v.\(name)"] = Tensor(shape: shape) { $0.baseAddress!.update(from: moments.v, count: moments.count) }
+        }
+        return state
+    }
+
+    public func loadStateTensors(_ state: [String: Tensor], for module: Module) throws {
+        moments = [:]
+        stepCount = Int(state["step"]?.item ?? 0)
+        for (name, parameter) in module.namedParameters() {
+            guard let m = state["m.\(name)"], let v = state["v.\(name)"] else { continue }
+            let count = parameter.wrappedValue.count
+            guard m.count == count, v.count == count else {
+                throw ModuleError.shapeMismatch(name: "m.\(name)", expected: parameter.wrappedValue.shape, found: m.shape)
+            }
+            let moments = AdamMoments(count: count)
+            m.withUnsafeBufferPointer { moments.m.update(from: $0.baseAddress!, count: count) }
+            v.withUnsafeBufferPointer { moments.v.update(from: $0.baseAddress!, count: count) }
+            self.moments[ObjectIdentifier(parameter)] = moments
+        }
+    }
+}
+
 final class AdamMoments {
     let count: Int
     let m: UnsafeMutablePointer<Float>
