@@ -1,0 +1,148 @@
+import Foundation
+
+/// The training choices a detector made, sized to its data, and what training then did.
+///
+/// Small data needs many epochs: the UCR ECG5000 training split has about 290 normal
+/// rows, so at batch 512 twenty epochs are twenty optimizer steps, and the model stays
+/// under-trained (AUROC 0.96 where a trained one reaches 0.99). So every `nil` field of
+/// the ``DetectorConfiguration`` is filled in from the row count `n` and the feature
+/// count `d`:
+///
+/// ```
+/// batch         = clamp(nearest power of two to n / 8, 16, 256), at most n
+/// stepsPerEpoch = ⌈n / batch⌉
+/// minimumEpochs = ⌈minimumSteps / stepsPerEpoch⌉          (≥ 3000 steps by default)
+/// epochs        = min(2 · minimumEpochs, 10 000)          (an upper bound)
+/// patience      = max(10, minimumEpochs / 5)
+/// hidden        = 64, 32, … halving down to the code size, first ≤ d / 2,
+///                 code = clamp(d / 8, 2, 16)               (140 features: 64, 32, 16)
+/// ```
+///
+/// Training runs at least `minimumEpochs`, then stops once the held-out normal rows'
+/// loss has not improved for `patience` epochs, and keeps the weights of the best epoch.
+/// An explicit `epochs` caps the run (and the minimum) at that many epochs.
+public struct TrainingPlan: Codable, Equatable, Sendable {
+    /// The autoencoder family.
+    public var model: DetectorConfiguration.ModelKind
+    /// Encoder widths (conv: channels), mirrored by the decoder.
+    public var hidden: [Int]
+    /// Training loss and score.
+    public var loss: DetectorConfiguration.ReconstructionLoss
+    /// The scaler mode used.
+    public var scaler: MinMaxScaler.Mode
+    /// Rows per optimizer step.
+    public var batchSize: Int
+    /// Optimizer steps per epoch.
+    public var stepsPerEpoch: Int
+    /// Epochs always trained before early stopping may end the run.
+    public var minimumEpochs: Int
+    /// The most epochs trained.
+    public var maximumEpochs: Int
+    /// Epochs without improvement (after the minimum) before stopping.
+    public var patience: Int
+    /// Normal rows trained on.
+    public var trainingRows: Int
+    /// Normal rows held out (early stopping, calibration).
+    public var heldOutRows: Int
+    /// Adam's learning rate.
+    public var learningRate: Float
+    /// The seed of every random choice.
+    public var seed: UInt64
+    /// Why each choice was made, one sentence each, for the report.
+    public var notes: [String] = []
+
+    /// Epochs actually trained.
+    public var epochsRun = 0
+    /// The epoch whose weights were kept (lowest held-out loss).
+    public var bestEpoch = 0
+    /// Optimizer steps actually taken.
+    public var stepsRun = 0
+    /// Why training ended.
+    public var stopReason = ""
+
+    /// Fills in every `nil` field of `configuration` for `trainingRows` rows of
+    /// `exampleShape`.
+    public init(
+        configuration c: DetectorConfiguration, exampleShape: [Int], trainingRows n: Int,
+        heldOutRows: Int
+    ) {
+        let d = exampleShape.reduce(1, *)
+        let isImage = exampleShape.count == 3
+        model = c.model
+        loss = c.loss
+        learningRate = c.learningRate
+        seed = c.seed
+        trainingRows = n
+        self.heldOutRows = heldOutRows
+
+        if let hidden = c.hidden {
+            self.hidden = hidden
+        } else if c.model == .conv {
+            self.hidden = [16, 8]
+            notes.append("Convolution channels 16, 8 (two stride-2 layers each way).")
+        } else {
+            self.hidden = TrainingPlan.defaultWidths(features: d)
+            notes.append(
+                "Hidden widths \(self.hidden.map(String.init).joined(separator: "-")) for \(d) "
+                    + "features: halving from at most d/2 = \(d / 2) down to a code of clamp(d/8, 2, 16).")
+        }
+
+        switch c.scaler {
+        case .perFeature: scaler = .perFeature
+        case .global: scaler = .global
+        case .automatic:
+            scaler = isImage ? .global : .perFeature
+            notes.append(
+                isImage
+                    ? "Global min-max scaling: pixels share one intensity scale."
+                    : "Per-feature min-max scaling: table columns may have different units.")
+        }
+
+        let batch = c.batchSize ?? min(max(TrainingPlan.nearestPowerOfTwo(Double(n) / 8), 16), 256)
+        batchSize = max(1, min(batch, n))
+        stepsPerEpoch = max(1, (n + batchSize - 1) / batchSize)
+        let sized = max(1, (c.minimumSteps + stepsPerEpoch - 1) / stepsPerEpoch)
+        if let epochs = c.epochs {
+            maximumEpochs = epochs
+            minimumEpochs = min(sized, epochs)
+            if epochs * stepsPerEpoch < c.minimumSteps {
+                notes.append(
+                    "Warning: \(epochs) epochs of \(stepsPerEpoch) steps is \(epochs * stepsPerEpoch) "
+                        + "optimizer steps, fewer than the \(c.minimumSteps) recommended; the model "
+                        + "may be under-trained (leave --epochs out to size it to the data).")
+            }
+        } else {
+            minimumEpochs = min(sized, 10_000)
+            maximumEpochs = min(2 * sized, 10_000)
+        }
+        patience = c.patience ?? max(10, minimumEpochs / 5)
+        if c.batchSize == nil {
+            notes.append("Batch size \(batchSize) for \(n) training rows (about n/8, 16…256).")
+        }
+        if c.epochs == nil {
+            notes.append(
+                "At least \(minimumEpochs) epochs × \(stepsPerEpoch) steps ≥ \(c.minimumSteps) optimizer "
+                    + "steps, at most \(maximumEpochs) epochs; then early stopping with patience "
+                    + "\(patience) on the held-out normal rows, keeping the best epoch's weights.")
+        }
+    }
+
+    /// Default encoder widths for `d` features: `64, 32, …` halving down to the code size.
+    static func defaultWidths(features d: Int) -> [Int] {
+        let code = min(max(d / 8, 2), 16)
+        var width = min(64, max(code, d / 2))
+        var widths: [Int] = []
+        while width > code {
+            widths.append(width)
+            width /= 2
+        }
+        widths.append(code)
+        return widths
+    }
+
+    /// The power of two nearest to `x` (on a log scale), at least 1.
+    static func nearestPowerOfTwo(_ x: Double) -> Int {
+        guard x > 1 else { return 1 }
+        return 1 << Int(Foundation.log2(x).rounded())
+    }
+}

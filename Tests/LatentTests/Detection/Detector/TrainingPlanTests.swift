@@ -1,0 +1,48 @@
+import XCTest
+
+@testable import Latent
+
+/// The defaults size training to the data (issue 6: ~290 rows need thousands of steps).
+final class TrainingPlanTests: XCTestCase {
+    func testSmallTableGetsSmallBatchesAndThousandsOfSteps() {
+        // The UCR ECG5000 training split: 292 normal rows, 20 % held out → 234 trained on.
+        let plan = TrainingPlan(configuration: DetectorConfiguration(), exampleShape: [140],
+                                trainingRows: 234, heldOutRows: 58)
+        XCTAssertEqual(plan.batchSize, 32)
+        XCTAssertEqual(plan.stepsPerEpoch, 8)
+        XCTAssertEqual(plan.minimumEpochs, 375)  // 375 × 8 = 3000 steps
+        XCTAssertGreaterThanOrEqual(plan.minimumEpochs * plan.stepsPerEpoch, 3000)
+        XCTAssertEqual(plan.maximumEpochs, 750)
+        XCTAssertEqual(plan.patience, 75)
+        XCTAssertEqual(plan.hidden, [64, 32, 16])
+        XCTAssertEqual(plan.scaler, .perFeature)
+        XCTAssertFalse(plan.notes.isEmpty, "the choices are explained")
+    }
+
+    func testLargeDataCapsTheBatchAndImagesScaleGlobally() {
+        let plan = TrainingPlan(configuration: DetectorConfiguration(), exampleShape: [28, 28, 1],
+                                trainingRows: 48_000, heldOutRows: 12_000)
+        XCTAssertEqual(plan.batchSize, 256)
+        XCTAssertEqual(plan.stepsPerEpoch, 188)
+        XCTAssertEqual(plan.minimumEpochs, 16)
+        XCTAssertEqual(plan.scaler, .global)
+    }
+
+    func testExplicitEpochsCapTheRunAndWarn() {
+        var c = DetectorConfiguration()
+        c.epochs = 20
+        c.batchSize = 512
+        let plan = TrainingPlan(configuration: c, exampleShape: [140], trainingRows: 234, heldOutRows: 58)
+        XCTAssertEqual(plan.batchSize, 234, "a batch is at most the row count")
+        XCTAssertEqual(plan.maximumEpochs, 20)
+        XCTAssertEqual(plan.minimumEpochs, 20)
+        XCTAssertTrue(plan.notes.contains { $0.hasPrefix("Warning") }, "\(plan.notes)")
+    }
+
+    func testDefaultWidthsHalveDownToTheCode() {
+        XCTAssertEqual(TrainingPlan.defaultWidths(features: 140), [64, 32, 16])
+        XCTAssertEqual(TrainingPlan.defaultWidths(features: 784), [64, 32, 16])
+        XCTAssertEqual(TrainingPlan.defaultWidths(features: 30), [15, 7, 3])
+        XCTAssertEqual(TrainingPlan.defaultWidths(features: 4), [2])
+    }
+}
