@@ -48,7 +48,7 @@ extension LatentCommand.Detector {
         @Option(help: "Share of the normal rows held out for early stopping and calibration.")
         var validationFraction: Double = 0.2
 
-        @Option(help: "Min-max scaling: automatic (global for images, per-feature for tables), per-feature or global.")
+        @Option(help: "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global.")
         var scaler: DetectorConfiguration.ScalerChoice = .automatic
 
         @Flag(help: "No progress output.")

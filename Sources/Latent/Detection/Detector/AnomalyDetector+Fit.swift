@@ -58,9 +58,12 @@ extension AnomalyDetector {
         try checkSizes(training: training.count, heldOut: heldOut.count, normal: normal.count,
                        anomalous: anomalous.count, configuration: configuration)
 
-        var plan = TrainingPlan(configuration: configuration, exampleShape: schema.exampleShape,
-                                trainingRows: training.count, heldOutRows: heldOut.count)
         let rawTraining = flat.gathering(rows: training)
+        let ranges = MinMaxScaler(fitting: rawTraining, mode: .perFeature)
+        var plan = TrainingPlan(
+            configuration: configuration, exampleShape: schema.exampleShape,
+            trainingRows: training.count, heldOutRows: heldOut.count,
+            featureRanges: zip(ranges.minimum, ranges.maximum).map { $1 - $0 })
         let scaler = MinMaxScaler(fitting: rawTraining, mode: plan.scaler)
         let trainX = scaler.transform(rawTraining)
         let heldOutX = scaler.transform(flat.gathering(rows: heldOut))

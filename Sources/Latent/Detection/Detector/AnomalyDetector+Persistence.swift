@@ -119,8 +119,8 @@ extension AnomalyDetector {
         let network = DetectorNetwork.wrap(loaded.model, kind: manifest.training.model,
                                            exampleShape: schema.exampleShape)
         guard loaded.description.inputShape == network.modelInputShape else {
-            throw fail("the model takes inputs of shape \(loaded.description.inputShape) but the "
-                       + "schema's examples need \(network.modelInputShape)", modelURL)
+            throw fail("its schema's examples need model inputs of shape \(network.modelInputShape) "
+                       + "but \(modelURL.lastPathComponent) takes \(loaded.description.inputShape)")
         }
         let kindMatches: Bool
         switch manifest.training.model {

@@ -16,23 +16,34 @@ extension DetectorData {
         labelColumn: LabelColumn? = nil, header: CSVOptions.Header = .automatic,
         labelsFile: URL? = nil
     ) throws -> DetectorData {
-        let first = try read(url, format: format, labelColumn: labelColumn, header: header,
-                             labelsFile: labelsFile)
-        if labelColumn != nil || first.featureCount == schema.featureCount { return first }
-        var alternatives: [LabelColumn] = [.none]
-        if let name = schema.labelName { alternatives.insert(.name(name), at: 0) }
-        if let index = schema.labelColumnIndex { alternatives.insert(.index(index), at: 0) }
-        for alternative in alternatives where alternative != .index(first.labelColumnIndex ?? -1) {
-            if alternative == .none && first.labelColumnIndex == nil { continue }
-            if let data = try? read(url, format: format, labelColumn: alternative, header: header,
-                                    labelsFile: labelsFile),
-                data.featureCount == schema.featureCount
-            {
-                return data
+        func attempt(_ column: LabelColumn?) throws -> DetectorData {
+            try read(url, format: format, labelColumn: column, header: header, labelsFile: labelsFile)
+        }
+        guard labelColumn == nil else {
+            let data = try attempt(labelColumn)
+            try schema.check(data.features, source: data.source)
+            return data
+        }
+        // The format's default first, then the training file's layout, then no label.
+        var candidates: [LabelColumn?] = [nil]
+        if let index = schema.labelColumnIndex { candidates.append(.index(index)) }
+        if let name = schema.labelName { candidates.append(.name(name)) }
+        candidates.append(LabelColumn.none)
+        var firstError: Error?
+        var firstRead: DetectorData?
+        for column in candidates {
+            do {
+                let data = try attempt(column)
+                if data.featureCount == schema.featureCount { return data }
+                if firstRead == nil { firstRead = data }
+            } catch {
+                if firstError == nil { firstError = error }
             }
         }
-        try schema.check(first.features, source: first.source)
-        return first
+        if let firstRead {
+            try schema.check(firstRead.features, source: firstRead.source)
+        }
+        throw firstError ?? DetectorError.schemaMismatch(source: url.path, message: "no rows could be read")
     }
 
     /// Values per row.

@@ -66,9 +66,20 @@ struct StreamRowParser {
         guard let base = line.baseAddress else { return }
         let end = base + line.count
         let separator = delimiter ?? detectDelimiter(line)
+        // A row one field wider than the schema carries the training file's label column:
+        // skip that field (it may be text) rather than parse it.
+        let fieldCount = 1 + line.reduce(0) { $0 + ($1 == separator ? 1 : 0) }
+        let skipped = fieldCount == schema.featureCount + 1 ? schema.labelColumnIndex.map { $0 + 1 } : nil
         var p = base
         var column = 1
         while true {
+            if column == skipped {
+                while p < end && p.pointee != separator { p += 1 }
+                if p == end { break }
+                p += 1
+                column += 1
+                continue
+            }
             while p < end && p.pointee == UInt8(ascii: " ") { p += 1 }
             var fieldEnd = p
             while fieldEnd < end && fieldEnd.pointee != separator { fieldEnd += 1 }
@@ -79,7 +90,7 @@ struct StreamRowParser {
             } else {
                 let text = String(decoding: UnsafeBufferPointer(start: p, count: trimmed - p), as: UTF8.self)
                     .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                try values.append(number(text, column: column))
+                try values.append(number(text, column: column, skipped: skipped))
             }
             if fieldEnd == end { break }
             p = fieldEnd + 1
@@ -93,8 +104,9 @@ struct StreamRowParser {
     }
 
     /// A finite number, or an error naming the column (and its header name).
-    private func number(_ text: String, column: Int) throws -> Float {
-        let name = schema.featureNames.flatMap { column - 1 < $0.count ? " (\"\($0[column - 1])\")" : nil } ?? ""
+    private func number(_ text: String, column: Int, skipped: Int?) throws -> Float {
+        let feature = column - 1 - (skipped.map { $0 < column ? 1 : 0 } ?? 0)
+        let name = schema.featureNames.flatMap { feature < $0.count ? " (\"\($0[feature])\")" : nil } ?? ""
         guard !text.isEmpty else { throw LineError(message: "column \(column)\(name): the cell is empty") }
         guard let v = Float(text) else {
             throw LineError(message: "column \(column)\(name): cell \"\(text)\" is not a number")

@@ -16,7 +16,18 @@ import Foundation
 /// patience      = max(10, minimumEpochs / 5)
 /// hidden        = 64, 32, … halving down to the code size, first ≤ d / 2,
 ///                 code = clamp(d / 8, 2, 16)               (140 features: 64, 32, 16)
+/// scaler        = global   for images, and for tables whose features' training ranges
+///                          are within a factor 20 of each other (one unit: a signal)
+///                 per-feature otherwise (mixed units)
 /// ```
+///
+/// Why the scaler default depends on the data: min-max scaling per feature gives every
+/// column the same weight in the score, which tables of mixed units (millimetres next to
+/// ratios) need, or the small-unit columns would never matter. But on a signal, such as
+/// a heartbeat sampled 140 times, it stretches the quiet time steps (small range over
+/// the few training rows) as much as the loud ones and amplifies their noise; one global
+/// range keeps the shape. On the UCR ECG5000 split, global scaling gives AUROC
+/// 0.984–0.993 over three seeds, per-feature 0.981–0.987.
 ///
 /// Training runs at least `minimumEpochs`, then stops once the held-out normal rows'
 /// loss has not improved for `patience` epochs, and keeps the weights of the best epoch.
@@ -62,9 +73,11 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
 
     /// Fills in every `nil` field of `configuration` for `trainingRows` rows of
     /// `exampleShape`.
+    /// - Parameter featureRanges: `max − min` of each feature over the training rows,
+    ///   for the automatic scaler choice (empty: tables scale per feature).
     public init(
         configuration c: DetectorConfiguration, exampleShape: [Int], trainingRows n: Int,
-        heldOutRows: Int
+        heldOutRows: Int, featureRanges: [Float] = []
     ) {
         let d = exampleShape.reduce(1, *)
         let isImage = exampleShape.count == 3
@@ -91,11 +104,23 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
         case .perFeature: scaler = .perFeature
         case .global: scaler = .global
         case .automatic:
-            scaler = isImage ? .global : .perFeature
-            notes.append(
-                isImage
-                    ? "Global min-max scaling: pixels share one intensity scale."
-                    : "Per-feature min-max scaling: table columns may have different units.")
+            let spread = TrainingPlan.rangeRatio(featureRanges)
+            if isImage {
+                scaler = .global
+                notes.append("Global min-max scaling: pixels share one intensity scale.")
+            } else if spread <= TrainingPlan.commensurableRangeRatio {
+                scaler = .global
+                notes.append(
+                    "Global min-max scaling: the features' training ranges are within a factor of "
+                        + String(format: "%.1f", spread) + " of each other (one unit, as in a signal), "
+                        + "so a global range keeps their relative sizes.")
+            } else {
+                scaler = .perFeature
+                notes.append(
+                    "Per-feature min-max scaling: the features' training ranges differ by a factor of "
+                        + (spread.isFinite ? String(format: "%.0f", spread) : "∞") + " (mixed units); "
+                        + "a global range would drown the small-unit columns.")
+            }
         }
 
         let batch = c.batchSize ?? min(max(TrainingPlan.nearestPowerOfTwo(Double(n) / 8), 16), 256)
@@ -125,6 +150,17 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
                     + "steps, at most \(maximumEpochs) epochs; then early stopping with patience "
                     + "\(patience) on the held-out normal rows, keeping the best epoch's weights.")
         }
+    }
+
+    /// Largest over smallest non-zero feature range up to which features count as one
+    /// unit and are scaled globally.
+    public static let commensurableRangeRatio: Double = 20
+
+    /// Largest over smallest non-zero range (`∞` when there are none).
+    static func rangeRatio(_ ranges: [Float]) -> Double {
+        let positive = ranges.filter { $0 > 0 && $0.isFinite }
+        guard let low = positive.min(), let high = positive.max() else { return .infinity }
+        return Double(high) / Double(low)
     }
 
     /// Default encoder widths for `d` features: `64, 32, …` halving down to the code size.

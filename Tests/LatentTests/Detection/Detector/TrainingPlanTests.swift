@@ -46,3 +46,18 @@ final class TrainingPlanTests: XCTestCase {
         XCTAssertEqual(TrainingPlan.defaultWidths(features: 4), [2])
     }
 }
+
+extension TrainingPlanTests {
+    func testAutomaticScalerIsGlobalForOneUnitAndPerFeatureForMixedUnits() {
+        let signal = TrainingPlan(configuration: DetectorConfiguration(), exampleShape: [4], trainingRows: 100,
+                                  heldOutRows: 25, featureRanges: [1, 2.5, 8, 0])
+        XCTAssertEqual(signal.scaler, .global, "ranges within a factor 8 (constant features ignored)")
+        let mixed = TrainingPlan(configuration: DetectorConfiguration(), exampleShape: [3], trainingRows: 100,
+                                 heldOutRows: 25, featureRanges: [0.1, 2000, 5])
+        XCTAssertEqual(mixed.scaler, .perFeature)
+        var forced = DetectorConfiguration()
+        forced.scaler = .perFeature
+        XCTAssertEqual(TrainingPlan(configuration: forced, exampleShape: [4], trainingRows: 100, heldOutRows: 25,
+                                    featureRanges: [1, 1, 1, 1]).scaler, .perFeature)
+    }
+}
