@@ -45,7 +45,9 @@ extension LatentCommand.Detector {
                                    valueName: "rule"))
         var threshold: String = "fpr:0.05"
 
-        @Option(help: "Share of the normal rows held out for early stopping and calibration.")
+        @Option(help: ArgumentHelp(
+            "Share of the normal rows held out to calibrate the threshold and p-values.",
+            discussion: "They are used for nothing else; a further 10 % of the other normal rows stops training early."))
         var validationFraction: Double = 0.2
 
         @Option(help: "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global.")
@@ -117,7 +119,7 @@ extension LatentCommand.Detector {
                 let every = max(1, plan.minimumEpochs / 10)
                 if record.epoch == 1 || record.epoch - lastShown >= every {
                     lastShown = record.epoch
-                    note(String(format: "epoch %d/%d  loss %.5g  held-out %.5g", record.epoch, plan.maximumEpochs,
+                    note(String(format: "epoch %d/%d  loss %.5g  early-stopping loss %.5g", record.epoch, plan.maximumEpochs,
                                 record.loss, record.validationLoss ?? .nan))
                 }
             }
@@ -128,7 +130,7 @@ extension LatentCommand.Detector {
             for line in plan.notes { note(line) }
             print("Trained \(plan.model) \(plan.hidden.map(String.init).joined(separator: "-")) on \(plan.trainingRows) rows: "
                   + "\(plan.epochsRun) epochs × \(plan.stepsPerEpoch) steps (batch \(plan.batchSize)), best epoch \(plan.bestEpoch).")
-            print("Threshold \(detector.thresholdRule) = \(detector.threshold) from \(detector.calibration.count) held-out normal rows; "
+            print("Threshold \(detector.thresholdRule) = \(detector.threshold) from \(detector.calibration.count) calibration rows (held-out normal); "
                   + String(format: "expected false-alarm rate %.3f ± %.3f.", estimate.expectedRate, estimate.spread))
             if let diagnostics = detector.diagnostics, !diagnostics.anomalyScores.isEmpty {
                 let flagged = diagnostics.anomalyScores.filter { $0 > detector.threshold }.count

@@ -2,12 +2,15 @@ import Foundation
 
 extension AnomalyDetector {
     /// Fits a detector: trains an autoencoder on normal rows and calibrates its threshold
-    /// on normal rows it did not train on.
+    /// on normal rows it did not train on and that did not choose the epoch (so that
+    /// their scores are exchangeable with new normal rows' scores, which the conformal
+    /// false-alarm guarantee needs).
     ///
     /// ```
     /// normal rows ──shuffle(seed)──┬── (1 − F) train: fit the scaler, train the model
-    ///                              └── F held out: early stopping, then calibration:
-    ///                                  threshold = rule(scores), p-values
+    ///                              ├── F held out for calibration only:
+    ///                              │     threshold = rule(scores), p-values
+    ///                              └── 10 % of the rest: early stopping, best epoch
     /// anomalous rows ───────────────── scored for the report (and youden's threshold)
     /// ```
     ///
@@ -52,32 +55,37 @@ extension AnomalyDetector {
         var normal = isNormal.indices.filter { isNormal[$0] }
         let anomalous = isNormal.indices.filter { !isNormal[$0] }
         generator.shuffle(&normal)
-        let heldOutCount = Int((configuration.validationFraction * Double(normal.count)).rounded())
-        let heldOut = Array(normal.prefix(heldOutCount))
-        let training = Array(normal.dropFirst(heldOutCount))
-        try checkSizes(training: training.count, heldOut: heldOut.count, normal: normal.count,
+        let calibrationCount = Int((configuration.validationFraction * Double(normal.count)).rounded())
+        let calibrationRows = Array(normal.prefix(calibrationCount))
+        let rest = normal.dropFirst(calibrationCount)
+        let stoppingCount = max(2, Int((configuration.earlyStoppingFraction * Double(rest.count)).rounded()))
+        let stoppingRows = Array(rest.prefix(stoppingCount))
+        let training = Array(rest.dropFirst(stoppingCount))
+        try checkSizes(training: training.count, heldOut: calibrationRows.count, normal: normal.count,
                        anomalous: anomalous.count, configuration: configuration)
 
         let rawTraining = flat.gathering(rows: training)
         let ranges = MinMaxScaler(fitting: rawTraining, mode: .perFeature)
         var plan = TrainingPlan(
             configuration: configuration, exampleShape: schema.exampleShape,
-            trainingRows: training.count, heldOutRows: heldOut.count,
+            trainingRows: training.count, earlyStoppingRows: stoppingRows.count,
+            calibrationRows: calibrationRows.count,
             featureRanges: zip(ranges.minimum, ranges.maximum).map { $1 - $0 })
         let scaler = MinMaxScaler(fitting: rawTraining, mode: plan.scaler)
         let trainX = scaler.transform(rawTraining)
-        let heldOutX = scaler.transform(flat.gathering(rows: heldOut))
+        let stoppingX = scaler.transform(flat.gathering(rows: stoppingRows))
+        let calibrationX = scaler.transform(flat.gathering(rows: calibrationRows))
         let anomalyX = anomalous.isEmpty ? nil : scaler.transform(flat.gathering(rows: anomalous))
 
         let network = try DetectorNetwork.build(plan: plan, exampleShape: schema.exampleShape,
                                                 generator: &generator)
         let history = try train(network, plan: &plan, configuration: configuration,
-                                training: trainX, heldOut: heldOutX, generator: &generator,
+                                training: trainX, heldOut: stoppingX, generator: &generator,
                                 onEpoch: onEpoch)
 
         let loss = plan.loss
         let trainingScores = network.errors(trainX, loss: loss, keepFeatures: false).scores
-        let calibrationScores = network.errors(heldOutX, loss: loss, keepFeatures: false).scores
+        let calibrationScores = network.errors(calibrationX, loss: loss, keepFeatures: false).scores
         let anomalyScores = anomalyX.map { network.errors($0, loss: loss, keepFeatures: false).scores } ?? []
         let threshold = try calibrate(configuration.threshold, normal: calibrationScores,
                                       anomalies: anomalyScores)

@@ -57,9 +57,13 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
     public var seed: UInt64 = 0
     /// How the threshold is set from the calibration scores; `fpr:0.05` by default.
     public var threshold: ThresholdRule = .falsePositiveRate(0.05)
-    /// Share of the normal rows held out from training, for early stopping and to
-    /// calibrate the threshold and p-values; 0.2 by default.
+    /// Share of the normal rows held out to calibrate the threshold and p-values; 0.2 by
+    /// default. These rows are used for nothing else: not for training, not for early
+    /// stopping, so their scores are exchangeable with new normal rows' scores.
     public var validationFraction: Double = 0.2
+    /// Share of the other normal rows held out to stop training early and pick the best
+    /// epoch; 0.1 by default (at least 2 rows).
+    public var earlyStoppingFraction: Double = 0.1
     /// Min-max scaling per feature or global; `.automatic` by default.
     public var scaler: ScalerChoice = .automatic
     /// The fewest optimizer steps a sized training run takes (3000 by default): on a few
@@ -91,6 +95,8 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
         if let patience { try require(patience >= 1, "patience must be at least 1 (got \(patience))") }
         try require(validationFraction > 0 && validationFraction < 1,
             "the validation fraction must be strictly between 0 and 1 (got \(validationFraction))")
+        try require(earlyStoppingFraction > 0 && earlyStoppingFraction <= 0.5,
+            "the early-stopping fraction must be in (0, 0.5] (got \(earlyStoppingFraction))")
         try require(minimumSteps >= 0, "minimum steps must not be negative")
         try require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive")
         try require(klWeight >= 0 && klWeight.isFinite, "the KL weight must not be negative")

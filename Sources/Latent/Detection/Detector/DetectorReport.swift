@@ -21,8 +21,8 @@ enum DetectorReport {
                 + "A row's score is its mean \(plan.loss == .mae ? "absolute" : "squared") "
                 + "reconstruction error after min-max scaling; higher is more anomalous. The "
                 + "threshold was set by the rule \(detector.thresholdRule) on the scores of "
-                + "\(detector.calibration.count) normal rows held out from training (the "
-                + "calibration set), which also give each new score its p-value.")
+                + "\(detector.calibration.count) normal rows held out from training and from the "
+                + "choice of epoch (the calibration set), which also give each new score its p-value.")
         report.addMetrics(
             [
                 ("threshold", .number(Double(detector.threshold))),
@@ -49,6 +49,8 @@ enum DetectorReport {
                 ("scaler", .text(plan.scaler == .global ? "min-max, global" : "min-max, per feature")),
                 ("batch size", .integer(plan.batchSize)),
                 ("steps per epoch", .integer(plan.stepsPerEpoch)),
+                ("rows: training / early stopping / calibration",
+                 .text("\(plan.trainingRows) / \(plan.earlyStoppingRows) / \(plan.calibrationRows)")),
                 ("epochs run", .integer(plan.epochsRun)),
                 ("minimum / maximum epochs", .text("\(plan.minimumEpochs) / \(plan.maximumEpochs)")),
                 ("optimizer steps", .integer(plan.stepsRun)),
@@ -60,9 +62,9 @@ enum DetectorReport {
         if let diagnostics = detector.diagnostics {
             var plot = LinePlot(title: "Loss (\(plan.loss))", xLabel: "epoch", yLabel: plan.loss.rawValue, logY: true)
             plot.add("training rows", y: diagnostics.history.losses)
-            plot.add("held-out normal rows", y: diagnostics.history.validationLosses)
+            plot.add("early-stopping rows", y: diagnostics.history.validationLosses)
             report.addFigure(svg: plot.svg(),
-                             caption: "Loss per epoch; the weights of epoch \(plan.bestEpoch) (lowest held-out loss) were kept.")
+                             caption: "Loss per epoch; the weights of epoch \(plan.bestEpoch) (lowest early-stopping loss) were kept.")
 
             report.addSection("Scores")
             report.addFigure(svg: histogram(diagnostics, threshold: detector.threshold, rule: detector.thresholdRule),
@@ -76,7 +78,7 @@ enum DetectorReport {
                 let caught = diagnostics.anomalyScores.filter { $0 > detector.threshold }.count
                 report.addMetrics(
                     [
-                        ("AUROC (held-out normal vs other labels)", .number(roc.auc)),
+                        ("AUROC (calibration rows vs other labels)", .number(roc.auc)),
                         ("rows with other labels flagged", .percent(Double(caught) / Double(diagnostics.anomalyScores.count))),
                     ], title: "Rows with other labels (never trained on)")
             }
@@ -101,7 +103,7 @@ enum DetectorReport {
     static func histogram(_ diagnostics: FitDiagnostics, threshold: Float, rule: ThresholdRule) -> String {
         var plot = Histogram(title: "Scores", xLabel: "score", binCount: 50, normalization: .fraction)
         plot.add("training rows", values: diagnostics.trainingScores)
-        plot.add("held-out normal rows", values: diagnostics.calibrationScores)
+        plot.add("calibration rows (held out)", values: diagnostics.calibrationScores)
         if !diagnostics.anomalyScores.isEmpty {
             plot.add("rows with other labels", values: diagnostics.anomalyScores)
         }

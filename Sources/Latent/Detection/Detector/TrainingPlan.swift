@@ -29,8 +29,9 @@ import Foundation
 /// range keeps the shape. On the UCR ECG5000 split, global scaling gives AUROC
 /// 0.984–0.993 over three seeds, per-feature 0.981–0.987.
 ///
-/// Training runs at least `minimumEpochs`, then stops once the held-out normal rows'
-/// loss has not improved for `patience` epochs, and keeps the weights of the best epoch.
+/// Training runs at least `minimumEpochs`, then stops once the loss on the early-stopping
+/// rows (a slice of the normal rows apart from the calibration rows) has not improved
+/// for `patience` epochs, and keeps the weights of the best epoch.
 /// An explicit `epochs` caps the run (and the minimum) at that many epochs.
 public struct TrainingPlan: Codable, Equatable, Sendable {
     /// The autoencoder family.
@@ -49,12 +50,15 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
     public var minimumEpochs: Int
     /// The most epochs trained.
     public var maximumEpochs: Int
-    /// Epochs without improvement (after the minimum) before stopping.
+    /// Epochs without improvement (after the minimum) before stopping, on the
+    /// early-stopping rows.
     public var patience: Int
     /// Normal rows trained on.
     public var trainingRows: Int
-    /// Normal rows held out (early stopping, calibration).
-    public var heldOutRows: Int
+    /// Normal rows held out to calibrate the threshold and p-values.
+    public var calibrationRows: Int
+    /// Normal rows held out to stop early and choose the best epoch.
+    public var earlyStoppingRows: Int
     /// Adam's learning rate.
     public var learningRate: Float
     /// The seed of every random choice.
@@ -77,7 +81,7 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
     ///   for the automatic scaler choice (empty: tables scale per feature).
     public init(
         configuration c: DetectorConfiguration, exampleShape: [Int], trainingRows n: Int,
-        heldOutRows: Int, featureRanges: [Float] = []
+        earlyStoppingRows: Int, calibrationRows: Int, featureRanges: [Float] = []
     ) {
         let d = exampleShape.reduce(1, *)
         let isImage = exampleShape.count == 3
@@ -86,7 +90,11 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
         learningRate = c.learningRate
         seed = c.seed
         trainingRows = n
-        self.heldOutRows = heldOutRows
+        self.earlyStoppingRows = earlyStoppingRows
+        self.calibrationRows = calibrationRows
+        notes.append(
+            "Normal rows: \(n) to train on, \(earlyStoppingRows) to stop early, \(calibrationRows) "
+                + "held out for calibration only (never trained on nor used to choose an epoch).")
 
         if let hidden = c.hidden {
             self.hidden = hidden
@@ -148,7 +156,7 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
             notes.append(
                 "At least \(minimumEpochs) epochs × \(stepsPerEpoch) steps ≥ \(c.minimumSteps) optimizer "
                     + "steps, at most \(maximumEpochs) epochs; then early stopping with patience "
-                    + "\(patience) on the held-out normal rows, keeping the best epoch's weights.")
+                    + "\(patience) on the early-stopping rows, keeping the best epoch's weights.")
         }
     }
 

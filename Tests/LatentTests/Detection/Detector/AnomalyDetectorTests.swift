@@ -28,12 +28,15 @@ final class AnomalyDetectorTests: XCTestCase {
     func testThresholdIsTheRuleOnHeldOutNormalRowsOnly() throws {
         let detector = DetectorTestData.fitted
         let diagnostics = try XCTUnwrap(detector.diagnostics)
-        // 240 rows, every 6th anomalous → 200 normal; 25 % held out.
+        // 240 rows, every 6th anomalous → 200 normal; 25 % held out for calibration, 10 % of
+        // the other 150 for early stopping.
         XCTAssertEqual(diagnostics.normalRows, 200)
         XCTAssertEqual(diagnostics.anomalousRows, 40)
         XCTAssertEqual(detector.calibration.count, 50)
-        XCTAssertEqual(detector.plan.trainingRows, 150)
-        XCTAssertEqual(diagnostics.trainingScores.count, 150)
+        XCTAssertEqual(detector.plan.calibrationRows, 50)
+        XCTAssertEqual(detector.plan.earlyStoppingRows, 15)
+        XCTAssertEqual(detector.plan.trainingRows, 135)
+        XCTAssertEqual(diagnostics.trainingScores.count, 135)
         XCTAssertEqual(detector.threshold,
                        try ThresholdRule.falsePositiveRate(0.1).threshold(calibrationScores: diagnostics.calibrationScores))
         XCTAssertEqual(detector.ruleThresholds["fpr:0.1"], detector.threshold)
