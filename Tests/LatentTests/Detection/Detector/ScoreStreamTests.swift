@@ -99,4 +99,43 @@ final class ScoreStreamTests: XCTestCase {
         XCTAssertTrue(summary.skippedHeader)
         XCTAssertEqual(out.split(separator: "\n").count, 3)
     }
+
+    /// Reads what `fd` has within `seconds`, or `nil` if nothing arrives.
+    private func read(_ fd: Int32, within seconds: Double) -> String? {
+        var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&request, 1, Int32(seconds * 1000)) > 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let n = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+    }
+
+    func testASlowProducerGetsEachAnswerBeforeSendingTheNextRow() throws {
+        let detector = DetectorTestData.fitted
+        let writer = ScoreRecordWriter(format: .csv, explain: 0, errorColumn: true, threshold: detector.threshold)
+        var scorer = ScoreStream(detector: detector, writer: writer)
+        scorer.batchSize = 256  // far more than the rows sent: answers must not wait for a full batch
+        let inPipe = Pipe(), outPipe = Pipe()
+        let finished = expectation(description: "the stream ends")
+        let stream = scorer
+        Thread.detachNewThread {
+            _ = try? stream.run(input: inPipe.fileHandleForReading.fileDescriptor,
+                                output: outPipe.fileHandleForWriting.fileDescriptor)
+            finished.fulfill()
+        }
+        let (x, _) = DetectorTestData.rows(count: 3, seed: 15)
+        let out = outPipe.fileHandleForReading.fileDescriptor
+        var received = ""
+        for (i, line) in csvLines(x).enumerated() {
+            inPipe.fileHandleForWriting.write(Data((line + "\n").utf8))
+            while !received.contains("\n\(i),") {
+                guard let more = read(out, within: 10) else {
+                    return XCTFail("no answer for row \(i) while the producer waits; got \(received)")
+                }
+                received += more
+            }
+        }
+        try inPipe.fileHandleForWriting.close()
+        wait(for: [finished], timeout: 10)
+        XCTAssertEqual(received.split(separator: "\n").count, 4)
+    }
 }
