@@ -26,13 +26,16 @@ extension LatentCommand.Detector {
         @Option(help: "Autoencoder: dense, conv (images) or vae.")
         var model: DetectorConfiguration.ModelKind = .dense
 
-        @Option(help: ArgumentHelp("Encoder widths, comma-separated (conv: channels).", valueName: "32,16,8"))
+        @Option(
+            help: ArgumentHelp(
+                "Encoder widths, comma-separated (conv: channels).", valueName: "32,16,8"))
         var hidden: String?
 
         @Option(help: "Reconstruction error for training and scoring: mae or mse.")
         var loss: DetectorConfiguration.ReconstructionLoss = .mae
 
-        @Option(help: "Most training epochs (default: sized to take at least 3000 optimizer steps).")
+        @Option(
+            help: "Most training epochs (default: sized to take at least 3000 optimizer steps).")
         var epochs: Int?
 
         @Option(help: "Rows per optimizer step (default: about rows/8, between 16 and 256).")
@@ -41,16 +44,24 @@ extension LatentCommand.Detector {
         @Option(help: "Seed for the split, the initial weights and the shuffling.")
         var seed: UInt64 = 0
 
-        @Option(help: ArgumentHelp("mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | youden.",
-                                   valueName: "rule"))
+        @Option(
+            help: ArgumentHelp(
+                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | youden.",
+                valueName: "rule"))
         var threshold: String = "fpr:0.05"
 
-        @Option(help: ArgumentHelp(
-            "Share of the normal rows held out to calibrate the threshold and p-values.",
-            discussion: "They are used for nothing else; a further 10 % of the other normal rows stops training early."))
+        @Option(
+            help: ArgumentHelp(
+                "Share of the normal rows held out to calibrate the threshold and p-values.",
+                discussion:
+                    "They are used for nothing else; a further 10 % of the other normal rows stops training early."
+            ))
         var validationFraction: Double = 0.2
 
-        @Option(help: "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global.")
+        @Option(
+            help:
+                "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global."
+        )
         var scaler: DetectorConfiguration.ScalerChoice = .automatic
 
         @Flag(help: "No progress output.")
@@ -65,7 +76,8 @@ extension LatentCommand.Detector {
             if labels.column != nil || labels.labels != nil, labels.normalLabel == nil,
                 labels.column != DetectorData.LabelColumn.none
             {
-                throw ValidationError("--label-column and --labels need --normal-label to say which rows are normal.")
+                throw ValidationError(
+                    "--label-column and --labels need --normal-label to say which rows are normal.")
             }
         }
 
@@ -79,9 +91,13 @@ extension LatentCommand.Detector {
             c.validationFraction = validationFraction
             c.scaler = scaler
             if let hidden {
-                let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                let widths = hidden.split(separator: ",").map {
+                    Int($0.trimmingCharacters(in: .whitespaces))
+                }
                 guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
-                    throw ValidationError("--hidden must be comma-separated integers such as 32,16,8, not '\(hidden)'.")
+                    throw ValidationError(
+                        "--hidden must be comma-separated integers such as 32,16,8, not '\(hidden)'."
+                    )
                 }
                 c.hidden = widths.map { $0! }
             }
@@ -112,15 +128,19 @@ extension LatentCommand.Detector {
             let quiet = self.quiet
             var lastShown = 0
             let detector = try AnomalyDetector.fit(
-                table.features, isNormal: isNormal, schema: table.schema(normalLabel: labels.normalLabel),
+                table.features, isNormal: isNormal,
+                schema: table.schema(normalLabel: labels.normalLabel),
                 configuration: configuration
             ) { record, plan in
                 guard !quiet else { return }
                 let every = max(1, plan.minimumEpochs / 10)
                 if record.epoch == 1 || record.epoch - lastShown >= every {
                     lastShown = record.epoch
-                    note(String(format: "epoch %d/%d  loss %.5g  early-stopping loss %.5g", record.epoch, plan.maximumEpochs,
-                                record.loss, record.validationLoss ?? .nan))
+                    note(
+                        String(
+                            format: "epoch %d/%d  loss %.5g  early-stopping loss %.5g",
+                            record.epoch, plan.maximumEpochs,
+                            record.loss, record.validationLoss ?? .nan))
                 }
             }
             let outURL = URL(fileURLWithPath: out)
@@ -128,15 +148,24 @@ extension LatentCommand.Detector {
             let plan = detector.plan
             let estimate = detector.falseAlarmEstimate
             for line in plan.notes { note(line) }
-            print("Trained \(plan.model) \(plan.hidden.map(String.init).joined(separator: "-")) on \(plan.trainingRows) rows: "
-                  + "\(plan.epochsRun) epochs × \(plan.stepsPerEpoch) steps (batch \(plan.batchSize)), best epoch \(plan.bestEpoch).")
-            print("Threshold \(detector.thresholdRule) = \(detector.threshold) from \(detector.calibration.count) calibration rows (held-out normal); "
-                  + String(format: "expected false-alarm rate %.3f ± %.3f.", estimate.expectedRate, estimate.spread))
+            print(
+                "Trained \(plan.model) \(plan.hidden.map(String.init).joined(separator: "-")) on \(plan.trainingRows) rows: "
+                    + "\(plan.epochsRun) epochs × \(plan.stepsPerEpoch) steps (batch \(plan.batchSize)), best epoch \(plan.bestEpoch)."
+            )
+            print(
+                "Threshold \(detector.thresholdRule) = \(detector.threshold) from \(detector.calibration.count) calibration rows (held-out normal); "
+                    + String(
+                        format: "expected false-alarm rate %.3f ± %.3f.", estimate.expectedRate,
+                        estimate.spread))
             if let diagnostics = detector.diagnostics, !diagnostics.anomalyScores.isEmpty {
                 let flagged = diagnostics.anomalyScores.filter { $0 > detector.threshold }.count
-                print("Rows with other labels flagged: \(flagged) of \(diagnostics.anomalyScores.count).")
+                print(
+                    "Rows with other labels flagged: \(flagged) of \(diagnostics.anomalyScores.count)."
+                )
             }
-            print("Detector: \(outURL.path) (report: \(outURL.appendingPathComponent("report.html").path))")
+            print(
+                "Detector: \(outURL.path) (report: \(outURL.appendingPathComponent("report.html").path))"
+            )
         }
     }
 }

@@ -19,10 +19,14 @@ extension LatentCommand.Detector {
         @Argument(help: "The detector directory (written by `latent detector fit`).")
         var detector: String
 
-        @Option(help: ArgumentHelp("The rows to score, or - for standard input (streaming).", valueName: "file|-"))
+        @Option(
+            help: ArgumentHelp(
+                "The rows to score, or - for standard input (streaming).", valueName: "file|-"))
         var input: String
 
-        @Option(help: ArgumentHelp("Where to write the records, or - for standard output.", valueName: "file|-"))
+        @Option(
+            help: ArgumentHelp(
+                "Where to write the records, or - for standard output.", valueName: "file|-"))
         var output: String = "-"
 
         @OptionGroup var file: DataFileOptions
@@ -30,15 +34,20 @@ extension LatentCommand.Detector {
         @Option(help: "Output records as csv or ndjson.")
         var outputFormat: ScoreRecordWriter.Format = .csv
 
-        @Option(help: ArgumentHelp("Also write the K features with the largest reconstruction error.", valueName: "K"))
+        @Option(
+            help: ArgumentHelp(
+                "Also write the K features with the largest reconstruction error.", valueName: "K"))
         var explain: Int = 0
 
-        @Flag(help: "Stop at the first bad input line (streaming) instead of writing an error record.")
+        @Flag(
+            help: "Stop at the first bad input line (streaming) instead of writing an error record."
+        )
         var strict = false
 
-        @Option(help: ArgumentHelp(
-            "The label column to skip: N, NAME or none (default: as in the training file, when the input has one more column).",
-            valueName: "N|NAME"))
+        @Option(
+            help: ArgumentHelp(
+                "The label column to skip: N, NAME or none (default: as in the training file, when the input has one more column).",
+                valueName: "N|NAME"))
         var labelColumn: String?
 
         @Option(help: "Rows per scoring batch when streaming.")
@@ -46,9 +55,12 @@ extension LatentCommand.Detector {
 
         func validate() throws {
             if explain < 0 { throw ValidationError("--explain must be 0 or more, not \(explain).") }
-            if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, not \(batchSize).") }
+            if batchSize < 1 {
+                throw ValidationError("--batch-size must be at least 1, not \(batchSize).")
+            }
             if input == "-" && (file.format == .npy || file.format == .idx) {
-                throw ValidationError("--input - reads CSV, TSV or NDJSON rows; give npy or idx data as a file.")
+                throw ValidationError(
+                    "--input - reads CSV, TSV or NDJSON rows; give npy or idx data as a file.")
             }
         }
 
@@ -56,8 +68,9 @@ extension LatentCommand.Detector {
             let detector = try AnomalyDetector.load(from: URL(fileURLWithPath: self.detector))
             let explain = min(self.explain, detector.schema.featureCount)
             let streaming = input == "-"
-            let writer = ScoreRecordWriter(format: outputFormat, explain: explain, errorColumn: streaming,
-                                           threshold: detector.threshold)
+            let writer = ScoreRecordWriter(
+                format: outputFormat, explain: explain, errorColumn: streaming,
+                threshold: detector.threshold)
             let destination = try Destination(output)
             defer { destination.close() }
             if streaming {
@@ -69,14 +82,16 @@ extension LatentCommand.Detector {
                 if file.format == .csv { stream.delimiter = UInt8(ascii: ",") }
                 let summary = try stream.run(input: STDIN_FILENO, output: destination.fd)
                 try destination.commit()
-                note("Scored \(summary.rows - summary.errors) of \(summary.rows) rows"
-                     + (summary.skippedHeader ? " (header line skipped)" : "")
-                     + "; \(summary.anomalies) anomalies, \(summary.errors) unreadable lines.")
+                note(
+                    "Scored \(summary.rows - summary.errors) of \(summary.rows) rows"
+                        + (summary.skippedHeader ? " (header line skipped)" : "")
+                        + "; \(summary.anomalies) anomalies, \(summary.errors) unreadable lines.")
                 return
             }
             let data = try DetectorData.read(
                 URL(fileURLWithPath: input), for: detector.schema, format: file.format,
-                labelColumn: labelColumn.map(DetectorData.LabelColumn.init(parsing:)), header: file.headerChoice)
+                labelColumn: labelColumn.map(DetectorData.LabelColumn.init(parsing:)),
+                header: file.headerChoice)
             note("Read \(data.summary).")
             let n = data.features.shape[0]
             var text = writer.header
@@ -94,7 +109,9 @@ extension LatentCommand.Detector {
                 start = end
             }
             try destination.commit()
-            note("Scored \(n) rows; \(anomalies) anomalies at threshold \(detector.threshold) (\(detector.thresholdRule)).")
+            note(
+                "Scored \(n) rows; \(anomalies) anomalies at threshold \(detector.threshold) (\(detector.thresholdRule))."
+            )
         }
     }
 }
@@ -114,7 +131,9 @@ final class Destination {
         } else {
             let url = URL(fileURLWithPath: path)
             let temp = url.deletingLastPathComponent()
-                .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))").path
+                .appendingPathComponent(
+                    ".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))"
+                ).path
             let opened = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard opened >= 0 else {
                 throw ValidationError("Cannot write \(path): \(String(cString: strerror(errno))).")
@@ -129,10 +148,14 @@ final class Destination {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeMutableBytes {
+                Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ValidationError("Cannot write \(path ?? "standard output"): \(String(cString: strerror(errno))).")
+                throw ValidationError(
+                    "Cannot write \(path ?? "standard output"): \(String(cString: strerror(errno)))."
+                )
             }
             offset += n
         }

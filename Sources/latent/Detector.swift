@@ -29,11 +29,17 @@ extension LatentCommand {
 
 /// How a data file is read: its format and header.
 struct DataFileOptions: ParsableArguments {
-    @Option(help: "File format: csv, tsv (UCR layout: class in column 0), npy or idx (default: from the extension).")
+    @Option(
+        help:
+            "File format: csv, tsv (UCR layout: class in column 0), npy or idx (default: from the extension)."
+    )
     var format: DetectorData.Format?
 
-    @Flag(inversion: .prefixedNo,
-          help: "Whether the first row of a CSV/TSV file is a header (default: detected, and the choice is reported).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Whether the first row of a CSV/TSV file is a header (default: detected, and the choice is reported)."
+    )
     var header: Bool?
 
     var headerChoice: CSVOptions.Header {
@@ -43,19 +49,24 @@ struct DataFileOptions: ParsableArguments {
 
 /// Which rows are normal.
 struct LabelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "The label column: a zero-based index N, a header NAME, or none.",
-        discussion: "Default: none for csv, column 0 for tsv (the UCR layout).",
-        valueName: "N|NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The label column: a zero-based index N, a header NAME, or none.",
+            discussion: "Default: none for csv, column 0 for tsv (the UCR layout).",
+            valueName: "N|NAME"))
     var labelColumn: String?
 
     @Option(help: "The label value of normal rows (numbers compare numerically: 1 matches 1.0).")
     var normalLabel: String?
 
-    @Option(help: "Labels in a separate file, one per row (npy, idx or one-column csv), e.g. for images.")
+    @Option(
+        help:
+            "Labels in a separate file, one per row (npy, idx or one-column csv), e.g. for images.")
     var labels: String?
 
-    var column: DetectorData.LabelColumn? { labelColumn.map(DetectorData.LabelColumn.init(parsing:)) }
+    var column: DetectorData.LabelColumn? {
+        labelColumn.map(DetectorData.LabelColumn.init(parsing:))
+    }
     var labelsURL: URL? { labels.map { URL(fileURLWithPath: $0) } }
 }
 

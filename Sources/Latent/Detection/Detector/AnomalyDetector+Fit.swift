@@ -43,7 +43,8 @@ extension AnomalyDetector {
         let flat = x.reshaped([n, d])
         if let bad = flat.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
             throw DetectorError.insufficientData(
-                "row \(bad / d), feature \(bad % d) is \(flat.scalars[bad]); every value must be a finite number")
+                "row \(bad / d), feature \(bad % d) is \(flat.scalars[bad]); every value must be a finite number"
+            )
         }
         let isNormal = isNormal ?? [Bool](repeating: true, count: n)
         guard isNormal.count == n else {
@@ -55,14 +56,17 @@ extension AnomalyDetector {
         var normal = isNormal.indices.filter { isNormal[$0] }
         let anomalous = isNormal.indices.filter { !isNormal[$0] }
         generator.shuffle(&normal)
-        let calibrationCount = Int((configuration.validationFraction * Double(normal.count)).rounded())
+        let calibrationCount = Int(
+            (configuration.validationFraction * Double(normal.count)).rounded())
         let calibrationRows = Array(normal.prefix(calibrationCount))
         let rest = normal.dropFirst(calibrationCount)
-        let stoppingCount = max(2, Int((configuration.earlyStoppingFraction * Double(rest.count)).rounded()))
+        let stoppingCount = max(
+            2, Int((configuration.earlyStoppingFraction * Double(rest.count)).rounded()))
         let stoppingRows = Array(rest.prefix(stoppingCount))
         let training = Array(rest.dropFirst(stoppingCount))
-        try checkSizes(training: training.count, heldOut: calibrationRows.count, normal: normal.count,
-                       anomalous: anomalous.count, configuration: configuration)
+        try checkSizes(
+            training: training.count, heldOut: calibrationRows.count, normal: normal.count,
+            anomalous: anomalous.count, configuration: configuration)
 
         let rawTraining = flat.gathering(rows: training)
         let ranges = MinMaxScaler(fitting: rawTraining, mode: .perFeature)
@@ -77,18 +81,22 @@ extension AnomalyDetector {
         let calibrationX = scaler.transform(flat.gathering(rows: calibrationRows))
         let anomalyX = anomalous.isEmpty ? nil : scaler.transform(flat.gathering(rows: anomalous))
 
-        let network = try DetectorNetwork.build(plan: plan, exampleShape: schema.exampleShape,
-                                                generator: &generator)
-        let history = try train(network, plan: &plan, configuration: configuration,
-                                training: trainX, heldOut: stoppingX, generator: &generator,
-                                onEpoch: onEpoch)
+        let network = try DetectorNetwork.build(
+            plan: plan, exampleShape: schema.exampleShape,
+            generator: &generator)
+        let history = try train(
+            network, plan: &plan, configuration: configuration,
+            training: trainX, heldOut: stoppingX, generator: &generator,
+            onEpoch: onEpoch)
 
         let loss = plan.loss
         let trainingScores = network.errors(trainX, loss: loss, keepFeatures: false).scores
         let calibrationScores = network.errors(calibrationX, loss: loss, keepFeatures: false).scores
-        let anomalyScores = anomalyX.map { network.errors($0, loss: loss, keepFeatures: false).scores } ?? []
-        let threshold = try calibrate(configuration.threshold, normal: calibrationScores,
-                                      anomalies: anomalyScores)
+        let anomalyScores =
+            anomalyX.map { network.errors($0, loss: loss, keepFeatures: false).scores } ?? []
+        let threshold = try calibrate(
+            configuration.threshold, normal: calibrationScores,
+            anomalies: anomalyScores)
         return AnomalyDetector(
             configuration: configuration, schema: schema, scaler: scaler, threshold: threshold,
             calibration: try ConformalCalibration(scores: calibrationScores), plan: plan,
@@ -107,7 +115,8 @@ extension AnomalyDetector {
     ) throws {
         guard normal > 0 else {
             throw DetectorError.insufficientData(
-                "no row is labelled normal (\(anomalous) rows have other labels); check --normal-label")
+                "no row is labelled normal (\(anomalous) rows have other labels); check --normal-label"
+            )
         }
         guard training >= 2, heldOut >= 2 else {
             throw DetectorError.insufficientData(
@@ -139,8 +148,13 @@ extension AnomalyDetector {
         onEpoch: ((EpochRecord, TrainingPlan) -> Void)?
     ) throws -> History {
         let model = network.model
-        let trainer = Trainer(model: model, optimizer: Adam(learningRate: configuration.learningRate))
-        final class Best { var loss = Float.infinity; var epoch = 0; var weights: [String: Tensor] = [:] }
+        let trainer = Trainer(
+            model: model, optimizer: Adam(learningRate: configuration.learningRate))
+        final class Best {
+            var loss = Float.infinity
+            var epoch = 0
+            var weights: [String: Tensor] = [:]
+        }
         let best = Best()
         let snapshot = plan
         trainer.onEpochEnd = { record in
@@ -150,14 +164,16 @@ extension AnomalyDetector {
                 best.weights = model.parameters().mapValues { $0.copied() }
             }
             onEpoch?(record, snapshot)
-            return record.epoch < snapshot.minimumEpochs || record.epoch - best.epoch < snapshot.patience
+            return record.epoch < snapshot.minimumEpochs
+                || record.epoch - best.epoch < snapshot.patience
         }
         var noise = generator.split()
         let (lossKind, klWeight) = (plan.loss, configuration.klWeight)
         let history = try trainer.fit(
             inputs: training, targets: training, validation: (heldOut, heldOut),
-            options: TrainingOptions(epochs: plan.maximumEpochs, batchSize: plan.batchSize,
-                                     progress: .silent),
+            options: TrainingOptions(
+                epochs: plan.maximumEpochs, batchSize: plan.batchSize,
+                progress: .silent),
             generator: &generator
         ) { x, _ in network.trainingLoss(x, loss: lossKind, klWeight: klWeight, generator: &noise) }
         if best.epoch > 0 && best.epoch != history.epochs.last?.epoch {
@@ -174,7 +190,9 @@ extension AnomalyDetector {
     }
 
     /// The threshold of `rule` on the calibration scores (youden: with the anomalies).
-    static func calibrate(_ rule: ThresholdRule, normal: [Float], anomalies: [Float]) throws -> Float {
+    static func calibrate(_ rule: ThresholdRule, normal: [Float], anomalies: [Float]) throws
+        -> Float
+    {
         let t: Float
         if rule.needsLabels {
             t = try rule.threshold(
@@ -186,7 +204,8 @@ extension AnomalyDetector {
         }
         guard t.isFinite else {
             throw DetectorError.insufficientData(
-                "the rule \(rule) gives an infinite threshold on \(normal.count) calibration scores")
+                "the rule \(rule) gives an infinite threshold on \(normal.count) calibration scores"
+            )
         }
         return t
     }

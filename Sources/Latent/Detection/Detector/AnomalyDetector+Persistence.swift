@@ -11,15 +11,17 @@ extension AnomalyDetector {
             format: DetectorManifest.formatName,
             formatVersion: DetectorManifest.currentFormatVersion,
             latentVersion: DetectorManifest.latentVersion, created: formatter.string(from: Date()),
-            files: .init(model: "model.json", calibration: "calibration.json",
-                         report: "report.html", history: diagnostics == nil ? nil : "history.csv"),
+            files: .init(
+                model: "model.json", calibration: "calibration.json",
+                report: "report.html", history: diagnostics == nil ? nil : "history.csv"),
             schema: schema, scaler: scaler,
             threshold: .init(rule: thresholdRule, value: threshold), ruleThresholds: ruleThresholds,
             calibration: .init(size: calibration.count, falseAlarmRate: falseAlarmEstimate),
             configuration: configuration, training: plan,
-            data: .init(source: source, rows: diagnostics?.rows ?? 0,
-                        normalRows: diagnostics?.normalRows ?? 0,
-                        anomalousRows: diagnostics?.anomalousRows ?? 0))
+            data: .init(
+                source: source, rows: diagnostics?.rows ?? 0,
+                normalRows: diagnostics?.normalRows ?? 0,
+                anomalousRows: diagnostics?.anomalousRows ?? 0))
     }
 
     /// The false-alarm rate to expect on new normal data at ``threshold``.
@@ -39,19 +41,26 @@ extension AnomalyDetector {
         try AtomicFile.writeDirectory(at: url) { dir in
             try ModelFile.save(
                 model, inputShape: network.modelInputShape,
-                metadata: ["detector": .string(DetectorManifest.formatName),
-                           "threshold": JSONValue(threshold), "rule": .string(thresholdRule.description)],
+                metadata: [
+                    "detector": .string(DetectorManifest.formatName),
+                    "threshold": JSONValue(threshold), "rule": .string(thresholdRule.description),
+                ],
                 to: dir.appendingPathComponent(manifest.files.model))
-            let calibrationFile = CalibrationFile(count: calibration.count, scores: calibration.sortedScores)
-            try AtomicFile.write(try DetectorManifest.encoder().encode(calibrationFile),
-                                 to: dir.appendingPathComponent(manifest.files.calibration))
+            let calibrationFile = CalibrationFile(
+                count: calibration.count, scores: calibration.sortedScores)
+            try AtomicFile.write(
+                try DetectorManifest.encoder().encode(calibrationFile),
+                to: dir.appendingPathComponent(manifest.files.calibration))
             if let history = manifest.files.history, let diagnostics {
-                try AtomicFile.write(diagnostics.history.csv(), to: dir.appendingPathComponent(history))
+                try AtomicFile.write(
+                    diagnostics.history.csv(), to: dir.appendingPathComponent(history))
             }
-            try AtomicFile.write(try DetectorManifest.encoder().encode(manifest),
-                                 to: dir.appendingPathComponent(Self.manifestFileName))
+            try AtomicFile.write(
+                try DetectorManifest.encoder().encode(manifest),
+                to: dir.appendingPathComponent(Self.manifestFileName))
             let report = DetectorReport.fit(self, manifest: manifest, directory: url)
-            try AtomicFile.write(report.html(), to: dir.appendingPathComponent(manifest.files.report))
+            try AtomicFile.write(
+                report.html(), to: dir.appendingPathComponent(manifest.files.report))
         }
     }
 
@@ -65,9 +74,11 @@ extension AnomalyDetector {
     public static func load(from url: URL) throws -> AnomalyDetector {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw DetectorError.unusableDirectory(
-                file: url.path, problem: "no such directory; give a directory written by `latent detector fit`")
+                file: url.path,
+                problem: "no such directory; give a directory written by `latent detector fit`")
         }
         let manifestURL = url.appendingPathComponent(manifestFileName)
         let manifest = try readManifest(manifestURL)
@@ -75,14 +86,18 @@ extension AnomalyDetector {
             .unusableDirectory(file: file.path, problem: problem)
         }
         func member(_ name: String, _ role: String) throws -> URL {
-            guard !name.isEmpty, !name.contains("/"), !name.contains("\\"), name != ".", name != ".."
+            guard !name.isEmpty, !name.contains("/"), !name.contains("\\"), name != ".",
+                name != ".."
             else {
-                throw fail("its \(role) file '\(name)' is outside the detector directory; "
-                           + "only plain file names inside it are allowed")
+                throw fail(
+                    "its \(role) file '\(name)' is outside the detector directory; "
+                        + "only plain file names inside it are allowed")
             }
             let file = url.appendingPathComponent(name)
             guard fm.fileExists(atPath: file.path) else {
-                throw fail("the \(role) file is missing (named by \(manifestFileName)); fit the detector again", file)
+                throw fail(
+                    "the \(role) file is missing (named by \(manifestFileName)); fit the detector again",
+                    file)
             }
             return file
         }
@@ -95,14 +110,18 @@ extension AnomalyDetector {
             throw fail("its schema has an invalid example shape \(schema.exampleShape)")
         }
         if let names = schema.featureNames, names.count != d {
-            throw fail("its schema names \(names.count) features but the example shape \(schema.exampleShape) has \(d)")
+            throw fail(
+                "its schema names \(names.count) features but the example shape \(schema.exampleShape) has \(d)"
+            )
         }
         let scaler = manifest.scaler
         let scalerWidth = scaler.mode == .global ? 1 : d
         guard scaler.minimum.count == scalerWidth, scaler.maximum.count == scalerWidth,
             (scaler.minimum + scaler.maximum).allSatisfy(\.isFinite)
         else {
-            throw fail("its \(scaler.mode) scaler has \(scaler.minimum.count) ranges for \(d) features (or non-finite ones)")
+            throw fail(
+                "its \(scaler.mode) scaler has \(scaler.minimum.count) ranges for \(d) features (or non-finite ones)"
+            )
         }
         guard manifest.threshold.value.isFinite else {
             throw fail("its threshold is \(manifest.threshold.value); it must be a finite number")
@@ -116,11 +135,13 @@ extension AnomalyDetector {
         } catch {
             throw fail("\(error)", modelURL)
         }
-        let network = DetectorNetwork.wrap(loaded.model, kind: manifest.training.model,
-                                           exampleShape: schema.exampleShape)
+        let network = DetectorNetwork.wrap(
+            loaded.model, kind: manifest.training.model,
+            exampleShape: schema.exampleShape)
         guard loaded.description.inputShape == network.modelInputShape else {
-            throw fail("its schema's examples need model inputs of shape \(network.modelInputShape) "
-                       + "but \(modelURL.lastPathComponent) takes \(loaded.description.inputShape)")
+            throw fail(
+                "its schema's examples need model inputs of shape \(network.modelInputShape) "
+                    + "but \(modelURL.lastPathComponent) takes \(loaded.description.inputShape)")
         }
         let kindMatches: Bool
         switch manifest.training.model {
@@ -128,7 +149,9 @@ extension AnomalyDetector {
         case .dense, .conv: kindMatches = loaded.model is Autoencoder
         }
         guard kindMatches else {
-            throw fail("the model is not the \(manifest.training.model) autoencoder that \(manifestFileName) names", modelURL)
+            throw fail(
+                "the model is not the \(manifest.training.model) autoencoder that \(manifestFileName) names",
+                modelURL)
         }
 
         let calibrationFile: CalibrationFile
@@ -136,13 +159,16 @@ extension AnomalyDetector {
             calibrationFile = try DetectorManifest.decoder().decode(
                 CalibrationFile.self, from: try Data(contentsOf: calibrationURL))
         } catch {
-            throw fail("it is not a calibration score file (\(describeDecodingError(error)))", calibrationURL)
+            throw fail(
+                "it is not a calibration score file (\(describeDecodingError(error)))",
+                calibrationURL)
         }
         guard calibrationFile.count == calibrationFile.scores.count,
             calibrationFile.count == manifest.calibration.size, calibrationFile.count > 0
         else {
-            throw fail("it holds \(calibrationFile.scores.count) scores but \(manifestFileName) records "
-                       + "\(manifest.calibration.size) calibration rows", calibrationURL)
+            throw fail(
+                "it holds \(calibrationFile.scores.count) scores but \(manifestFileName) records "
+                    + "\(manifest.calibration.size) calibration rows", calibrationURL)
         }
         guard calibrationFile.scores.allSatisfy(\.isFinite) else {
             throw fail("it holds a score that is not a finite number", calibrationURL)
@@ -157,28 +183,40 @@ extension AnomalyDetector {
     /// Reads and checks `detector.json`: present, JSON, a detector's, a version this
     /// build reads.
     static func readManifest(_ url: URL) throws -> DetectorManifest {
-        func fail(_ problem: String) -> DetectorError { .unusableDirectory(file: url.path, problem: problem) }
+        func fail(_ problem: String) -> DetectorError {
+            .unusableDirectory(file: url.path, problem: problem)
+        }
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw fail("the file is missing; is \(url.deletingLastPathComponent().path) a directory written by `latent detector fit`?")
+            throw fail(
+                "the file is missing; is \(url.deletingLastPathComponent().path) a directory written by `latent detector fit`?"
+            )
         }
         let data = try Data(contentsOf: url)
         guard data.count <= 256 << 20 else { throw fail("the manifest is larger than 256 MB") }
         // Check format and version first, so a newer layout gets the version message
         // rather than a complaint about a field this build does not know.
-        struct Header: Decodable { var format: String?; var formatVersion: Int?; var latentVersion: String? }
+        struct Header: Decodable {
+            var format: String?
+            var formatVersion: Int?
+            var latentVersion: String?
+        }
         guard let header = try? DetectorManifest.decoder().decode(Header.self, from: data) else {
             throw fail("it is not valid JSON")
         }
         guard header.format == DetectorManifest.formatName else {
-            throw fail("its format is '\(header.format ?? "missing")', not '\(DetectorManifest.formatName)'")
+            throw fail(
+                "its format is '\(header.format ?? "missing")', not '\(DetectorManifest.formatName)'"
+            )
         }
         guard let version = header.formatVersion, version >= 1,
             version <= DetectorManifest.currentFormatVersion
         else {
-            throw fail("it has detector format version \(header.formatVersion.map(String.init) ?? "missing") "
-                       + "(written by Latent \(header.latentVersion ?? "unknown")); this build "
-                       + "(Latent \(DetectorManifest.latentVersion)) reads version "
-                       + "\(DetectorManifest.currentFormatVersion). Upgrade Latent or fit the detector again")
+            throw fail(
+                "it has detector format version \(header.formatVersion.map(String.init) ?? "missing") "
+                    + "(written by Latent \(header.latentVersion ?? "unknown")); this build "
+                    + "(Latent \(DetectorManifest.latentVersion)) reads version "
+                    + "\(DetectorManifest.currentFormatVersion). Upgrade Latent or fit the detector again"
+            )
         }
         do {
             return try DetectorManifest.decoder().decode(DetectorManifest.self, from: data)

@@ -139,7 +139,9 @@ public final class AnomalyDetector {
 
     private func topFeatures(_ errors: ArraySlice<Float>, k: Int) -> [FeatureError] {
         let base = errors.startIndex
-        let order = errors.indices.sorted { errors[$0] > errors[$1] || (errors[$0] == errors[$1] && $0 < $1) }
+        let order = errors.indices.sorted {
+            errors[$0] > errors[$1] || (errors[$0] == errors[$1] && $0 < $1)
+        }
         return order.prefix(k).map { i in
             FeatureError(index: i - base, name: schema.featureName(i - base), error: errors[i])
         }

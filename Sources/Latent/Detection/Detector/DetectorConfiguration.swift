@@ -87,15 +87,22 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
             if !ok { throw DetectorError.invalidConfiguration(message) }
         }
         if let hidden {
-            try require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
+            try require(
+                !hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
                 "hidden widths must be positive integers, such as 32,16,8 (got \(hidden))")
         }
         if let epochs { try require(epochs >= 1, "epochs must be at least 1 (got \(epochs))") }
-        if let batchSize { try require(batchSize >= 1, "batch size must be at least 1 (got \(batchSize))") }
-        if let patience { try require(patience >= 1, "patience must be at least 1 (got \(patience))") }
-        try require(validationFraction > 0 && validationFraction < 1,
+        if let batchSize {
+            try require(batchSize >= 1, "batch size must be at least 1 (got \(batchSize))")
+        }
+        if let patience {
+            try require(patience >= 1, "patience must be at least 1 (got \(patience))")
+        }
+        try require(
+            validationFraction > 0 && validationFraction < 1,
             "the validation fraction must be strictly between 0 and 1 (got \(validationFraction))")
-        try require(earlyStoppingFraction > 0 && earlyStoppingFraction <= 0.5,
+        try require(
+            earlyStoppingFraction > 0 && earlyStoppingFraction <= 0.5,
             "the early-stopping fraction must be in (0, 0.5] (got \(earlyStoppingFraction))")
         try require(minimumSteps >= 0, "minimum steps must not be negative")
         try require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive")

@@ -17,7 +17,8 @@ extension DetectorData {
         labelsFile: URL? = nil
     ) throws -> DetectorData {
         func attempt(_ column: LabelColumn?) throws -> DetectorData {
-            try read(url, format: format, labelColumn: column, header: header, labelsFile: labelsFile)
+            try read(
+                url, format: format, labelColumn: column, header: header, labelsFile: labelsFile)
         }
         guard labelColumn == nil else {
             let data = try attempt(labelColumn)
@@ -43,7 +44,8 @@ extension DetectorData {
         if let firstRead {
             try schema.check(firstRead.features, source: firstRead.source)
         }
-        throw firstError ?? DetectorError.schemaMismatch(source: url.path, message: "no rows could be read")
+        throw firstError
+            ?? DetectorError.schemaMismatch(source: url.path, message: "no rows could be read")
     }
 
     /// Values per row.

@@ -66,10 +66,13 @@ public struct DetectorData {
         if name.hasSuffix(".csv") || name.hasSuffix(".txt") { return .csv }
         if name.hasSuffix(".tsv") || name.hasSuffix(".tab") { return .tsv }
         if name.hasSuffix(".npy") { return .npy }
-        if name.hasSuffix(".idx") || name.hasSuffix("-ubyte") || name.contains(".idx") { return .idx }
+        if name.hasSuffix(".idx") || name.hasSuffix("-ubyte") || name.contains(".idx") {
+            return .idx
+        }
         throw DetectorError.schemaMismatch(
             source: url.path,
-            message: "cannot tell the format from the file name; give --format csv, tsv, npy or idx")
+            message: "cannot tell the format from the file name; give --format csv, tsv, npy or idx"
+        )
     }
 
     /// Reads rows from `url`.
@@ -103,7 +106,9 @@ public struct DetectorData {
                 source: table.source, summary: csvSummary(table))
         case .npy, .idx:
             let name = DataError.name(of: url)
-            let tensor = format == .npy ? try NPYFile.read(from: url).tensor() : try IDXFile.read(from: url).tensor()
+            let tensor =
+                format == .npy
+                ? try NPYFile.read(from: url).tensor() : try IDXFile.read(from: url).tensor()
             data = try arrayData(tensor, source: name, labelColumn: labelColumn ?? LabelColumn.none)
         }
         if let labelsFile {
@@ -111,7 +116,8 @@ public struct DetectorData {
             guard labels.count == data.features.shape[0] else {
                 throw DataError(
                     .mismatch, file: DataError.name(of: labelsFile),
-                    message: "it has \(labels.count) labels but \(data.source) has \(data.features.shape[0]) rows",
+                    message:
+                        "it has \(labels.count) labels but \(data.source) has \(data.features.shape[0]) rows",
                     remedy: "Give one label per row.")
             }
             data.labels = labels
@@ -134,13 +140,17 @@ public struct DetectorData {
 
     /// Arrays: `[n]` → one feature, `[n, d]` → a table (a label column is cut out),
     /// `[n, H, W]` → one-channel images, `[n, H, W, C]` → images.
-    static func arrayData(_ tensor: Tensor, source: String, labelColumn: LabelColumn) throws -> DetectorData {
+    static func arrayData(_ tensor: Tensor, source: String, labelColumn: LabelColumn) throws
+        -> DetectorData
+    {
         var x = tensor
         if x.rank == 1 { x = x.reshaped([x.shape[0], 1]) }
         guard x.rank >= 2, x.rank <= 4, x.shape[0] > 0 else {
-            throw DataError(.unsupported, file: source,
-                            message: "expected rows [n, d] or images [n, H, W(, C)], found shape \(tensor.shape)",
-                            remedy: "Reshape the array.")
+            throw DataError(
+                .unsupported, file: source,
+                message:
+                    "expected rows [n, d] or images [n, H, W(, C)], found shape \(tensor.shape)",
+                remedy: "Reshape the array.")
         }
         if x.rank == 3 { x = x.reshaped(x.shape + [1]) }
         var labels: [String]? = nil
@@ -148,14 +158,19 @@ public struct DetectorData {
         switch labelColumn {
         case .none: break
         case .name(let name):
-            throw DataError(.missingColumn, file: source,
-                            message: "the label column is given by name (\"\(name)\") but arrays have no header",
-                            remedy: "Give the label column by index.")
+            throw DataError(
+                .missingColumn, file: source,
+                message:
+                    "the label column is given by name (\"\(name)\") but arrays have no header",
+                remedy: "Give the label column by index.")
         case .index(let i):
             guard x.rank == 2, i < x.shape[1] else {
-                throw DataError(.missingColumn, file: source,
-                                message: "label column \(i) does not exist in an array of shape \(x.shape)",
-                                remedy: "Give an index below \(x.rank == 2 ? x.shape[1] : 0), or use a labels file.")
+                throw DataError(
+                    .missingColumn, file: source,
+                    message: "label column \(i) does not exist in an array of shape \(x.shape)",
+                    remedy:
+                        "Give an index below \(x.rank == 2 ? x.shape[1] : 0), or use a labels file."
+                )
             }
             let (n, width) = (x.shape[0], x.shape[1])
             let all = x.scalars
@@ -166,10 +181,12 @@ public struct DetectorData {
             x = Tensor(shape: [n, width - 1], scalars: kept)
             labelIndex = i
         }
-        let summary = "\(source): \(x.shape[0]) rows of shape \(Array(x.shape.dropFirst()))"
+        let summary =
+            "\(source): \(x.shape[0]) rows of shape \(Array(x.shape.dropFirst()))"
             + (labelIndex.map { ", labels in column \($0)" } ?? "")
-        return DetectorData(features: x, labels: labels, featureNames: nil, labelColumnIndex: labelIndex,
-                            labelName: nil, source: source, summary: summary)
+        return DetectorData(
+            features: x, labels: labels, featureNames: nil, labelColumnIndex: labelIndex,
+            labelName: nil, source: source, summary: summary)
     }
 
     /// Labels from a separate file: a rank-1 `.npy` or IDX array, or a one-column text file.
@@ -181,9 +198,10 @@ public struct DetectorData {
         case .csv, .tsv:
             let table = try CSVFile.read(from: url, options: CSVOptions(labelColumn: .first))
             guard table.featureCount == 0, let labels = table.labels else {
-                throw DataError(.wrongFieldCount, file: name,
-                                message: "a labels file must have one column, not \(table.featureCount + 1)",
-                                remedy: "Write one label per line.")
+                throw DataError(
+                    .wrongFieldCount, file: name,
+                    message: "a labels file must have one column, not \(table.featureCount + 1)",
+                    remedy: "Write one label per line.")
             }
             return labels
         }
@@ -201,14 +219,16 @@ public struct DetectorData {
     public func isNormal(normalLabel: String) throws -> [Bool] {
         guard let labels else {
             throw DetectorError.schemaMismatch(
-                source: source, message: "there is no label column to compare with the normal label "
+                source: source,
+                message: "there is no label column to compare with the normal label "
                     + "'\(normalLabel)'; give --label-column")
         }
         let flags = labels.map { Self.labelsMatch($0, normalLabel) }
         guard flags.contains(true) else {
             let distinct = Array(Set(labels)).sorted().prefix(10)
             throw DetectorError.schemaMismatch(
-                source: source, message: "no row has the normal label '\(normalLabel)'; the label "
+                source: source,
+                message: "no row has the normal label '\(normalLabel)'; the label "
                     + "column holds \(distinct.map { "'\($0)'" }.joined(separator: ", "))"
                     + (Set(labels).count > 10 ? ", …" : ""))
         }
@@ -217,7 +237,9 @@ public struct DetectorData {
 
     /// Numeric equality when both parse as numbers, trimmed text equality otherwise.
     public static func labelsMatch(_ a: String, _ b: String) -> Bool {
-        let (a, b) = (a.trimmingCharacters(in: .whitespaces), b.trimmingCharacters(in: .whitespaces))
+        let (a, b) = (
+            a.trimmingCharacters(in: .whitespaces), b.trimmingCharacters(in: .whitespaces)
+        )
         if let x = Double(a), let y = Double(b) { return x == y }
         return a == b
     }
@@ -226,8 +248,9 @@ public struct DetectorData {
     public func schema(normalLabel: String?) -> DetectorSchema {
         var shape = Array(features.shape.dropFirst())
         if shape.count == 2 { shape.append(1) }
-        return DetectorSchema(exampleShape: shape, featureNames: featureNames,
-                              labelColumnIndex: labelColumnIndex, labelName: labelName,
-                              normalLabel: normalLabel)
+        return DetectorSchema(
+            exampleShape: shape, featureNames: featureNames,
+            labelColumnIndex: labelColumnIndex, labelName: labelName,
+            normalLabel: normalLabel)
     }
 }

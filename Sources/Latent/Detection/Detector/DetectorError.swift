@@ -21,9 +21,9 @@ extension DetectorError: CustomStringConvertible, LocalizedError {
             return "Invalid detector configuration: \(message)."
         case .insufficientData(let message):
             return "Cannot fit the detector: \(message)."
-        case let .schemaMismatch(source, message):
+        case .schemaMismatch(let source, let message):
             return "\(source): \(message)."
-        case let .unusableDirectory(file, problem):
+        case .unusableDirectory(let file, let problem):
             return "Cannot load the detector \(file): \(problem)."
         }
     }

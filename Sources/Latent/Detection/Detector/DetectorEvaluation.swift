@@ -32,7 +32,9 @@ public struct DetectorEvaluation {
     /// Scores `rows` and compares with the labels.
     /// - Throws: ``DetectorError/schemaMismatch(source:message:)`` for the wrong width,
     ///   ``DetectionError`` when the counts differ.
-    public init(_ detector: AnomalyDetector, rows: Tensor, isNormal: [Bool], source: String = "the data")
+    public init(
+        _ detector: AnomalyDetector, rows: Tensor, isNormal: [Bool], source: String = "the data"
+    )
         throws
     {
         self.detector = detector
@@ -41,10 +43,12 @@ public struct DetectorEvaluation {
         scores = result.scores
         reconstruction = result.reconstruction ?? scaled
         isAnomaly = isNormal.map { !$0 }
-        confusion = try ConfusionMatrix(scores: scores, labels: isAnomaly, threshold: detector.threshold)
+        confusion = try ConfusionMatrix(
+            scores: scores, labels: isAnomaly, threshold: detector.threshold)
         let bothClasses = isAnomaly.contains(true) && isAnomaly.contains(false)
         roc = bothClasses ? try ROCCurve(scores: scores, labels: isAnomaly) : nil
-        precisionRecall = bothClasses ? try PrecisionRecallCurve(scores: scores, labels: isAnomaly) : nil
+        precisionRecall =
+            bothClasses ? try PrecisionRecallCurve(scores: scores, labels: isAnomaly) : nil
     }
 
     /// Area under the ROC curve, `nil` when only one class is present.
@@ -66,8 +70,10 @@ public struct DetectorEvaluation {
         m["recall"] = JSONValue(c.recall)
         m["f1"] = JSONValue(c.f1)
         m["confusion_matrix"] = .object([
-            "true_positives": JSONValue(c.truePositives), "false_positives": JSONValue(c.falsePositives),
-            "true_negatives": JSONValue(c.trueNegatives), "false_negatives": JSONValue(c.falseNegatives),
+            "true_positives": JSONValue(c.truePositives),
+            "false_positives": JSONValue(c.falsePositives),
+            "true_negatives": JSONValue(c.trueNegatives),
+            "false_negatives": JSONValue(c.falseNegatives),
             "positive_class": .string("anomaly"),
         ])
         m["false_positive_rate"] = JSONValue(c.falsePositiveRate)
@@ -88,10 +94,12 @@ public struct DetectorEvaluation {
     public func write(to url: URL, source: String) throws {
         try AtomicFile.writeDirectory(at: url) { dir in
             var report = DetectorReport.evaluation(self, source: source)
-            try AtomicFile.write(try metrics.encodedPretty(), to: dir.appendingPathComponent("metrics.json"))
+            try AtomicFile.write(
+                try metrics.encodedPretty(), to: dir.appendingPathComponent("metrics.json"))
             var csv = "index,score,label,anomaly\n"
             for i in scores.indices {
-                csv += "\(i),\(scores[i]),\(isAnomaly[i] ? "anomaly" : "normal"),\(scores[i] > detector.threshold)\n"
+                csv +=
+                    "\(i),\(scores[i]),\(isAnomaly[i] ? "anomaly" : "normal"),\(scores[i] > detector.threshold)\n"
             }
             try AtomicFile.write(csv, to: dir.appendingPathComponent("scores.csv"))
             for (name, svg, caption) in figures() {
@@ -117,28 +125,43 @@ public struct DetectorEvaluation {
         let c = confusion
         if let roc {
             var plot = ROCPlot(title: "ROC (anomaly = positive)")
-            plot.add(String(format: "detector (AUC %.3f)", roc.auc),
-                     falsePositiveRate: roc.falsePositiveRates, truePositiveRate: roc.truePositiveRates)
-            plot.addOperatingPoint(falsePositiveRate: c.falsePositiveRate, truePositiveRate: c.recall,
-                                   label: "threshold (\(detector.thresholdRule))")
+            plot.add(
+                String(format: "detector (AUC %.3f)", roc.auc),
+                falsePositiveRate: roc.falsePositiveRates, truePositiveRate: roc.truePositiveRates)
+            plot.addOperatingPoint(
+                falsePositiveRate: c.falsePositiveRate, truePositiveRate: c.recall,
+                label: "threshold (\(detector.thresholdRule))")
             result.append(("roc", plot.svg(), "ROC curve; the point marks the saved threshold."))
         }
         if let pr = precisionRecall {
             var plot = PrecisionRecallPlot(title: "Precision–recall (anomaly = positive)")
-            plot.add(String(format: "detector (AP %.3f)", pr.averagePrecision), recall: pr.recalls, precision: pr.precisions)
-            plot.addBaseline(positiveFraction: Double(pr.recalls.isEmpty ? 0 : isAnomaly.filter { $0 }.count) / Double(isAnomaly.count))
+            plot.add(
+                String(format: "detector (AP %.3f)", pr.averagePrecision), recall: pr.recalls,
+                precision: pr.precisions)
+            plot.addBaseline(
+                positiveFraction: Double(pr.recalls.isEmpty ? 0 : isAnomaly.filter { $0 }.count)
+                    / Double(isAnomaly.count))
             if c.truePositives + c.falsePositives > 0 {
                 plot.addOperatingPoint(recall: c.recall, precision: c.precision, label: "threshold")
             }
-            result.append(("precision-recall", plot.svg(), "Precision against recall; dashed: a random detector."))
+            result.append(
+                (
+                    "precision-recall", plot.svg(),
+                    "Precision against recall; dashed: a random detector."
+                ))
         }
-        var histogram = Histogram(title: "Scores by label", xLabel: "score", binCount: 50, normalization: .fraction)
+        var histogram = Histogram(
+            title: "Scores by label", xLabel: "score", binCount: 50, normalization: .fraction)
         histogram.add("normal rows", values: zip(scores, isAnomaly).filter { !$0.1 }.map(\.0))
         if isAnomaly.contains(true) {
             histogram.add("anomalous rows", values: zip(scores, isAnomaly).filter { $0.1 }.map(\.0))
         }
         histogram.addThreshold(Double(detector.threshold), label: "threshold")
-        result.append(("score-histogram", histogram.svg(), "Scores of normal and anomalous rows (fraction per bin) and the threshold."))
+        result.append(
+            (
+                "score-histogram", histogram.svg(),
+                "Scores of normal and anomalous rows (fraction per bin) and the threshold."
+            ))
         return result
     }
 
@@ -149,10 +172,12 @@ public struct DetectorEvaluation {
         let shape = detector.schema.exampleShape
         let (h, w, channels) = (shape[0], shape[1], shape[2])
         let d = h * w * channels
-        let picked = Array(isAnomaly.indices.filter { !isAnomaly[$0] }.prefix(8))
+        let picked =
+            Array(isAnomaly.indices.filter { !isAnomaly[$0] }.prefix(8))
             + Array(isAnomaly.indices.filter { isAnomaly[$0] }.prefix(8))
         guard !picked.isEmpty else { return nil }
-        let x = scaled.scalars, xHat = reconstruction.scalars
+        let x = scaled.scalars
+        let xHat = reconstruction.scalars
         func gray(_ values: ArraySlice<Float>) -> [Float] {
             let v = Array(values)
             return (0..<(h * w)).map { p in
@@ -163,9 +188,13 @@ public struct DetectorEvaluation {
         let outputs = picked.map { gray(xHat[($0 * d)..<(($0 + 1) * d)]) }
         let errors = zip(inputs, outputs).map { a, b in zip(a, b).map { Swift.abs($0 - $1) } }
         let top = max(errors.flatMap { $0 }.max() ?? 1, 1e-6)
-        let tiles = inputs.map { PNGImage(grayscale: $0.map { min(max($0, 0), 1) }, width: w, height: h) }
-            + outputs.map { PNGImage(grayscale: $0.map { min(max($0, 0), 1) }, width: w, height: h) }
+        let tiles =
+            inputs.map { PNGImage(grayscale: $0.map { min(max($0, 0), 1) }, width: w, height: h) }
+            + outputs.map {
+                PNGImage(grayscale: $0.map { min(max($0, 0), 1) }, width: w, height: h)
+            }
             + errors.map { HeatMap.image(values: $0, width: w, height: h, range: 0...top) }
-        return ImageGrid.compose(tiles: tiles, columns: picked.count, padding: 2, scale: max(1, 84 / max(h, w)))
+        return ImageGrid.compose(
+            tiles: tiles, columns: picked.count, padding: 2, scale: max(1, 84 / max(h, w)))
     }
 }

@@ -33,7 +33,8 @@ struct DetectorNetwork {
             model = Architectures.denseVector(inputSize: d, hidden: hidden, generator: &g)
         case .vae:
             model = VariationalAutoencoder(
-                inputShape: [d], hidden: hidden[0], codeSize: hidden[hidden.count - 1], generator: &g)
+                inputShape: [d], hidden: hidden[0], codeSize: hidden[hidden.count - 1],
+                generator: &g)
         case .conv:
             let factor = 1 << hidden.count
             guard exampleShape.count == 3, exampleShape[0] % factor == 0,
@@ -50,24 +51,32 @@ struct DetectorNetwork {
     }
 
     /// Strided convolutions down, transposed convolutions up, a 3×3 sigmoid output.
-    private static func convolutional(channels: Int, hidden: [Int], generator g: inout RandomGenerator)
+    private static func convolutional(
+        channels: Int, hidden: [Int], generator g: inout RandomGenerator
+    )
         -> Autoencoder
     {
         var encoder: [any Layer] = []
         var width = channels
         for h in hidden {
-            encoder.append(Conv2D(inputChannels: width, outputChannels: h, kernelSize: 3, stride: 2,
-                                  padding: .same, activation: .relu, generator: &g))
+            encoder.append(
+                Conv2D(
+                    inputChannels: width, outputChannels: h, kernelSize: 3, stride: 2,
+                    padding: .same, activation: .relu, generator: &g))
             width = h
         }
         var decoder: [any Layer] = []
         for h in hidden.reversed() {
-            decoder.append(Conv2DTranspose(inputChannels: width, outputChannels: h, kernelSize: 3,
-                                           stride: 2, padding: .same, activation: .relu, generator: &g))
+            decoder.append(
+                Conv2DTranspose(
+                    inputChannels: width, outputChannels: h, kernelSize: 3,
+                    stride: 2, padding: .same, activation: .relu, generator: &g))
             width = h
         }
-        decoder.append(Conv2D(inputChannels: width, outputChannels: channels, kernelSize: 3,
-                              padding: .same, activation: .sigmoid, generator: &g))
+        decoder.append(
+            Conv2D(
+                inputChannels: width, outputChannels: channels, kernelSize: 3,
+                padding: .same, activation: .sigmoid, generator: &g))
         return Autoencoder(encoder: Sequential(encoder), decoder: Sequential(decoder))
     }
 

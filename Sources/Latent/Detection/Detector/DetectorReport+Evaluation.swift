@@ -13,7 +13,8 @@ extension DetectorReport {
         report.addParagraph(
             "\(e.scores.count) rows: \(normals) with the normal label and \(e.scores.count - normals) "
                 + "with other labels (anomalies, the positive class). A row is flagged when its score "
-                + "is above the saved threshold \(String(format: "%.5g", d.threshold)) (rule \(d.thresholdRule)).")
+                + "is above the saved threshold \(String(format: "%.5g", d.threshold)) (rule \(d.thresholdRule))."
+        )
         var rows: [(String, MetricValue)] = []
         if let auroc = e.auroc { rows.append(("AUROC", .number(auroc))) }
         if let ap = e.averagePrecision { rows.append(("average precision", .number(ap))) }
@@ -21,13 +22,17 @@ extension DetectorReport {
             ("accuracy", .number(c.accuracy)), ("precision", .number(c.precision)),
             ("recall", .number(c.recall)), ("F1", .number(c.f1)),
             ("false-positive rate (normal rows)", .number(c.falsePositiveRate)),
-            ("expected false-positive rate", .text(String(format: "%.3f ± %.3f", expected.expectedRate, expected.spread))),
+            (
+                "expected false-positive rate",
+                .text(String(format: "%.3f ± %.3f", expected.expectedRate, expected.spread))
+            ),
             ("calibration rows", .integer(d.calibration.count)),
         ]
         report.addMetrics(rows, title: "Metrics")
         if e.roc == nil {
             report.addParagraph(
-                "Only one class is present, so AUROC and average precision are undefined (null in metrics.json).")
+                "Only one class is present, so AUROC and average precision are undefined (null in metrics.json)."
+            )
         }
         report.addMetrics(
             [

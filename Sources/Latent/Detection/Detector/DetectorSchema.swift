@@ -42,7 +42,8 @@ public struct DetectorSchema: Codable, Equatable, Sendable {
         if isImage {
             let (w, c) = (exampleShape[1], exampleShape[2])
             let pixel = index / c
-            return c == 1 ? "(\(pixel / w), \(pixel % w))" : "(\(pixel / w), \(pixel % w), \(index % c))"
+            return c == 1
+                ? "(\(pixel / w), \(pixel % w))" : "(\(pixel / w), \(pixel % w), \(index % c))"
         }
         return "f\(index)"
     }
@@ -56,7 +57,8 @@ public struct DetectorSchema: Codable, Equatable, Sendable {
                 source: source,
                 message: "the data has \(features) feature\(features == 1 ? "" : "s") per row "
                     + "(shape \(batch.shape)) but the detector was fitted on \(featureCount) "
-                    + "(example shape \(exampleShape)); give data with the same columns as the training file")
+                    + "(example shape \(exampleShape)); give data with the same columns as the training file"
+            )
         }
     }
 }

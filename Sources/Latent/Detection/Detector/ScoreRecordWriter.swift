@@ -58,7 +58,8 @@ public struct ScoreRecordWriter: Sendable {
             if errorColumn { out += "," }
             out += "\n"
         case .ndjson:
-            out += "{\"index\":\(index),\"score\":\(Self.number(row.score)),\"threshold\":\(Self.number(threshold)),"
+            out +=
+                "{\"index\":\(index),\"score\":\(Self.number(row.score)),\"threshold\":\(Self.number(threshold)),"
             out += "\"anomaly\":\(row.anomaly),\"p_value\":\(row.pValue)"
             if explain > 0 {
                 out += ",\"explanation\":["
@@ -88,7 +89,9 @@ public struct ScoreRecordWriter: Sendable {
 
     /// A CSV field, quoted when it holds a comma, quote or line break.
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return text
+        }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

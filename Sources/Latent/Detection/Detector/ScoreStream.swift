@@ -52,7 +52,9 @@ public struct ScoreStream {
     public struct StreamError: Error, CustomStringConvertible, LocalizedError {
         public let line: Int
         public let message: String
-        public var description: String { "standard input, line \(line): \(message). Fix the line, or leave out --strict to get an error record and go on." }
+        public var description: String {
+            "standard input, line \(line): \(message). Fix the line, or leave out --strict to get an error record and go on."
+        }
         public var errorDescription: String? { description }
     }
 
@@ -124,7 +126,9 @@ public struct ScoreStream {
         var discarding = false  // inside an over-long line
         while true {
             if !rowIndices.isEmpty && !Self.inputReady(input) { try flush() }
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(input, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes {
+                Foundation.read(input, $0.baseAddress, $0.count)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
@@ -133,7 +137,8 @@ public struct ScoreStream {
             try buffer.withUnsafeBufferPointer { chunk in
                 var start = 0
                 while start < count {
-                    guard let newline = chunk[start..<count].firstIndex(of: UInt8(ascii: "\n")) else {
+                    guard let newline = chunk[start..<count].firstIndex(of: UInt8(ascii: "\n"))
+                    else {
                         if !discarding { carry.append(contentsOf: chunk[start..<count]) }
                         if carry.count > maximumLineLength {
                             carry.removeAll()
@@ -181,7 +186,9 @@ public struct ScoreStream {
         text = ""
         var offset = 0
         while offset < utf8.count {
-            let n = utf8.withUnsafeMutableBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = utf8.withUnsafeMutableBytes {
+                Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)

@@ -23,9 +23,12 @@ struct StreamRowParser {
             first != UInt8(ascii: "["), first != UInt8(ascii: "{")
         else { return false }
         let text = String(decoding: line, as: UTF8.self)
-        let separator: Character = delimiter == UInt8(ascii: "\t") || (delimiter == nil && text.contains("\t") && !text.contains(",")) ? "\t" : ","
+        let separator: Character =
+            delimiter == UInt8(ascii: "\t")
+                || (delimiter == nil && text.contains("\t") && !text.contains(",")) ? "\t" : ","
         return text.split(separator: separator, omittingEmptySubsequences: false).contains {
-            let field = $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let field = $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\""))
             return !field.isEmpty && Float(field) == nil
         }
     }
@@ -36,7 +39,8 @@ struct StreamRowParser {
         let start = values.count
         do {
             var i = 0
-            while i < line.count && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t")) { i += 1 }
+            while i < line.count && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t"))
+            { i += 1 }
             if i < line.count && (line[i] == UInt8(ascii: "[") || line[i] == UInt8(ascii: "{")) {
                 try parseJSON(line, into: &values)
             } else {
@@ -58,18 +62,23 @@ struct StreamRowParser {
             values.remove(at: start + label)
             return
         }
-        throw LineError(message: "the row has \(count) values but the detector takes \(d)"
-                        + (schema.labelColumnIndex.map { " (or \(d + 1) with the label in column \($0))" } ?? ""))
+        throw LineError(
+            message: "the row has \(count) values but the detector takes \(d)"
+                + (schema.labelColumnIndex.map { " (or \(d + 1) with the label in column \($0))" }
+                    ?? ""))
     }
 
-    private func parseDelimited(_ line: UnsafeBufferPointer<UInt8>, into values: inout [Float]) throws {
+    private func parseDelimited(_ line: UnsafeBufferPointer<UInt8>, into values: inout [Float])
+        throws
+    {
         guard let base = line.baseAddress else { return }
         let end = base + line.count
         let separator = delimiter ?? detectDelimiter(line)
         // A row one field wider than the schema carries the training file's label column:
         // skip that field (it may be text) rather than parse it.
         let fieldCount = 1 + line.reduce(0) { $0 + ($1 == separator ? 1 : 0) }
-        let skipped = fieldCount == schema.featureCount + 1 ? schema.labelColumnIndex.map { $0 + 1 } : nil
+        let skipped =
+            fieldCount == schema.featureCount + 1 ? schema.labelColumnIndex.map { $0 + 1 } : nil
         var p = base
         var column = 1
         while true {
@@ -88,8 +97,10 @@ struct StreamRowParser {
             if case .value(let v, let after) = DecimalParser.parse(p, trimmed), after == trimmed {
                 values.append(v)
             } else {
-                let text = String(decoding: UnsafeBufferPointer(start: p, count: trimmed - p), as: UTF8.self)
-                    .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                let text = String(
+                    decoding: UnsafeBufferPointer(start: p, count: trimmed - p), as: UTF8.self
+                )
+                .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
                 try values.append(number(text, column: column, skipped: skipped))
             }
             if fieldEnd == end { break }
@@ -106,13 +117,17 @@ struct StreamRowParser {
     /// A finite number, or an error naming the column (and its header name).
     private func number(_ text: String, column: Int, skipped: Int?) throws -> Float {
         let feature = column - 1 - (skipped.map { $0 < column ? 1 : 0 } ?? 0)
-        let name = schema.featureNames.flatMap { feature < $0.count ? " (\"\($0[feature])\")" : nil } ?? ""
-        guard !text.isEmpty else { throw LineError(message: "column \(column)\(name): the cell is empty") }
+        let name =
+            schema.featureNames.flatMap { feature < $0.count ? " (\"\($0[feature])\")" : nil } ?? ""
+        guard !text.isEmpty else {
+            throw LineError(message: "column \(column)\(name): the cell is empty")
+        }
         guard let v = Float(text) else {
             throw LineError(message: "column \(column)\(name): cell \"\(text)\" is not a number")
         }
         guard v.isFinite else {
-            throw LineError(message: "column \(column)\(name): cell \"\(text)\" is not a finite number")
+            throw LineError(
+                message: "column \(column)\(name): cell \"\(text)\" is not a finite number")
         }
         return v
     }
@@ -130,7 +145,9 @@ struct StreamRowParser {
                     throw LineError(message: "element \(k + 1) (\(item)) is not a number")
                 }
                 let v = n.floatValue
-                guard v.isFinite else { throw LineError(message: "element \(k + 1) is not a finite number") }
+                guard v.isFinite else {
+                    throw LineError(message: "element \(k + 1) is not a finite number")
+                }
                 values.append(v)
             }
         }
@@ -147,7 +164,10 @@ struct StreamRowParser {
                     try append([value])
                 }
             } else {
-                throw LineError(message: "a JSON object needs a \"features\" array (the detector has no column names)")
+                throw LineError(
+                    message:
+                        "a JSON object needs a \"features\" array (the detector has no column names)"
+                )
             }
         } else {
             throw LineError(message: "expected a JSON array of numbers or an object")

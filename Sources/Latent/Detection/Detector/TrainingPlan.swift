@@ -105,7 +105,8 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
             self.hidden = TrainingPlan.defaultWidths(features: d)
             notes.append(
                 "Hidden widths \(self.hidden.map(String.init).joined(separator: "-")) for \(d) "
-                    + "features: halving from at most d/2 = \(d / 2) down to a code of clamp(d/8, 2, 16).")
+                    + "features: halving from at most d/2 = \(d / 2) down to a code of clamp(d/8, 2, 16)."
+            )
         }
 
         switch c.scaler {
@@ -120,13 +121,15 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
                 scaler = .global
                 notes.append(
                     "Global min-max scaling: the features' training ranges are within a factor of "
-                        + String(format: "%.1f", spread) + " of each other (one unit, as in a signal), "
+                        + String(format: "%.1f", spread)
+                        + " of each other (one unit, as in a signal), "
                         + "so a global range keeps their relative sizes.")
             } else {
                 scaler = .perFeature
                 notes.append(
                     "Per-feature min-max scaling: the features' training ranges differ by a factor of "
-                        + (spread.isFinite ? String(format: "%.0f", spread) : "∞") + " (mixed units); "
+                        + (spread.isFinite ? String(format: "%.0f", spread) : "∞")
+                        + " (mixed units); "
                         + "a global range would drown the small-unit columns.")
             }
         }

@@ -14,8 +14,12 @@ final class AnomalyDetectorPersistenceTests: XCTestCase {
 
     func testRoundTripGivesIdenticalScores() throws {
         let dir = try saved()
-        for file in ["detector.json", "model.json", "model.safetensors", "calibration.json", "history.csv", "report.html"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), file)
+        for file in [
+            "detector.json", "model.json", "model.safetensors", "calibration.json", "history.csv",
+            "report.html",
+        ] {
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), file)
         }
         let loaded = try AnomalyDetector.load(from: dir)
         let original = DetectorTestData.fitted
@@ -32,25 +36,37 @@ final class AnomalyDetectorPersistenceTests: XCTestCase {
 
     func testManifestRecordsTheChoices() throws {
         let dir = try saved()
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("detector.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: dir.appendingPathComponent("detector.json")))
+            as! [String: Any]
         XCTAssertEqual(json["format"] as? String, "latent-detector")
         XCTAssertEqual(json["format_version"] as? Int, 1)
         XCTAssertEqual(json["latent_version"] as? String, DetectorManifest.latentVersion)
         let threshold = json["threshold"] as! [String: Any]
         XCTAssertEqual(threshold["rule"] as? String, "fpr:0.1")
         let training = json["training"] as! [String: Any]
-        for key in ["batch_size", "epochs_run", "best_epoch", "minimum_epochs", "patience", "hidden", "notes"] {
+        for key in [
+            "batch_size", "epochs_run", "best_epoch", "minimum_epochs", "patience", "hidden",
+            "notes",
+        ] {
             XCTAssertNotNil(training[key], key)
         }
         let calibration = json["calibration"] as! [String: Any]
         XCTAssertEqual(calibration["size"] as? Int, 50)
-        let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
-        for text in ["Loss per epoch", "Score histograms", "calibration rows", "expected false-alarm rate", "Beta(k + 1, n − k)"] {
+        let report = try String(
+            contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        for text in [
+            "Loss per epoch", "Score histograms", "calibration rows", "expected false-alarm rate",
+            "Beta(k + 1, n − k)",
+        ] {
             XCTAssertTrue(report.contains(text), text)
         }
     }
 
-    private func assertRefused(_ dir: URL, naming file: String, _ fragment: String, line: UInt = #line) {
+    private func assertRefused(
+        _ dir: URL, naming file: String, _ fragment: String, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try AnomalyDetector.load(from: dir), line: line) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains(file), "names \(file): \(text)", line: line)
@@ -82,7 +98,11 @@ final class AnomalyDetectorPersistenceTests: XCTestCase {
 
     func testNewerFormatVersionIsRefusedWithTheVersions() throws {
         let dir = try saved()
-        try editManifest(dir) { $0["format_version"] = 7; $0["latent_version"] = "9.0.0"; $0["new_field"] = [1] }
+        try editManifest(dir) {
+            $0["format_version"] = 7
+            $0["latent_version"] = "9.0.0"
+            $0["new_field"] = [1]
+        }
         assertRefused(dir, naming: "detector.json", "format version 7 (written by Latent 9.0.0)")
     }
 
@@ -118,7 +138,8 @@ final class AnomalyDetectorPersistenceTests: XCTestCase {
 
     func testCalibrationSizeMismatch() throws {
         let dir = try saved()
-        try Data(#"{"count": 2, "scores": [0.1, 0.2]}"#.utf8).write(to: dir.appendingPathComponent("calibration.json"))
+        try Data(#"{"count": 2, "scores": [0.1, 0.2]}"#.utf8).write(
+            to: dir.appendingPathComponent("calibration.json"))
         assertRefused(dir, naming: "calibration.json", "records 50 calibration rows")
     }
 
@@ -126,9 +147,11 @@ final class AnomalyDetectorPersistenceTests: XCTestCase {
         let dir = try saved()
         try Data("stale".utf8).write(to: dir.appendingPathComponent("stale.txt"))
         try DetectorTestData.fitted.save(to: dir)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("stale.txt").path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent("stale.txt").path))
         XCTAssertNoThrow(try AnomalyDetector.load(from: dir))
-        let siblings = try FileManager.default.contentsOfDirectory(atPath: dir.deletingLastPathComponent().path)
+        let siblings = try FileManager.default.contentsOfDirectory(
+            atPath: dir.deletingLastPathComponent().path)
         XCTAssertEqual(siblings, ["detector"], "no staging directory is left behind")
     }
 }

@@ -37,8 +37,10 @@ final class AnomalyDetectorTests: XCTestCase {
         XCTAssertEqual(detector.plan.earlyStoppingRows, 15)
         XCTAssertEqual(detector.plan.trainingRows, 135)
         XCTAssertEqual(diagnostics.trainingScores.count, 135)
-        XCTAssertEqual(detector.threshold,
-                       try ThresholdRule.falsePositiveRate(0.1).threshold(calibrationScores: diagnostics.calibrationScores))
+        XCTAssertEqual(
+            detector.threshold,
+            try ThresholdRule.falsePositiveRate(0.1).threshold(
+                calibrationScores: diagnostics.calibrationScores))
         XCTAssertEqual(detector.ruleThresholds["fpr:0.1"], detector.threshold)
         XCTAssertNotNil(detector.ruleThresholds["youden"], "labelled anomalies allow youden")
     }
@@ -53,7 +55,8 @@ final class AnomalyDetectorTests: XCTestCase {
 
     func testExplainNamesTheSpikedFeature() throws {
         let detector = DetectorTestData.fitted
-        let (test, isNormal) = DetectorTestData.rows(count: 8, anomalyEvery: 2, spikeFeature: 11, seed: 4)
+        let (test, isNormal) = DetectorTestData.rows(
+            count: 8, anomalyEvery: 2, spikeFeature: 11, seed: 4)
         let explanations = try detector.explain(test, topK: 3)
         for (i, top) in explanations.enumerated() where !isNormal[i] {
             XCTAssertEqual(top.count, 3)
@@ -87,7 +90,9 @@ final class AnomalyDetectorTests: XCTestCase {
     func testNonFiniteTrainingValueIsRejected() {
         var (x, _) = DetectorTestData.rows(count: 40, seed: 6)
         x.withUnsafeMutableBufferPointer { $0[17] = .nan }
-        XCTAssertThrowsError(try AnomalyDetector.fit(x, configuration: DetectorTestData.quickConfiguration())) { error in
+        XCTAssertThrowsError(
+            try AnomalyDetector.fit(x, configuration: DetectorTestData.quickConfiguration())
+        ) { error in
             XCTAssertTrue("\(error)".contains("row 1, feature 1"), "\(error)")
         }
     }
@@ -99,15 +104,21 @@ final class AnomalyDetectorTests: XCTestCase {
         var random = DetectionTestRandom(seed: 7)
         for i in 0..<96 {
             let normal = i % 4 != 3
-            let (top, left) = normal ? (random.int(2), random.int(2)) : (4 + random.int(2), 4 + random.int(2))
-            for y in 0..<8 { for x in 0..<8 { values.append(y >= top && y < top + 3 && x >= left && x < left + 3 ? 1 : 0) } }
+            let (top, left) =
+                normal ? (random.int(2), random.int(2)) : (4 + random.int(2), 4 + random.int(2))
+            for y in 0..<8 {
+                for x in 0..<8 {
+                    values.append(y >= top && y < top + 3 && x >= left && x < left + 3 ? 1 : 0)
+                }
+            }
             isNormal.append(normal)
         }
         var c = DetectorTestData.quickConfiguration()
         c.model = .conv
         c.hidden = [4, 4]
         c.epochs = 30
-        let detector = try AnomalyDetector.fit(Tensor(shape: [96, 8, 8], scalars: values), isNormal: isNormal, configuration: c)
+        let detector = try AnomalyDetector.fit(
+            Tensor(shape: [96, 8, 8], scalars: values), isNormal: isNormal, configuration: c)
         XCTAssertEqual(detector.schema.exampleShape, [8, 8, 1])
         XCTAssertEqual(detector.plan.scaler, .global)
         let scores = try detector.score(Tensor(shape: [96, 8, 8], scalars: values))
@@ -120,7 +131,8 @@ final class AnomalyDetectorTests: XCTestCase {
     func testConvolutionNeedsImagesOfTheRightSize() {
         var c = DetectorTestData.quickConfiguration()
         c.model = .conv
-        XCTAssertThrowsError(try AnomalyDetector.fit(Tensor.zeros([40, 16]), configuration: c)) { error in
+        XCTAssertThrowsError(try AnomalyDetector.fit(Tensor.zeros([40, 16]), configuration: c)) {
+            error in
             XCTAssertTrue("\(error)".contains("--model conv needs images"), "\(error)")
         }
     }

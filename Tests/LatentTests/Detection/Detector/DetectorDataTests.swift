@@ -8,7 +8,8 @@ import XCTest
 final class DetectorDataTests: XCTestCase {
     func testHeaderAndTextLabelsByName() throws {
         let dir = try temporaryDirectory(self)
-        let url = try writeFile("radius,texture,diagnosis\n1.5,2,benign\n3,4.25,malignant\n", "cells.csv", in: dir)
+        let url = try writeFile(
+            "radius,texture,diagnosis\n1.5,2,benign\n3,4.25,malignant\n", "cells.csv", in: dir)
         let data = try DetectorData.read(url, labelColumn: .name("diagnosis"))
         XCTAssertEqual(data.features.shape, [2, 2])
         XCTAssertEqual(data.featureNames, ["radius", "texture"])
@@ -28,7 +29,8 @@ final class DetectorDataTests: XCTestCase {
         let data = try DetectorData.read(url)
         XCTAssertEqual(data.features.scalars, [0.5, 0.25, 0.1, 0.2])
         XCTAssertEqual(data.labels, ["1", "2"])
-        XCTAssertEqual(try data.isNormal(normalLabel: "1.0"), [true, false], "numbers compare numerically")
+        XCTAssertEqual(
+            try data.isNormal(normalLabel: "1.0"), [true, false], "numbers compare numerically")
         let none = try DetectorData.read(url, labelColumn: DetectorData.LabelColumn.none)
         XCTAssertEqual(none.features.shape, [2, 3])
     }
@@ -58,7 +60,8 @@ final class DetectorDataTests: XCTestCase {
     }
 
     func testUnknownExtensionAsksForTheFormat() {
-        XCTAssertThrowsError(try DetectorData.format(of: URL(fileURLWithPath: "/tmp/data.parquet"))) { error in
+        XCTAssertThrowsError(try DetectorData.format(of: URL(fileURLWithPath: "/tmp/data.parquet")))
+        { error in
             XCTAssertTrue("\(error)".contains("--format"), "\(error)")
         }
     }

@@ -21,7 +21,9 @@ enum DetectorTestData {
             let amplitude = 0.5 + random.uniform()
             let phase = random.uniform() * 0.5
             var row = (0..<d).map { j in
-                Float(amplitude * sin(2 * Double.pi * Double(j) / Double(d) + phase) + 1 + 0.02 * (random.uniform() - 0.5))
+                Float(
+                    amplitude * sin(2 * Double.pi * Double(j) / Double(d) + phase) + 1 + 0.02
+                        * (random.uniform() - 0.5))
             }
             let anomalous = anomalyEvery.map { i % $0 == $0 - 1 } ?? false
             if anomalous { row[spikeFeature] += 4 }
@@ -32,7 +34,9 @@ enum DetectorTestData {
     }
 
     /// A fast configuration for debug-build tests: a few hundred steps.
-    static func quickConfiguration(threshold: ThresholdRule = .falsePositiveRate(0.1)) -> DetectorConfiguration {
+    static func quickConfiguration(threshold: ThresholdRule = .falsePositiveRate(0.1))
+        -> DetectorConfiguration
+    {
         var c = DetectorConfiguration()
         c.epochs = 80
         c.batchSize = 16
@@ -44,7 +48,9 @@ enum DetectorTestData {
     }
 
     /// A CSV file of `rows` with a header and text labels in the last column.
-    static func csv(rows x: Tensor, isNormal: [Bool], labels: (String, String) = ("benign", "malignant")) -> String {
+    static func csv(
+        rows x: Tensor, isNormal: [Bool], labels: (String, String) = ("benign", "malignant")
+    ) -> String {
         let d = x.shape[1]
         var text = (0..<d).map { "t\($0)" }.joined(separator: ",") + ",diagnosis\n"
         let s = x.scalars

@@ -9,21 +9,26 @@ final class ECGDetectorTests: XCTestCase {
     /// The UCR split with a short training run: already well separated.
     func testUCRSplitReducedRun() throws {
         // This file sits one folder deeper than the shared helper assumes.
-        let dir = try sharedDatasets("ecg5000", filePath: URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().path)
+        let dir = try sharedDatasets(
+            "ecg5000",
+            filePath: URL(fileURLWithPath: #filePath)
+                .deletingLastPathComponent().path)
         let train = try DetectorData.read(dir.appendingPathComponent("ECG5000_TRAIN.tsv"))
         var configuration = DetectorConfiguration()
         configuration.epochs = 30
         let detector = try AnomalyDetector.fit(
             train.features, isNormal: try train.isNormal(normalLabel: "1"),
             schema: train.schema(normalLabel: "1"), configuration: configuration)
-        XCTAssertEqual(detector.plan.trainingRows + detector.plan.earlyStoppingRows + detector.calibration.count, 292)
+        XCTAssertEqual(
+            detector.plan.trainingRows + detector.plan.earlyStoppingRows
+                + detector.calibration.count, 292)
         XCTAssertEqual(detector.plan.scaler, .global, "140 time steps share one unit")
         let test = try DetectorData.read(dir.appendingPathComponent("ECG5000_TEST.tsv"))
         let rows = Array(stride(from: 0, to: 4500, by: 3))  // a third of the test rows
         let isNormal = try test.isNormal(normalLabel: "1")
         let evaluation = try DetectorEvaluation(
-            detector, rows: test.features.gathering(rows: rows), isNormal: rows.map { isNormal[$0] })
+            detector, rows: test.features.gathering(rows: rows), isNormal: rows.map { isNormal[$0] }
+        )
         let auroc = try XCTUnwrap(evaluation.auroc)
         XCTAssertGreaterThan(auroc, 0.95)
     }
@@ -36,14 +41,17 @@ final class ECGDetectorTests: XCTestCase {
         var rates: [Double] = []
         for seed: UInt64 in [1, 2, 3] {
             var generator = RandomGenerator(seed: seed)
-            let (trainRows, testRows) = Dataset.splitIndices(count: ecg.count, fraction: 0.6, using: &generator)
-            let train = ecg.subset(trainRows), test = ecg.subset(testRows)
+            let (trainRows, testRows) = Dataset.splitIndices(
+                count: ecg.count, fraction: 0.6, using: &generator)
+            let train = ecg.subset(trainRows)
+            let test = ecg.subset(testRows)
             var configuration = DetectorConfiguration()
             configuration.epochs = 2
             configuration.seed = seed
             configuration.threshold = .falsePositiveRate(0.05)
             let detector = try AnomalyDetector.fit(
-                train.features, isNormal: train.labels!.map { $0 == ECG5000.normalLabel }, configuration: configuration)
+                train.features, isNormal: train.labels!.map { $0 == ECG5000.normalLabel },
+                configuration: configuration)
             XCTAssertGreaterThan(detector.calibration.count, 300)
             let normal = test.filter { $0 == ECG5000.normalLabel }
             let flagged = try detector.predict(normal.features)

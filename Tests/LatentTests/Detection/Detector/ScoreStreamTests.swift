@@ -8,26 +8,35 @@ import XCTest
 final class ScoreStreamTests: XCTestCase {
     /// Runs a stream over `input` and returns its output and summary.
     private func stream(
-        _ input: String, format: ScoreRecordWriter.Format = .csv, explain: Int = 0, strict: Bool = false,
+        _ input: String, format: ScoreRecordWriter.Format = .csv, explain: Int = 0,
+        strict: Bool = false,
         batchSize: Int = 4
     ) throws -> (String, ScoreStream.Summary) {
         let detector = DetectorTestData.fitted
-        let writer = ScoreRecordWriter(format: format, explain: explain, errorColumn: true, threshold: detector.threshold)
+        let writer = ScoreRecordWriter(
+            format: format, explain: explain, errorColumn: true, threshold: detector.threshold)
         var scorer = ScoreStream(detector: detector, writer: writer)
         scorer.batchSize = batchSize
         scorer.strict = strict
-        let inPipe = Pipe(), outPipe = Pipe()
+        let inPipe = Pipe()
+        let outPipe = Pipe()
         inPipe.fileHandleForWriting.write(Data(input.utf8))
         try inPipe.fileHandleForWriting.close()
-        let summary = try scorer.run(input: inPipe.fileHandleForReading.fileDescriptor,
-                                     output: outPipe.fileHandleForWriting.fileDescriptor)
+        let summary = try scorer.run(
+            input: inPipe.fileHandleForReading.fileDescriptor,
+            output: outPipe.fileHandleForWriting.fileDescriptor)
         try outPipe.fileHandleForWriting.close()
-        return (String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), summary)
+        return (
+            String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+            summary
+        )
     }
 
     private func csvLines(_ x: Tensor) -> [String] {
         let d = x.shape[1]
-        return (0..<x.shape[0]).map { i in (0..<d).map { "\(x.scalars[i * d + $0])" }.joined(separator: ",") }
+        return (0..<x.shape[0]).map { i in
+            (0..<d).map { "\(x.scalars[i * d + $0])" }.joined(separator: ",")
+        }
     }
 
     func testScoresMatchTheBatchAPIInInputOrder() throws {
@@ -61,16 +70,23 @@ final class ScoreStreamTests: XCTestCase {
         XCTAssertEqual(summary.rows, 7)
         XCTAssertEqual(summary.errors, 2)
         XCTAssertTrue(records[2].hasPrefix("2,,,,,"), records[2])
-        XCTAssertTrue(records[2].contains("line 3: the row has 3 values but the detector takes 16"), records[2])
-        XCTAssertTrue(records[4].contains("line 5: column 7: cell \"\"abc\"\" is not a number"), records[4])
-        XCTAssertEqual(records.map { $0.split(separator: ",").first! }, ["0", "1", "2", "3", "4", "5", "6"])
+        XCTAssertTrue(
+            records[2].contains("line 3: the row has 3 values but the detector takes 16"),
+            records[2])
+        XCTAssertTrue(
+            records[4].contains("line 5: column 7: cell \"\"abc\"\" is not a number"), records[4])
+        XCTAssertEqual(
+            records.map { $0.split(separator: ",").first! }, ["0", "1", "2", "3", "4", "5", "6"])
     }
 
     func testStrictStopsAtTheFirstBadLine() throws {
         let (x, _) = DetectorTestData.rows(count: 3, seed: 12)
-        let input = csvLines(x)[0] + "\nnan," + csvLines(x)[1].split(separator: ",", maxSplits: 1)[1] + "\n"
+        let input =
+            csvLines(x)[0] + "\nnan," + csvLines(x)[1].split(separator: ",", maxSplits: 1)[1] + "\n"
         XCTAssertThrowsError(try stream(input, strict: true)) { error in
-            XCTAssertTrue("\(error)".contains("line 2: column 1: cell \"nan\" is not a finite number"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("line 2: column 1: cell \"nan\" is not a finite number"),
+                "\(error)")
         }
     }
 
@@ -111,15 +127,18 @@ final class ScoreStreamTests: XCTestCase {
 
     func testASlowProducerGetsEachAnswerBeforeSendingTheNextRow() throws {
         let detector = DetectorTestData.fitted
-        let writer = ScoreRecordWriter(format: .csv, explain: 0, errorColumn: true, threshold: detector.threshold)
+        let writer = ScoreRecordWriter(
+            format: .csv, explain: 0, errorColumn: true, threshold: detector.threshold)
         var scorer = ScoreStream(detector: detector, writer: writer)
         scorer.batchSize = 256  // far more than the rows sent: answers must not wait for a full batch
-        let inPipe = Pipe(), outPipe = Pipe()
+        let inPipe = Pipe()
+        let outPipe = Pipe()
         let finished = expectation(description: "the stream ends")
         let stream = scorer
         Thread.detachNewThread {
-            _ = try? stream.run(input: inPipe.fileHandleForReading.fileDescriptor,
-                                output: outPipe.fileHandleForWriting.fileDescriptor)
+            _ = try? stream.run(
+                input: inPipe.fileHandleForReading.fileDescriptor,
+                output: outPipe.fileHandleForWriting.fileDescriptor)
             finished.fulfill()
         }
         let (x, _) = DetectorTestData.rows(count: 3, seed: 15)
@@ -129,7 +148,8 @@ final class ScoreStreamTests: XCTestCase {
             inPipe.fileHandleForWriting.write(Data((line + "\n").utf8))
             while !received.contains("\n\(i),") {
                 guard let more = read(out, within: 10) else {
-                    return XCTFail("no answer for row \(i) while the producer waits; got \(received)")
+                    return XCTFail(
+                        "no answer for row \(i) while the producer waits; got \(received)")
                 }
                 received += more
             }
