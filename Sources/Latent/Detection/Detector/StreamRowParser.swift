@@ -132,44 +132,41 @@ struct StreamRowParser {
         return v
     }
 
+    // JSONDecoder rather than JSONSerialization: on Linux an NSNumber 0 or 1 also casts
+    // to Bool, so true/false could not be told from numbers.
     private func parseJSON(_ line: UnsafeBufferPointer<UInt8>, into values: inout [Float]) throws {
-        let object: Any
+        let object: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(line), options: [])
+            object = try JSONDecoder().decode(JSONValue.self, from: Data(line))
         } catch {
             throw LineError(message: "the line is not valid JSON")
         }
-        func append(_ items: [Any]) throws {
-            for (k, item) in items.enumerated() {
-                guard let n = item as? NSNumber, !(item is Bool) else {
-                    throw LineError(message: "element \(k + 1) (\(item)) is not a number")
-                }
-                let v = n.floatValue
-                guard v.isFinite else {
-                    throw LineError(message: "element \(k + 1) is not a finite number")
-                }
-                values.append(v)
+        func number(_ value: JSONValue, _ what: @autoclosure () -> String) throws -> Float {
+            guard case .number(let n) = value, Float(n).isFinite else {
+                throw LineError(message: "\(what()) is not a finite number")
             }
+            return Float(n)
         }
-        if let array = object as? [Any] {
-            try append(array)
-        } else if let record = object as? [String: Any] {
-            if let features = record["features"] as? [Any] {
-                try append(features)
+        switch object {
+        case .array(let items):
+            for (k, item) in items.enumerated() { values.append(try number(item, "element \(k + 1)")) }
+        case .object(let record):
+            if case .array(let items)? = record["features"] {
+                for (k, item) in items.enumerated() {
+                    values.append(try number(item, "features element \(k + 1)"))
+                }
             } else if let names = schema.featureNames {
                 for name in names {
                     guard let value = record[name] else {
                         throw LineError(message: "the record has no field \"\(name)\"")
                     }
-                    try append([value])
+                    values.append(try number(value, "field \"\(name)\""))
                 }
             } else {
                 throw LineError(
-                    message:
-                        "a JSON object needs a \"features\" array (the detector has no column names)"
-                )
+                    message: "a JSON object needs a \"features\" array (the detector has no column names)")
             }
-        } else {
+        default:
             throw LineError(message: "expected a JSON array of numbers or an object")
         }
     }

@@ -158,4 +158,23 @@ final class ScoreStreamTests: XCTestCase {
         wait(for: [finished], timeout: 10)
         XCTAssertEqual(received.split(separator: "\n").count, 4)
     }
+
+    func testNDJSONRecordsKeyedByColumnName() throws {
+        let schema = DetectorSchema(exampleShape: [2], featureNames: ["width", "height"])
+        let parser = StreamRowParser(schema: schema, delimiter: nil)
+        var values: [Float] = []
+        let good = Array(#"{"height": 2.5, "width": 1, "id": "x"}"#.utf8)
+        try good.withUnsafeBufferPointer { try parser.parse($0, into: &values) }
+        XCTAssertEqual(values, [1, 2.5])
+        let bad = Array(#"{"height": "tall", "width": 1}"#.utf8)
+        XCTAssertThrowsError(try bad.withUnsafeBufferPointer { try parser.parse($0, into: &values) }) { error in
+            XCTAssertTrue((error as! StreamRowParser.LineError).message.contains("field \"height\""), "\(error)")
+        }
+        XCTAssertEqual(values, [1, 2.5], "a bad line leaves the batch unchanged")
+        let boolean = Array(#"[true, 0]"#.utf8)  // integers 0 and 1 are numbers, true is not
+        XCTAssertThrowsError(try boolean.withUnsafeBufferPointer { try parser.parse($0, into: &values) })
+        let integers = Array(#"[0, 1]"#.utf8)
+        try integers.withUnsafeBufferPointer { try parser.parse($0, into: &values) }
+        XCTAssertEqual(values, [1, 2.5, 0, 1])
+    }
 }
