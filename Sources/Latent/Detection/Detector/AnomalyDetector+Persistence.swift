@@ -35,8 +35,11 @@ extension AnomalyDetector {
     /// - Parameters:
     ///   - url: the directory; replaced if it exists.
     ///   - source: the training data's name, recorded in the manifest and report.
-    /// - Throws: file-system errors naming the path.
+    /// - Throws: ``DetectorError/unusableDirectory(file:problem:)`` when `url` exists and is
+    ///   neither empty nor a detector directory (it is never replaced then); file-system
+    ///   errors naming the path.
     public func save(to url: URL, source: String = "") throws {
+        try Self.checkReplaceable(url, marker: Self.manifestFileName, what: "a detector directory")
         let manifest = manifest(source: source)
         try AtomicFile.writeDirectory(at: url) { dir in
             try ModelFile.save(
@@ -61,6 +64,21 @@ extension AnomalyDetector {
             let report = DetectorReport.fit(self, manifest: manifest, directory: url)
             try AtomicFile.write(
                 report.html(), to: dir.appendingPathComponent(manifest.files.report))
+        }
+    }
+
+    /// Throws unless `url` is absent, an empty directory, or a directory holding `marker`
+    /// (one this code wrote): a mistyped `--out ~/` must not replace someone's files.
+    static func checkReplaceable(_ url: URL, marker: String, what: String) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return }
+        let contents = isDirectory.boolValue ? (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] : ["?"]
+        guard contents.isEmpty || contents.contains(marker) else {
+            throw DetectorError.unusableDirectory(
+                file: url.path,
+                problem: "it exists and is not \(what) (it has no \(marker)); it was left untouched. "
+                    + "Choose a new directory, or remove this one first")
         }
     }
 

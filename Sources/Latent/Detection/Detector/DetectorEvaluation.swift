@@ -90,8 +90,10 @@ public struct DetectorEvaluation {
 
     /// Writes `metrics.json`, `scores.csv`, the figures (`roc.svg`, `precision-recall.svg`,
     /// `score-histogram.svg`, and `examples.png` for images) and `report.html` into a
-    /// directory, atomically.
+    /// directory, atomically. An existing directory is replaced only if it is empty or
+    /// holds a `metrics.json` (an earlier evaluation).
     public func write(to url: URL, source: String) throws {
+        try AnomalyDetector.checkReplaceable(url, marker: "metrics.json", what: "an evaluation directory")
         try AtomicFile.writeDirectory(at: url) { dir in
             var report = DetectorReport.evaluation(self, source: source)
             try AtomicFile.write(

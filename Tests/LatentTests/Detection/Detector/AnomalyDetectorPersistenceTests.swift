@@ -154,4 +154,22 @@ final class AnomalyDetectorPersistenceTests: XCTestCase {
             atPath: dir.deletingLastPathComponent().path)
         XCTAssertEqual(siblings, ["detector"], "no staging directory is left behind")
     }
+
+    func testAnExistingDirectoryThatIsNotADetectorIsNeverReplaced() throws {
+        let dir = try temporaryDirectory(self).appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: dir.appendingPathComponent("holiday.jpg"))
+        XCTAssertThrowsError(try DetectorTestData.fitted.save(to: dir)) { error in
+            XCTAssertTrue("\(error)".contains("photos"), "\(error)")
+            XCTAssertTrue("\(error)".contains("left untouched"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("holiday.jpg"), encoding: .utf8), "precious")
+        let (x, isNormal) = DetectorTestData.rows(count: 12, anomalyEvery: 3, seed: 23)
+        let evaluation = try DetectorEvaluation(DetectorTestData.fitted, rows: x, isNormal: isNormal)
+        XCTAssertThrowsError(try evaluation.write(to: dir, source: "x"))
+        let out = dir.deletingLastPathComponent().appendingPathComponent("evaluation")
+        try evaluation.write(to: out, source: "x")
+        try evaluation.write(to: out, source: "x")  // an earlier evaluation is replaced
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("metrics.json").path))
+    }
 }
