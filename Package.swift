@@ -33,8 +33,7 @@ let package = Package(
                 "CZlib",
                 "CLatentSupport",
             ],
-            resources: [.copy("Resources/ecg5000")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            resources: [.copy("Resources/ecg5000")]
         ),
         .executableTarget(
             name: "latent",

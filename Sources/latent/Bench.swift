@@ -5,7 +5,13 @@ import Latent
 extension LatentCommand {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time training and scoring of the lessons' models on synthetic data.")
+            abstract: "Time training and scoring of the lessons' models on synthetic data.",
+            discussion: """
+                For each workload: training samples/s over full epochs after one warm-up epoch, \
+                scoring samples/s in batches of 4096, peak resident memory, and the GFLOP/s of \
+                the GEMMs next to what BLAS reaches on the same shapes alone (the roof). \
+                With `all`, each workload runs in its own process so peak memory is its own.
+                """)
 
         @Option(help: "Workload: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", ")) or all.")
         var workload: String = "all"
@@ -14,25 +20,52 @@ extension LatentCommand {
         var threads: Int = 2
 
         @Option(help: "Training epochs to time after one warm-up epoch.")
-        var epochs: Int = 1
+        var epochs: Int = 2
 
         @Option(help: "Write the results as JSON to this file.")
         var json: String?
+
+        @Flag(help: .hidden)
+        var child = false
 
         func run() throws {
             Engine.threadCount = threads
             let selected = workload == "all" ? BenchWorkload.allCases : [try BenchWorkload.parse(workload)]
             var results: [BenchResult] = []
+            if !child { print(BenchResult.header) }
             for w in selected {
-                let r = try w.run(epochs: epochs)
+                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs)
                 results.append(r)
-                print(r.line)
+                if child {
+                    FileHandle.standardOutput.write(try JSONEncoder().encode(r))
+                } else {
+                    print(r.line)
+                }
             }
             if let json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try AtomicFile.write(try encoder.encode(results), to: URL(fileURLWithPath: json))
             }
+        }
+
+        /// Runs one workload in a fresh process of this executable.
+        func runInChild(_ w: BenchWorkload) throws -> BenchResult {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+            if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
+                process.executableURL = Bundle.main.executableURL
+            }
+            process.arguments = ["bench", "--workload", w.rawValue, "--threads", "\(threads)", "--epochs", "\(epochs)", "--child"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw ValidationError("bench --workload \(w.rawValue) failed (status \(process.terminationStatus)).")
+            }
+            return try JSONDecoder().decode(BenchResult.self, from: data)
         }
     }
 }

@@ -25,16 +25,31 @@ struct ExampleOptions: ParsableArguments {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(help: "Save a training checkpoint every N epochs (under checkpoints/ in the output directory).")
+    var checkpointEvery: Int?
+
+    @Option(help: ArgumentHelp("Continue an interrupted run: the output directory of that run.",
+                               discussion: "Give the same seed and options; every training resumes from its last checkpoint."))
+    var resume: String?
+
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1.") }
+        if resume != nil, out != nil { throw ValidationError("--resume names the run's directory; leave out --out.") }
+        if let resume, !FileManager.default.fileExists(atPath: URL(fileURLWithPath: resume).appendingPathComponent("checkpoints").path) {
+            throw ValidationError("\(resume) holds no checkpoints/ to resume from (was the run started with --checkpoint-every?).")
+        }
     }
 
     func settings(for lesson: Lesson) -> LessonSettings {
-        LessonSettings(
+        var settings = LessonSettings(
             dataDirectory: dataDir.map { URL(fileURLWithPath: $0) },
-            outputDirectory: out.map { URL(fileURLWithPath: $0) } ?? LessonSettings.defaultOutputDirectory(for: lesson.rawValue),
+            outputDirectory: (resume ?? out).map { URL(fileURLWithPath: $0) } ?? LessonSettings.defaultOutputDirectory(for: lesson.rawValue),
             seed: seed, epochs: epochs, quick: quick,
             progress: quiet ? .silent : ProgressReporter())
+        settings.checkpointEvery = checkpointEvery ?? (resume != nil ? 1 : nil)
+        settings.resume = resume != nil
+        return settings
     }
 }
 

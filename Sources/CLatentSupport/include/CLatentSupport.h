@@ -12,4 +12,67 @@ void latent_restore_float_mode(unsigned long previous);
 /// Peak resident set size of this process in bytes (0 when unknown).
 unsigned long latent_peak_rss_bytes(void);
 
+
+
+// ---- Vectorised kernels (Kernels.c) ----------------------------------------------
+// Plain loops over float arrays, built for AVX2+FMA and for the baseline target and
+// chosen at run time. Element results never depend on how a caller splits the arrays.
+
+enum {
+    LATENT_ACT_IDENTITY = 0, LATENT_ACT_RELU = 1, LATENT_ACT_SIGMOID = 2, LATENT_ACT_TANH = 3,
+    LATENT_ACT_SOFTPLUS = 4
+};
+
+enum {
+    LATENT_UN_NEG = 0, LATENT_UN_EXP, LATENT_UN_LOG, LATENT_UN_SQRT, LATENT_UN_SQUARE, LATENT_UN_ABS,
+    LATENT_UN_RELU, LATENT_UN_SIGMOID, LATENT_UN_TANH, LATENT_UN_SOFTPLUS
+};
+
+enum {
+    LATENT_BIN_ADD = 0, LATENT_BIN_SUB, LATENT_BIN_MUL, LATENT_BIN_DIV,
+    LATENT_BIN_SECOND,        /* b (a broadcast copy) */
+    LATENT_BIN_RELU_GRAD,     /* a = g, b = x: x > 0 ? g : 0 */
+    LATENT_BIN_SIGMOID_GRAD,  /* a = g, b = y: g·y·(1 − y) */
+    LATENT_BIN_TANH_GRAD,     /* a = g, b = y: g·(1 − y²) */
+    LATENT_BIN_SQUARE_GRAD,   /* a = g, b = x: 2·g·x */
+    LATENT_BIN_ABS_GRAD,      /* a = g, b = x: g·sign(x) */
+    LATENT_BIN_SQRT_GRAD,     /* a = g, b = y: g / (2y) */
+    LATENT_BIN_SOFTPLUS_GRAD, /* a = g, b = x: g·sigmoid(x) */
+    LATENT_BIN_NEG_DIV        /* −a / b */
+};
+
+/// 1 when the AVX2+FMA kernels are in use.
+int latent_kernels_use_avx2(void);
+/// y[i] = op(x[i]); y may be x.
+void latent_unary(int op, const float *x, float *y, long n);
+/// out[i] = op(a[i·sa], b[i·sb]), sa and sb each 0 (a scalar) or 1.
+void latent_binary(int op, const float *a, long sa, const float *b, long sb, float *out, long n);
+/// y[r, c] = act(z[r, c] + bias[c]) over a rows×cols matrix; bias may be NULL, y may be z.
+void latent_bias_act(const float *z, const float *bias, float *y, long rows, long cols, int act);
+/// dz = g ⊙ act'(·) given the activation's output y; dz may be g.
+void latent_act_grad(const float *g, const float *y, float *dz, long n, int act);
+/// out[c] = Σ_r x[r, c].
+void latent_column_sums(const float *x, float *out, long rows, long cols);
+/// Σ (p − t)² (kind 0) or Σ |p − t| (kind 1), accumulated in double across blocks.
+double latent_distance_sum(const float *p, const float *t, long n, int kind);
+/// out = s·(p − t) (kind 0) or s·sign(p − t) (kind 1).
+void latent_distance_grad(const float *p, const float *t, float *out, long n, float s, int kind);
+/// One fused Adam step (Keras's form) over n parameters.
+void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
+                 float alpha, float l2, float shrink);
+
+/// One 2-D convolution over NHWC images: input [n, h, w, c], kernel [kh, kw, c, f],
+/// stride (sh, sw), zero padding pt (top) and pl (left), output [n, oh, ow, f].
+typedef struct {
+    long n, h, w, c, f, kh, kw, sh, sw, pt, pl, oh, ow;
+} latent_conv_geometry;
+
+/// y = conv(x, w) for images n0..<n1 (no im2col buffer).
+void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// dx = the adjoint of conv applied to gy, for images n0..<n1 (overwritten); wt is the
+/// kernel transposed per tap: [kh, kw, f, c].
+void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1);
+/// dw += Σ_{images n0..<n1} x ⊗ gy per tap; dw is [kh, kw, c, f].
+void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1);
+
 #endif

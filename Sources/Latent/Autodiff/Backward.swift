@@ -17,10 +17,12 @@ extension Tensor {
         withoutGradients {
             root.accumulate(start)
             for node in order.reversed() {
-                guard let pullback = node.pullback, let g = node.gradient else { continue }
-                // Interior gradients are consumed once; dropping them frees memory early.
+                guard !node.isLeaf, let g = node.gradient else { continue }
+                // Interior gradients and pullbacks are consumed once; dropping them frees
+                // memory early and leaves parameters uniquely referenced for the optimizer,
+                // which then updates them in place instead of copying.
                 node.gradient = nil
-                let inputGradients = pullback(g)
+                let inputGradients = node.consumePullback(g)
                 for (input, gradient) in zip(node.inputs, inputGradients) {
                     if let input, let gradient { input.accumulate(gradient) }
                 }

@@ -9,7 +9,11 @@ final class GradNode {
     let inputs: [GradNode?]
     /// Maps the output gradient to one gradient per input, each either in the input's
     /// shape or in a shape that broadcasts to it (it is summed back in ``accumulate``).
-    let pullback: ((Tensor) -> [Tensor?])?
+    /// ``Tensor/backward(seed:)`` releases it once used, which frees the tensors it
+    /// captured (activations, weights) as soon as the backward pass is past them.
+    private(set) var pullback: ((Tensor) -> [Tensor?])?
+    /// Whether this node is a leaf (a tensor the user asked gradients for).
+    let isLeaf: Bool
     /// The shape of the value this node stands for.
     let shape: [Int]
     /// Accumulated gradient of the final result with respect to this node's value.
@@ -19,16 +23,26 @@ final class GradNode {
     init(leafOfShape shape: [Int]) {
         self.inputs = []
         self.pullback = nil
+        self.isLeaf = true
         self.shape = shape
     }
 
     init(shape: [Int], inputs: [GradNode?], pullback: @escaping (Tensor) -> [Tensor?]) {
         self.inputs = inputs
         self.pullback = pullback
+        self.isLeaf = false
         self.shape = shape
     }
 
-    var isLeaf: Bool { pullback == nil }
+    /// Runs the pullback once and releases it (and everything it captured).
+    func consumePullback(_ g: Tensor) -> [Tensor?] {
+        guard let pullback else {
+            preconditionFailure(
+                "backward() already ran through this part of the graph; run the forward pass again before a second backward().")
+        }
+        self.pullback = nil
+        return pullback(g)
+    }
 
     /// Adds `incoming` to the stored gradient, summing broadcast axes away first.
     /// This is the single place where broadcasting is undone.

@@ -1,3 +1,5 @@
+import CLatentSupport
+
 /// NumPy broadcasting rules: shapes are aligned at their last axis; sizes must match or
 /// one of them must be 1.
 enum Broadcasting {
@@ -30,48 +32,33 @@ enum Broadcasting {
     }
 }
 
-/// Elementwise loops over raw buffers. Same-shape and scalar operands take flat,
-/// vectorisable loops; other broadcasts walk an outer index with a contiguous (or
-/// constant) innermost run.
+/// Elementwise loops over raw buffers, calling the vectorised C kernels. Same-shape and
+/// scalar operands take one flat call (split across threads above
+/// ``Elementwise/parallelThreshold`` elements); other broadcasts walk an outer index and
+/// call the kernel once per contiguous (or constant) innermost run.
 enum Elementwise {
-    static func map(
-        _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int,
-        _ f: (Float) -> Float
-    ) {
-        Engine.parallelFor(count) { range in
-            for i in range { out[i] = f(x[i]) }
+    /// Elements below which a loop runs on the calling thread.
+    static let parallelThreshold = 1 << 15
+
+    static func unary(_ op: Int32, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+        Engine.parallelFor(count, minimumChunk: parallelThreshold) { r in
+            latent_unary(op, x + r.lowerBound, out + r.lowerBound, r.count)
         }
     }
 
-    static func zip(
-        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-        count: Int, _ f: (Float, Float) -> Float
-    ) {
-        Engine.parallelFor(count) { range in
-            for i in range { out[i] = f(a[i], b[i]) }
-        }
-    }
-
-    /// out[i] = f(a[ia], b[ib]) over the broadcast shape `shape`.
+    /// out[i] = op(a[ia], b[ib]) over the broadcast shape `shape`.
     static func broadcast(
-        _ a: UnsafePointer<Float>, shapeA: [Int], _ b: UnsafePointer<Float>, shapeB: [Int],
-        _ out: UnsafeMutablePointer<Float>, shape: [Int], _ f: (Float, Float) -> Float
+        _ op: Int32, _ a: UnsafePointer<Float>, shapeA: [Int], _ b: UnsafePointer<Float>, shapeB: [Int],
+        _ out: UnsafeMutablePointer<Float>, shape: [Int]
     ) {
         let count = Tensor.elementCount(of: shape)
         guard count > 0 else { return }
         let countA = Tensor.elementCount(of: shapeA), countB = Tensor.elementCount(of: shapeB)
-        if countA == count && countB == count {
-            zip(a, b, out, count: count, f)
-            return
-        }
-        if countB == 1 {
-            let s = b[0]
-            Engine.parallelFor(count) { r in for i in r { out[i] = f(a[i], s) } }
-            return
-        }
-        if countA == 1 {
-            let s = a[0]
-            Engine.parallelFor(count) { r in for i in r { out[i] = f(s, b[i]) } }
+        if (countA == count || countA == 1) && (countB == count || countB == 1) {
+            let sa = countA == count ? 1 : 0, sb = countB == count ? 1 : 0
+            Engine.parallelFor(count, minimumChunk: parallelThreshold) { r in
+                latent_binary(op, a + sa * r.lowerBound, sa, b + sb * r.lowerBound, sb, out + r.lowerBound, r.count)
+            }
             return
         }
         let sa = Broadcasting.strides(of: shapeA, in: shape)
@@ -80,34 +67,20 @@ enum Elementwise {
         let inner = shape[rank - 1]
         let ia = sa[rank - 1], ib = sb[rank - 1]
         let outer = count / inner
-        // Offsets of each outer row in a and b.
-        Engine.parallelFor(outer, minimumChunk: max(1, (1 << 15) / inner)) { rows in
+        Engine.parallelFor(outer, minimumChunk: max(1, parallelThreshold / inner)) { rows in
             var index = [Int](repeating: 0, count: rank)
             var rem = rows.lowerBound
             for axis in stride(from: rank - 2, through: 0, by: -1) {
                 index[axis] = rem % shape[axis]
                 rem /= shape[axis]
             }
-            for _ in rows {
+            for row in rows {
                 var offA = 0, offB = 0
                 for axis in 0..<(rank - 1) {
                     offA += index[axis] * sa[axis]
                     offB += index[axis] * sb[axis]
                 }
-                let rowOut = out + rowOffset(index, shape)
-                if ia == 1 && ib == 1 {
-                    for j in 0..<inner { rowOut[j] = f(a[offA + j], b[offB + j]) }
-                } else if ia == 1 {
-                    let s = b[offB]
-                    for j in 0..<inner { rowOut[j] = f(a[offA + j], s) }
-                } else if ib == 1 {
-                    let s = a[offA]
-                    for j in 0..<inner { rowOut[j] = f(s, b[offB + j]) }
-                } else {
-                    let x = a[offA], y = b[offB]
-                    let v = f(x, y)
-                    for j in 0..<inner { rowOut[j] = v }
-                }
+                latent_binary(op, a + offA, ia, b + offB, ib, out + row * inner, inner)
                 // Advance the outer index (odometer over axes 0..<rank-1).
                 var axis = rank - 2
                 while axis >= 0 {
@@ -118,11 +91,5 @@ enum Elementwise {
                 }
             }
         }
-    }
-
-    static func rowOffset(_ index: [Int], _ shape: [Int]) -> Int {
-        var off = 0
-        for axis in 0..<(shape.count - 1) { off = off * shape[axis] + index[axis] }
-        return off * shape[shape.count - 1]
     }
 }

@@ -14,11 +14,15 @@ public enum Engine {
         }
     }
 
-    /// Flushes denormal floats to zero on the calling thread (FTZ/DAZ). Training loops
-    /// call it: denormals make float arithmetic an order of magnitude slower on x86, and
-    /// the values they stand for are far below anything a float32 model can resolve.
-    public static func flushDenormalsToZero() {
-        _ = latent_enable_flush_to_zero()
+    /// Runs `body` with denormal floats flushed to zero on the calling thread (FTZ/DAZ),
+    /// then restores the thread's previous mode so code outside Latent is unaffected.
+    /// Training and scoring run inside it: denormals make float arithmetic an order of
+    /// magnitude slower on x86, and the values they stand for are far below anything a
+    /// float32 model can resolve.
+    public static func withDenormalsFlushedToZero<R>(_ body: () throws -> R) rethrows -> R {
+        let previous = latent_enable_flush_to_zero()
+        defer { latent_restore_float_mode(previous) }
+        return try body()
     }
 
     /// Peak resident memory of this process so far, in bytes.
@@ -34,10 +38,27 @@ public enum Engine {
         }
         let chunk = (count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            _ = latent_enable_flush_to_zero()
+            // Worker threads belong to Dispatch's shared pool: set the mode only for this chunk.
+            let previous = latent_enable_flush_to_zero()
+            defer { latent_restore_float_mode(previous) }
             let start = w * chunk
             let end = min(start + chunk, count)
             if start < end { body(start..<end) }
+        }
+    }
+
+    /// Runs `body(0..<workers)` with one call per worker, concurrently, each thread with
+    /// FTZ/DAZ set; one worker runs inline.
+    static func parallelChunks(_ workers: Int, _ body: (Int) -> Void) {
+        if workers <= 1 {
+            body(0)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            // One iteration runs on the calling thread: restore its mode afterwards.
+            let previous = latent_enable_flush_to_zero()
+            defer { latent_restore_float_mode(previous) }
+            body(w)
         }
     }
 }

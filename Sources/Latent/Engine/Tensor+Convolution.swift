@@ -1,5 +1,9 @@
-// Convolutions are compositions: a patch-extraction primitive (im2col, whose adjoint
-// is col2im) and one matrix product. Their gradients follow from those two rules.
+import CLatentSupport
+
+// Convolutions are primitives computed directly over NHWC images (C kernels in
+// CLatentSupport), with hand-written pullbacks checked against finite differences.
+// The patch-extraction primitive (im2col, whose adjoint is col2im) remains for
+// experiments and tests of the GEMM formulation.
 
 extension Tensor {
     /// Patches of an NHWC batch as rows: [N, H, W, C] → [N·OH·OW, KH·KW·C].
@@ -29,16 +33,22 @@ extension Tensor {
     ///   - input: NHWC batch [N, H, W, C].
     ///   - filter: [KH, KW, C, F] (Keras layout).
     /// - Returns: [N, OH, OW, F].
+    ///
+    /// Computed directly (``DirectConvolution``), without an im2col buffer: at the
+    /// lessons' channel counts (1–20) an im2col GEMM is all memory traffic and degenerate
+    /// GEMM shapes. Its gradients are the adjoint convolution and a per-tap outer product.
     public static func conv2d(_ input: Tensor, filter: Tensor, stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
         precondition(input.rank == 4 && filter.rank == 4 && filter.shape[2] == input.shape[3],
                      "conv2d needs input [N, H, W, C] and filter [KH, KW, C, F]; got \(input.shape) and \(filter.shape).")
         let g = ConvolutionGeometry(
             inputHeight: input.shape[1], inputWidth: input.shape[2], channels: input.shape[3],
             kernel: (filter.shape[0], filter.shape[1]), stride: stride, padding: padding)
-        let f = filter.shape[3]
-        let cols = input.unfoldedPatches(g)
-        let out = matmul(cols, filter.reshaped([g.patchSize, f]))
-        return out.reshaped([input.shape[0], g.outputHeight, g.outputWidth, f])
+        let conv = DirectConvolution(g, batch: input.shape[0], filters: filter.shape[3])
+        let out = conv.forward(input, filter)
+        return recorded(out, inputs: [input, filter]) { grad in
+            [input.node == nil ? nil : conv.backwardInput(grad, filter),
+             filter.node == nil ? nil : conv.backwardWeight(input, grad)]
+        }
     }
 
     /// Transposed 2-D convolution: the adjoint of ``conv2d(_:filter:stride:padding:)``,
@@ -52,15 +62,21 @@ extension Tensor {
     public static func conv2dTranspose(_ input: Tensor, filter: Tensor, stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
         precondition(input.rank == 4 && filter.rank == 4 && filter.shape[3] == input.shape[3],
                      "conv2dTranspose needs input [N, H, W, C] and filter [KH, KW, F, C]; got \(input.shape) and \(filter.shape).")
-        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
         let (kh, kw, f) = (filter.shape[0], filter.shape[1], filter.shape[2])
         let outH = padding == .same ? h * stride.0 : (h - 1) * stride.0 + kh
         let outW = padding == .same ? w * stride.1 : (w - 1) * stride.1 + kw
+        // The convolution this is the adjoint of: [N, outH, outW, F] → [N, h, w, C] with
+        // kernel [KH, KW, F, C], which is exactly `filter`.
         let g = ConvolutionGeometry(inputHeight: outH, inputWidth: outW, channels: f,
                                     kernel: (kh, kw), stride: stride, padding: padding)
         precondition(g.outputHeight == h && g.outputWidth == w, "Internal: transposed geometry mismatch.")
-        let cols = matmul(input.reshaped([n * h * w, c]), filter.reshaped([kh * kw * f, c]), transposeB: true)
-        return cols.foldedPatches(g, batch: n)
+        let conv = DirectConvolution(g, batch: n, filters: input.shape[3])
+        let out = conv.backwardInput(input, filter)
+        return recorded(out, inputs: [input, filter]) { grad in
+            [input.node == nil ? nil : conv.forward(grad, filter),
+             filter.node == nil ? nil : conv.backwardWeight(grad, input)]
+        }
     }
 
     /// Max pooling over NHWC windows; the gradient flows to the first maximum of each window.
@@ -98,6 +114,96 @@ extension Tensor {
                 }
             }
             return [full]
+        }
+    }
+}
+
+/// One convolution's geometry and batch, with the three direct kernels (forward, the
+/// adjoint for the input gradient, and the weight gradient), split over images across
+/// threads.
+struct DirectConvolution {
+    let geometry: latent_conv_geometry
+    let batch: Int
+
+    init(_ g: ConvolutionGeometry, batch: Int, filters: Int) {
+        self.batch = batch
+        geometry = latent_conv_geometry(
+            n: batch, h: g.inputHeight, w: g.inputWidth, c: g.channels, f: filters,
+            kh: g.kernelHeight, kw: g.kernelWidth, sh: g.strideHeight, sw: g.strideWidth,
+            pt: g.padTop, pl: g.padLeft, oh: g.outputHeight, ow: g.outputWidth)
+    }
+
+    /// Multiply-adds per image, to decide how to split a batch.
+    private var workPerImage: Int { geometry.oh * geometry.ow * geometry.kh * geometry.kw * geometry.c * geometry.f }
+    private var imagesPerChunk: Int { Swift.max(1, (1 << 17) / Swift.max(1, workPerImage)) }
+
+    /// Records the GEMM this kernel stands in for (im2col shapes), for `latent bench`.
+    private func record(_ kind: Int) {
+        guard let recorder = BLAS.recorder else { return }
+        let rows = batch * geometry.oh * geometry.ow, patch = geometry.kh * geometry.kw * geometry.c, f = geometry.f
+        switch kind {
+        case 0: recorder.record(.init(transposeA: false, transposeB: false, m: rows, n: f, k: patch))
+        case 1: recorder.record(.init(transposeA: false, transposeB: true, m: rows, n: patch, k: f))
+        default: recorder.record(.init(transposeA: true, transposeB: false, m: patch, n: f, k: rows))
+        }
+    }
+
+    /// [N, H, W, C] → [N, OH, OW, F] with kernel [KH, KW, C, F].
+    func forward(_ x: Tensor, _ kernel: Tensor) -> Tensor {
+        record(0)
+        var g = geometry
+        return Tensor(shape: [batch, g.oh, g.ow, g.f]) { y in
+            Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
+                latent_conv_forward(&g, x.storage.pointer, kernel.storage.pointer, y.baseAddress!, r.lowerBound, r.upperBound)
+            }
+        }
+    }
+
+    /// The adjoint: [N, OH, OW, F] → [N, H, W, C].
+    func backwardInput(_ gy: Tensor, _ kernel: Tensor) -> Tensor {
+        record(1)
+        var g = geometry
+        let (taps, c, f) = (g.kh * g.kw, g.c, g.f)
+        // The kernel transposed per tap, [KH, KW, F, C], so the inner loop runs over C.
+        var transposed = [Float](repeating: 0, count: taps * c * f)
+        let k = kernel.storage.pointer
+        for t in 0..<taps { for ci in 0..<c { for fi in 0..<f { transposed[(t * f + fi) * c + ci] = k[(t * c + ci) * f + fi] } } }
+        return Tensor(shape: [batch, g.h, g.w, g.c]) { dx in
+            transposed.withUnsafeBufferPointer { wt in
+                Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
+                    latent_conv_backward_input(&g, gy.storage.pointer, wt.baseAddress!, dx.baseAddress!, r.lowerBound, r.upperBound)
+                }
+            }
+        }
+    }
+
+    /// The kernel's gradient [KH, KW, C, F] from input x and output gradient gy. Each
+    /// thread sums its images into its own buffer; the buffers are added in order.
+    func backwardWeight(_ x: Tensor, _ gy: Tensor) -> Tensor {
+        record(2)
+        var g = geometry
+        let size = g.kh * g.kw * g.c * g.f
+        let workers = Swift.max(1, Swift.min(Engine.threadCount, batch / imagesPerChunk))
+        return Tensor(shape: [g.kh, g.kw, g.c, g.f]) { dw in
+            let out = dw.baseAddress!
+            out.initialize(repeating: 0, count: size)
+            if workers == 1 {
+                latent_conv_backward_weight(&g, x.storage.pointer, gy.storage.pointer, out, 0, batch)
+                return
+            }
+            let partial = UnsafeMutablePointer<Float>.allocate(capacity: size * (workers - 1))
+            defer { partial.deallocate() }
+            partial.initialize(repeating: 0, count: size * (workers - 1))
+            let chunk = (batch + workers - 1) / workers
+            Engine.parallelChunks(workers) { w in
+                var gw = g
+                let start = w * chunk, end = Swift.min(batch, start + chunk)
+                let target = w == 0 ? out : partial + (w - 1) * size
+                if start < end { latent_conv_backward_weight(&gw, x.storage.pointer, gy.storage.pointer, target, start, end) }
+            }
+            for w in 1..<workers {
+                latent_binary(Int32(LATENT_BIN_ADD), out, 1, partial + (w - 1) * size, 1, out, size)
+            }
         }
     }
 }

@@ -1,25 +1,57 @@
 import Foundation
+import CLatentSupport
 
-// Elementwise primitives. Each op computes its value with a raw-buffer loop and, when
-// gradients are recorded, its pullback a few lines below (style rule: forward and
-// backward side by side). Broadcast gradients are summed back to the operand's shape
-// in one place, `GradNode.accumulate`.
+// Elementwise primitives. Each op computes its value with a vectorised C kernel
+// (CLatentSupport/Kernels.c) and, when gradients are recorded, its pullback a few lines
+// below (style rule: forward and backward side by side). Broadcast gradients are summed
+// back to the operand's shape in one place, `GradNode.accumulate`.
 
 extension Tensor {
-    /// Applies `f` to every element (no gradient; a building block for ops).
+    /// Applies `f` to every element (no gradient; a building block for rare ops).
     func mapped(_ f: (Float) -> Float) -> Tensor {
         Tensor(shape: shape) { out in
-            Elementwise.map(storage.pointer, out.baseAddress!, count: count, f)
+            let x = storage.pointer, o = out.baseAddress!
+            for i in 0..<out.count { o[i] = f(x[i]) }
         }
     }
 
-    /// Combines two tensors elementwise with broadcasting (no gradient).
+    /// Combines two tensors elementwise with broadcasting through a scalar closure (no
+    /// gradient; for rare ops — the common ones go through ``combined(_:_:_:)-(Int32,_,_)``).
     static func combined(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         let shape = Broadcasting.shape(a.shape, b.shape)
+        let sa = Broadcasting.strides(of: a.shape, in: shape), sb = Broadcasting.strides(of: b.shape, in: shape)
         return Tensor(shape: shape) { out in
-            Elementwise.broadcast(
-                a.storage.pointer, shapeA: a.shape, b.storage.pointer, shapeB: b.shape,
-                out.baseAddress!, shape: shape, f)
+            let pa = a.storage.pointer, pb = b.storage.pointer, o = out.baseAddress!
+            var index = [Int](repeating: 0, count: shape.count)
+            for i in 0..<out.count {
+                var offA = 0, offB = 0
+                for axis in 0..<shape.count { offA += index[axis] * sa[axis]; offB += index[axis] * sb[axis] }
+                o[i] = f(pa[offA], pb[offB])
+                var axis = shape.count - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    if index[axis] < shape[axis] { break }
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+    }
+
+    /// Applies a C unary kernel (`LATENT_UN_*`) to every element (no gradient).
+    func applying(_ op: Int32) -> Tensor {
+        Tensor(shape: shape) { out in
+            Elementwise.unary(op, storage.pointer, out.baseAddress!, count: count)
+        }
+    }
+
+    /// Combines two tensors with a C binary kernel (`LATENT_BIN_*`) and broadcasting (no
+    /// gradient).
+    static func combined(_ op: Int32, _ a: Tensor, _ b: Tensor) -> Tensor {
+        let shape = Broadcasting.shape(a.shape, b.shape)
+        return Tensor(shape: shape) { out in
+            Elementwise.broadcast(op, a.storage.pointer, shapeA: a.shape, b.storage.pointer, shapeB: b.shape,
+                                  out.baseAddress!, shape: shape)
         }
     }
 }
@@ -29,35 +61,38 @@ extension Tensor {
 extension Tensor {
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        recorded(combined(a, b, +), inputs: [a, b]) { g in [g, g] }
+        recorded(combined(Int32(LATENT_BIN_ADD), a, b), inputs: [a, b]) { g in [g, g] }
     }
 
     /// Elementwise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        recorded(combined(a, b, -), inputs: [a, b]) { g in [g, g.mapped { -$0 }] }
+        recorded(combined(Int32(LATENT_BIN_SUB), a, b), inputs: [a, b]) { g in
+            [g, b.node == nil ? nil : g.applying(Int32(LATENT_UN_NEG))]
+        }
     }
 
     /// Elementwise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        recorded(combined(a, b, *), inputs: [a, b]) { g in
-            [a.node == nil ? nil : combined(g, b, *), b.node == nil ? nil : combined(g, a, *)]
+        recorded(combined(Int32(LATENT_BIN_MUL), a, b), inputs: [a, b]) { g in
+            [a.node == nil ? nil : combined(Int32(LATENT_BIN_MUL), g, b),
+             b.node == nil ? nil : combined(Int32(LATENT_BIN_MUL), g, a)]
         }
     }
 
     /// Elementwise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let out = combined(a, b, /)
+        let out = combined(Int32(LATENT_BIN_DIV), a, b)
         return recorded(out, inputs: [a, b]) { g in
-            let ga = a.node == nil ? nil : combined(g, b, /)
+            let ga = a.node == nil ? nil : combined(Int32(LATENT_BIN_DIV), g, b)
             // d(a/b)/db = -(a/b)/b
-            let gb = b.node == nil ? nil : combined(combined(g, out, *), b) { -$0 / $1 }
+            let gb = b.node == nil ? nil : combined(Int32(LATENT_BIN_NEG_DIV), combined(Int32(LATENT_BIN_MUL), g, out), b)
             return [ga, gb]
         }
     }
 
     /// Negation.
     public static prefix func - (x: Tensor) -> Tensor {
-        recorded(x.mapped { -$0 }, inputs: [x]) { g in [g.mapped { -$0 }] }
+        recorded(x.applying(Int32(LATENT_UN_NEG)), inputs: [x]) { g in [g.applying(Int32(LATENT_UN_NEG))] }
     }
 
     public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }
@@ -77,63 +112,67 @@ extension Tensor {
 // MARK: - Unary functions
 
 extension Tensor {
-    /// eˣ elementwise.
+    /// eˣ elementwise (a vectorised Cephes-style exponential, ≈1 ulp on normal results).
     public func exp() -> Tensor {
-        let out = mapped { Foundation.exp($0) }
-        return Tensor.recorded(out, inputs: [self]) { g in [Tensor.combined(g, out, *)] }
+        let out = applying(Int32(LATENT_UN_EXP))
+        return Tensor.recorded(out, inputs: [self]) { g in [Tensor.combined(Int32(LATENT_BIN_MUL), g, out)] }
     }
 
     /// Natural logarithm elementwise.
     public func log() -> Tensor {
-        Tensor.recorded(mapped { Foundation.log($0) }, inputs: [self]) { g in [Tensor.combined(g, self, /)] }
+        Tensor.recorded(applying(Int32(LATENT_UN_LOG)), inputs: [self]) { g in
+            [Tensor.combined(Int32(LATENT_BIN_DIV), g, self)]
+        }
     }
 
     /// √x elementwise.
     public func sqrt() -> Tensor {
-        let out = mapped { $0.squareRoot() }
-        return Tensor.recorded(out, inputs: [self]) { g in [Tensor.combined(g, out) { 0.5 * $0 / $1 }] }
+        let out = applying(Int32(LATENT_UN_SQRT))
+        return Tensor.recorded(out, inputs: [self]) { g in [Tensor.combined(Int32(LATENT_BIN_SQRT_GRAD), g, out)] }
     }
 
     /// x² elementwise.
     public func squared() -> Tensor {
-        Tensor.recorded(mapped { $0 * $0 }, inputs: [self]) { g in [Tensor.combined(g, self) { 2 * $0 * $1 }] }
+        Tensor.recorded(applying(Int32(LATENT_UN_SQUARE)), inputs: [self]) { g in
+            [Tensor.combined(Int32(LATENT_BIN_SQUARE_GRAD), g, self)]
+        }
     }
 
     /// |x| elementwise; the gradient at 0 is taken as 0.
     public func abs() -> Tensor {
-        Tensor.recorded(mapped { Swift.abs($0) }, inputs: [self]) { g in
-            [Tensor.combined(g, self) { $1 > 0 ? $0 : ($1 < 0 ? -$0 : 0) }]
+        Tensor.recorded(applying(Int32(LATENT_UN_ABS)), inputs: [self]) { g in
+            [Tensor.combined(Int32(LATENT_BIN_ABS_GRAD), g, self)]
         }
     }
 
     /// max(x, 0) elementwise; the gradient at 0 is taken as 0.
     public func relu() -> Tensor {
-        Tensor.recorded(mapped { Swift.max($0, 0) }, inputs: [self]) { g in
-            [Tensor.combined(g, self) { $1 > 0 ? $0 : 0 }]
+        Tensor.recorded(applying(Int32(LATENT_UN_RELU)), inputs: [self]) { g in
+            [Tensor.combined(Int32(LATENT_BIN_RELU_GRAD), g, self)]
         }
     }
 
     /// 1 / (1 + e⁻ˣ) elementwise, computed without overflow for large |x|.
     public func sigmoid() -> Tensor {
-        let out = mapped(Tensor.stableSigmoid)
+        let out = applying(Int32(LATENT_UN_SIGMOID))
         return Tensor.recorded(out, inputs: [self]) { g in
-            [Tensor.combined(g, out) { $0 * $1 * (1 - $1) }]
+            [Tensor.combined(Int32(LATENT_BIN_SIGMOID_GRAD), g, out)]
         }
     }
 
     /// Hyperbolic tangent elementwise.
     public func tanh() -> Tensor {
-        let out = mapped { Foundation.tanh($0) }
+        let out = applying(Int32(LATENT_UN_TANH))
         return Tensor.recorded(out, inputs: [self]) { g in
-            [Tensor.combined(g, out) { $0 * (1 - $1 * $1) }]
+            [Tensor.combined(Int32(LATENT_BIN_TANH_GRAD), g, out)]
         }
     }
 
     /// log(1 + eˣ) elementwise, computed as max(x, 0) + log1p(e^-|x|) so it never
     /// overflows.
     public func softplus() -> Tensor {
-        Tensor.recorded(mapped(Tensor.stableSoftplus), inputs: [self]) { g in
-            [Tensor.combined(g, self) { $0 * Tensor.stableSigmoid($1) }]
+        Tensor.recorded(applying(Int32(LATENT_UN_SOFTPLUS)), inputs: [self]) { g in
+            [Tensor.combined(Int32(LATENT_BIN_SOFTPLUS_GRAD), g, self)]
         }
     }
 

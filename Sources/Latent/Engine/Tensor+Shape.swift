@@ -1,3 +1,5 @@
+import CLatentSupport
+
 extension Tensor {
     /// The same elements viewed with another shape; one axis may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) -> Tensor {
@@ -19,7 +21,11 @@ extension Tensor {
     /// This tensor repeated along broadcast axes to `target`.
     public func broadcasted(to target: [Int]) -> Tensor {
         if target == shape { return self }
-        let out = Tensor.combined(Tensor.zeros(target), self.detached()) { $1 }
+        precondition(Broadcasting.shape(shape, target) == target, "Cannot broadcast \(shape) to \(target).")
+        let out = Tensor(shape: target) { dst in
+            Elementwise.broadcast(Int32(LATENT_BIN_SECOND), storage.pointer, shapeA: shape, storage.pointer, shapeB: shape,
+                                  dst.baseAddress!, shape: target)
+        }
         // The accumulate step sums the gradient back to this tensor's shape.
         return Tensor.recorded(out, inputs: [self]) { g in [g] }
     }

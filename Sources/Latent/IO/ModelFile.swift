@@ -4,9 +4,10 @@ import Foundation
 /// Hugging Face tools) and the architecture plus metadata as JSON beside them.
 ///
 /// `ModelFile.save(model, inputShape: [28, 28, 1], to: dir/"model")` writes
-/// `model.safetensors` and `model.json`. Each file is written atomically, weights first;
-/// both carry the same save identifier, so a weights file and a JSON file from different
-/// saves are refused on load rather than silently combined.
+/// `model.safetensors` and `model.json`. Each file is written atomically, weights first,
+/// and the JSON records the SHA-256 of the weights file, so a weights file from another
+/// save (or a damaged one) is refused on load rather than silently combined. The same
+/// model always gives the same bytes: identical training runs give identical files.
 public enum ModelFile {
     /// The JSON format version this build writes and the newest it reads.
     public static let formatVersion = 1
@@ -21,7 +22,8 @@ public enum ModelFile {
         public var inputShape: [Int]
         public var parameters: [ParameterEntry]
         public var weightsFile: String
-        public var saveID: String
+        /// SHA-256 of the weights file, hex.
+        public var weightsSHA256: String
         /// Free-form training metadata (epochs, loss, seed, data set, …).
         public var metadata: [String: JSONValue]
     }
@@ -44,13 +46,12 @@ public enum ModelFile {
     public static func save(_ model: any Model, inputShape: [Int], metadata: [String: JSONValue] = [:], to url: URL) throws {
         let (jsonURL, weightsURL) = paths(url)
         let named = model.namedParameters()
-        let saveID = UUID().uuidString
-        try SafeTensors.write(named.map { ($0.name, $0.parameter.wrappedValue) },
-                              metadata: ["format": formatName, "save_id": saveID], to: weightsURL)
+        let weights = SafeTensors.encode(named.map { ($0.name, $0.parameter.wrappedValue) }, metadata: ["format": formatName])
+        try AtomicFile.write(weights, to: weightsURL)
         let description = Description(
             format: formatName, formatVersion: formatVersion, architecture: model.modelSpec, inputShape: inputShape,
             parameters: named.map { ParameterEntry(name: $0.name, shape: $0.parameter.wrappedValue.shape) },
-            weightsFile: weightsURL.lastPathComponent, saveID: saveID, metadata: metadata)
+            weightsFile: weightsURL.lastPathComponent, weightsSHA256: SHA256.hexDigest(of: weights), metadata: metadata)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(description), to: jsonURL)
@@ -97,10 +98,11 @@ public enum ModelFile {
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             throw ModelFileError(file: weightsURL.path, problem: "the weights file named by \(jsonURL.lastPathComponent) does not exist")
         }
-        let weights = try SafeTensors.read(contentsOf: weightsURL)
-        guard weights.metadata["save_id"] == description.saveID else {
-            throw ModelFileError(file: weightsURL.path, problem: "these weights come from a different save than \(jsonURL.lastPathComponent) (save ids differ); save the model again")
+        let bytes = try Data(contentsOf: weightsURL, options: .mappedIfSafe)
+        guard SHA256.hexDigest(of: bytes) == description.weightsSHA256.lowercased() else {
+            throw ModelFileError(file: weightsURL.path, problem: "its SHA-256 differs from the one \(jsonURL.lastPathComponent) records: the weights come from a different save or are damaged; save the model again")
         }
+        let weights = try SafeTensors.decode(bytes, source: weightsURL.path)
         do {
             try model.load(parameters: weights.tensors)
         } catch {

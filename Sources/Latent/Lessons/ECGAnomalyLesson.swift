@@ -35,7 +35,7 @@ public enum ECGAnomalyLesson {
         let trainer = Trainer(model: model, optimizer: Adam())
         let history = try trainer.fit(
             inputs: normalTrain, targets: normalTrain, validation: (testX, testX),
-            options: TrainingOptions(epochs: epochs, batchSize: 512, progress: settings.progress),
+            options: settings.trainingOptions("autoencoder", epochs: epochs, batchSize: 512),
             generator: &generator) { meanAbsoluteError(model($0), $1) }
 
         // Threshold: mean + 1 std of the normal training beats' errors.

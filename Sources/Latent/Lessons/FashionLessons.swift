@@ -26,7 +26,7 @@ public enum FashionLessons {
         let model = Architectures.fashionDense(generator: &generator)
         let history = try Trainer(model: model, optimizer: Adam()).fit(
             inputs: train, targets: train, validation: (test, test),
-            options: TrainingOptions(epochs: epochs, batchSize: 32, progress: settings.progress),
+            options: settings.trainingOptions("autoencoder", epochs: epochs, batchSize: 32),
             generator: &generator) { meanSquaredError(model($0), $1) }
         let reconstruction = predict(model, test)
         let mse = meanSquaredError(reconstruction, test).item
@@ -68,7 +68,7 @@ public enum FashionLessons {
         if settings.progress.isVisible { print(summary) }
         let history = try Trainer(model: model, optimizer: Adam()).fit(
             inputs: noisyTrain, targets: train, validation: (noisyTest, test),
-            options: TrainingOptions(epochs: epochs, batchSize: 32, progress: settings.progress),
+            options: settings.trainingOptions("denoiser", epochs: epochs, batchSize: 32),
             generator: &generator) { meanSquaredError(model($0), $1) }
         let denoised = predict(model, noisyTest, batchSize: 256)
         let mse = meanSquaredError(denoised, test).item

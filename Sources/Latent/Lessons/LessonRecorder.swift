@@ -103,7 +103,7 @@ func perExampleError(_ input: Tensor, _ reconstruction: Tensor, squared: Bool = 
 
 /// Runs `model` over `x` in batches without recording gradients.
 func predict(_ model: some Layer, _ x: Tensor, batchSize: Int = 1024) -> Tensor {
-    withoutGradients {
+    Engine.withDenormalsFlushedToZero { withoutGradients {
         let n = x.shape.first ?? 0
         var parts: [Tensor] = []
         var start = 0
@@ -113,7 +113,7 @@ func predict(_ model: some Layer, _ x: Tensor, batchSize: Int = 1024) -> Tensor 
             start = end
         }
         return parts.count == 1 ? parts[0] : Tensor.concatenate(parts, alongAxis: 0)
-    }
+    } }
 }
 
 /// Mean and population standard deviation.

@@ -15,6 +15,10 @@ public struct LessonSettings: Sendable {
     public var quick: Bool
     /// Training progress on standard error.
     public var progress: ProgressReporter
+    /// Save a training checkpoint every this many epochs under `checkpoints/` in the output directory.
+    public var checkpointEvery: Int?
+    /// Continue each training from its checkpoint in the output directory, when there is one.
+    public var resume = false
 
     public init(dataDirectory: URL? = nil, outputDirectory: URL, seed: UInt64 = 0, epochs: Int? = nil,
                 quick: Bool = false, progress: ProgressReporter = ProgressReporter()) {
@@ -24,6 +28,15 @@ public struct LessonSettings: Sendable {
         self.epochs = epochs
         self.quick = quick
         self.progress = progress
+    }
+
+    /// Training options for one of the lesson's trainings, with its checkpoint directory.
+    func trainingOptions(_ name: String, epochs: Int, batchSize: Int) -> TrainingOptions {
+        var options = TrainingOptions(epochs: epochs, batchSize: batchSize, progress: progress)
+        options.checkpointEvery = checkpointEvery
+        options.checkpointDirectory = outputDirectory.appendingPathComponent("checkpoints").appendingPathComponent(name)
+        options.resume = resume
+        return options
     }
 
     /// The number of epochs to train: the override, else `full` or `quick`.

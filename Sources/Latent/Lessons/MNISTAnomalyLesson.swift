@@ -49,7 +49,7 @@ public enum MNISTAnomalyLesson {
         let validationNormal = Array(trainNormal[..<min(1000, trainNormal.count / 5)])
         let vaeTrainRows = Array(trainNormal[validationNormal.count...])
         let vae = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &vaeGenerator)
-        let vaeHistory = try trainVAE(vae, on: pool.gathering(rows: vaeTrainRows), klWeight: 5e-4, epochs: vaeEpochs,
+        let vaeHistory = try trainVAE(vae, name: "vae", on: pool.gathering(rows: vaeTrainRows), klWeight: 5e-4, epochs: vaeEpochs,
                                       batchSize: 20, settings: settings, generator: &vaeGenerator)
         let score = { (x: Tensor) in perExampleError(x, predict(vae, x), squared: true, sum: true) }
         let validationScores = score(pool.gathering(rows: validationNormal + fewTwos))
@@ -159,14 +159,15 @@ public enum MNISTAnomalyLesson {
             }
             let x = pool.gathering(rows: rows)
             let y = Tensor(shape: [targets.count, 1], scalars: targets)
-            var options = TrainingOptions(epochs: 1, batchSize: 2 * half, shuffle: false, progress: settings.progress)
-            options.progress = settings.progress
+            // One fit per epoch (each epoch draws new anomaly partners), reported as one run.
+            let options = TrainingOptions(epochs: 1, batchSize: 2 * half, shuffle: false, progress: .silent)
             let h = try trainer.fit(inputs: x, targets: y, options: options, generator: &generator) {
                 binaryCrossEntropy(probabilities: model($0), targets: $1)
             }
             var record = h.epochs[0]
             record.epoch = epoch
             history.epochs.append(record)
+            settings.progress.message(String(format: "LeNet epoch %d/%d  loss %.5g  %.1fs", epoch, epochs, record.loss, record.seconds))
         }
         return history
     }

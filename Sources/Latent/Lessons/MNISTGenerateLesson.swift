@@ -23,7 +23,7 @@ public enum MNISTGenerateLesson {
         for weight in weights {
             var g = generator.split()
             let vae = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 128, codeSize: 32, generator: &g)
-            let history = try trainVAE(vae, on: train, validation: test, klWeight: weight, epochs: epochs, batchSize: 64,
+            let history = try trainVAE(vae, name: "vae-kl-\(weight)", on: train, validation: test, klWeight: weight, epochs: epochs, batchSize: 64,
                                        settings: settings, generator: &g)
             trainedEpochs = history.epochs.count
             lossPlot.add("training, KL weight \(weight)", y: history.losses, markers: true)

@@ -66,7 +66,7 @@ public enum MNISTLatentLesson {
             let penalty: Float = kind == .l2Code ? 1e-4 : 0
             history = try Trainer(model: autoencoder, optimizer: Adam()).fit(
                 inputs: train, targets: train, validation: (test, test),
-                options: TrainingOptions(epochs: epochs, batchSize: 64, progress: settings.progress),
+                options: settings.trainingOptions(kind.rawValue, epochs: epochs, batchSize: 64),
                 generator: &generator) { x, target in
                     let z = autoencoder.encode(x)
                     let loss = meanSquaredError(autoencoder.decode(z), target)
@@ -77,7 +77,7 @@ public enum MNISTLatentLesson {
             model = autoencoder
         case .vae:
             let vae = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: hidden, codeSize: 2, generator: &generator)
-            history = try trainVAE(vae, on: train, validation: test, klWeight: 5e-4, epochs: epochs, batchSize: 64,
+            history = try trainVAE(vae, name: kind.rawValue, on: train, validation: test, klWeight: 5e-4, epochs: epochs, batchSize: 64,
                                    settings: settings, generator: &generator)
             encode = { vae.encode($0).mean }
             decode = { vae.decode($0) }

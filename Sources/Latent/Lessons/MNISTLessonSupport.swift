@@ -11,13 +11,12 @@ enum MNISTData {
 
 /// Trains a VAE on `x` with loss = MSE(decoder(z), x) + klWeight · KL, where z is
 /// reparameterised from the encoder and KL is the mean over code coordinates and batch.
-func trainVAE(_ vae: VariationalAutoencoder, on x: Tensor, validation: Tensor? = nil, klWeight: Float, epochs: Int, batchSize: Int,
-              settings: LessonSettings, generator: inout RandomGenerator) throws -> History {
-    var noise = generator.split()
-    return try Trainer(model: vae, optimizer: Adam()).fit(
+func trainVAE(_ vae: VariationalAutoencoder, name: String, on x: Tensor, validation: Tensor? = nil, klWeight: Float, epochs: Int,
+              batchSize: Int, settings: LessonSettings, generator: inout RandomGenerator) throws -> History {
+    try Trainer(model: vae, optimizer: Adam()).fit(
         inputs: x, targets: x, validation: validation.map { ($0, $0) },
-        options: TrainingOptions(epochs: epochs, batchSize: batchSize, progress: settings.progress),
-        generator: &generator) { input, target in
+        options: settings.trainingOptions(name, epochs: epochs, batchSize: batchSize),
+        generator: &generator) { input, target, noise in
             let (mu, logSD) = vae.encode(input)
             let z = vae.reparameterize(mean: mu, logSD: logSD, generator: &noise)
             return meanSquaredError(vae.decode(z), target) + klWeight * gaussianKLDivergence(mean: mu, logStandardDeviation: logSD)

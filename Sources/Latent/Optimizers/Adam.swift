@@ -1,4 +1,5 @@
 import Foundation
+import CLatentSupport
 
 /// Adam (Kingma & Ba), in Keras's formulation, with optional weight decay either as an
 /// L2 term added to the gradient (`Adam(weightDecay:)`) or decoupled from it (``AdamW``):
@@ -19,8 +20,13 @@ public class Adam: Optimizer {
     public let epsilon: Float
     public let weightDecay: Float
     let decoupled: Bool
-    private(set) var stepCount = 0
-    private var moments: [ObjectIdentifier: (m: [Float], v: [Float])] = [:]
+    var stepCount = 0
+    /// First and second moments per parameter, in 64-byte aligned buffers.
+    var moments: [ObjectIdentifier: AdamMoments] = [:]
+    /// The module whose parameter list ``parameterList`` holds (found by reflection once,
+    /// not on every step).
+    private weak var listedModule: AnyObject?
+    private var parameterList: [Parameter] = []
 
     public convenience init(learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-7,
                 weightDecay: Float = 0) {
@@ -42,23 +48,76 @@ public class Adam: Optimizer {
         let alpha = Float(Double(lr) * (1 - pow(Double(b2), t)).squareRoot() / (1 - pow(Double(b1), t)))
         let l2 = decoupled ? 0 : weightDecay
         let shrink = decoupled ? 1 - lr * weightDecay : 1
-        for (_, parameter) in module.namedParameters() {
+        if listedModule !== module {
+            parameterList = module.namedParameters().map(\.parameter)
+            listedModule = module
+        }
+        for parameter in parameterList {
             guard let gradient = parameter.gradient else { continue }
             let key = ObjectIdentifier(parameter)
-            var state = moments[key] ?? ([Float](repeating: 0, count: gradient.count), [Float](repeating: 0, count: gradient.count))
-            moments[key] = nil  // keep the arrays uniquely referenced while mutating them
+            let state: AdamMoments
+            if let existing = moments[key], existing.count == gradient.count {
+                state = existing
+            } else {
+                state = AdamMoments(count: gradient.count)
+                moments[key] = state
+            }
             gradient.withUnsafeBufferPointer { g in
-                state.m.withUnsafeMutableBufferPointer { m in
-                    state.v.withUnsafeMutableBufferPointer { v in
-                        parameter.update { p in
-                            AdamKernel.update(p: p.baseAddress!, g: g.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
-                                              count: p.count, b1: b1, b2: b2, eps: eps, alpha: alpha, l2: l2, shrink: shrink)
-                        }
-                    }
+                parameter.update { p in
+                    latent_adam(p.baseAddress!, g.baseAddress!, state.m, state.v, p.count, b1, b2, eps, alpha, l2, shrink)
                 }
             }
-            moments[key] = state
         }
+    }
+}
+
+/// Adam's moment estimates for one parameter, zero-initialised and 64-byte aligned.
+extension Adam {
+    /// `step` (the update count, exact up to 2²⁴), and `m.NAME`, `v.NAME` per parameter.
+    public func stateTensors(for module: Module) -> [String: Tensor] {
+        var state = ["step": Tensor([Float(stepCount)])]
+        for (name, parameter) in module.namedParameters() {
+            guard let moments = moments[ObjectIdentifier(parameter)] else { continue }
+            let shape = parameter.wrappedValue.shape
+            state["m.\(name)"] = Tensor(shape: shape) { $0.baseAddress!.update(from: moments.m, count: moments.count) }
+            state["v.\(name)"] = Tensor(shape: shape) { $0.baseAddress!.update(from: moments.v, count: moments.count) }
+        }
+        return state
+    }
+
+    public func loadStateTensors(_ state: [String: Tensor], for module: Module) throws {
+        moments = [:]
+        stepCount = Int(state["step"]?.item ?? 0)
+        for (name, parameter) in module.namedParameters() {
+            guard let m = state["m.\(name)"], let v = state["v.\(name)"] else { continue }
+            let count = parameter.wrappedValue.count
+            guard m.count == count, v.count == count else {
+                throw ModuleError.shapeMismatch(name: "m.\(name)", expected: parameter.wrappedValue.shape, found: m.shape)
+            }
+            let moments = AdamMoments(count: count)
+            m.withUnsafeBufferPointer { moments.m.update(from: $0.baseAddress!, count: count) }
+            v.withUnsafeBufferPointer { moments.v.update(from: $0.baseAddress!, count: count) }
+            self.moments[ObjectIdentifier(parameter)] = moments
+        }
+    }
+}
+
+final class AdamMoments {
+    let count: Int
+    let m: UnsafeMutablePointer<Float>
+    let v: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        self.count = count
+        m = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(to: Float.self, capacity: max(count, 1))
+        v = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(to: Float.self, capacity: max(count, 1))
+        m.initialize(repeating: 0, count: count)
+        v.initialize(repeating: 0, count: count)
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(m).deallocate()
+        UnsafeMutableRawPointer(v).deallocate()
     }
 }
 
@@ -68,35 +127,5 @@ public final class AdamW: Adam {
     public init(learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-7,
                 weightDecay: Float = 0.01) {
         super.init(learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupled: true)
-    }
-}
-
-/// The fused Adam update over raw buffers, 16 lanes at a time.
-enum AdamKernel {
-    static func update(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
-                       v: UnsafeMutablePointer<Float>, count: Int, b1: Float, b2: Float, eps: Float,
-                       alpha: Float, l2: Float, shrink: Float) {
-        typealias V = SIMD16<Float>
-        var i = 0
-        let (c1, c2) = (1 - b1, 1 - b2)
-        while i + 16 <= count {
-            let pv = UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
-            var gv = UnsafeRawPointer(g + i).loadUnaligned(as: V.self)
-            gv += l2 * pv
-            let mv = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + c1 * gv
-            let vv = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + c2 * gv * gv
-            let np = shrink * pv - alpha * mv / (vv.squareRoot() + eps)
-            UnsafeMutableRawPointer(m + i).storeBytes(of: mv, as: V.self)
-            UnsafeMutableRawPointer(v + i).storeBytes(of: vv, as: V.self)
-            UnsafeMutableRawPointer(p + i).storeBytes(of: np, as: V.self)
-            i += 16
-        }
-        while i < count {
-            let gi = g[i] + l2 * p[i]
-            m[i] = b1 * m[i] + c1 * gi
-            v[i] = b2 * v[i] + c2 * gi * gi
-            p[i] = shrink * p[i] - alpha * m[i] / (v[i].squareRoot() + eps)
-            i += 1
-        }
     }
 }

@@ -7,6 +7,12 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Applies one update to every parameter of `module` that has a gradient.
     func step(_ module: Module)
+    /// The optimizer's state for `module`'s parameters, keyed by `kind.parameterName`,
+    /// for checkpoints.
+    func stateTensors(for module: Module) -> [String: Tensor]
+    /// Restores state written by ``stateTensors(for:)``.
+    /// - Throws: ``ModuleError`` when a tensor's shape does not fit its parameter.
+    func loadStateTensors(_ state: [String: Tensor], for module: Module) throws
 }
 
 /// Gradient descent with optional (heavy-ball) momentum, PyTorch's form:
@@ -47,6 +53,25 @@ public final class SGD: Optimizer {
                 }
             }
             velocity[key] = v
+        }
+    }
+
+    public func stateTensors(for module: Module) -> [String: Tensor] {
+        var state: [String: Tensor] = [:]
+        for (name, parameter) in module.namedParameters() {
+            if let v = velocity[ObjectIdentifier(parameter)] { state["velocity.\(name)"] = Tensor(shape: parameter.wrappedValue.shape, scalars: v) }
+        }
+        return state
+    }
+
+    public func loadStateTensors(_ state: [String: Tensor], for module: Module) throws {
+        velocity = [:]
+        for (name, parameter) in module.namedParameters() {
+            guard let v = state["velocity.\(name)"] else { continue }
+            guard v.count == parameter.wrappedValue.count else {
+                throw ModuleError.shapeMismatch(name: "velocity.\(name)", expected: parameter.wrappedValue.shape, found: v.shape)
+            }
+            velocity[ObjectIdentifier(parameter)] = v.scalars
         }
     }
 }

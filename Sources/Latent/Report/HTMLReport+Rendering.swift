@@ -76,20 +76,7 @@ extension HTMLReport {
         }
     }
 
-    /// Escapes `&`, `<`, `>`, `"` and `'` so text can go in element content or attributes.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Escapes `&`, `<`, `>`, `"` and `'` so text can go in element content or attributes
+    /// (the same rules as SVG text, which HTML5 accepts).
+    public static func escape(_ text: String) -> String { SVGDocument.escape(text) }
 }

@@ -45,6 +45,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(epoch: Int, step: Int, value: Float)
     /// The data cannot be batched as asked.
     case invalidData(String)
+    /// A checkpoint to resume from is unreadable or belongs to another model.
+    case invalidCheckpoint(String)
 
     public var description: String {
         switch self {
@@ -53,6 +55,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
                 + "Lower the learning rate, or check the data for NaN or extreme values."
         case let .invalidData(message):
             return "Cannot train: \(message)"
+        case let .invalidCheckpoint(message):
+            return "Cannot resume training: \(message)."
         }
     }
 }

@@ -6,6 +6,8 @@ public struct ProgressReporter: Sendable {
     public enum Style: Sendable { case automatic, bar, lines, silent }
 
     let style: Style
+    private let clock = RedrawClock()
+
     public init(style: Style = .automatic) {
         if style == .automatic {
             self.style = isatty(STDERR_FILENO) != 0 ? .bar : .lines
@@ -20,7 +22,9 @@ public struct ProgressReporter: Sendable {
     public var isVisible: Bool { style != .silent }
 
     func step(epoch: Int, of epochs: Int, step: Int, of steps: Int, loss: Float) {
-        guard style == .bar else { return }
+        // Redraw at most ten times a second (and always on the last step): a fast epoch has
+        // thousands of steps, and a redraw per step would cost more than the step.
+        guard style == .bar, step == steps || clock.due() else { return }
         let width = 30
         let filled = steps > 0 ? width * step / steps : width
         let bar = String(repeating: "━", count: filled) + String(repeating: "─", count: width - filled)
@@ -44,5 +48,17 @@ public struct ProgressReporter: Sendable {
 
     private func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// Remembers when the progress bar was last drawn.
+private final class RedrawClock: @unchecked Sendable {
+    private var last: UInt64 = 0
+
+    func due(interval: UInt64 = 100_000_000) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - last >= interval else { return false }
+        last = now
+        return true
     }
 }

@@ -14,6 +14,12 @@ public struct TrainingOptions: Sendable {
     /// Samples per batch when computing the validation loss.
     public var validationBatchSize = 1024
     public var progress = ProgressReporter()
+    /// Write a checkpoint to ``checkpointDirectory`` every this many epochs (and after the last).
+    public var checkpointEvery: Int?
+    /// Where checkpoints go; with ``resume`` also where training continues from.
+    public var checkpointDirectory: URL?
+    /// Continue from the checkpoint in ``checkpointDirectory`` when there is one.
+    public var resume = false
 
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, earlyStoppingPatience: Int? = nil,
                 progress: ProgressReporter = ProgressReporter()) {
@@ -59,6 +65,18 @@ public final class Trainer {
         options: TrainingOptions, generator: inout RandomGenerator,
         loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor
     ) throws -> History {
+        try fit(inputs: inputs, targets: targets, validation: validation, options: options, generator: &generator) { x, y, _ in loss(x, y) }
+    }
+
+    /// Trains with a stochastic loss that draws from its own random stream (for example a
+    /// VAE's reparameterisation noise). The stream is derived from `generator` and saved in
+    /// checkpoints, so resumed runs draw the same noise; validation draws from a copy and
+    /// leaves the stream untouched.
+    public func fit(
+        inputs: Tensor, targets: Tensor, validation: (inputs: Tensor, targets: Tensor)? = nil,
+        options: TrainingOptions, generator: inout RandomGenerator,
+        loss: (_ inputs: Tensor, _ targets: Tensor, _ noise: inout RandomGenerator) -> Tensor
+    ) throws -> History {
         let n = inputs.shape.first ?? 0
         guard n > 0 else { throw TrainingError.invalidData("there are no training rows.") }
         guard targets.shape.first == n else {
@@ -70,13 +88,40 @@ public final class Trainer {
         if let v = validation, v.inputs.shape.first != v.targets.shape.first {
             throw TrainingError.invalidData("validation inputs and targets have different row counts.")
         }
-        Engine.flushDenormalsToZero()
+        return try Engine.withDenormalsFlushedToZero {
+            try train(inputs: inputs, targets: targets, validation: validation, options: options, generator: &generator, loss: loss)
+        }
+    }
 
+    private func train(
+        inputs: Tensor, targets: Tensor, validation: (inputs: Tensor, targets: Tensor)?,
+        options: TrainingOptions, generator: inout RandomGenerator,
+        loss: (_ inputs: Tensor, _ targets: Tensor, _ noise: inout RandomGenerator) -> Tensor
+    ) throws -> History {
+        let n = inputs.shape.first ?? 0
         var history = History()
-        var order = Array(0..<n)
         let steps = (n + options.batchSize - 1) / options.batchSize
         var best: (loss: Float, epoch: Int, weights: [String: Tensor])?
-        for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+        var lossGenerator = generator.split()
+        var firstEpoch = 1
+        if options.resume, let directory = options.checkpointDirectory, TrainingCheckpoint.exists(in: directory) {
+            let (checkpoint, bestWeights) = try TrainingCheckpoint.restore(from: directory, model: model, optimizer: optimizer)
+            generator = checkpoint.generator
+            lossGenerator = checkpoint.lossGenerator
+            history = checkpoint.history
+            if let e = checkpoint.bestEpoch, let l = checkpoint.bestLoss, let w = bestWeights { best = (l, e, w) }
+            firstEpoch = checkpoint.epoch + 1
+            options.progress.message("Resuming after epoch \(checkpoint.epoch) from \(directory.path).")
+            if history.stopReason != nil { firstEpoch = options.epochs + 1 }
+        }
+        func evaluationLoss(_ x: Tensor, _ y: Tensor) -> Tensor {
+            var copy = lossGenerator
+            return loss(x, y, &copy)
+        }
+        for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
+            // Each epoch's order comes from the generator alone, so a checkpoint of the
+            // generator is enough to replay it.
+            var order = Array(0..<n)
             if options.shuffle { order.shuffle(using: &generator) }
             let start = DispatchTime.now().uptimeNanoseconds
             var total: Double = 0
@@ -85,7 +130,7 @@ public final class Trainer {
                 let rows = Array(order[range])
                 let x = inputs.gathering(rows: rows), y = targets.gathering(rows: rows)
                 model.zeroGradients()
-                let value = loss(x, y)
+                let value = loss(x, y, &lossGenerator)
                 let scalar = value.item
                 guard scalar.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, value: scalar)
@@ -97,7 +142,7 @@ public final class Trainer {
             }
             model.zeroGradients()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let validationLoss = validation.map { evaluate(inputs: $0.inputs, targets: $0.targets, batchSize: options.validationBatchSize, loss: loss) }
+            let validationLoss = validation.map { evaluate(inputs: $0.inputs, targets: $0.targets, batchSize: options.validationBatchSize, loss: evaluationLoss) }
             let record = EpochRecord(epoch: epoch, loss: Float(total / Double(n)), validationLoss: validationLoss,
                                      seconds: seconds, samplesPerSecond: Double(n) / max(seconds, 1e-9))
             history.epochs.append(record)
@@ -108,13 +153,20 @@ public final class Trainer {
                     best = (v, epoch, model.parameters().mapValues { $0.copied() })
                 } else if epoch - best!.epoch >= patience {
                     history.stopReason = "validation loss did not improve for \(patience) epochs"
-                    break
                 }
             }
+            if let every = options.checkpointEvery, let directory = options.checkpointDirectory,
+               epoch % every == 0 || epoch == options.epochs || history.stopReason != nil {
+                try TrainingCheckpoint(epoch: epoch, generator: generator, lossGenerator: lossGenerator, history: history,
+                                       bestEpoch: best?.epoch, bestLoss: best?.loss,
+                                       parameterNames: model.namedParameters().map(\.name))
+                    .write(model: model, optimizer: optimizer, best: best?.weights, to: directory)
+            }
+            // A callback's stop comes after the checkpoint: resuming continues the run.
             if let onEpochEnd, !onEpochEnd(record) {
                 history.stopReason = history.stopReason ?? "stopped by callback"
-                break
             }
+            if history.stopReason != nil { break }
         }
         if let best, best.epoch != history.epochs.last?.epoch {
             try model.load(parameters: best.weights)

@@ -48,6 +48,15 @@ final class ModelFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("model.safetensors"), "\(error)")
             XCTAssertTrue("\(error)".contains("different save"), "\(error)")
         }
+        // A damaged weights file (one flipped byte) is refused the same way.
+        try FileManager.default.removeItem(at: url.appendingPathExtension("safetensors"))
+        try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10], to: url)
+        var bytes = try Data(contentsOf: url.appendingPathExtension("safetensors"))
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: url.appendingPathExtension("safetensors"))
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { error in
+            XCTAssertTrue("\(error)".contains("SHA-256"), "\(error)")
+        }
     }
 
     func testRefusesNewerFormatVersionAndForeignJSON() throws {
@@ -72,6 +81,19 @@ final class ModelFileTests: XCTestCase {
         let text = try String(contentsOf: jsonURL, encoding: .utf8)
         try text.replacingOccurrences(of: "\"model.safetensors\"", with: "\"../etc/passwd\"").write(to: jsonURL, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("not a plain file name"), "\($0)") }
+    }
+
+    func testIdenticalModelsGiveIdenticalFiles() throws {
+        func save(_ name: String) throws -> (Data, Data) {
+            var g = RandomGenerator(seed: 5)
+            let url = directory.appendingPathComponent(name)
+            try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10], to: url)
+            return (try Data(contentsOf: url.appendingPathExtension("safetensors")), try Data(contentsOf: url.appendingPathExtension("json")))
+        }
+        let a = try save("a"), b = try save("b")
+        XCTAssertEqual(a.0, b.0)
+        XCTAssertEqual(String(decoding: a.1, as: UTF8.self).replacingOccurrences(of: "a.safetensors", with: "b.safetensors"),
+                       String(decoding: b.1, as: UTF8.self))
     }
 
     func testSavingLeavesNoTemporaryFiles() throws {

@@ -8,20 +8,6 @@ final class SummaryTests: XCTestCase {
         return Architectures.fashionDenoiser(generator: &g)
     }
 
-    static func handWrittenDenoiser(seed: UInt64 = 0) -> Autoencoder {
-        var g = RandomGenerator(seed: seed)
-        return Autoencoder(
-            encoder: Sequential([
-                Conv2D(inputChannels: 1, outputChannels: 16, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
-                Conv2D(inputChannels: 16, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
-            ]),
-            decoder: Sequential([
-                Conv2DTranspose(inputChannels: 8, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
-                Conv2DTranspose(inputChannels: 8, outputChannels: 16, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
-                Conv2D(inputChannels: 16, outputChannels: 1, kernelSize: 3, padding: .same, activation: .sigmoid, generator: &g),
-            ]))
-    }
-
     func testDenoiserSummaryMatchesKeras() {
         let model = Self.denoiser()
         let rows = model.summaryRows(inputShape: [28, 28, 1])

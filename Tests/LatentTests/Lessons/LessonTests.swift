@@ -89,7 +89,8 @@ final class LessonTests: XCTestCase {
         let m1 = try Lesson.ecgAnomaly.run(LessonSettings(outputDirectory: a, seed: 3, epochs: 2, quick: true, progress: .silent))
         let m2 = try Lesson.ecgAnomaly.run(LessonSettings(outputDirectory: b, seed: 3, epochs: 2, quick: true, progress: .silent))
         for key in ["accuracy", "auroc", "threshold"] { XCTAssertEqual(m1[key], m2[key], key) }
-        XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent("model.safetensors")).count,
-                       try Data(contentsOf: b.appendingPathComponent("model.safetensors")).count)
+        // Same seed, same thread count: the same weights file, byte for byte.
+        XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent("model.safetensors")),
+                       try Data(contentsOf: b.appendingPathComponent("model.safetensors")))
     }
 }

@@ -46,4 +46,82 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(restoredLoss, history.epochs[bestEpoch - 1].validationLoss!, accuracy: 1e-5)
         XCTAssertTrue(history.csv().hasPrefix("epoch,loss,val_loss,seconds,samples_per_second\n1,"))
     }
+
+    func testTrainingLeavesTheCallersFloatModeAlone() throws {
+        var g = RandomGenerator(seed: 1)
+        let x = Tensor.randomUniform([16, 2], using: &g)
+        let model = Dense(inputSize: 2, outputSize: 2, generator: &g)
+        _ = try Trainer(model: model, optimizer: Adam()).fit(inputs: x, targets: x, options: TrainingOptions(epochs: 1, batchSize: 4, progress: .silent),
+                                                             generator: &g) { meanSquaredError(model($0), $1) }
+        // With flush-to-zero left on, this denormal would read back as 0.
+        let denormal = Float(bitPattern: 0x0000_0400)
+        XCTAssertNotEqual(denormal * Float(g.nextUniform() + 1), 0)
+    }
+}
+
+final class FloatModeTests: XCTestCase {
+    /// Every multi-threaded kernel runs one chunk on the calling thread; none may leave
+    /// flush-to-zero switched on there.
+    func testKernelsLeaveTheCallersFloatModeAlone() {
+        var g = RandomGenerator(seed: 2)
+        let x = Tensor.randomUniform([2, 28, 28, 8], using: &g), k = Tensor.randomUniform([3, 3, 8, 8], using: &g)
+        _ = Tensor.conv2d(x, filter: k, stride: (1, 1), padding: .same).sigmoid().sum().item
+        _ = Tensor.conv2dTranspose(x, filter: k, stride: (2, 2), padding: .same).exp().sum().item
+        _ = (Tensor.randomUniform([1 << 18], using: &g) * 2).tanh().sum().item
+        // Backward through a convolution's weights splits the batch across threads.
+        let kernel = Tensor.randomUniform([3, 3, 1, 16], using: &g).requiringGradient()
+        Tensor.conv2d(Tensor.randomUniform([256, 28, 28, 1], using: &g), filter: kernel, stride: (2, 2), padding: .same).sum().backward()
+        XCTAssertNotNil(kernel.gradient)
+        let denormal = Float(bitPattern: 0x0000_0400)
+        XCTAssertNotEqual(denormal * Float(g.nextUniform() + 1), 0)
+    }
+}
+
+final class CheckpointTests: XCTestCase {
+    /// A small stochastic run (shuffling, VAE-style noise in the loss, Adam, validation,
+    /// early stopping) either uninterrupted or stopped after `stopAfter` epochs and resumed.
+    func run(epochs: Int, checkpoint: URL? = nil, stopAfter: Int? = nil, resume: Bool = false) throws -> ([UInt32], History, RandomGenerator) {
+        var g = RandomGenerator(seed: 9)
+        let x = Tensor.randomUniform([120, 6], using: &g)
+        let vae = VariationalAutoencoder(inputShape: [6], hidden: 5, codeSize: 2, generator: &g)
+        let trainer = Trainer(model: vae, optimizer: Adam(learningRate: 0.01))
+        var options = TrainingOptions(epochs: epochs, batchSize: 16, earlyStoppingPatience: 50, progress: .silent)
+        options.checkpointEvery = 1
+        options.checkpointDirectory = checkpoint
+        options.resume = resume
+        if let stopAfter { trainer.onEpochEnd = { $0.epoch < stopAfter } }
+        let history = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &g) { input, target, noise in
+            let (mu, s) = vae.encode(input)
+            let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
+            return meanSquaredError(vae.decode(z), target) + 0.01 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+        }
+        return (vae.namedParameters().flatMap { $0.parameter.wrappedValue.scalars.map(\.bitPattern) }, history, g)
+    }
+
+    func testResumeGivesTheSameWeightsBitForBit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-ckpt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (reference, referenceHistory, referenceGenerator) = try run(epochs: 6)
+        let (partial, _, _) = try run(epochs: 6, checkpoint: directory, stopAfter: 3)
+        XCTAssertNotEqual(partial, reference, "the interrupted run must really be unfinished")
+        let (resumed, history, generator) = try run(epochs: 6, checkpoint: directory, resume: true)
+        XCTAssertEqual(resumed, reference)
+        XCTAssertEqual(history.losses, referenceHistory.losses)
+        XCTAssertEqual(generator, referenceGenerator, "the caller's generator continues identically")
+    }
+
+    func testACheckpointOfAnotherModelIsRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-ckpt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try run(epochs: 1, checkpoint: directory)
+        var g = RandomGenerator(seed: 1)
+        let other = Dense(inputSize: 6, outputSize: 6, generator: &g)
+        var options = TrainingOptions(epochs: 2, batchSize: 8, progress: .silent)
+        options.checkpointDirectory = directory
+        options.resume = true
+        let x = Tensor.randomUniform([16, 6], using: &g)
+        XCTAssertThrowsError(try Trainer(model: other, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) {
+            meanSquaredError(other($0), $1)
+        }) { XCTAssertTrue("\($0)".contains("different model"), "\($0)") }
+    }
 }

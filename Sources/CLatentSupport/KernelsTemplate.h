@@ -1,0 +1,492 @@
+// Elementwise and fused kernels, written as plain loops that clang vectorises.
+// Kernels.c includes this file twice: once compiled for AVX2+FMA and once for the
+// baseline target, and dispatches at run time. Every name goes through FN(...).
+//
+// Results do not depend on how a caller splits an array across threads: every element
+// is computed by the same instructions (vector body and scalar remainder use the same
+// target features), so splitting only changes which thread computes it.
+
+static inline float FN(f_from_bits)(int32_t b) { float f; memcpy(&f, &b, 4); return f; }
+
+// e^x, Cephes-style: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial
+// (≈1 ulp on the normal range), 2^n built from exponent bits in two halves so that
+// n = 128 still overflows to +inf correctly. Below −87.5 the result is 0 (the true
+// value is denormal, which FTZ would flush anyway); NaN stays NaN.
+static inline float FN(exp1)(float x) {
+    float xc = x < -87.5f ? -87.5f : x;
+    xc = xc > 88.8f ? 88.8f : xc;
+    float fx = xc * 1.44269504088896341f;
+    float n = (fx + 12582912.0f) - 12582912.0f;  // round to nearest
+    float r = xc - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    float z = r * r;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = p * z + r + 1.0f;
+    n = n == n ? n : 0.0f;  // NaN: keep the conversion defined; y is already NaN
+    int32_t ni = (int32_t)n;
+    int32_t h = ni >> 1;
+    y = y * FN(f_from_bits)((h + 127) << 23) * FN(f_from_bits)((ni - h + 127) << 23);
+    return x < -87.5f ? 0.0f : y;
+}
+
+static inline float FN(sigmoid1)(float x) { return 1.0f / (1.0f + FN(exp1)(-x)); }
+
+// tanh: an odd polynomial near 0 (Cephes tanhf), 1 − 2/(e^{2|x|} + 1) elsewhere.
+static inline float FN(tanh1)(float x) {
+    float a = x < 0 ? -x : x;
+    float z = x * x;
+    float p = -5.70498872745e-3f;
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    float small = p * z * x + x;
+    float t = 1.0f - 2.0f / (FN(exp1)(2.0f * a) + 1.0f);
+    t = x < 0 ? -t : t;
+    return a < 0.625f ? small : t;
+}
+
+static inline float FN(act1)(int act, float x) {
+    switch (act) {
+    case LATENT_ACT_RELU: return x > 0 ? x : 0.0f;
+    case LATENT_ACT_SIGMOID: return FN(sigmoid1)(x);
+    case LATENT_ACT_TANH: return FN(tanh1)(x);
+    case LATENT_ACT_SOFTPLUS: { float a = x < 0 ? -x : x; return (x > 0 ? x : 0.0f) + log1pf(FN(exp1)(-a)); }
+    default: return x;
+    }
+}
+
+static void FN(unary)(int op, const float *x, float *y, long n) {
+    switch (op) {
+    case LATENT_UN_NEG: for (long i = 0; i < n; i++) y[i] = -x[i]; break;
+    case LATENT_UN_EXP: for (long i = 0; i < n; i++) y[i] = FN(exp1)(x[i]); break;
+    case LATENT_UN_LOG: for (long i = 0; i < n; i++) y[i] = logf(x[i]); break;
+    case LATENT_UN_SQRT: for (long i = 0; i < n; i++) y[i] = __builtin_elementwise_sqrt(x[i]); break;
+    case LATENT_UN_SQUARE: for (long i = 0; i < n; i++) y[i] = x[i] * x[i]; break;
+    case LATENT_UN_ABS: for (long i = 0; i < n; i++) y[i] = fabsf(x[i]); break;
+    case LATENT_UN_RELU: for (long i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0.0f; break;
+    case LATENT_UN_SIGMOID: for (long i = 0; i < n; i++) y[i] = FN(sigmoid1)(x[i]); break;
+    case LATENT_UN_TANH: for (long i = 0; i < n; i++) y[i] = FN(tanh1)(x[i]); break;
+    case LATENT_UN_SOFTPLUS: for (long i = 0; i < n; i++) y[i] = FN(act1)(LATENT_ACT_SOFTPLUS, x[i]); break;
+    default: break;
+    }
+}
+
+static inline float FN(binary1)(int op, float a, float b) {
+    switch (op) {
+    case LATENT_BIN_ADD: return a + b;
+    case LATENT_BIN_SUB: return a - b;
+    case LATENT_BIN_MUL: return a * b;
+    case LATENT_BIN_DIV: return a / b;
+    case LATENT_BIN_SECOND: return b;
+    case LATENT_BIN_RELU_GRAD: return b > 0 ? a : 0.0f;                 // g, x
+    case LATENT_BIN_SIGMOID_GRAD: return a * b * (1.0f - b);            // g, y
+    case LATENT_BIN_TANH_GRAD: return a * (1.0f - b * b);               // g, y
+    case LATENT_BIN_SQUARE_GRAD: return 2.0f * a * b;                   // g, x
+    case LATENT_BIN_ABS_GRAD: return b > 0 ? a : (b < 0 ? -a : 0.0f);   // g, x
+    case LATENT_BIN_SQRT_GRAD: return 0.5f * a / b;                     // g, y
+    case LATENT_BIN_SOFTPLUS_GRAD: return a * FN(sigmoid1)(b);          // g, x
+    case LATENT_BIN_NEG_DIV: return -a / b;
+    default: return 0.0f;
+    }
+}
+
+// out[i] = op(a[i·sa], b[i·sb]) with sa, sb ∈ {0, 1} (0 broadcasts a scalar).
+// One loop per operator and stride pattern, so each vectorises.
+#define LATENT_BINARY_LOOPS(OPV)                                                          \
+    if (sa && sb) { for (long i = 0; i < n; i++) out[i] = FN(binary1)(OPV, a[i], b[i]); } \
+    else if (sa) { float s = b[0]; for (long i = 0; i < n; i++) out[i] = FN(binary1)(OPV, a[i], s); } \
+    else if (sb) { float s = a[0]; for (long i = 0; i < n; i++) out[i] = FN(binary1)(OPV, s, b[i]); } \
+    else { float v = FN(binary1)(OPV, a[0], b[0]); for (long i = 0; i < n; i++) out[i] = v; }
+
+static void FN(binary)(int op, const float *a, long sa, const float *b, long sb, float *out, long n) {
+    switch (op) {
+    case LATENT_BIN_ADD: LATENT_BINARY_LOOPS(LATENT_BIN_ADD) break;
+    case LATENT_BIN_SUB: LATENT_BINARY_LOOPS(LATENT_BIN_SUB) break;
+    case LATENT_BIN_MUL: LATENT_BINARY_LOOPS(LATENT_BIN_MUL) break;
+    case LATENT_BIN_DIV: LATENT_BINARY_LOOPS(LATENT_BIN_DIV) break;
+    case LATENT_BIN_SECOND: LATENT_BINARY_LOOPS(LATENT_BIN_SECOND) break;
+    case LATENT_BIN_RELU_GRAD: LATENT_BINARY_LOOPS(LATENT_BIN_RELU_GRAD) break;
+    case LATENT_BIN_SIGMOID_GRAD: LATENT_BINARY_LOOPS(LATENT_BIN_SIGMOID_GRAD) break;
+    case LATENT_BIN_TANH_GRAD: LATENT_BINARY_LOOPS(LATENT_BIN_TANH_GRAD) break;
+    case LATENT_BIN_SQUARE_GRAD: LATENT_BINARY_LOOPS(LATENT_BIN_SQUARE_GRAD) break;
+    case LATENT_BIN_ABS_GRAD: LATENT_BINARY_LOOPS(LATENT_BIN_ABS_GRAD) break;
+    case LATENT_BIN_SQRT_GRAD: LATENT_BINARY_LOOPS(LATENT_BIN_SQRT_GRAD) break;
+    case LATENT_BIN_SOFTPLUS_GRAD: LATENT_BINARY_LOOPS(LATENT_BIN_SOFTPLUS_GRAD) break;
+    case LATENT_BIN_NEG_DIV: LATENT_BINARY_LOOPS(LATENT_BIN_NEG_DIV) break;
+    default: break;
+    }
+}
+
+// y[r, c] = act(z[r, c] + bias[c]); bias may be NULL; y may be z.
+static void FN(bias_act)(const float *z, const float *bias, float *y, long rows, long cols, int act) {
+    for (long r = 0; r < rows; r++) {
+        const float *zr = z + r * cols;
+        float *yr = y + r * cols;
+        switch (act) {
+        case LATENT_ACT_RELU:
+            if (bias) { for (long c = 0; c < cols; c++) { float v = zr[c] + bias[c]; yr[c] = v > 0 ? v : 0.0f; } }
+            else { for (long c = 0; c < cols; c++) { float v = zr[c]; yr[c] = v > 0 ? v : 0.0f; } }
+            break;
+        case LATENT_ACT_SIGMOID:
+            if (bias) { for (long c = 0; c < cols; c++) yr[c] = FN(sigmoid1)(zr[c] + bias[c]); }
+            else { for (long c = 0; c < cols; c++) yr[c] = FN(sigmoid1)(zr[c]); }
+            break;
+        case LATENT_ACT_TANH:
+            if (bias) { for (long c = 0; c < cols; c++) yr[c] = FN(tanh1)(zr[c] + bias[c]); }
+            else { for (long c = 0; c < cols; c++) yr[c] = FN(tanh1)(zr[c]); }
+            break;
+        case LATENT_ACT_SOFTPLUS:
+            for (long c = 0; c < cols; c++) yr[c] = FN(act1)(LATENT_ACT_SOFTPLUS, zr[c] + (bias ? bias[c] : 0.0f));
+            break;
+        default:
+            if (bias) { for (long c = 0; c < cols; c++) yr[c] = zr[c] + bias[c]; }
+            else if (yr != zr) { for (long c = 0; c < cols; c++) yr[c] = zr[c]; }
+            break;
+        }
+    }
+}
+
+// dz = g ⊙ act'(·), from the activation's output y. For softplus, y = softplus(x) and
+// act'(x) = sigmoid(x) = 1 − e^{−y}.
+static void FN(act_grad)(const float *g, const float *y, float *dz, long n, int act) {
+    switch (act) {
+    case LATENT_ACT_RELU: for (long i = 0; i < n; i++) dz[i] = y[i] > 0 ? g[i] : 0.0f; break;
+    case LATENT_ACT_SIGMOID: for (long i = 0; i < n; i++) dz[i] = g[i] * (y[i] * (1.0f - y[i])); break;
+    case LATENT_ACT_TANH: for (long i = 0; i < n; i++) dz[i] = g[i] * (1.0f - y[i] * y[i]); break;
+    case LATENT_ACT_SOFTPLUS: for (long i = 0; i < n; i++) dz[i] = g[i] * -expm1f(-y[i]); break;
+    default: if (dz != g) { for (long i = 0; i < n; i++) dz[i] = g[i]; } break;
+    }
+}
+
+// out[c] = Σ_r x[r, c] (rows added in order, so the result does not depend on threads).
+static void FN(column_sums)(const float *x, float *out, long rows, long cols) {
+    for (long c = 0; c < cols; c++) out[c] = 0.0f;
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * cols;
+        for (long c = 0; c < cols; c++) out[c] += xr[c];
+    }
+}
+
+// Σ (p − t)² (kind 0) or Σ |p − t| (kind 1), in double.
+// Sixteen float lanes per block of 1024, blocks added in double.
+static double FN(distance_sum)(const float *p, const float *t, long n, int kind) {
+    double total = 0;
+    long i = 0;
+    while (i < n) {
+        long end = i + 1024 < n ? i + 1024 : n;
+        float acc[16] = {0};
+        long j = i;
+        if (kind == 0) {
+            for (; j + 16 <= end; j += 16)
+                for (int k = 0; k < 16; k++) { float d = p[j + k] - t[j + k]; acc[k] += d * d; }
+            for (; j < end; j++) { float d = p[j] - t[j]; acc[0] += d * d; }
+        } else {
+            for (; j + 16 <= end; j += 16)
+                for (int k = 0; k < 16; k++) { float d = p[j + k] - t[j + k]; acc[k] += fabsf(d); }
+            for (; j < end; j++) { float d = p[j] - t[j]; acc[0] += fabsf(d); }
+        }
+        float s = 0.0f;
+        for (int k = 0; k < 16; k++) s += acc[k];
+        total += s;
+        i = end;
+    }
+    return total;
+}
+
+// out = s · (p − t) (kind 0, the squared distance's gradient with s = 2g/n) or
+// s · sign(p − t) (kind 1).
+static void FN(distance_grad)(const float *p, const float *t, float *out, long n, float s, int kind) {
+    if (kind == 0) { for (long i = 0; i < n; i++) out[i] = s * (p[i] - t[i]); }
+    else { for (long i = 0; i < n; i++) { float d = p[i] - t[i]; out[i] = d > 0 ? s : (d < 0 ? -s : 0.0f); } }
+}
+
+// Adam, Keras's form (see Adam.swift), fused into one pass.
+static void FN(adam)(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
+                     float alpha, float l2, float shrink) {
+    float c1 = 1.0f - b1, c2 = 1.0f - b2;
+    for (long i = 0; i < n; i++) {
+        float gi = g[i] + l2 * p[i];
+        float mi = b1 * m[i] + c1 * gi;
+        float vi = b2 * v[i] + c2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = shrink * p[i] - alpha * mi / (__builtin_elementwise_sqrt(vi) + eps);
+    }
+}
+
+// ---- Direct 2-D convolution over NHWC images (no im2col buffer) -----------------------
+// Geometry: input [N, H, W, C], kernel [KH, KW, C, F], output [N, OH, OW, F]. Each call
+// handles images n0..<n1, so callers can split a batch across threads.
+
+// y = conv(x, w).
+static void FN(conv_forward)(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long C = g->c, F = g->f;
+    for (long n = n0; n < n1; n++) {
+        for (long oh = 0; oh < g->oh; oh++) {
+            for (long ow = 0; ow < g->ow; ow++) {
+                float *yo = y + ((n * g->oh + oh) * g->ow + ow) * F;
+                if (F == 1) {
+                    float acc[8] = {0};
+                    float tail = 0.0f;
+                    for (long kh = 0; kh < g->kh; kh++) {
+                        long ih = oh * g->sh + kh - g->pt;
+                        if (ih < 0 || ih >= g->h) continue;
+                        for (long kw = 0; kw < g->kw; kw++) {
+                            long iw = ow * g->sw + kw - g->pl;
+                            if (iw < 0 || iw >= g->w) continue;
+                            const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;
+                            const float *wp = w + (kh * g->kw + kw) * C;
+                            long c = 0;
+                            for (; c + 8 <= C; c += 8)
+                                for (int l = 0; l < 8; l++) acc[l] += xp[c + l] * wp[c + l];
+                            for (; c < C; c++) tail += xp[c] * wp[c];
+                        }
+                    }
+                    yo[0] = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail;
+                    continue;
+                }
+                for (long f = 0; f < F; f++) yo[f] = 0.0f;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    long ih = oh * g->sh + kh - g->pt;
+                    if (ih < 0 || ih >= g->h) continue;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        long iw = ow * g->sw + kw - g->pl;
+                        if (iw < 0 || iw >= g->w) continue;
+                        const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;
+                        const float *wp = w + (kh * g->kw + kw) * C * F;
+                        for (long c = 0; c < C; c++) {
+                            float xv = xp[c];
+                            const float *wr = wp + c * F;
+                            for (long f = 0; f < F; f++) yo[f] += xv * wr[f];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// dx = convᵀ(gy, w), with the kernel given per tap transposed: wt [KH, KW, F, C].
+// Overwrites dx for images n0..<n1.
+static void FN(conv_backward_input)(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
+    const long C = g->c, F = g->f;
+    for (long i = n0 * g->h * g->w * C; i < n1 * g->h * g->w * C; i++) dx[i] = 0.0f;
+    for (long n = n0; n < n1; n++) {
+        for (long oh = 0; oh < g->oh; oh++) {
+            for (long ow = 0; ow < g->ow; ow++) {
+                const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * F;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    long ih = oh * g->sh + kh - g->pt;
+                    if (ih < 0 || ih >= g->h) continue;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        long iw = ow * g->sw + kw - g->pl;
+                        if (iw < 0 || iw >= g->w) continue;
+                        float *dxp = dx + ((n * g->h + ih) * g->w + iw) * C;
+                        const float *wp = wt + (kh * g->kw + kw) * F * C;
+                        if (C == 1) {
+                            float s = 0.0f;
+                            for (long f = 0; f < F; f++) s += go[f] * wp[f];
+                            dxp[0] += s;
+                            continue;
+                        }
+                        for (long f = 0; f < F; f++) {
+                            float gv = go[f];
+                            const float *wr = wp + f * C;
+                            for (long c = 0; c < C; c++) dxp[c] += gv * wr[c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// dw += Σ over images n0..<n1 of x ⊗ gy, per tap: dw [KH, KW, C, F].
+static void FN(conv_backward_weight)(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
+    const long C = g->c, F = g->f;
+    for (long n = n0; n < n1; n++) {
+        for (long oh = 0; oh < g->oh; oh++) {
+            for (long ow = 0; ow < g->ow; ow++) {
+                const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * F;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    long ih = oh * g->sh + kh - g->pt;
+                    if (ih < 0 || ih >= g->h) continue;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        long iw = ow * g->sw + kw - g->pl;
+                        if (iw < 0 || iw >= g->w) continue;
+                        const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;
+                        float *dwp = dw + (kh * g->kw + kw) * C * F;
+                        if (F == 1) {
+                            float gv = go[0];
+                            for (long c = 0; c < C; c++) dwp[c] += xp[c] * gv;
+                            continue;
+                        }
+                        for (long c = 0; c < C; c++) {
+                            float xv = xp[c];
+                            float *dr = dwp + c * F;
+                            for (long f = 0; f < F; f++) dr[f] += xv * go[f];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Register-blocked variants: W output lanes (8, 16, 24 or 32) accumulate in registers
+// across every tap and channel, and memory is touched once per block. Kernels and
+// gradients are padded to a multiple of 8 lanes by the callers in Kernels.c.
+#ifndef LATENT_CONV_BLOCKED
+#define LATENT_CONV_BLOCKED(W)                                                                         \
+static void FN(conv_fwd_w##W)(const latent_conv_geometry *g, const float *x, const float *wp, long Fp, \
+                              long f0, float *y, long n0, long n1) {                                  \
+    const long C = g->c, F = g->f;                                                                     \
+    const long valid = F - f0 < W ? F - f0 : W;                                                        \
+    for (long n = n0; n < n1; n++)                                                                     \
+    for (long oh = 0; oh < g->oh; oh++)                                                                \
+    for (long ow = 0; ow < g->ow; ow++) {                                                              \
+        float acc[W] = {0};                                                                            \
+        for (long kh = 0; kh < g->kh; kh++) {                                                          \
+            long ih = oh * g->sh + kh - g->pt;                                                         \
+            if (ih < 0 || ih >= g->h) continue;                                                        \
+            for (long kw = 0; kw < g->kw; kw++) {                                                      \
+                long iw = ow * g->sw + kw - g->pl;                                                     \
+                if (iw < 0 || iw >= g->w) continue;                                                    \
+                const float *xp = x + ((n * g->h + ih) * g->w + iw) * C;                               \
+                const float *wt = wp + (kh * g->kw + kw) * C * Fp + f0;                                \
+                for (long c = 0; c < C; c++) {                                                         \
+                    float xv = xp[c];                                                                  \
+                    const float *wr = wt + c * Fp;                                                     \
+                    for (int l = 0; l < W; l++) acc[l] += xv * wr[l];                                  \
+                }                                                                                      \
+            }                                                                                          \
+        }                                                                                              \
+        float *yo = y + ((n * g->oh + oh) * g->ow + ow) * F + f0;                                      \
+        for (long l = 0; l < valid; l++) yo[l] = acc[l];                                               \
+    }                                                                                                  \
+}                                                                                                      \
+/* dwp[tap, c, f0..f0+W) += Σ_pixels x[pixel(tap), c] · gyp[pixel, f0..f0+W); gyp is [P, Fp]. */      \
+static void FN(conv_bww_w##W)(const latent_conv_geometry *g, const float *x, const float *gyp, long Fp, \
+                              long f0, float *dwp, long n0, long n1) {                                 \
+    const long C = g->c;                                                                               \
+    for (long kh = 0; kh < g->kh; kh++)                                                                \
+    for (long kw = 0; kw < g->kw; kw++)                                                                \
+    for (long c = 0; c < C; c++) {                                                                     \
+        float acc[W] = {0};                                                                            \
+        for (long n = n0; n < n1; n++)                                                                 \
+        for (long oh = 0; oh < g->oh; oh++) {                                                          \
+            long ih = oh * g->sh + kh - g->pt;                                                         \
+            if (ih < 0 || ih >= g->h) continue;                                                        \
+            const float *xrow = x + ((n * g->h + ih) * g->w) * C + c;                                  \
+            const float *grow = gyp + ((n - n0) * g->oh + oh) * g->ow * Fp + f0;                       \
+            for (long ow = 0; ow < g->ow; ow++) {                                                      \
+                long iw = ow * g->sw + kw - g->pl;                                                     \
+                if (iw < 0 || iw >= g->w) continue;                                                    \
+                float xv = xrow[iw * C];                                                               \
+                const float *go = grow + ow * Fp;                                                      \
+                for (int l = 0; l < W; l++) acc[l] += xv * go[l];                                      \
+            }                                                                                          \
+        }                                                                                              \
+        float *d = dwp + ((kh * g->kw + kw) * C + c) * Fp + f0;                                        \
+        for (int l = 0; l < W; l++) d[l] += acc[l];                                                    \
+    }                                                                                                  \
+}                                                                                                      \
+/* dxp[in pixel, c0..c0+W) += Σ_f gy[pixel, f] · wt[tap, f, c0..c0+W); dxp is [N, H, W, Cp]. */     \
+static void FN(conv_bwi_w##W)(const latent_conv_geometry *g, const float *gy, const float *wt, long Cp, \
+                              long c0, float *dxp, long n0, long n1) {                                 \
+    const long F = g->f;                                                                               \
+    for (long n = n0; n < n1; n++)                                                                     \
+    for (long oh = 0; oh < g->oh; oh++)                                                                \
+    for (long ow = 0; ow < g->ow; ow++) {                                                              \
+        const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * F;                                    \
+        for (long kh = 0; kh < g->kh; kh++) {                                                          \
+            long ih = oh * g->sh + kh - g->pt;                                                         \
+            if (ih < 0 || ih >= g->h) continue;                                                        \
+            for (long kw = 0; kw < g->kw; kw++) {                                                      \
+                long iw = ow * g->sw + kw - g->pl;                                                     \
+                if (iw < 0 || iw >= g->w) continue;                                                    \
+                float acc[W] = {0};                                                                    \
+                const float *wp = wt + (kh * g->kw + kw) * F * Cp + c0;                                \
+                for (long f = 0; f < F; f++) {                                                         \
+                    float gv = go[f];                                                                  \
+                    const float *wr = wp + f * Cp;                                                     \
+                    for (int l = 0; l < W; l++) acc[l] += gv * wr[l];                                  \
+                }                                                                                      \
+                float *d = dxp + (((n - n0) * g->h + ih) * g->w + iw) * Cp + c0;                       \
+                for (int l = 0; l < W; l++) d[l] += acc[l];                                            \
+            }                                                                                          \
+        }                                                                                              \
+    }                                                                                                  \
+}
+
+#endif
+
+LATENT_CONV_BLOCKED(8)
+LATENT_CONV_BLOCKED(16)
+LATENT_CONV_BLOCKED(24)
+LATENT_CONV_BLOCKED(32)
+
+#ifndef LATENT_CONV_PICK
+#define LATENT_CONV_PICK(KIND, W, ...)                       \
+    switch (W) {                                             \
+    case 8: FN(KIND##_w8)(__VA_ARGS__); break;               \
+    case 16: FN(KIND##_w16)(__VA_ARGS__); break;             \
+    case 24: FN(KIND##_w24)(__VA_ARGS__); break;             \
+    default: FN(KIND##_w32)(__VA_ARGS__); break;             \
+    }
+#endif
+
+static inline long FN(round8)(long v) { return (v + 7) / 8 * 8; }
+
+static void FN(conv_forward_blocked)(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long taps = g->kh * g->kw, C = g->c, F = g->f, Fp = FN(round8)(F);
+    if (F == 1) { FN(conv_forward)(g, x, w, y, n0, n1); return; }
+    float *wp = calloc((size_t)(taps * C * Fp), sizeof(float));
+    for (long t = 0; t < taps * C; t++) memcpy(wp + t * Fp, w + t * F, (size_t)F * sizeof(float));
+    for (long f0 = 0; f0 < Fp; f0 += 32) {
+        long W = Fp - f0 < 32 ? Fp - f0 : 32;
+        LATENT_CONV_PICK(conv_fwd, W, g, x, wp, Fp, f0, y, n0, n1)
+    }
+    free(wp);
+}
+
+static void FN(conv_backward_weight_blocked)(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
+    const long taps = g->kh * g->kw, C = g->c, F = g->f, Fp = FN(round8)(F);
+    if (F == 1) { FN(conv_backward_weight)(g, x, gy, dw, n0, n1); return; }
+    const long P = (n1 - n0) * g->oh * g->ow;
+    float *gyp = calloc((size_t)(P * Fp), sizeof(float));
+    float *dwp = calloc((size_t)(taps * C * Fp), sizeof(float));
+    const float *src = gy + n0 * g->oh * g->ow * F;
+    for (long p = 0; p < P; p++) memcpy(gyp + p * Fp, src + p * F, (size_t)F * sizeof(float));
+    for (long f0 = 0; f0 < Fp; f0 += 32) {
+        long W = Fp - f0 < 32 ? Fp - f0 : 32;
+        LATENT_CONV_PICK(conv_bww, W, g, x, gyp, Fp, f0, dwp, n0, n1)
+    }
+    for (long t = 0; t < taps * C; t++)
+        for (long f = 0; f < F; f++) dw[t * F + f] += dwp[t * Fp + f];
+    free(gyp);
+    free(dwp);
+}
+
+static void FN(conv_backward_input_blocked)(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
+    const long taps = g->kh * g->kw, C = g->c, F = g->f, Cp = FN(round8)(C);
+    if (C == 1) { FN(conv_backward_input)(g, gy, wt, dx, n0, n1); return; }
+    const long pixels = (n1 - n0) * g->h * g->w;
+    float *wtp = calloc((size_t)(taps * F * Cp), sizeof(float));
+    for (long t = 0; t < taps * F; t++) memcpy(wtp + t * Cp, wt + t * C, (size_t)C * sizeof(float));
+    float *dxp = calloc((size_t)(pixels * Cp), sizeof(float));
+    for (long c0 = 0; c0 < Cp; c0 += 32) {
+        long W = Cp - c0 < 32 ? Cp - c0 : 32;
+        LATENT_CONV_PICK(conv_bwi, W, g, gy, wtp, Cp, c0, dxp, n0, n1)
+    }
+    float *dst = dx + n0 * g->h * g->w * C;
+    for (long p = 0; p < pixels; p++) memcpy(dst + p * C, dxp + p * Cp, (size_t)C * sizeof(float));
+    free(wtp);
+    free(dxp);
+}

@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+import Latent
+
+/// A run killed with SIGKILL and resumed ends with the same weights as a run that was
+/// never interrupted.
+final class ResumeTests: XCTestCase {
+    func weights(_ directory: URL) throws -> [String: [UInt32]] {
+        try SafeTensors.read(contentsOf: directory.appendingPathComponent("model.safetensors")).tensors
+            .mapValues { $0.scalars.map(\.bitPattern) }
+    }
+
+    func testKilledRunResumesToTheSameWeights() throws {
+        let root = try temporaryDirectory(self)
+        let reference = root.appendingPathComponent("reference"), interrupted = root.appendingPathComponent("interrupted")
+        let common = ["example", "ecg-anomaly", "--quick", "--quiet", "--epochs", "12", "--seed", "4"]
+        XCTAssertEqual(try latent(common + ["--out", reference.path]).status, 0)
+
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("latent")
+        process.arguments = common + ["--out", interrupted.path, "--checkpoint-every", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let marker = interrupted.appendingPathComponent("checkpoints/autoencoder/trainer.json")
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run must really have been killed mid-training")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("metrics.json").path))
+
+        let resumed = try latent(common + ["--resume", interrupted.path])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try weights(interrupted), try weights(reference))
+    }
+
+    func testResumeWithoutCheckpointsIsAClearError() throws {
+        let empty = try temporaryDirectory(self)
+        let result = try latent(["example", "ecg-anomaly", "--resume", empty.path])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("checkpoints"), result.stderr)
+    }
+}

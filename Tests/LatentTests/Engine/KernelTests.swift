@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+@testable import Latent
+
+/// The vectorised kernels against double-precision references, including the edges
+/// (overflow, underflow, infinities, NaN) and every broadcast pattern.
+final class KernelTests: XCTestCase {
+    /// Distance in units of the last place of `expected` (as a float).
+    func ulps(_ actual: Float, _ expected: Double) -> Float {
+        let e = Float(expected)
+        if actual == e { return 0 }
+        return Swift.abs(actual - e) / e.ulp
+    }
+
+    func grid(_ low: Float, _ high: Float, _ n: Int) -> [Float] {
+        (0..<n).map { low + (high - low) * Float($0) / Float(n - 1) }
+    }
+
+    func testExpIsWithinTwoUlpsOnTheNormalRange() {
+        let xs = grid(-87, 88.7, 200_003)
+        let ys = Tensor(xs).exp().scalars
+        var worst: Float = 0
+        for (x, y) in zip(xs, ys) { worst = max(worst, ulps(y, Foundation.exp(Double(x)))) }
+        XCTAssertLessThanOrEqual(worst, 2)
+        let edges = Tensor([-.infinity, -1000, -88, 0, 89, 1000, .infinity]).exp().scalars
+        XCTAssertEqual(edges[0], 0)
+        XCTAssertEqual(edges[1], 0)
+        XCTAssertLessThan(edges[2], 1.2e-38)
+        XCTAssertEqual(edges[3], 1)
+        XCTAssertEqual(edges[4], .infinity)
+        XCTAssertEqual(edges[5], .infinity)
+        XCTAssertEqual(edges[6], .infinity)
+        XCTAssertTrue(Tensor([.nan]).exp().item.isNaN)
+    }
+
+    func testSigmoidAndTanhAreAccurate() {
+        let xs = grid(-30, 30, 100_001)
+        let s = Tensor(xs).sigmoid().scalars, t = Tensor(xs).tanh().scalars
+        var worstS: Float = 0, worstT: Float = 0
+        for (i, x) in xs.enumerated() {
+            worstS = max(worstS, ulps(s[i], 1 / (1 + Foundation.exp(-Double(x)))))
+            worstT = max(worstT, ulps(t[i], Foundation.tanh(Double(x))))
+        }
+        XCTAssertLessThanOrEqual(worstS, 4)
+        XCTAssertLessThanOrEqual(worstT, 4)
+        // Tiny arguments keep their relative precision.
+        XCTAssertEqual(Tensor([1e-6]).tanh().item, 1e-6, accuracy: 1e-12)
+        let far = Tensor([-1000, 1000, -.infinity, .infinity])
+        XCTAssertEqual(far.sigmoid().scalars, [0, 1, 0, 1])
+        XCTAssertEqual(far.tanh().scalars, [-1, 1, -1, 1])
+        XCTAssertTrue(Tensor([.nan]).sigmoid().item.isNaN)
+    }
+
+    /// Every broadcast pattern of the binary kernel against a scalar loop.
+    func testBinaryBroadcastPatternsMatchAScalarLoop() {
+        var g = RandomGenerator(seed: 11)
+        let shapes: [([Int], [Int])] = [([3, 4], [3, 4]), ([3, 4], []), ([], [3, 4]), ([3, 4], [4]), ([3, 1], [1, 4]),
+                                       ([2, 3, 4], [3, 1]), ([2, 1, 4], [2, 3, 1]), ([5, 40_000], [40_000])]
+        for (sa, sb) in shapes {
+            let a = Tensor.randomUniform(sa, low: 0.5, high: 2, using: &g)
+            let b = Tensor.randomUniform(sb, low: 0.5, high: 2, using: &g)
+            for (op, f) in [(a + b, { (x: Float, y: Float) in x + y }), (a - b, { $0 - $1 }), (a * b, { $0 * $1 }), (a / b, { $0 / $1 })] {
+                let expected = Tensor.combined(a, b, f)
+                XCTAssertEqual(op.shape, expected.shape)
+                XCTAssertEqual(op.scalars, expected.scalars, "\(sa) ∘ \(sb)")
+            }
+        }
+    }
+}
