@@ -7,6 +7,6 @@ struct LatentCommand: ParsableCommand {
         commandName: "latent",
         abstract: "Train autoencoders and detect anomalies.",
         version: "0.1.0",
-        subcommands: [Demo.self, Example.self, Datasets.self, Bench.self]
+        subcommands: [Demo.self, Example.self, Datasets.self, Bench.self, Detector.self]
     )
 }

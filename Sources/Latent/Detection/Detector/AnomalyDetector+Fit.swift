@@ -1,0 +1,229 @@
+import Foundation
+
+extension AnomalyDetector {
+    /// Fits a detector: trains an autoencoder on normal rows and calibrates its threshold
+    /// on normal rows it did not train on and that did not choose the epoch (so that
+    /// their scores are exchangeable with new normal rows' scores, which the conformal
+    /// false-alarm guarantee needs).
+    ///
+    /// ```
+    /// normal rows ──shuffle(seed)──┬── (1 − F) train: fit the scaler, train the model
+    ///                              ├── F held out for calibration only:
+    ///                              │     threshold = rule(scores), p-values
+    ///                              └── 10 % of the rest: early stopping, best epoch
+    /// anomalous rows ───────────────── scored for the report (and youden's threshold)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - x: `[n, …]` rows (tables `[n, d]`, images `[n, H, W]` or `[n, H, W, C]`),
+    ///     finite values.
+    ///   - isNormal: which rows are normal; `nil` takes every row as normal.
+    ///   - schema: names and label information to keep; `nil` derives the example shape
+    ///     from `x` (`[n, H, W]` is taken as one-channel images).
+    ///   - configuration: model, training and threshold choices.
+    ///   - onEpoch: called after each epoch with its record and the plan (for progress).
+    /// - Returns: the fitted detector, with ``diagnostics`` for a report.
+    /// - Throws: ``DetectorError`` for an invalid configuration, non-finite values, too
+    ///   few normal rows to train and calibrate, or a model that does not fit the shape;
+    ///   ``TrainingError`` if training diverges.
+    public static func fit(
+        _ x: Tensor, isNormal: [Bool]? = nil, schema: DetectorSchema? = nil,
+        configuration: DetectorConfiguration = DetectorConfiguration(),
+        onEpoch: ((EpochRecord, TrainingPlan) -> Void)? = nil
+    ) throws -> AnomalyDetector {
+        try configuration.validate()
+        guard x.rank >= 2, x.shape[0] > 0 else {
+            throw DetectorError.insufficientData("the data has no rows (shape \(x.shape))")
+        }
+        var schema = schema ?? DetectorSchema(exampleShape: Array(x.shape.dropFirst()))
+        if schema.exampleShape.count == 2 { schema.exampleShape.append(1) }
+        try schema.check(x, source: "the training data")
+        let n = x.shape[0]
+        let d = schema.featureCount
+        let flat = x.reshaped([n, d])
+        if let bad = flat.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
+            throw DetectorError.insufficientData(
+                "row \(bad / d), feature \(bad % d) is \(flat.scalars[bad]); every value must be a finite number"
+            )
+        }
+        let isNormal = isNormal ?? [Bool](repeating: true, count: n)
+        guard isNormal.count == n else {
+            throw DetectorError.insufficientData("there are \(n) rows but \(isNormal.count) labels")
+        }
+
+        // Split the normal rows into training and held-out (calibration) rows.
+        var generator = RandomGenerator(seed: configuration.seed)
+        var normal = isNormal.indices.filter { isNormal[$0] }
+        let anomalous = isNormal.indices.filter { !isNormal[$0] }
+        generator.shuffle(&normal)
+        let calibrationCount = Int(
+            (configuration.validationFraction * Double(normal.count)).rounded())
+        let calibrationRows = Array(normal.prefix(calibrationCount))
+        let rest = normal.dropFirst(calibrationCount)
+        let stoppingCount = max(
+            2, Int((configuration.earlyStoppingFraction * Double(rest.count)).rounded()))
+        let stoppingRows = Array(rest.prefix(stoppingCount))
+        let training = Array(rest.dropFirst(stoppingCount))
+        try checkSizes(
+            training: training.count, heldOut: calibrationRows.count, normal: normal.count,
+            anomalous: anomalous.count, configuration: configuration)
+
+        let rawTraining = flat.gathering(rows: training)
+        let ranges = MinMaxScaler(fitting: rawTraining, mode: .perFeature)
+        var plan = TrainingPlan(
+            configuration: configuration, exampleShape: schema.exampleShape,
+            trainingRows: training.count, earlyStoppingRows: stoppingRows.count,
+            calibrationRows: calibrationRows.count,
+            featureRanges: zip(ranges.minimum, ranges.maximum).map { $1 - $0 })
+        let scaler = MinMaxScaler(fitting: rawTraining, mode: plan.scaler)
+        let trainX = scaler.transform(rawTraining)
+        let stoppingX = scaler.transform(flat.gathering(rows: stoppingRows))
+        let calibrationX = scaler.transform(flat.gathering(rows: calibrationRows))
+        let anomalyX = anomalous.isEmpty ? nil : scaler.transform(flat.gathering(rows: anomalous))
+
+        let network = try DetectorNetwork.build(
+            plan: plan, exampleShape: schema.exampleShape,
+            generator: &generator)
+        let history = try train(
+            network, plan: &plan, configuration: configuration,
+            training: trainX, heldOut: stoppingX, generator: &generator,
+            onEpoch: onEpoch)
+
+        let loss = plan.loss
+        let trainingScores = network.errors(trainX, loss: loss, keepFeatures: false).scores
+        let calibrationScores = network.errors(calibrationX, loss: loss, keepFeatures: false).scores
+        let anomalyScores =
+            anomalyX.map { network.errors($0, loss: loss, keepFeatures: false).scores } ?? []
+        let threshold = try calibrate(
+            configuration.threshold, normal: calibrationScores,
+            anomalies: anomalyScores)
+        return AnomalyDetector(
+            configuration: configuration, schema: schema, scaler: scaler, threshold: threshold,
+            calibration: try ConformalCalibration(scores: calibrationScores), plan: plan,
+            ruleThresholds: ruleThresholds(normal: calibrationScores, anomalies: anomalyScores),
+            diagnostics: FitDiagnostics(
+                history: history, trainingScores: trainingScores,
+                calibrationScores: calibrationScores, anomalyScores: anomalyScores,
+                rows: n, normalRows: normal.count, anomalousRows: anomalous.count),
+            network: network)
+    }
+
+    /// Enough rows to train, to stop early, and for the rule to flag anything.
+    private static func checkSizes(
+        training: Int, heldOut: Int, normal: Int, anomalous: Int,
+        configuration: DetectorConfiguration
+    ) throws {
+        guard normal > 0 else {
+            throw DetectorError.insufficientData(
+                "no row is labelled normal (\(anomalous) rows have other labels); check --normal-label"
+            )
+        }
+        guard training >= 2, heldOut >= 2 else {
+            throw DetectorError.insufficientData(
+                "\(normal) normal rows split into \(training) for training and \(heldOut) held out "
+                    + "at validation fraction \(configuration.validationFraction); at least 2 of "
+                    + "each are needed (give more normal rows)")
+        }
+        if case .falsePositiveRate(let alpha) = configuration.threshold {
+            let needed = Int((1 / alpha - 1).rounded(.up))
+            guard heldOut >= needed else {
+                throw DetectorError.insufficientData(
+                    "fpr:\(alpha) needs at least \(needed) held-out normal rows for any p-value to "
+                        + "reach \(alpha), but there are \(heldOut); raise --validation-fraction, give "
+                        + "more normal rows, or choose a larger ALPHA")
+            }
+        }
+        if configuration.threshold == .youden && anomalous == 0 {
+            throw DetectorError.insufficientData(
+                "the youden rule needs rows labelled anomalous (with --label-column and "
+                    + "--normal-label) to balance sensitivity and specificity; choose another rule")
+        }
+    }
+
+    /// Trains for at least `minimumEpochs`, then until the held-out loss has not
+    /// improved for `patience` epochs; restores the best epoch's weights.
+    private static func train(
+        _ network: DetectorNetwork, plan: inout TrainingPlan, configuration: DetectorConfiguration,
+        training: Tensor, heldOut: Tensor, generator: inout RandomGenerator,
+        onEpoch: ((EpochRecord, TrainingPlan) -> Void)?
+    ) throws -> History {
+        let model = network.model
+        let trainer = Trainer(
+            model: model, optimizer: Adam(learningRate: configuration.learningRate))
+        final class Best {
+            var loss = Float.infinity
+            var epoch = 0
+            var weights: [String: Tensor] = [:]
+        }
+        let best = Best()
+        let snapshot = plan
+        trainer.onEpochEnd = { record in
+            let v = record.validationLoss ?? record.loss
+            if v < best.loss {
+                (best.loss, best.epoch) = (v, record.epoch)
+                best.weights = model.parameters().mapValues { $0.copied() }
+            }
+            onEpoch?(record, snapshot)
+            return record.epoch < snapshot.minimumEpochs
+                || record.epoch - best.epoch < snapshot.patience
+        }
+        var noise = generator.split()
+        let (lossKind, klWeight) = (plan.loss, configuration.klWeight)
+        let history = try trainer.fit(
+            inputs: training, targets: training, validation: (heldOut, heldOut),
+            options: TrainingOptions(
+                epochs: plan.maximumEpochs, batchSize: plan.batchSize,
+                progress: .silent),
+            generator: &generator
+        ) { x, _ in network.trainingLoss(x, loss: lossKind, klWeight: klWeight, generator: &noise) }
+        if best.epoch > 0 && best.epoch != history.epochs.last?.epoch {
+            try model.load(parameters: best.weights)
+        }
+        plan.epochsRun = history.epochs.count
+        plan.bestEpoch = best.epoch
+        plan.stepsRun = plan.epochsRun * plan.stepsPerEpoch
+        plan.stopReason =
+            history.stopReason != nil
+            ? "the held-out loss did not improve for \(plan.patience) epochs after epoch \(best.epoch)"
+            : "reached the maximum of \(plan.maximumEpochs) epochs"
+        return history
+    }
+
+    /// The threshold of `rule` on the calibration scores (youden: with the anomalies).
+    static func calibrate(_ rule: ThresholdRule, normal: [Float], anomalies: [Float]) throws
+        -> Float
+    {
+        let t: Float
+        if rule.needsLabels {
+            t = try rule.threshold(
+                calibrationScores: normal + anomalies,
+                labels: [Bool](repeating: false, count: normal.count)
+                    + [Bool](repeating: true, count: anomalies.count))
+        } else {
+            t = try rule.threshold(calibrationScores: normal)
+        }
+        guard t.isFinite else {
+            throw DetectorError.insufficientData(
+                "the rule \(rule) gives an infinite threshold on \(normal.count) calibration scores"
+            )
+        }
+        return t
+    }
+
+    /// The common rules' thresholds on the same calibration scores, for comparison.
+    static func ruleThresholds(normal: [Float], anomalies: [Float]) -> [String: Float] {
+        var rules: [ThresholdRule] = [
+            .meanStd(k: 1), .meanStd(k: 2), .meanStd(k: 3), .percentile(95), .percentile(99),
+            .contamination(0.1), .falsePositiveRate(0.1), .falsePositiveRate(0.05),
+            .falsePositiveRate(0.01),
+        ]
+        if !anomalies.isEmpty { rules.append(.youden) }
+        var result: [String: Float] = [:]
+        for rule in rules {
+            if let t = try? calibrate(rule, normal: normal, anomalies: anomalies) {
+                result[rule.description] = t
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,114 @@
+/// What an ``AnomalyDetector`` is built and trained from. Every field has a default that
+/// works on small tables; `nil` sizes that choice to the data (see ``TrainingPlan``).
+///
+/// ```swift
+/// var configuration = DetectorConfiguration()
+/// configuration.threshold = .falsePositiveRate(0.01)
+/// configuration.hidden = [64, 32, 16]
+/// let detector = try AnomalyDetector.fit(normalRows, configuration: configuration)
+/// ```
+///
+/// ### See Also
+/// - ``TrainingPlan`` for how `nil` fields are filled in.
+public struct DetectorConfiguration: Codable, Equatable, Sendable {
+    /// The autoencoder family.
+    public enum ModelKind: String, Codable, CaseIterable, Sendable {
+        /// Dense layers down to a code and back (any input; images are flattened).
+        case dense
+        /// Strided convolutions (images `[H, W, C]` with H and W multiples of 4).
+        case conv
+        /// A dense variational autoencoder; scored by the reconstruction of the mean code.
+        case vae
+    }
+
+    /// The reconstruction error used both as the training loss and as the score.
+    public enum ReconstructionLoss: String, Codable, CaseIterable, Sendable {
+        /// Mean absolute error, `mean |x − x̂|` (robust to a few badly reconstructed features).
+        case mae
+        /// Mean squared error, `mean (x − x̂)²` (weights large deviations more).
+        case mse
+    }
+
+    /// How features are min-max scaled (always fitted on the training rows only).
+    public enum ScalerChoice: String, Codable, CaseIterable, Sendable {
+        /// `global` for images and for tables whose columns share one unit (ranges within a
+        /// factor 20, as in a signal), `perFeature` for mixed units (the default; see
+        /// ``TrainingPlan``).
+        case automatic
+        /// One range per feature column.
+        case perFeature = "per-feature"
+        /// One range for all values.
+        case global
+    }
+
+    /// The autoencoder family; `.dense` by default.
+    public var model: ModelKind = .dense
+    /// Encoder widths (dense, vae: units; conv: channels), mirrored by the decoder; `nil`
+    /// sizes them to the feature count.
+    public var hidden: [Int]?
+    /// Training loss and score; `.mae` by default.
+    public var loss: ReconstructionLoss = .mae
+    /// Most training epochs; `nil` sizes them so training takes at least
+    /// ``minimumSteps`` optimizer steps.
+    public var epochs: Int?
+    /// Rows per optimizer step; `nil` sizes it to the number of training rows.
+    public var batchSize: Int?
+    /// Seed for the split, the initial weights and the shuffling.
+    public var seed: UInt64 = 0
+    /// How the threshold is set from the calibration scores; `fpr:0.05` by default.
+    public var threshold: ThresholdRule = .falsePositiveRate(0.05)
+    /// Share of the normal rows held out to calibrate the threshold and p-values; 0.2 by
+    /// default. These rows are used for nothing else: not for training, not for early
+    /// stopping, so their scores are exchangeable with new normal rows' scores.
+    public var validationFraction: Double = 0.2
+    /// Share of the other normal rows held out to stop training early and pick the best
+    /// epoch; 0.1 by default (at least 2 rows).
+    public var earlyStoppingFraction: Double = 0.1
+    /// Min-max scaling per feature or global; `.automatic` by default.
+    public var scaler: ScalerChoice = .automatic
+    /// The fewest optimizer steps a sized training run takes (3000 by default): on a few
+    /// hundred rows, an epoch is only a handful of steps.
+    public var minimumSteps: Int = 3000
+    /// Epochs without a better held-out loss before training stops (after the minimum
+    /// steps); `nil` sizes it.
+    public var patience: Int?
+    /// Adam's learning rate.
+    public var learningRate: Float = 1e-3
+    /// Weight of the KL term in the VAE objective.
+    public var klWeight: Float = 1e-3
+
+    /// The defaults: a dense MAE autoencoder sized to the data, `fpr:0.05`, 20 % held out.
+    public init() {}
+
+    /// Throws unless every given value is in range.
+    /// - Throws: ``DetectorError/invalidConfiguration(_:)`` naming the field.
+    public func validate() throws {
+        func require(_ ok: Bool, _ message: String) throws {
+            if !ok { throw DetectorError.invalidConfiguration(message) }
+        }
+        if let hidden {
+            try require(
+                !hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
+                "hidden widths must be positive integers, such as 32,16,8 (got \(hidden))")
+        }
+        if let epochs { try require(epochs >= 1, "epochs must be at least 1 (got \(epochs))") }
+        if let batchSize {
+            try require(batchSize >= 1, "batch size must be at least 1 (got \(batchSize))")
+        }
+        if let patience {
+            try require(patience >= 1, "patience must be at least 1 (got \(patience))")
+        }
+        try require(
+            validationFraction > 0 && validationFraction < 1,
+            "the validation fraction must be strictly between 0 and 1 (got \(validationFraction))")
+        try require(
+            earlyStoppingFraction > 0 && earlyStoppingFraction <= 0.5,
+            "the early-stopping fraction must be in (0, 0.5] (got \(earlyStoppingFraction))")
+        try require(minimumSteps >= 0, "minimum steps must not be negative")
+        try require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive")
+        try require(klWeight >= 0 && klWeight.isFinite, "the KL weight must not be negative")
+        do { try threshold.validate() } catch {
+            throw DetectorError.invalidConfiguration("\(error)")
+        }
+    }
+}

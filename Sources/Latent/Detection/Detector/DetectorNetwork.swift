@@ -1,0 +1,164 @@
+/// The autoencoder inside an ``AnomalyDetector``, seen as a map from flat rows to flat
+/// rows: `[n, d] → [n, d]` whatever the example shape, so scores and explanations are
+/// computed the same way for tables and images.
+///
+/// | kind | architecture (`hidden` = h₁ … h_k) |
+/// |---|---|
+/// | dense | Dense(h₁, relu) … Dense(h_k, relu) / Dense(h_{k−1}, relu) … Dense(d, sigmoid) |
+/// | conv  | Conv2D(h₁, 3×3, stride 2, relu) … / Conv2DTranspose(h_k … h₁, stride 2, relu), Conv2D(C, sigmoid) |
+/// | vae   | Dense(h₁, relu) → code h_k (mean, log-sd) → Dense(h₁, relu) → Dense(d, sigmoid) |
+///
+/// Outputs are sigmoids: inputs are min-max scaled to [0, 1] on the training rows.
+struct DetectorNetwork {
+    let model: any Model
+    let kind: DetectorConfiguration.ModelKind
+    let exampleShape: [Int]
+
+    var featureCount: Int { exampleShape.reduce(1, *) }
+
+    /// The shape of one example as the model takes it: `[H, W, C]` for conv, `[d]` otherwise.
+    var modelInputShape: [Int] { kind == .conv ? exampleShape : [featureCount] }
+
+    /// A freshly initialised network for `plan`.
+    /// - Throws: ``DetectorError/invalidConfiguration(_:)`` when the kind does not fit the
+    ///   example shape (conv needs images whose sides halve `hidden.count` times).
+    static func build(
+        plan: TrainingPlan, exampleShape: [Int], generator g: inout RandomGenerator
+    ) throws -> DetectorNetwork {
+        let d = exampleShape.reduce(1, *)
+        let hidden = plan.hidden
+        let model: any Model
+        switch plan.model {
+        case .dense:
+            model = Architectures.denseVector(inputSize: d, hidden: hidden, generator: &g)
+        case .vae:
+            model = VariationalAutoencoder(
+                inputShape: [d], hidden: hidden[0], codeSize: hidden[hidden.count - 1],
+                generator: &g)
+        case .conv:
+            let factor = 1 << hidden.count
+            guard exampleShape.count == 3, exampleShape[0] % factor == 0,
+                exampleShape[1] % factor == 0
+            else {
+                throw DetectorError.invalidConfiguration(
+                    "--model conv needs images [H, W, C] whose height and width are multiples of "
+                        + "\(factor) (\(hidden.count) stride-2 layers), but the examples have shape "
+                        + "\(exampleShape); use --model dense or vae")
+            }
+            model = convolutional(channels: exampleShape[2], hidden: hidden, generator: &g)
+        }
+        return DetectorNetwork(model: model, kind: plan.model, exampleShape: exampleShape)
+    }
+
+    /// Strided convolutions down, transposed convolutions up, a 3×3 sigmoid output.
+    private static func convolutional(
+        channels: Int, hidden: [Int], generator g: inout RandomGenerator
+    )
+        -> Autoencoder
+    {
+        var encoder: [any Layer] = []
+        var width = channels
+        for h in hidden {
+            encoder.append(
+                Conv2D(
+                    inputChannels: width, outputChannels: h, kernelSize: 3, stride: 2,
+                    padding: .same, activation: .relu, generator: &g))
+            width = h
+        }
+        var decoder: [any Layer] = []
+        for h in hidden.reversed() {
+            decoder.append(
+                Conv2DTranspose(
+                    inputChannels: width, outputChannels: h, kernelSize: 3,
+                    stride: 2, padding: .same, activation: .relu, generator: &g))
+            width = h
+        }
+        decoder.append(
+            Conv2D(
+                inputChannels: width, outputChannels: channels, kernelSize: 3,
+                padding: .same, activation: .sigmoid, generator: &g))
+        return Autoencoder(encoder: Sequential(encoder), decoder: Sequential(decoder))
+    }
+
+    /// The network for a loaded model, checked against the example shape.
+    static func wrap(_ model: any Model, kind: DetectorConfiguration.ModelKind, exampleShape: [Int])
+        -> DetectorNetwork
+    {
+        DetectorNetwork(model: model, kind: kind, exampleShape: exampleShape)
+    }
+
+    /// The model's input layout for flat rows `[n, d]`.
+    private func modelInput(_ x: Tensor) -> Tensor {
+        kind == .conv ? x.reshaped([x.shape[0]] + exampleShape) : x
+    }
+
+    /// The reconstruction of flat rows `[n, d]`, as flat rows `[n, d]` (recorded for
+    /// gradients unless called inside `withoutGradients`).
+    func reconstruct(_ x: Tensor) -> Tensor {
+        model(modelInput(x)).reshaped([x.shape[0], featureCount])
+    }
+
+    /// The training objective for a batch: the reconstruction loss, plus `klWeight` times
+    /// the KL divergence of the code for a VAE (decoded from a sampled code).
+    func trainingLoss(
+        _ x: Tensor, loss: DetectorConfiguration.ReconstructionLoss, klWeight: Float,
+        generator: inout RandomGenerator
+    ) -> Tensor {
+        func error(_ xHat: Tensor) -> Tensor {
+            loss == .mae ? meanAbsoluteError(xHat, x) : meanSquaredError(xHat, x)
+        }
+        guard let vae = model as? VariationalAutoencoder else { return error(reconstruct(x)) }
+        let (mu, s) = vae.encode(x)
+        let z = vae.reparameterize(mean: mu, logSD: s, generator: &generator)
+        let xHat = vae.decode(z).reshaped([x.shape[0], featureCount])
+        return error(xHat) + klWeight * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+    }
+
+    /// Per-row scores and, optionally, per-feature errors of flat rows `[n, d]`, in
+    /// batches of `batchSize` without recording gradients.
+    ///
+    /// ```
+    /// eᵢⱼ = |xᵢⱼ − x̂ᵢⱼ|  (mae)   or   (xᵢⱼ − x̂ᵢⱼ)²  (mse)
+    /// scoreᵢ = (1/d) Σⱼ eᵢⱼ
+    /// ```
+    func errors(
+        _ x: Tensor, loss: DetectorConfiguration.ReconstructionLoss, keepFeatures: Bool,
+        batchSize: Int = 1024
+    ) -> (scores: [Float], features: [Float]?, reconstruction: Tensor?) {
+        let n = x.shape[0]
+        let d = featureCount
+        var scores = [Float](repeating: 0, count: n)
+        var features = keepFeatures ? [Float](repeating: 0, count: n * d) : nil
+        var reconstructions: [Tensor] = []
+        withoutGradients {
+            var start = 0
+            while start < n {
+                let end = min(n, start + batchSize)
+                let xb = x.rows(start..<end)
+                let xHat = reconstruct(xb)
+                if keepFeatures { reconstructions.append(xHat) }
+                xb.withUnsafeBufferPointer { a in
+                    xHat.withUnsafeBufferPointer { b in
+                        for r in 0..<(end - start) {
+                            var total: Float = 0
+                            for j in 0..<d {
+                                let diff = a[r * d + j] - b[r * d + j]
+                                let e = loss == .mae ? Swift.abs(diff) : diff * diff
+                                total += e
+                                features?[(start + r) * d + j] = e
+                            }
+                            scores[start + r] = total / Float(d)
+                        }
+                    }
+                }
+                start = end
+            }
+        }
+        let reconstruction =
+            keepFeatures && !reconstructions.isEmpty
+            ? (reconstructions.count == 1
+                ? reconstructions[0] : Tensor.concatenate(reconstructions, alongAxis: 0))
+            : nil
+        return (scores, features, reconstruction)
+    }
+}

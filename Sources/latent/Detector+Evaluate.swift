@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+extension LatentCommand.Detector {
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Measure a detector on labelled rows: metrics.json, ROC and PR curves, histograms, report.",
+            discussion: """
+                Rows whose label is not --normal-label are anomalies (the positive class). \
+                Writes metrics.json (auroc, average_precision, accuracy, precision, recall, f1, \
+                confusion_matrix at the saved threshold, false_positive_rate on the normal rows), \
+                roc.svg with the operating point, precision-recall.svg, score-histogram.svg, \
+                examples.png for images, scores.csv and report.html.
+                """)
+
+        @Argument(help: "The detector directory (written by `latent detector fit`).")
+        var detector: String
+
+        @Option(help: "The labelled rows to evaluate on.")
+        var data: String
+
+        @OptionGroup var labels: LabelOptions
+        @OptionGroup var file: DataFileOptions
+
+        @Option(
+            help: "Where to write the evaluation (default: DIR/evaluation; replaced atomically).")
+        var out: String?
+
+        func validate() throws {
+            if labels.normalLabel == nil {
+                throw ValidationError(
+                    "evaluate needs --normal-label (and a label column or --labels) to tell normal rows from anomalies."
+                )
+            }
+        }
+
+        func run() throws {
+            let directory = URL(fileURLWithPath: detector)
+            let detector = try AnomalyDetector.load(from: directory)
+            var column = labels.column
+            if column == nil, labels.labels == nil, file.format != .tsv,
+                !data.lowercased().hasSuffix(".tsv"),
+                let index = detector.schema.labelColumnIndex
+            {
+                column = .index(index)
+                note(
+                    "No --label-column given: using column \(index), the training file's label column."
+                )
+            }
+            let table = try DetectorData.read(
+                URL(fileURLWithPath: data), format: file.format, labelColumn: column,
+                header: file.headerChoice, labelsFile: labels.labelsURL)
+            note("Read \(table.summary).")
+            let isNormal = try table.isNormal(normalLabel: labels.normalLabel!)
+            let evaluation = try DetectorEvaluation(
+                detector, rows: table.features, isNormal: isNormal, source: table.source)
+            let outURL =
+                out.map { URL(fileURLWithPath: $0) }
+                ?? directory.appendingPathComponent("evaluation")
+            try evaluation.write(to: outURL, source: table.source)
+            let c = evaluation.confusion
+            func show(_ x: Double?) -> String {
+                x.map { String(format: "%.4f", $0) } ?? "undefined (one class)"
+            }
+            print("auroc: \(show(evaluation.auroc))")
+            print("average_precision: \(show(evaluation.averagePrecision))")
+            print(
+                String(
+                    format: "accuracy: %.4f\nprecision: %.4f\nrecall: %.4f\nf1: %.4f", c.accuracy,
+                    c.precision, c.recall, c.f1))
+            print(
+                String(
+                    format: "false_positive_rate: %.4f (expected %.3f ± %.3f)", c.falsePositiveRate,
+                    detector.falseAlarmEstimate.expectedRate, detector.falseAlarmEstimate.spread))
+            print(
+                "confusion_matrix: tp \(c.truePositives)  fp \(c.falsePositives)  tn \(c.trueNegatives)  fn \(c.falseNegatives)"
+            )
+            print("Report: \(outURL.appendingPathComponent("report.html").path)")
+        }
+    }
+}

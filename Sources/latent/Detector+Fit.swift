@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+extension LatentCommand.Detector {
+    struct Fit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a detector on the normal rows of a file and write its directory.",
+            discussion: """
+                With a label column, trains on the rows whose label equals --normal-label and \
+                keeps the other rows for the report; without one, every row is normal. Holds \
+                out --validation-fraction of the normal rows for early stopping and to calibrate \
+                the threshold. Unset training sizes (--epochs, --batch-size, --hidden) are sized \
+                to the data and recorded in detector.json and report.html.
+                """)
+
+        @Option(help: "The training data (csv, tsv, npy or idx).")
+        var data: String
+
+        @Option(help: "The detector directory to write (replaced atomically).")
+        var out: String
+
+        @OptionGroup var file: DataFileOptions
+        @OptionGroup var labels: LabelOptions
+
+        @Option(help: "Autoencoder: dense, conv (images) or vae.")
+        var model: DetectorConfiguration.ModelKind = .dense
+
+        @Option(
+            help: ArgumentHelp(
+                "Encoder widths, comma-separated (conv: channels).", valueName: "32,16,8"))
+        var hidden: String?
+
+        @Option(help: "Reconstruction error for training and scoring: mae or mse.")
+        var loss: DetectorConfiguration.ReconstructionLoss = .mae
+
+        @Option(
+            help: "Most training epochs (default: sized to take at least 3000 optimizer steps).")
+        var epochs: Int?
+
+        @Option(help: "Rows per optimizer step (default: about rows/8, between 16 and 256).")
+        var batchSize: Int?
+
+        @Option(help: "Seed for the split, the initial weights and the shuffling.")
+        var seed: UInt64 = 0
+
+        @Option(
+            help: ArgumentHelp(
+                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | youden.",
+                valueName: "rule"))
+        var threshold: String = "fpr:0.05"
+
+        @Option(
+            help: ArgumentHelp(
+                "Share of the normal rows held out to calibrate the threshold and p-values.",
+                discussion:
+                    "They are used for nothing else; a further 10 % of the other normal rows stops training early."
+            ))
+        var validationFraction: Double = 0.2
+
+        @Option(
+            help:
+                "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global."
+        )
+        var scaler: DetectorConfiguration.ScalerChoice = .automatic
+
+        @Flag(help: "No progress output.")
+        var quiet = false
+
+        func validate() throws {
+            do { _ = try configuration() } catch let error as DetectorError {
+                throw ValidationError(error.description)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            if labels.column != nil || labels.labels != nil, labels.normalLabel == nil,
+                labels.column != DetectorData.LabelColumn.none
+            {
+                throw ValidationError(
+                    "--label-column and --labels need --normal-label to say which rows are normal.")
+            }
+        }
+
+        func configuration() throws -> DetectorConfiguration {
+            var c = DetectorConfiguration()
+            c.model = model
+            c.loss = loss
+            c.epochs = epochs
+            c.batchSize = batchSize
+            c.seed = seed
+            c.validationFraction = validationFraction
+            c.scaler = scaler
+            if let hidden {
+                let widths = hidden.split(separator: ",").map {
+                    Int($0.trimmingCharacters(in: .whitespaces))
+                }
+                guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
+                    throw ValidationError(
+                        "--hidden must be comma-separated integers such as 32,16,8, not '\(hidden)'."
+                    )
+                }
+                c.hidden = widths.map { $0! }
+            }
+            do {
+                c.threshold = try ThresholdRule(parsing: threshold)
+            } catch {
+                throw ValidationError("--threshold: \(error)")
+            }
+            try c.validate()
+            return c
+        }
+
+        func run() throws {
+            let url = URL(fileURLWithPath: data)
+            let table = try DetectorData.read(
+                url, format: file.format, labelColumn: labels.column, header: file.headerChoice,
+                labelsFile: labels.labelsURL)
+            note("Read \(table.summary).")
+            var isNormal: [Bool]? = nil
+            if let normalLabel = labels.normalLabel {
+                isNormal = try table.isNormal(normalLabel: normalLabel)
+                let count = isNormal!.filter { $0 }.count
+                note("Normal rows (label \(normalLabel)): \(count) of \(isNormal!.count).")
+            } else if table.labels != nil {
+                note("Label column found but no --normal-label: every row is taken as normal.")
+            }
+            let configuration = try configuration()
+            let quiet = self.quiet
+            var lastShown = 0
+            let detector = try AnomalyDetector.fit(
+                table.features, isNormal: isNormal,
+                schema: table.schema(normalLabel: labels.normalLabel),
+                configuration: configuration
+            ) { record, plan in
+                guard !quiet else { return }
+                let every = max(1, plan.minimumEpochs / 10)
+                if record.epoch == 1 || record.epoch - lastShown >= every {
+                    lastShown = record.epoch
+                    note(
+                        String(
+                            format: "epoch %d/%d  loss %.5g  early-stopping loss %.5g",
+                            record.epoch, plan.maximumEpochs,
+                            record.loss, record.validationLoss ?? .nan))
+                }
+            }
+            let outURL = URL(fileURLWithPath: out)
+            try detector.save(to: outURL, source: table.source)
+            let plan = detector.plan
+            let estimate = detector.falseAlarmEstimate
+            for line in plan.notes { note(line) }
+            print(
+                "Trained \(plan.model) \(plan.hidden.map(String.init).joined(separator: "-")) on \(plan.trainingRows) rows: "
+                    + "\(plan.epochsRun) epochs × \(plan.stepsPerEpoch) steps (batch \(plan.batchSize)), best epoch \(plan.bestEpoch)."
+            )
+            print(
+                "Threshold \(detector.thresholdRule) = \(detector.threshold) from \(detector.calibration.count) calibration rows (held-out normal); "
+                    + String(
+                        format: "expected false-alarm rate %.3f ± %.3f.", estimate.expectedRate,
+                        estimate.spread))
+            if let diagnostics = detector.diagnostics, !diagnostics.anomalyScores.isEmpty {
+                let flagged = diagnostics.anomalyScores.filter { $0 > detector.threshold }.count
+                print(
+                    "Rows with other labels flagged: \(flagged) of \(diagnostics.anomalyScores.count)."
+                )
+            }
+            print(
+                "Detector: \(outURL.path) (report: \(outURL.appendingPathComponent("report.html").path))"
+            )
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+extension LatentCommand.Detector {
+    struct Score: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score rows with a fitted detector: score, threshold, anomaly flag, p-value.",
+            discussion: """
+                Writes one record per input row, in input order: index, score, threshold, \
+                anomaly (true/false), p_value, and with --explain K the K features with the \
+                largest reconstruction errors. With --input - it streams: it reads CSV, TSV or \
+                NDJSON rows ([1.0, 2.0, …] or {"features": […]}) from standard input and writes \
+                each small batch as soon as it is scored, in constant memory. In streaming mode \
+                CSV output has a last `error` column: a line that cannot be read gets an error \
+                record naming its line and column, and scoring goes on (--strict stops instead).
+                """)
+
+        @Argument(help: "The detector directory (written by `latent detector fit`).")
+        var detector: String
+
+        @Option(
+            help: ArgumentHelp(
+                "The rows to score, or - for standard input (streaming).", valueName: "file|-"))
+        var input: String
+
+        @Option(
+            help: ArgumentHelp(
+                "Where to write the records, or - for standard output.", valueName: "file|-"))
+        var output: String = "-"
+
+        @OptionGroup var file: DataFileOptions
+
+        @Option(help: "Output records as csv or ndjson.")
+        var outputFormat: ScoreRecordWriter.Format = .csv
+
+        @Option(
+            help: ArgumentHelp(
+                "Also write the K features with the largest reconstruction error.", valueName: "K"))
+        var explain: Int = 0
+
+        @Flag(
+            help: "Stop at the first bad input line (streaming) instead of writing an error record."
+        )
+        var strict = false
+
+        @Option(
+            help: ArgumentHelp(
+                "The label column to skip: N, NAME or none (default: as in the training file, when the input has one more column).",
+                valueName: "N|NAME"))
+        var labelColumn: String?
+
+        @Option(help: "Rows per scoring batch when streaming.")
+        var batchSize: Int = 256
+
+        func validate() throws {
+            if explain < 0 { throw ValidationError("--explain must be 0 or more, not \(explain).") }
+            if batchSize < 1 {
+                throw ValidationError("--batch-size must be at least 1, not \(batchSize).")
+            }
+            if input == "-" && (file.format == .npy || file.format == .idx) {
+                throw ValidationError(
+                    "--input - reads CSV, TSV or NDJSON rows; give npy or idx data as a file.")
+            }
+        }
+
+        func run() throws {
+            let detector = try AnomalyDetector.load(from: URL(fileURLWithPath: self.detector))
+            let explain = min(self.explain, detector.schema.featureCount)
+            let streaming = input == "-"
+            let writer = ScoreRecordWriter(
+                format: outputFormat, explain: explain, errorColumn: streaming,
+                threshold: detector.threshold)
+            let destination = try Destination(output)
+            defer { destination.close() }
+            if streaming {
+                var stream = ScoreStream(detector: detector, writer: writer)
+                stream.batchSize = batchSize
+                stream.strict = strict
+                stream.header = file.header
+                if file.format == .tsv { stream.delimiter = UInt8(ascii: "\t") }
+                if file.format == .csv { stream.delimiter = UInt8(ascii: ",") }
+                let summary = try stream.run(input: STDIN_FILENO, output: destination.fd)
+                try destination.commit()
+                note(
+                    "Scored \(summary.rows - summary.errors) of \(summary.rows) rows"
+                        + (summary.skippedHeader ? " (header line skipped)" : "")
+                        + "; \(summary.anomalies) anomalies, \(summary.errors) unreadable lines.")
+                return
+            }
+            let data = try DetectorData.read(
+                URL(fileURLWithPath: input), for: detector.schema, format: file.format,
+                labelColumn: labelColumn.map(DetectorData.LabelColumn.init(parsing:)),
+                header: file.headerChoice)
+            note("Read \(data.summary).")
+            let n = data.features.shape[0]
+            var text = writer.header
+            var anomalies = 0
+            var start = 0
+            while start < n {
+                let end = min(n, start + 4096)
+                let rows = try detector.evaluate(data.features.rows(start..<end), topK: explain)
+                for (k, row) in rows.enumerated() {
+                    writer.append(index: start + k, row, to: &text)
+                    if row.anomaly { anomalies += 1 }
+                }
+                try destination.write(text)
+                text = ""
+                start = end
+            }
+            try destination.commit()
+            note(
+                "Scored \(n) rows; \(anomalies) anomalies at threshold \(detector.threshold) (\(detector.thresholdRule))."
+            )
+        }
+    }
+}
+
+/// Standard output, or a file written beside its final name and renamed into place when
+/// complete.
+final class Destination {
+    let fd: Int32
+    private let path: String?
+    private let temporary: String?
+
+    init(_ path: String) throws {
+        if path == "-" {
+            fd = STDOUT_FILENO
+            self.path = nil
+            temporary = nil
+        } else {
+            let url = URL(fileURLWithPath: path)
+            let temp = url.deletingLastPathComponent()
+                .appendingPathComponent(
+                    ".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))"
+                ).path
+            let opened = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard opened >= 0 else {
+                throw ValidationError("Cannot write \(path): \(String(cString: strerror(errno))).")
+            }
+            fd = opened
+            self.path = path
+            temporary = temp
+        }
+    }
+
+    func write(_ text: String) throws {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes {
+                Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ValidationError(
+                    "Cannot write \(path ?? "standard output"): \(String(cString: strerror(errno)))."
+                )
+            }
+            offset += n
+        }
+        bytes.removeAll()
+    }
+
+    /// Renames the finished file into place.
+    func commit() throws {
+        guard let path, let temporary else { return }
+        fsync(fd)
+        if rename(temporary, path) != 0 {
+            throw ValidationError("Cannot write \(path): \(String(cString: strerror(errno))).")
+        }
+    }
+
+    func close() {
+        if let temporary {
+            Foundation.close(fd)
+            unlink(temporary)  // no-op once renamed
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+extension DetectorData.Format: ExpressibleByArgument {}
+extension DetectorConfiguration.ModelKind: ExpressibleByArgument {}
+extension DetectorConfiguration.ReconstructionLoss: ExpressibleByArgument {}
+extension DetectorConfiguration.ScalerChoice: ExpressibleByArgument {}
+extension ScoreRecordWriter.Format: ExpressibleByArgument {}
+
+extension LatentCommand {
+    struct Detector: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit an anomaly detector on your own data, score new rows, evaluate it.",
+            discussion: """
+                A detector is an autoencoder trained on normal rows, with a threshold calibrated \
+                on normal rows it did not train on. Scores are mean reconstruction errors \
+                (higher = more anomalous); p-values say how unusual a score is among the \
+                calibration scores.
+
+                  latent detector fit --data train.csv --label-column 140 --normal-label 1 --out det
+                  latent detector score det --input new.csv
+                  tail -f rows.csv | latent detector score det --input - --output-format ndjson
+                  latent detector evaluate det --data test.csv --label-column 140 --normal-label 1
+                """,
+            subcommands: [Fit.self, Score.self, Evaluate.self])
+    }
+}
+
+/// How a data file is read: its format and header.
+struct DataFileOptions: ParsableArguments {
+    @Option(
+        help:
+            "File format: csv, tsv (UCR layout: class in column 0), npy or idx (default: from the extension)."
+    )
+    var format: DetectorData.Format?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Whether the first row of a CSV/TSV file is a header (default: detected, and the choice is reported)."
+    )
+    var header: Bool?
+
+    var headerChoice: CSVOptions.Header {
+        header.map { $0 ? .present : .absent } ?? .automatic
+    }
+}
+
+/// Which rows are normal.
+struct LabelOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The label column: a zero-based index N, a header NAME, or none.",
+            discussion: "Default: none for csv, column 0 for tsv (the UCR layout).",
+            valueName: "N|NAME"))
+    var labelColumn: String?
+
+    @Option(help: "The label value of normal rows (numbers compare numerically: 1 matches 1.0).")
+    var normalLabel: String?
+
+    @Option(
+        help:
+            "Labels in a separate file, one per row (npy, idx or one-column csv), e.g. for images.")
+    var labels: String?
+
+    var column: DetectorData.LabelColumn? {
+        labelColumn.map(DetectorData.LabelColumn.init(parsing:))
+    }
+    var labelsURL: URL? { labels.map { URL(fileURLWithPath: $0) } }
+}
+
+/// Writes a line to standard error.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
