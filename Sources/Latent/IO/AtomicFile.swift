@@ -22,6 +22,7 @@ public enum AtomicFile {
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO,
                                  userInfo: [NSFilePathErrorKey: url.path])
             }
+            removeStaleTemporaries(of: url)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
@@ -61,6 +62,24 @@ public enum AtomicFile {
         } catch {
             try? fm.removeItem(at: staging)
             throw error
+        }
+        removeStaleTemporaries(of: url)
+    }
+
+    /// Removes temporaries that killed writers left beside `url` (`.NAME.tmp-*`,
+    /// `.NAME.old-*`) once they are older than `age` seconds; younger ones may belong to a
+    /// writer that is still running. Loaders never read them either way.
+    static func removeStaleTemporaries(of url: URL, olderThan age: TimeInterval = 600) {
+        let fm = FileManager.default
+        let parent = url.deletingLastPathComponent()
+        let prefixes = [".\(url.lastPathComponent).tmp-", ".\(url.lastPathComponent).old-"]
+        guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
+        let cutoff = Date().addingTimeInterval(-age)
+        for name in names where prefixes.contains(where: name.hasPrefix) {
+            let path = parent.appendingPathComponent(name).path
+            if let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < cutoff {
+                try? fm.removeItem(atPath: path)
+            }
         }
     }
 }
