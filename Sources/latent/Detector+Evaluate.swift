@@ -51,7 +51,7 @@ extension LatentCommand.Detector {
             }
             let table = try DetectorData.read(
                 URL(fileURLWithPath: data), format: file.format, labelColumn: column,
-                header: file.headerChoice, labelsFile: labels.labelsURL)
+                header: file.headerChoice, labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
             note("Read \(table.summary).")
             let isNormal = try table.isNormal(normalLabel: labels.normalLabel!)
             let evaluation = try DetectorEvaluation(

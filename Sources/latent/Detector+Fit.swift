@@ -114,7 +114,7 @@ extension LatentCommand.Detector {
             let url = URL(fileURLWithPath: data)
             let table = try DetectorData.read(
                 url, format: file.format, labelColumn: labels.column, header: file.headerChoice,
-                labelsFile: labels.labelsURL)
+                labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
             note("Read \(table.summary).")
             var isNormal: [Bool]? = nil
             if let normalLabel = labels.normalLabel {

@@ -42,6 +42,9 @@ struct DataFileOptions: ParsableArguments {
     )
     var header: Bool?
 
+    @Flag(help: "Skip CSV/TSV rows that hold NaN or ±Inf (they are counted and reported) instead of stopping at the first.")
+    var skipNonFinite = false
+
     var headerChoice: CSVOptions.Header {
         header.map { $0 ? .present : .absent } ?? .automatic
     }

@@ -81,11 +81,13 @@ public struct DetectorData {
     ///   - labelColumn: `nil` means none, except column 0 for `tsv` (the UCR layout).
     ///   - header: whether a CSV/TSV file has a header row (detected by default).
     ///   - labelsFile: labels in a separate file (npy, idx or a one-column csv), one per row.
+    ///   - skippingNonFiniteRows: drop CSV/TSV rows holding NaN or ±Inf (counted in the
+    ///     summary) instead of refusing the file.
     /// - Throws: ``DataError`` naming the file, line and column of bad input;
     ///   ``DetectorError`` for label problems.
     public static func read(
         _ url: URL, format: Format? = nil, labelColumn: LabelColumn? = nil,
-        header: CSVOptions.Header = .automatic, labelsFile: URL? = nil
+        header: CSVOptions.Header = .automatic, labelsFile: URL? = nil, skippingNonFiniteRows: Bool = false
     ) throws -> DetectorData {
         let format = try format ?? Self.format(of: url)
         var data: DetectorData
@@ -94,6 +96,7 @@ public struct DetectorData {
             let column = labelColumn ?? (format == .tsv ? .index(0) : LabelColumn.none)
             var options = CSVOptions(
                 delimiter: format == .tsv ? .tab : .comma, header: header)
+            options.nonFiniteValues = skippingNonFiniteRows ? .skipRow : .reject
             switch column {
             case .none: options.labelColumn = nil
             case .index(let i): options.labelColumn = .index(i)
@@ -135,6 +138,7 @@ public struct DetectorData {
             text += ", labels in column \(index) (zero-based)"
             if let name = table.labelName { text += " \"\(name)\"" }
         }
+        if table.skippedRowCount > 0 { text += "; skipped \(table.skippedRowCount) rows with NaN or infinite values" }
         return text
     }
 
