@@ -73,6 +73,14 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("not a Latent model"), "\($0)") }
     }
 
+    func testDeeplyNestedJSONIsRefusedWithoutCrashing() throws {
+        let url = directory.appendingPathComponent("model")
+        let depth = 100_000
+        let text = "{\"format\": \"latent-model\", \"x\": " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        try text.write(to: url.appendingPathExtension("json"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("model.json"), "\($0)") }
+    }
+
     func testRefusesAWeightsPathOutsideTheDirectory() throws {
         var g = RandomGenerator(seed: 1)
         let url = directory.appendingPathComponent("model")
