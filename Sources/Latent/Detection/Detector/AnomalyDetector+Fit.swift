@@ -100,7 +100,10 @@ extension AnomalyDetector {
         return AnomalyDetector(
             configuration: configuration, schema: schema, scaler: scaler, threshold: threshold,
             calibration: try ConformalCalibration(scores: calibrationScores), plan: plan,
-            ruleThresholds: ruleThresholds(normal: calibrationScores, anomalies: anomalyScores),
+            ruleThresholds: ruleThresholds(
+                normal: calibrationScores, anomalies: anomalyScores,
+                including: configuration.threshold),
+            anomalyScores: anomalyScores,
             diagnostics: FitDiagnostics(
                 history: history, trainingScores: trainingScores,
                 calibrationScores: calibrationScores, anomalyScores: anomalyScores,
@@ -131,6 +134,17 @@ extension AnomalyDetector {
                     "fpr:\(alpha) needs at least \(needed) held-out normal rows for any p-value to "
                         + "reach \(alpha), but there are \(heldOut); raise --validation-fraction, give "
                         + "more normal rows, or choose a larger ALPHA")
+            }
+        }
+        if case let .conditionalFalsePositiveRate(alpha, confidence) = configuration.threshold {
+            let needed = ConformalCalibration.minimumConditionalCount(
+                alpha: alpha, confidence: confidence)
+            guard heldOut >= needed else {
+                throw DetectorError.insufficientData(
+                    "\(configuration.threshold) needs at least \(needed) held-out normal rows "
+                        + "(n ≥ log(2/δ)/(2·ALPHA²), roughly) but there are \(heldOut); raise "
+                        + "--validation-fraction, give more normal rows, or choose a larger ALPHA or "
+                        + "a lower confidence")
             }
         }
         if configuration.threshold == .youden && anomalous == 0 {
@@ -211,13 +225,16 @@ extension AnomalyDetector {
     }
 
     /// The common rules' thresholds on the same calibration scores, for comparison.
-    static func ruleThresholds(normal: [Float], anomalies: [Float]) -> [String: Float] {
+    static func ruleThresholds(
+        normal: [Float], anomalies: [Float], including chosen: ThresholdRule? = nil
+    ) -> [String: Float] {
         var rules: [ThresholdRule] = [
             .meanStd(k: 1), .meanStd(k: 2), .meanStd(k: 3), .percentile(95), .percentile(99),
             .contamination(0.1), .falsePositiveRate(0.1), .falsePositiveRate(0.05),
             .falsePositiveRate(0.01),
         ]
         if !anomalies.isEmpty { rules.append(.youden) }
+        if let chosen, !rules.contains(chosen) { rules.append(chosen) }
         var result: [String: Float] = [:]
         for rule in rules {
             if let t = try? calibrate(rule, normal: normal, anomalies: anomalies) {

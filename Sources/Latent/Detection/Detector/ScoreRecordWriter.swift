@@ -9,6 +9,9 @@ import Foundation
 ///          "explanation":[{"feature":"t37","index":37,"error":0.21}]}
 /// ```
 ///
+/// With ``discovery`` (`--fdr Q`), a `discovery` field follows `p_value`: whether the
+/// Benjamini–Hochberg procedure at level `Q` rejects the row's null hypothesis (normal).
+///
 /// With `errorColumn` (streaming), CSV gets a last `error` column, empty for scored rows;
 /// a row that could not be read becomes `index,,,,,…,message` (CSV) or
 /// `{"index":7,"line":9,"error":"…"}` (NDJSON).
@@ -25,6 +28,8 @@ public struct ScoreRecordWriter: Sendable {
     public let errorColumn: Bool
     /// The threshold written on every row.
     public let threshold: Float
+    /// Whether records carry a `discovery` field (Benjamini–Hochberg over a batch).
+    public var discovery = false
 
     public init(format: Format, explain: Int, errorColumn: Bool, threshold: Float) {
         self.format = format
@@ -37,16 +42,19 @@ public struct ScoreRecordWriter: Sendable {
     public var header: String {
         guard format == .csv else { return "" }
         var fields = ["index", "score", "threshold", "anomaly", "p_value"]
+        if discovery { fields.append("discovery") }
         for k in 0..<explain { fields += ["feature_\(k + 1)", "error_\(k + 1)"] }
         if errorColumn { fields.append("error") }
         return fields.joined(separator: ",") + "\n"
     }
 
     /// Appends the line for a scored row to `out`.
-    public func append(index: Int, _ row: RowScore, to out: inout String) {
+    /// `discovered` fills the `discovery` field when ``discovery`` is on.
+    public func append(index: Int, _ row: RowScore, discovered: Bool = false, to out: inout String) {
         switch format {
         case .csv:
             out += "\(index),\(row.score),\(threshold),\(row.anomaly),\(row.pValue)"
+            if discovery { out += ",\(discovered)" }
             for k in 0..<explain {
                 if k < row.explanation.count {
                     let f = row.explanation[k]
@@ -61,6 +69,7 @@ public struct ScoreRecordWriter: Sendable {
             out +=
                 "{\"index\":\(index),\"score\":\(Self.number(row.score)),\"threshold\":\(Self.number(threshold)),"
             out += "\"anomaly\":\(row.anomaly),\"p_value\":\(row.pValue)"
+            if discovery { out += ",\"discovery\":\(discovered)" }
             if explain > 0 {
                 out += ",\"explanation\":["
                 out += row.explanation.map {
@@ -77,6 +86,7 @@ public struct ScoreRecordWriter: Sendable {
         switch format {
         case .csv:
             out += "\(index),,,,"
+            if discovery { out += "," }
             out += String(repeating: ",,", count: explain)
             out += ",\(Self.csvField("line \(line): \(message)"))\n"
         case .ndjson:
