@@ -24,7 +24,7 @@ import Foundation
 /// `P(p̃ ≤ t | calibration) ≤ t` for every `t` at once: flagging `p̃ ≤ α` keeps the
 /// false-alarm rate of *this* detector at most `α`. The price is `ε`: no score can be
 /// flagged unless `α > 1/n + ε`, i.e. about `n ≥ log(2/δ) / (2α²)` calibration scores
-/// (639 for `α = 0.05`, `δ = 0.1`; 170 or so for `α = 0.1`): see
+/// (639 for `α = 0.05`, `δ = 0.1`; 170 for `α = 0.1`): see
 /// ``minimumConditionalCount(alpha:confidence:)``.
 extension ConformalCalibration {
     /// The DKW margin `ε = sqrt(log(2/δ) / (2n))` for `δ = 1 − confidence`.
