@@ -92,7 +92,7 @@ extension LatentCommand.Detector {
             let streaming = input == "-"
             var writer = ScoreRecordWriter(
                 format: outputFormat, explain: explain, errorColumn: streaming,
-                threshold: detector.threshold)
+                detector: detector)
             writer.discovery = fdr != nil
             let destination = try Destination(output)
             defer { destination.close() }

@@ -81,6 +81,20 @@ final class DetectorThresholdCommandTests: XCTestCase {
         XCTAssertEqual(conditional.status, 0, conditional.stderr)
         XCTAssertEqual(
             (try manifest(det)["threshold"] as! [String: Any])["rule"] as? String, "fpr:0.3@0.8")
+        let conditionalScores = try latent(["detector", "score", det.path, "--input", data.path])
+        XCTAssertEqual(conditionalScores.status, 0, conditionalScores.stderr)
+        let conditionalLines = conditionalScores.stdout.split(separator: "\n")
+        XCTAssertEqual(
+            conditionalLines.first, "index,score,threshold,anomaly,p_value,p_value_conditional")
+        var flaggedCount = 0
+        for line in conditionalLines.dropFirst() {
+            let fields = line.split(separator: ",")
+            let pMarginal = Double(fields[4])!, pConditional = Double(fields[5])!
+            XCTAssertGreaterThanOrEqual(pConditional, pMarginal)
+            XCTAssertEqual(fields[3] == "true", pConditional <= 0.3, String(line))
+            if fields[3] == "true" { flaggedCount += 1 }
+        }
+        XCTAssertGreaterThan(flaggedCount, 0)
 
         // Listing, youden from the stored anomaly scores, and refusals.
         let listed = try latent(["detector", "threshold", det.path])

@@ -224,14 +224,16 @@ extension AnomalyDetector {
         return t
     }
 
-    /// The common rules' thresholds on the same calibration scores, for comparison.
+    /// The common rules' thresholds on the same calibration scores, for comparison (a rule
+    /// that flags nothing on them, such as `fpr:0.05@0.9` below 639 scores, is left out).
     static func ruleThresholds(
         normal: [Float], anomalies: [Float], including chosen: ThresholdRule? = nil
     ) -> [String: Float] {
         var rules: [ThresholdRule] = [
             .meanStd(k: 1), .meanStd(k: 2), .meanStd(k: 3), .percentile(95), .percentile(99),
             .contamination(0.1), .falsePositiveRate(0.1), .falsePositiveRate(0.05),
-            .falsePositiveRate(0.01),
+            .falsePositiveRate(0.01), .conditionalFalsePositiveRate(0.1, confidence: 0.9),
+            .conditionalFalsePositiveRate(0.05, confidence: 0.9),
         ]
         if !anomalies.isEmpty { rules.append(.youden) }
         if let chosen, !rules.contains(chosen) { rules.append(chosen) }

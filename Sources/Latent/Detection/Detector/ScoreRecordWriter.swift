@@ -30,6 +30,29 @@ public struct ScoreRecordWriter: Sendable {
     public let threshold: Float
     /// Whether records carry a `discovery` field (Benjamini–Hochberg over a batch).
     public var discovery = false
+    /// For a calibration-conditional rule (`fpr:ALPHA@C`): the calibration size `n` and
+    /// the DKW margin `ε`; records then carry `p_value_conditional = min(1, j/n + ε)`
+    /// (`j = p_value · (n + 1)`), the p-value the rule compares with ALPHA.
+    public var conditional: (count: Int, margin: Double)?
+
+    /// The writer's settings for `detector`: its threshold, and the conditional p-value
+    /// column when its rule is calibration-conditional.
+    public init(
+        format: Format, explain: Int, errorColumn: Bool, detector: AnomalyDetector
+    ) {
+        self.init(
+            format: format, explain: explain, errorColumn: errorColumn,
+            threshold: detector.threshold)
+        if case let .conditionalFalsePositiveRate(_, confidence) = detector.thresholdRule {
+            conditional = (detector.calibration.count, detector.calibration.dkwMargin(confidence: confidence))
+        }
+    }
+
+    private func conditionalPValue(_ p: Double) -> Double {
+        guard let conditional else { return p }
+        let n = Double(conditional.count)
+        return min(1, (p * (n + 1)).rounded() / n + conditional.margin)
+    }
 
     public init(format: Format, explain: Int, errorColumn: Bool, threshold: Float) {
         self.format = format
@@ -42,6 +65,7 @@ public struct ScoreRecordWriter: Sendable {
     public var header: String {
         guard format == .csv else { return "" }
         var fields = ["index", "score", "threshold", "anomaly", "p_value"]
+        if conditional != nil { fields.append("p_value_conditional") }
         if discovery { fields.append("discovery") }
         for k in 0..<explain { fields += ["feature_\(k + 1)", "error_\(k + 1)"] }
         if errorColumn { fields.append("error") }
@@ -54,6 +78,7 @@ public struct ScoreRecordWriter: Sendable {
         switch format {
         case .csv:
             out += "\(index),\(row.score),\(threshold),\(row.anomaly),\(row.pValue)"
+            if conditional != nil { out += ",\(conditionalPValue(row.pValue))" }
             if discovery { out += ",\(discovered)" }
             for k in 0..<explain {
                 if k < row.explanation.count {
@@ -69,6 +94,9 @@ public struct ScoreRecordWriter: Sendable {
             out +=
                 "{\"index\":\(index),\"score\":\(Self.number(row.score)),\"threshold\":\(Self.number(threshold)),"
             out += "\"anomaly\":\(row.anomaly),\"p_value\":\(row.pValue)"
+            if conditional != nil {
+                out += ",\"p_value_conditional\":\(conditionalPValue(row.pValue))"
+            }
             if discovery { out += ",\"discovery\":\(discovered)" }
             if explain > 0 {
                 out += ",\"explanation\":["
@@ -86,6 +114,7 @@ public struct ScoreRecordWriter: Sendable {
         switch format {
         case .csv:
             out += "\(index),,,,"
+            if conditional != nil { out += "," }
             if discovery { out += "," }
             out += String(repeating: ",,", count: explain)
             out += ",\(Self.csvField("line \(line): \(message)"))\n"
