@@ -139,5 +139,22 @@ final class DetectorThresholdCommandTests: XCTestCase {
         XCTAssertTrue(stream.stderr.contains("windows of 50 rows"), stream.stderr)
         XCTAssertNotEqual(
             try latent(["detector", "score", det.path, "--input", data.path, "--fdr", "0"]).status, 0)
+
+        // CSV streaming keeps order and column alignment around an unreadable line.
+        var text = cellsCSV(rows: 30)
+        text += "1,2,oops,4,benign,5,6,7,8\n"
+        let withError = try latent(
+            ["detector", "score", det.path, "--input", "-", "--fdr", "0.1", "--window", "7"],
+            input: Data(text.utf8))
+        XCTAssertEqual(withError.status, 0, withError.stderr)
+        let csv = withError.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast()
+        XCTAssertEqual(csv.first, "index,score,threshold,anomaly,p_value,discovery,error")
+        XCTAssertEqual(csv.count, 32)
+        for (i, line) in csv.dropFirst().enumerated() {
+            XCTAssertTrue(line.hasPrefix("\(i),"), String(line))
+            XCTAssertEqual(line.filter { $0 == "," }.count, 6, String(line))
+        }
+        XCTAssertTrue(csv.last!.hasSuffix("is not a number\""), String(csv.last!))
     }
 }

@@ -45,6 +45,8 @@ final class RethresholdTests: XCTestCase {
             with: Data(contentsOf: dir.appendingPathComponent("detector.json"))) as! [String: Any]
         XCTAssertEqual((json["threshold"] as! [String: Any])["rule"] as? String, "percentile:90")
         XCTAssertNotNil((json["rule_thresholds"] as! [String: Any])["percentile:90"])
+        let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("percentile:90"), "the report shows the new rule")
         for file in ["history.csv", "report.html", "model.safetensors", "calibration.json"] {
             XCTAssertTrue(
                 FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), file)
