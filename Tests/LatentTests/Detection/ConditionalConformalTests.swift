@@ -53,14 +53,17 @@ final class ConditionalConformalTests: XCTestCase {
         let n = 1000, draws = 2000
         let alpha = 0.1, confidence = 0.9
         var random = DetectionTestRandom(seed: 2023)
-        var conditionalExceed = 0, marginalExceed = 0
-        var conditionalSum = 0.0, marginalSum = 0.0
+        var conditionalExceed = 0, marginalExceed = 0, simesExceed = 0
+        var conditionalSum = 0.0, marginalSum = 0.0, simesSum = 0.0
         for _ in 0..<draws {
             let calibration = try ConformalCalibration(
                 scores: (0..<n).map { _ in Float(random.uniform()) })
             let conditional = 1 - Double(
                 try calibration.conditionalScoreCut(alpha: alpha, confidence: confidence))
             let marginal = 1 - Double(try calibration.scoreCut(alpha: alpha))
+            let simes = 1 - Double(calibration.simesScoreCut(alpha: alpha, confidence: confidence))
+            simesSum += simes
+            if simes > alpha { simesExceed += 1 }
             conditionalSum += conditional
             marginalSum += marginal
             if conditional > alpha { conditionalExceed += 1 }
@@ -71,7 +74,9 @@ final class ConditionalConformalTests: XCTestCase {
         print(
             "conditional fpr:\(alpha)@\(confidence), n=\(n), \(draws) draws: rate > ALPHA in "
                 + "\(conditionalShare) of draws (mean rate \(conditionalSum / Double(draws))); "
-                + "marginal fpr:\(alpha): \(marginalShare) (mean rate \(marginalSum / Double(draws)))")
+                + "marginal fpr:\(alpha): \(marginalShare) (mean rate \(marginalSum / Double(draws))); "
+                + "Simes: \(Double(simesExceed) / Double(draws)) (mean rate \(simesSum / Double(draws)))")
+        XCTAssertLessThanOrEqual(Double(simesExceed) / Double(draws), (1 - confidence) + 0.02)
         XCTAssertLessThanOrEqual(conditionalShare, (1 - confidence) + 0.02)
         XCTAssertLessThanOrEqual(marginalSum / Double(draws), alpha + 0.002)
         XCTAssertGreaterThan(marginalShare, 0.3, "the marginal rule is only right on average")
