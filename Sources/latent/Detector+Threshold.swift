@@ -22,6 +22,12 @@ struct RuleOptions: ParsableArguments {
             valueName: "C"))
     var confidence: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "With --confidence: the simultaneous bound, dkw (default) or simes (tighter in the tail; --rule fpr:ALPHA@C:simes).",
+            valueName: "dkw|simes"))
+    var bound: String?
+
     func validate() throws { _ = try parsed() }
 
     /// The rule given, or `nil`.
@@ -29,12 +35,15 @@ struct RuleOptions: ParsableArguments {
         if confidence != nil && fpr == nil {
             throw ValidationError("--confidence goes with --fpr ALPHA (e.g. --fpr 0.05 --confidence 0.9).")
         }
+        if bound != nil && confidence == nil {
+            throw ValidationError("--bound goes with --fpr ALPHA --confidence C.")
+        }
         if rule != nil && fpr != nil {
             throw ValidationError("Give either --rule or --fpr, not both.")
         }
         let text: String
         if let fpr {
-            text = "fpr:\(fpr)" + (confidence.map { "@\($0)" } ?? "")
+            text = "fpr:\(fpr)" + (confidence.map { "@\($0)" } ?? "") + (bound.map { ":\($0)" } ?? "")
         } else if let rule {
             text = rule
         } else {

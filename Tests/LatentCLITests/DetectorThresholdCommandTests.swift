@@ -96,6 +96,19 @@ final class DetectorThresholdCommandTests: XCTestCase {
         }
         XCTAssertGreaterThan(flaggedCount, 0)
 
+        // The Simes form: same guarantee, tighter threshold in the tail.
+        let simes = try latent([
+            "detector", "threshold", det.path, "--fpr", "0.3", "--confidence", "0.8", "--bound", "simes",
+        ])
+        XCTAssertEqual(simes.status, 0, simes.stderr)
+        XCTAssertEqual(
+            (try manifest(det)["threshold"] as! [String: Any])["rule"] as? String, "fpr:0.3@0.8:simes")
+        let simesScores = try latent(["detector", "score", det.path, "--input", data.path])
+        for line in simesScores.stdout.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",")
+            XCTAssertEqual(fields[3] == "true", Double(fields[5])! <= 0.3, String(line))
+        }
+
         // Listing, youden from the stored anomaly scores, and refusals.
         let listed = try latent(["detector", "threshold", det.path])
         XCTAssertTrue(listed.stdout.contains("percentile:90\t"), listed.stdout)

@@ -40,9 +40,9 @@ extension ThresholdRule {
             return Float(ScoreStatistics.percentile(sorted: scores.sorted(), 100 * (1 - p)))
         case let .falsePositiveRate(alpha):
             return try ConformalCalibration(scores: scores).scoreCut(alpha: alpha)
-        case let .conditionalFalsePositiveRate(alpha, confidence):
+        case let .conditionalFalsePositiveRate(alpha, confidence, bound):
             return try ConformalCalibration(scores: scores).conditionalScoreCut(
-                alpha: alpha, confidence: confidence)
+                alpha: alpha, confidence: confidence, bound: bound)
         case .youden:
             guard let labels else { throw DetectionError.labelsRequired(rule: description) }
             return try ROCCurve(scores: scores, labels: labels).youden.threshold

@@ -22,6 +22,18 @@ final class ConditionalConformalTests: XCTestCase {
         XCTAssertThrowsError(try ThresholdRule(parsing: "fpr:0.05@x"))
         XCTAssertThrowsError(try ThresholdRule(parsing: "fpr:1.5@0.9"))
         XCTAssertEqual(try ThresholdRule(parsing: "fpr:0.05"), .falsePositiveRate(0.05))
+        let simes = try ThresholdRule(parsing: "fpr:0.05@0.9:simes")
+        XCTAssertEqual(simes, .conditionalFalsePositiveRate(0.05, confidence: 0.9, bound: .simes))
+        XCTAssertEqual(simes.description, "fpr:0.05@0.9:simes")
+        XCTAssertEqual(try ThresholdRule(parsing: "fpr:0.05@0.9:dkw").description, "fpr:0.05@0.9")
+        XCTAssertThrowsError(try ThresholdRule(parsing: "fpr:0.05@0.9:bonferroni"))
+        // Simes needs fewer calibration rows than DKW to flag anything at 0.05.
+        XCTAssertTrue(
+            ConformalCalibration.conditionalRuleCanFlag(
+                count: 300, alpha: 0.05, confidence: 0.9, bound: .simes))
+        XCTAssertFalse(
+            ConformalCalibration.conditionalRuleCanFlag(
+                count: 300, alpha: 0.05, confidence: 0.9, bound: .dkw))
     }
 
     func testConditionalPValueAndCutAgree() throws {

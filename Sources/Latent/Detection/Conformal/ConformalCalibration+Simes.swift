@@ -20,7 +20,13 @@ extension ConformalCalibration {
     /// `b₁ … bₙ` with `bⱼ = 1 − a₍ₙ₊₁₋ⱼ₎`: the Simes-adjusted p-value of a score with
     /// `j − 1` calibration scores at or above it.
     public func simesBounds(confidence: Double, order k: Int? = nil) -> [Double] {
-        let n = count
+        Self.simesBounds(count: count, confidence: confidence, order: k)
+    }
+
+    /// ``simesBounds(confidence:order:)`` for `n` calibration scores.
+    public static func simesBounds(count n: Int, confidence: Double, order k: Int? = nil)
+        -> [Double]
+    {
         let k = min(max(k ?? n / 3, 1), n)
         let delta = 1 - confidence
         var logFactorial = [Double](repeating: 0, count: n + 1)

@@ -136,16 +136,17 @@ extension AnomalyDetector {
                         + "more normal rows, or choose a larger ALPHA")
             }
         }
-        if case let .conditionalFalsePositiveRate(alpha, confidence) = configuration.threshold {
-            let needed = ConformalCalibration.minimumConditionalCount(
-                alpha: alpha, confidence: confidence)
-            guard heldOut >= needed else {
-                throw DetectorError.insufficientData(
-                    "\(configuration.threshold) needs at least \(needed) held-out normal rows "
-                        + "(n ≥ log(2/δ)/(2·ALPHA²), roughly) but there are \(heldOut); raise "
-                        + "--validation-fraction, give more normal rows, or choose a larger ALPHA or "
-                        + "a lower confidence")
-            }
+        if case let .conditionalFalsePositiveRate(alpha, confidence, bound) = configuration.threshold,
+            !ConformalCalibration.conditionalRuleCanFlag(
+                count: heldOut, alpha: alpha, confidence: confidence, bound: bound)
+        {
+            let needed = bound == .dkw
+                ? "at least \(ConformalCalibration.minimumConditionalCount(alpha: alpha, confidence: confidence)) held-out normal rows (n ≥ log(2/δ)/(2·ALPHA²), roughly)"
+                : "more held-out normal rows"
+            throw DetectorError.insufficientData(
+                "\(configuration.threshold) needs \(needed) to flag anything, but there are \(heldOut); raise "
+                    + "--validation-fraction, give more normal rows, or choose a larger ALPHA or "
+                    + "a lower confidence")
         }
         if configuration.threshold == .youden && anomalous == 0 {
             throw DetectorError.insufficientData(

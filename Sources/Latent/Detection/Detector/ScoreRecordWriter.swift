@@ -30,10 +30,11 @@ public struct ScoreRecordWriter: Sendable {
     public let threshold: Float
     /// Whether records carry a `discovery` field (Benjamini–Hochberg over a batch).
     public var discovery = false
-    /// For a calibration-conditional rule (`fpr:ALPHA@C`): the calibration size `n` and
-    /// the DKW margin `ε`; records then carry `p_value_conditional = min(1, j/n + ε)`
-    /// (`j = p_value · (n + 1)`), the p-value the rule compares with ALPHA.
-    public var conditional: (count: Int, margin: Double)?
+    /// For a calibration-conditional rule (`fpr:ALPHA@C`): the adjusted p-values
+    /// `b₁ … bₙ` (``ConformalCalibration/conditionalBounds(count:confidence:bound:)``);
+    /// records then carry `p_value_conditional = bⱼ` (`j = p_value · (n + 1)`, `1` for
+    /// `j = n + 1`), the p-value the rule compares with ALPHA.
+    public var conditional: [Double]?
 
     /// The writer's settings for `detector`: its threshold, and the conditional p-value
     /// column when its rule is calibration-conditional.
@@ -43,15 +44,16 @@ public struct ScoreRecordWriter: Sendable {
         self.init(
             format: format, explain: explain, errorColumn: errorColumn,
             threshold: detector.threshold)
-        if case let .conditionalFalsePositiveRate(_, confidence) = detector.thresholdRule {
-            conditional = (detector.calibration.count, detector.calibration.dkwMargin(confidence: confidence))
+        if case let .conditionalFalsePositiveRate(_, confidence, bound) = detector.thresholdRule {
+            conditional = ConformalCalibration.conditionalBounds(
+                count: detector.calibration.count, confidence: confidence, bound: bound)
         }
     }
 
     private func conditionalPValue(_ p: Double) -> Double {
-        guard let conditional else { return p }
-        let n = Double(conditional.count)
-        return min(1, (p * (n + 1)).rounded() / n + conditional.margin)
+        guard let conditional, !p.isNaN else { return p }
+        let j = Int((p * Double(conditional.count + 1)).rounded())
+        return j >= 1 && j <= conditional.count ? conditional[j - 1] : 1
     }
 
     public init(format: Format, explain: Int, errorColumn: Bool, threshold: Float) {
