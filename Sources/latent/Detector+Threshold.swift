@@ -70,8 +70,8 @@ extension LatentCommand.Detector {
                 the current rule and the computed ones.
 
                   latent detector threshold det --rule percentile:99
-                  latent detector threshold det --fpr 0.05 --confidence 0.9   # = --rule fpr:0.05@0.9
-                  latent detector score det --input new.csv --rule fpr:0.01   # for one call only
+                  latent detector threshold det --fpr 0.05 --confidence 0.9
+                  latent detector score det --input new.csv --rule fpr:0.01
                 """)
 
         @Argument(help: "The detector directory (written by `latent detector fit`).")
