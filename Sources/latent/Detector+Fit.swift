@@ -46,7 +46,7 @@ extension LatentCommand.Detector {
 
         @Option(
             help: ArgumentHelp(
-                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | youden.",
+                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | fpr:ALPHA@CONFIDENCE (calibration-conditional) | youden.",
                 valueName: "rule"))
         var threshold: String = "fpr:0.05"
 

@@ -14,6 +14,8 @@ extension LatentCommand.Detector {
                 each small batch as soon as it is scored, in constant memory. In streaming mode \
                 CSV output has a last `error` column: a line that cannot be read gets an error \
                 record naming its line and column, and scoring goes on (--strict stops instead).
+
+                --rule RULE (or --fpr ALPHA [--confidence C]) uses another threshold rule for                 this call only, computed from the stored calibration scores (`latent detector                 threshold` saves one). --fdr Q adds a `discovery` column: the Benjamini–Hochberg                 procedure at false discovery rate Q over the conformal p-values of the whole                 input file; with --input - it runs over consecutive windows of --window N rows                 (records are held back until their window is full, and the FDR guarantee holds                 per window).
                 """)
 
         @Argument(help: "The detector directory (written by `latent detector fit`).")
@@ -53,7 +55,24 @@ extension LatentCommand.Detector {
         @Option(help: "Rows per scoring batch when streaming.")
         var batchSize: Int = 256
 
+        @OptionGroup var rule: RuleOptions
+
+        @Option(
+            help: ArgumentHelp(
+                "Add a discovery column: Benjamini–Hochberg at false discovery rate Q over the input's p-values.",
+                valueName: "Q"))
+        var fdr: Double?
+
+        @Option(
+            help: ArgumentHelp(
+                "With --fdr and --input -: rows per Benjamini–Hochberg window.", valueName: "N"))
+        var window: Int = 1000
+
         func validate() throws {
+            if let fdr, !(fdr > 0 && fdr <= 1) {
+                throw ValidationError("--fdr must be in (0, 1], not \(fdr).")
+            }
+            if window < 1 { throw ValidationError("--window must be at least 1, not \(window).") }
             if explain < 0 { throw ValidationError("--explain must be 0 or more, not \(explain).") }
             if batchSize < 1 {
                 throw ValidationError("--batch-size must be at least 1, not \(batchSize).")
@@ -65,18 +84,24 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
-            let detector = try AnomalyDetector.load(from: URL(fileURLWithPath: self.detector))
+            var detector = try AnomalyDetector.load(from: URL(fileURLWithPath: self.detector))
+            if let rule = try rule.parsed() {
+                detector = try detector.rethresholded(rule)
+            }
             let explain = min(self.explain, detector.schema.featureCount)
             let streaming = input == "-"
-            let writer = ScoreRecordWriter(
+            var writer = ScoreRecordWriter(
                 format: outputFormat, explain: explain, errorColumn: streaming,
-                threshold: detector.threshold)
+                detector: detector)
+            writer.discovery = fdr != nil
             let destination = try Destination(output)
             defer { destination.close() }
             if streaming {
                 var stream = ScoreStream(detector: detector, writer: writer)
                 stream.batchSize = batchSize
                 stream.strict = strict
+                stream.falseDiscoveryRate = fdr
+                stream.fdrWindow = window
                 stream.header = file.header
                 if file.format == .tsv { stream.delimiter = UInt8(ascii: "\t") }
                 if file.format == .csv { stream.delimiter = UInt8(ascii: ",") }
@@ -85,7 +110,9 @@ extension LatentCommand.Detector {
                 note(
                     "Scored \(summary.rows - summary.errors) of \(summary.rows) rows"
                         + (summary.skippedHeader ? " (header line skipped)" : "")
-                        + "; \(summary.anomalies) anomalies, \(summary.errors) unreadable lines.")
+                        + "; \(summary.anomalies) anomalies, \(summary.errors) unreadable lines"
+                        + (fdr.map { "; \(summary.discoveries) discoveries at FDR \($0) (windows of \(window) rows)" } ?? "")
+                        + ".")
                 return
             }
             let data = try DetectorData.read(
@@ -97,6 +124,32 @@ extension LatentCommand.Detector {
             var text = writer.header
             var anomalies = 0
             var start = 0
+            if let fdr {
+                // Benjamini–Hochberg needs every p-value before any record is written.
+                var rows: [RowScore] = []
+                rows.reserveCapacity(n)
+                while start < n {
+                    let end = min(n, start + 4096)
+                    rows += try detector.evaluate(data.features.rows(start..<end), topK: explain)
+                    start = end
+                }
+                let discovered = try benjaminiHochberg(rows.map(\.pValue), falseDiscoveryRate: fdr)
+                for (i, row) in rows.enumerated() {
+                    writer.append(index: i, row, discovered: discovered[i], to: &text)
+                    if row.anomaly { anomalies += 1 }
+                    if text.utf8.count > 1 << 20 {
+                        try destination.write(text)
+                        text = ""
+                    }
+                }
+                try destination.write(text)
+                try destination.commit()
+                note(
+                    "Scored \(n) rows; \(anomalies) anomalies at threshold \(detector.threshold) (\(detector.thresholdRule)); "
+                        + "\(discovered.filter { $0 }.count) discoveries at false discovery rate \(fdr) (Benjamini–Hochberg over all \(n) rows)."
+                )
+                return
+            }
             while start < n {
                 let end = min(n, start + 4096)
                 let rows = try detector.evaluate(data.features.rows(start..<end), topK: explain)

@@ -22,8 +22,9 @@ extension LatentCommand {
                   latent detector score det --input new.csv
                   tail -f rows.csv | latent detector score det --input - --output-format ndjson
                   latent detector evaluate det --data test.csv --label-column 140 --normal-label 1
+                  latent detector threshold det --rule percentile:99     # re-set, no retraining
                 """,
-            subcommands: [Fit.self, Score.self, Evaluate.self])
+            subcommands: [Fit.self, Score.self, Evaluate.self, Threshold.self])
     }
 }
 

@@ -9,6 +9,8 @@ extension ThresholdRule {
     /// fpr:ALPHA        t = ConformalCalibration(x).scoreCut(alpha: ALPHA)
     ///                  so  score > t  ⇔  p(score) ≤ ALPHA
     /// youden           t = ROCCurve(x, labels).youden.threshold
+    /// fpr:ALPHA@C      t = ConformalCalibration(x).conditionalScoreCut(alpha: ALPHA, confidence: C)
+    ///                  so  score > t  ⇔  conditional p(score) ≤ ALPHA
     /// ```
     ///
     /// Only `youden` reads the labels; every other rule treats all calibration scores as
@@ -38,6 +40,9 @@ extension ThresholdRule {
             return Float(ScoreStatistics.percentile(sorted: scores.sorted(), 100 * (1 - p)))
         case let .falsePositiveRate(alpha):
             return try ConformalCalibration(scores: scores).scoreCut(alpha: alpha)
+        case let .conditionalFalsePositiveRate(alpha, confidence, bound):
+            return try ConformalCalibration(scores: scores).conditionalScoreCut(
+                alpha: alpha, confidence: confidence, bound: bound)
         case .youden:
             guard let labels else { throw DetectionError.labelsRequired(rule: description) }
             return try ROCCurve(scores: scores, labels: labels).youden.threshold

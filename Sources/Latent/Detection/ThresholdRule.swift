@@ -10,6 +10,7 @@ import Foundation
 /// | ``contamination(_:)`` | `contamination:P` | the `(1 − P)` quantile of the training scores |
 /// | ``falsePositiveRate(_:)`` | `fpr:ALPHA` | the conformal cut: flag when p-value ≤ `ALPHA` |
 /// | ``youden`` | `youden` | maximise sensitivity + specificity on labelled scores |
+/// | ``conditionalFalsePositiveRate(_:confidence:bound:)`` | `fpr:ALPHA@CONFIDENCE[:simes]` | the DKW- (or Simes-) adjusted conformal cut: FPR ≤ `ALPHA` with probability ≥ `CONFIDENCE` over the calibration draw |
 ///
 /// A rule is a value: it prints as its CLI form (``description``), parses back
 /// (``init(parsing:)``), and is `Codable` as that string, so a model file records how its
@@ -37,11 +38,19 @@ public enum ThresholdRule: Sendable, Hashable {
     case falsePositiveRate(Double)
     /// Youden's J on labelled calibration scores that include anomalies.
     case youden
+    /// Calibration-conditional false positive rate control (Bates et al. 2023, DKW form):
+    /// flag a score whose calibration-conditional p-value is at most `alpha`, so that the
+    /// false-alarm rate on new normal data is at most `alpha` with probability at least
+    /// `confidence` over the draw of the calibration set (not only on average).
+    /// See ``ConformalCalibration/conditionalPValue(_:confidence:)`` (DKW) and
+    /// ``ConformalCalibration/simesBounds(confidence:order:)`` (`bound: .simes`).
+    case conditionalFalsePositiveRate(Double, confidence: Double, bound: ConditionalBound = .dkw)
 
     /// The accepted CLI forms, for help text and error messages.
     public static let validForms =
         "mean-std:K (K ≥ 0), percentile:Q (0 ≤ Q ≤ 100), contamination:P (0 < P ≤ 0.5), "
-        + "fpr:ALPHA (0 < ALPHA < 1), youden"
+        + "fpr:ALPHA (0 < ALPHA < 1), youden, "
+        + "fpr:ALPHA@CONFIDENCE[:simes] (calibration-conditional, 0 < CONFIDENCE < 1)"
 
     /// Whether the rule needs labels (and anomalies) in the calibration set.
     public var needsLabels: Bool { self == .youden }
@@ -63,6 +72,11 @@ public enum ThresholdRule: Sendable, Hashable {
             try require(alpha > 0 && alpha < 1, "fpr ALPHA", alpha, "strictly between 0 and 1")
         case .youden:
             break
+        case let .conditionalFalsePositiveRate(alpha, confidence, _):
+            try require(alpha > 0 && alpha < 1, "fpr ALPHA", alpha, "strictly between 0 and 1")
+            try require(
+                confidence > 0 && confidence < 1, "CONFIDENCE", confidence,
+                "strictly between 0 and 1 (it is 1 − DELTA, e.g. 0.9)")
         }
     }
 }
@@ -76,6 +90,9 @@ extension ThresholdRule: CustomStringConvertible, LosslessStringConvertible {
         case let .contamination(p): return "contamination:\(Self.format(p))"
         case let .falsePositiveRate(alpha): return "fpr:\(Self.format(alpha))"
         case .youden: return "youden"
+        case let .conditionalFalsePositiveRate(alpha, confidence, bound):
+            return "fpr:\(Self.format(alpha))@\(Self.format(confidence))"
+                + (bound == .dkw ? "" : ":\(bound.rawValue)")
         }
     }
 
@@ -107,7 +124,31 @@ extension ThresholdRule: CustomStringConvertible, LosslessStringConvertible {
         case "mean-std": self = .meanStd(k: try number())
         case "percentile": self = .percentile(try number())
         case "contamination": self = .contamination(try number())
-        case "fpr": self = .falsePositiveRate(try number())
+        case "fpr":
+            if let argument, let at = argument.firstIndex(of: "@") {
+                let a = argument[..<at].trimmingCharacters(in: .whitespaces)
+                let rest = argument[argument.index(after: at)...].split(
+                    separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                let c = rest[0].trimmingCharacters(in: .whitespaces)
+                guard let alpha = Double(a), alpha.isFinite, let confidence = Double(c),
+                    confidence.isFinite
+                else {
+                    throw DetectionError.invalidRule(
+                        text: text, reason: "'fpr:ALPHA@CONFIDENCE' needs two numbers, such as fpr:0.05@0.9")
+                }
+                var bound = ConditionalBound.dkw
+                if rest.count > 1 {
+                    let name = rest[1].trimmingCharacters(in: .whitespaces)
+                    guard let chosen = ConditionalBound(rawValue: name) else {
+                        throw DetectionError.invalidRule(
+                            text: text, reason: "unknown bound '\(name)' (use dkw or simes)")
+                    }
+                    bound = chosen
+                }
+                self = .conditionalFalsePositiveRate(alpha, confidence: confidence, bound: bound)
+            } else {
+                self = .falsePositiveRate(try number())
+            }
         case "youden":
             guard argument == nil else {
                 throw DetectionError.invalidRule(text: text, reason: "'youden' takes no parameter")

@@ -100,7 +100,10 @@ extension AnomalyDetector {
         return AnomalyDetector(
             configuration: configuration, schema: schema, scaler: scaler, threshold: threshold,
             calibration: try ConformalCalibration(scores: calibrationScores), plan: plan,
-            ruleThresholds: ruleThresholds(normal: calibrationScores, anomalies: anomalyScores),
+            ruleThresholds: ruleThresholds(
+                normal: calibrationScores, anomalies: anomalyScores,
+                including: configuration.threshold),
+            anomalyScores: anomalyScores,
             diagnostics: FitDiagnostics(
                 history: history, trainingScores: trainingScores,
                 calibrationScores: calibrationScores, anomalyScores: anomalyScores,
@@ -132,6 +135,18 @@ extension AnomalyDetector {
                         + "reach \(alpha), but there are \(heldOut); raise --validation-fraction, give "
                         + "more normal rows, or choose a larger ALPHA")
             }
+        }
+        if case let .conditionalFalsePositiveRate(alpha, confidence, bound) = configuration.threshold,
+            !ConformalCalibration.conditionalRuleCanFlag(
+                count: heldOut, alpha: alpha, confidence: confidence, bound: bound)
+        {
+            let needed = bound == .dkw
+                ? "at least \(ConformalCalibration.minimumConditionalCount(alpha: alpha, confidence: confidence)) held-out normal rows (n ≥ log(2/δ)/(2·ALPHA²), roughly)"
+                : "more held-out normal rows"
+            throw DetectorError.insufficientData(
+                "\(configuration.threshold) needs \(needed) to flag anything, but there are \(heldOut); raise "
+                    + "--validation-fraction, give more normal rows, or choose a larger ALPHA or "
+                    + "a lower confidence")
         }
         if configuration.threshold == .youden && anomalous == 0 {
             throw DetectorError.insufficientData(
@@ -210,14 +225,19 @@ extension AnomalyDetector {
         return t
     }
 
-    /// The common rules' thresholds on the same calibration scores, for comparison.
-    static func ruleThresholds(normal: [Float], anomalies: [Float]) -> [String: Float] {
+    /// The common rules' thresholds on the same calibration scores, for comparison (a rule
+    /// that flags nothing on them, such as `fpr:0.05@0.9` below 639 scores, is left out).
+    static func ruleThresholds(
+        normal: [Float], anomalies: [Float], including chosen: ThresholdRule? = nil
+    ) -> [String: Float] {
         var rules: [ThresholdRule] = [
             .meanStd(k: 1), .meanStd(k: 2), .meanStd(k: 3), .percentile(95), .percentile(99),
             .contamination(0.1), .falsePositiveRate(0.1), .falsePositiveRate(0.05),
-            .falsePositiveRate(0.01),
+            .falsePositiveRate(0.01), .conditionalFalsePositiveRate(0.1, confidence: 0.9),
+            .conditionalFalsePositiveRate(0.05, confidence: 0.9),
         ]
         if !anomalies.isEmpty { rules.append(.youden) }
+        if let chosen, !rules.contains(chosen) { rules.append(chosen) }
         var result: [String: Float] = [:]
         for rule in rules {
             if let t = try? calibrate(rule, normal: normal, anomalies: anomalies) {

@@ -50,7 +50,8 @@ extension AnomalyDetector {
                 ],
                 to: dir.appendingPathComponent(manifest.files.model))
             let calibrationFile = CalibrationFile(
-                count: calibration.count, scores: calibration.sortedScores)
+                count: calibration.count, scores: calibration.sortedScores,
+                anomalyScores: anomalyScores.isEmpty ? nil : anomalyScores)
             try AtomicFile.write(
                 try DetectorManifest.encoder().encode(calibrationFile),
                 to: dir.appendingPathComponent(manifest.files.calibration))
@@ -195,7 +196,9 @@ extension AnomalyDetector {
         return AnomalyDetector(
             configuration: manifest.configuration, schema: schema, scaler: scaler,
             threshold: manifest.threshold.value, calibration: calibration, plan: manifest.training,
-            ruleThresholds: manifest.ruleThresholds, diagnostics: nil, network: network)
+            ruleThresholds: manifest.ruleThresholds,
+            anomalyScores: (calibrationFile.anomalyScores ?? []).filter(\.isFinite),
+            diagnostics: nil, network: network)
     }
 
     /// Reads and checks `detector.json`: present, JSON, a detector's, a version this
@@ -248,4 +251,6 @@ extension AnomalyDetector {
 struct CalibrationFile: Codable {
     var count: Int
     var scores: [Float]
+    /// The scores of the rows labelled anomalous at fit time (for `youden`), if any.
+    var anomalyScores: [Float]? = nil
 }

@@ -52,6 +52,9 @@ public final class AnomalyDetector {
     /// The threshold each common rule gives on the calibration scores, by rule
     /// (`"percentile:99"`, `"fpr:0.01"`, …), for comparison.
     public let ruleThresholds: [String: Float]
+    /// The scores of the rows labelled anomalous at fit time (kept in `calibration.json`
+    /// so that `youden` can be re-computed without retraining); empty when there were none.
+    public let anomalyScores: [Float]
     /// What fitting measured (loss history, training and anomaly scores); `nil` for a
     /// loaded detector.
     public let diagnostics: FitDiagnostics?
@@ -60,8 +63,10 @@ public final class AnomalyDetector {
     init(
         configuration: DetectorConfiguration, schema: DetectorSchema, scaler: MinMaxScaler,
         threshold: Float, calibration: ConformalCalibration, plan: TrainingPlan,
-        ruleThresholds: [String: Float], diagnostics: FitDiagnostics?, network: DetectorNetwork
+        ruleThresholds: [String: Float], anomalyScores: [Float] = [],
+        diagnostics: FitDiagnostics?, network: DetectorNetwork
     ) {
+        self.anomalyScores = anomalyScores
         self.configuration = configuration
         self.schema = schema
         self.scaler = scaler

@@ -42,6 +42,18 @@ public struct DetectorManifest: Codable, Equatable, Sendable {
     public var training: TrainingPlan
     /// Where the training data came from and its row counts.
     public var data: DataSummary
+    /// When `latent detector threshold` last re-set the rule (ISO 8601), and from what;
+    /// `nil` if the threshold is the one fitting chose.
+    public var rethresholded: Rethreshold? = nil
+
+    /// A re-set of the threshold without retraining.
+    public struct Rethreshold: Codable, Equatable, Sendable {
+        /// When (ISO 8601).
+        public var date: String
+        /// The rule and value it replaced.
+        public var previousRule: ThresholdRule
+        public var previousValue: Float
+    }
 
     /// The files, named relative to the detector directory.
     public struct Files: Codable, Equatable, Sendable {

@@ -9,6 +9,9 @@ import Foundation
 ///          "explanation":[{"feature":"t37","index":37,"error":0.21}]}
 /// ```
 ///
+/// With ``discovery`` (`--fdr Q`), a `discovery` field follows `p_value`: whether the
+/// Benjamini–Hochberg procedure at level `Q` rejects the row's null hypothesis (normal).
+///
 /// With `errorColumn` (streaming), CSV gets a last `error` column, empty for scored rows;
 /// a row that could not be read becomes `index,,,,,…,message` (CSV) or
 /// `{"index":7,"line":9,"error":"…"}` (NDJSON).
@@ -25,6 +28,33 @@ public struct ScoreRecordWriter: Sendable {
     public let errorColumn: Bool
     /// The threshold written on every row.
     public let threshold: Float
+    /// Whether records carry a `discovery` field (Benjamini–Hochberg over a batch).
+    public var discovery = false
+    /// For a calibration-conditional rule (`fpr:ALPHA@C`): the adjusted p-values
+    /// `b₁ … bₙ` (``ConformalCalibration/conditionalBounds(count:confidence:bound:)``);
+    /// records then carry `p_value_conditional = bⱼ` (`j = p_value · (n + 1)`, `1` for
+    /// `j = n + 1`), the p-value the rule compares with ALPHA.
+    public var conditional: [Double]?
+
+    /// The writer's settings for `detector`: its threshold, and the conditional p-value
+    /// column when its rule is calibration-conditional.
+    public init(
+        format: Format, explain: Int, errorColumn: Bool, detector: AnomalyDetector
+    ) {
+        self.init(
+            format: format, explain: explain, errorColumn: errorColumn,
+            threshold: detector.threshold)
+        if case let .conditionalFalsePositiveRate(_, confidence, bound) = detector.thresholdRule {
+            conditional = ConformalCalibration.conditionalBounds(
+                count: detector.calibration.count, confidence: confidence, bound: bound)
+        }
+    }
+
+    private func conditionalPValue(_ p: Double) -> Double {
+        guard let conditional, !p.isNaN else { return p }
+        let j = Int((p * Double(conditional.count + 1)).rounded())
+        return j >= 1 && j <= conditional.count ? conditional[j - 1] : 1
+    }
 
     public init(format: Format, explain: Int, errorColumn: Bool, threshold: Float) {
         self.format = format
@@ -37,16 +67,21 @@ public struct ScoreRecordWriter: Sendable {
     public var header: String {
         guard format == .csv else { return "" }
         var fields = ["index", "score", "threshold", "anomaly", "p_value"]
+        if conditional != nil { fields.append("p_value_conditional") }
+        if discovery { fields.append("discovery") }
         for k in 0..<explain { fields += ["feature_\(k + 1)", "error_\(k + 1)"] }
         if errorColumn { fields.append("error") }
         return fields.joined(separator: ",") + "\n"
     }
 
     /// Appends the line for a scored row to `out`.
-    public func append(index: Int, _ row: RowScore, to out: inout String) {
+    /// `discovered` fills the `discovery` field when ``discovery`` is on.
+    public func append(index: Int, _ row: RowScore, discovered: Bool = false, to out: inout String) {
         switch format {
         case .csv:
             out += "\(index),\(row.score),\(threshold),\(row.anomaly),\(row.pValue)"
+            if conditional != nil { out += ",\(conditionalPValue(row.pValue))" }
+            if discovery { out += ",\(discovered)" }
             for k in 0..<explain {
                 if k < row.explanation.count {
                     let f = row.explanation[k]
@@ -61,6 +96,10 @@ public struct ScoreRecordWriter: Sendable {
             out +=
                 "{\"index\":\(index),\"score\":\(Self.number(row.score)),\"threshold\":\(Self.number(threshold)),"
             out += "\"anomaly\":\(row.anomaly),\"p_value\":\(row.pValue)"
+            if conditional != nil {
+                out += ",\"p_value_conditional\":\(conditionalPValue(row.pValue))"
+            }
+            if discovery { out += ",\"discovery\":\(discovered)" }
             if explain > 0 {
                 out += ",\"explanation\":["
                 out += row.explanation.map {
@@ -77,6 +116,8 @@ public struct ScoreRecordWriter: Sendable {
         switch format {
         case .csv:
             out += "\(index),,,,"
+            if conditional != nil { out += "," }
+            if discovery { out += "," }
             out += String(repeating: ",,", count: explain)
             out += ",\(Self.csvField("line \(line): \(message)"))\n"
         case .ndjson:

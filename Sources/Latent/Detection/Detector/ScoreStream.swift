@@ -30,6 +30,13 @@ public struct ScoreStream {
     public var header: Bool?
     /// The longest line accepted, in bytes.
     public var maximumLineLength = 16 << 20
+    /// Benjamini–Hochberg at this false discovery rate over windows of ``fdrWindow``
+    /// records (`--fdr Q`): records are then held back until their window is full (or the
+    /// input ends) and carry a `discovery` field. The FDR guarantee holds within each
+    /// window, not across the whole stream. `nil` for none.
+    public var falseDiscoveryRate: Double?
+    /// Records (rows, including unreadable ones) per Benjamini–Hochberg window.
+    public var fdrWindow = 1000
 
     public init(detector: AnomalyDetector, writer: ScoreRecordWriter) {
         self.detector = detector
@@ -46,6 +53,8 @@ public struct ScoreStream {
         public var anomalies = 0
         /// Whether a header line was skipped.
         public var skippedHeader = false
+        /// Rows the Benjamini–Hochberg procedure rejected (with ``falseDiscoveryRate``).
+        public var discoveries = 0
     }
 
     /// A bad line in strict mode.
@@ -70,18 +79,55 @@ public struct ScoreStream {
         var out = writer.header
         var lineNumber = 0
         var sawFirstLine = false
+        // With a false discovery rate: records waiting for their window to fill.
+        enum Pending { case row(Int, RowScore), error(Int, Int, String) }
+        var pending: [Pending] = []
 
-        func flush() throws {
+        func drainWindow() throws {
+            guard let q = falseDiscoveryRate, !pending.isEmpty else { return }
+            var p: [Double] = []
+            for case let .row(_, row) in pending { p.append(row.pValue.isNaN ? 1 : row.pValue) }
+            let discovered = try benjaminiHochberg(p, falseDiscoveryRate: q)
+            var k = 0
+            for item in pending {
+                switch item {
+                case let .row(index, row):
+                    writer.append(index: index, row, discovered: discovered[k], to: &out)
+                    if discovered[k] { summary.discoveries += 1 }
+                    k += 1
+                case let .error(index, line, message):
+                    writer.appendError(index: index, line: line, message: message, to: &out)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        func emitError(index: Int, line: Int, message: String) throws {
+            if falseDiscoveryRate == nil {
+                writer.appendError(index: index, line: line, message: message, to: &out)
+            } else {
+                pending.append(.error(index, line, message))
+                if pending.count >= fdrWindow { try drainWindow() }
+            }
+        }
+
+        func flush(final: Bool = false) throws {
             if !rowIndices.isEmpty {
                 let x = Tensor(shape: [rowIndices.count, d], scalars: values)
                 let rows = try detector.evaluate(x, topK: writer.explain)
                 for (k, index) in rowIndices.enumerated() {
-                    writer.append(index: index, rows[k], to: &out)
+                    if falseDiscoveryRate == nil {
+                        writer.append(index: index, rows[k], to: &out)
+                    } else {
+                        pending.append(.row(index, rows[k]))
+                        if pending.count >= fdrWindow { try drainWindow() }
+                    }
                     if rows[k].anomaly { summary.anomalies += 1 }
                 }
                 values.removeAll(keepingCapacity: true)
                 rowIndices.removeAll(keepingCapacity: true)
             }
+            if final { try drainWindow() }
             try write(&out, to: output)
         }
 
@@ -90,7 +136,7 @@ public struct ScoreStream {
             if strict { throw StreamError(line: line, message: message) }
             summary.errors += 1
             if !rowIndices.isEmpty { try flush() }
-            writer.appendError(index: index, line: line, message: message, to: &out)
+            try emitError(index: index, line: line, message: message)
         }
 
         func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
@@ -116,7 +162,7 @@ public struct ScoreStream {
                 summary.errors += 1
                 // Score what came before so records stay in input order.
                 if !rowIndices.isEmpty { try flush() }
-                writer.appendError(index: index, line: lineNumber, message: error.message, to: &out)
+                try emitError(index: index, line: lineNumber, message: error.message)
             }
             if rowIndices.count >= batchSize { try flush() }
         }
@@ -169,7 +215,7 @@ public struct ScoreStream {
         } else if !carry.isEmpty {
             try carry.withUnsafeBufferPointer { try handle($0) }
         }
-        try flush()
+        try flush(final: true)
         return summary
     }
 
