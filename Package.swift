@@ -64,7 +64,6 @@ let package = Package(
                 "latent-server",
                 "Latent",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

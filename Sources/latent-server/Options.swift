@@ -32,7 +32,8 @@ struct LatentServer: AsyncParsableCommand {
     @Option(help: "The most rows scored in one micro-batch.")
     var maxBatchRows = ServerLimits().maxBatchRows
 
-    @Argument(help: "Detector directories to serve.")
+    @Argument(
+        help: "Detector directories to serve, each DIR (named by its base name) or NAME=DIR.")
     var directories: [String]
 
     func validate() throws {
@@ -61,12 +62,21 @@ struct LatentServer: AsyncParsableCommand {
     }
 }
 
-/// Loads each directory as a model named by its base name.
+/// Loads each `DIR` as a model named by its base name, each `NAME=DIR` as `NAME`.
 func loadModels(_ directories: [String], limits: ServerLimits) throws -> [String: ServedModel] {
     var models: [String: ServedModel] = [:]
-    for path in directories {
+    for argument in directories {
+        var path = argument
+        var given: String?
+        if let equals = argument.firstIndex(of: "="), !FileManager.default.fileExists(atPath: argument) {
+            given = String(argument[..<equals])
+            path = String(argument[argument.index(after: equals)...])
+        }
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        let name = url.lastPathComponent
+        let name = given ?? url.lastPathComponent
+        guard !name.isEmpty, !name.contains("/") else {
+            throw ValidationError("'\(name)' cannot be a model name")
+        }
         guard models[name] == nil else {
             throw ValidationError("two directories are named '\(name)'; model names must be unique")
         }

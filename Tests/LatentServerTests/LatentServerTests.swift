@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Latent
 import XCTest
 
@@ -46,11 +45,11 @@ enum Fixture {
 
     static let detector: AnomalyDetector = try! AnomalyDetector.load(from: directory)
 
-    static func app(_ limits: ServerLimits = ServerLimits()) throws -> some ApplicationProtocol {
-        let models = try loadModels([directory.path], limits: limits)
-        return Application(
-            router: buildRouter(models: models, limits: limits),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    /// Serves the tiny detector on a loopback port for `body`.
+    static func serve<R>(
+        _ limits: ServerLimits = ServerLimits(), _ body: (LoopbackClient) async throws -> R
+    ) async throws -> R {
+        try await withServer(models: try loadModels([directory.path], limits: limits), limits: limits, body)
     }
 
     /// A V2 infer body for `x`.
@@ -79,7 +78,7 @@ final class LatentServerTests: XCTestCase {
     let json: HTTPFields = [.contentType: "application/json"]
 
     func testHealthAndServerMetadata() async throws {
-        try await Fixture.app().test(.router) { client in
+        try await Fixture.serve { client in
             for path in ["/v2/health/live", "/v2/health/ready", "/v2/models/tiny/ready", "/v2"] {
                 try await client.execute(uri: path, method: .get) { response in
                     XCTAssertEqual(response.status, .ok, path)
@@ -89,7 +88,7 @@ final class LatentServerTests: XCTestCase {
     }
 
     func testModelMetadata() async throws {
-        try await Fixture.app().test(.router) { client in
+        try await Fixture.serve { client in
             try await client.execute(uri: "/v2/models/tiny", method: .get) { response in
                 XCTAssertEqual(response.status, .ok)
                 let meta = try JSONDecoder().decode(
@@ -113,7 +112,7 @@ final class LatentServerTests: XCTestCase {
         let p = try detector.pValues(rows)
         let flags = try detector.predict(rows)
         let why = try detector.explain(rows, topK: 2)
-        try await Fixture.app().test(.router) { client in
+        try await Fixture.serve { client in
             try await client.execute(
                 uri: "/v2/models/tiny/infer", method: .post, headers: self.json,
                 body: Fixture.body(rows, explain: 2)
@@ -146,12 +145,9 @@ final class LatentServerTests: XCTestCase {
     func testConcurrentRequestsAreBatchedAndExact() async throws {
         let limits = ServerLimits()
         let models = try loadModels([Fixture.directory.path], limits: limits)
-        let app = Application(
-            router: buildRouter(models: models, limits: limits),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         let requests = (0..<32).map { Fixture.rows(1 + $0 % 5, seed: UInt64(100 + $0)) }
         let expected = try requests.map { try Fixture.detector.score($0) }
-        try await app.test(.router) { client in
+        try await withServer(models: models, limits: limits) { client in
             try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
                 for (i, x) in requests.enumerated() {
                     group.addTask {
@@ -191,7 +187,7 @@ final class LatentServerTests: XCTestCase {
             ("/v2/models/nope/infer", .post, Fixture.body(x), .notFound),
             ("/v2/models/nope", .get, nil, .notFound),
         ]
-        try await Fixture.app(ServerLimits(maxBodyBytes: 4096, maxRows: 5)).test(.router) { client in
+        try await Fixture.serve(ServerLimits(maxBodyBytes: 4096, maxRows: 5)) { client in
             for (path, method, body, status) in bad {
                 try await client.execute(uri: path, method: method, body: body) { response in
                     XCTAssertEqual(response.status, status, "\(path) \(body.map { String(buffer: $0) } ?? "")")
@@ -206,14 +202,21 @@ final class LatentServerTests: XCTestCase {
         }
     }
 
-    func testLiveServerOnLoopback() async throws {
-        try await Fixture.app().test(.live) { client in
-            XCTAssertNotNil(client.port)
-            try await client.execute(
-                uri: "/v2/models/tiny/infer", method: .post, body: Fixture.body(Fixture.rows(2, seed: 9))
-            ) { response in
-                XCTAssertEqual(response.status, .ok)
-                XCTAssertEqual(try outputs(response.body)["score"]?["shape"] as? [Int], [2])
+    func testModelNamesFromArguments() throws {
+        let limits = ServerLimits()
+        XCTAssertEqual(Array(try loadModels([Fixture.directory.path + "/"], limits: limits).keys), ["tiny"])
+        XCTAssertEqual(
+            Array(try loadModels(["ecg=" + Fixture.directory.path], limits: limits).keys), ["ecg"])
+        XCTAssertThrowsError(
+            try loadModels([Fixture.directory.path, Fixture.directory.path], limits: limits))
+        XCTAssertThrowsError(try loadModels(["/nonexistent/dir"], limits: limits))
+    }
+
+    func testUnknownRouteIsV2Error() async throws {
+        try await Fixture.serve { client in
+            try await client.execute(uri: "/v1/models/tiny:predict", method: .post) { response in
+                XCTAssertEqual(response.status, .notFound)
+                XCTAssertNotNil(try decode(response.body)["error"] as? String)
             }
         }
     }
