@@ -7,9 +7,11 @@ let package = Package(
     products: [
         .library(name: "Latent", targets: ["Latent"]),
         .executable(name: "latent", targets: ["latent"]),
+        .executable(name: "latent-server", targets: ["latent-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // BLAS on Linux: OpenBLAS found through pkg-config. macOS uses Accelerate instead.
@@ -46,6 +48,23 @@ let package = Package(
             name: "LatentTests",
             dependencies: ["Latent"],
             resources: [.copy("Fixtures")]
+        ),
+        // The KServe V2 (Open Inference Protocol) server: its own product, so `latent` stays small.
+        .executableTarget(
+            name: "latent-server",
+            dependencies: [
+                "Latent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "LatentServerTests",
+            dependencies: [
+                "latent-server",
+                "Latent",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "LatentCLITests",
