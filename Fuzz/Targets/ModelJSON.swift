@@ -29,24 +29,15 @@ let scratch: URL = {
         ("vae", VariationalAutoencoder(inputShape: [4, 4, 1], hidden: 4, codeSize: 2, generator: &g), [4, 4, 1]),
     ]
     let seeds = ProcessInfo.processInfo.environment["LATENT_FUZZ_SEEDS"].map { URL(fileURLWithPath: $0) }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     for (name, model, inputShape) in models {
+        // Same seed, same weights, same bytes: the SHA-256 a seed records (written by one
+        // process) matches the weights every later process writes.
         let base = dir.appendingPathComponent(name)
         try! ModelFile.save(model, inputShape: inputShape, metadata: ["epochs": 2, "note": "seed"], to: base)
-        // A fixed save id, so the seeds (written by one process) match the weights (written
-        // again by every process).
-        let weightsURL = base.appendingPathExtension("safetensors")
-        let weights = try! SafeTensors.read(contentsOf: weightsURL)
-        try! SafeTensors.write(
-            weights.order.map { ($0, weights.tensors[$0]!) },
-            metadata: ["format": "latent-model", "save_id": "fuzz-\(name)"], to: weightsURL)
         if let seeds {
-            var description = try! JSONDecoder().decode(
-                ModelFile.Description.self, from: Data(contentsOf: base.appendingPathExtension("json")))
-            description.saveID = "fuzz-\(name)"
             try! FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
-            try! encoder.encode(description).write(to: seeds.appendingPathComponent("\(name).json"))
+            try! Data(contentsOf: base.appendingPathExtension("json"))
+                .write(to: seeds.appendingPathComponent("\(name).json"))
         }
     }
     atexit { try? FileManager.default.removeItem(at: scratch) }
