@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 config=${FUZZ_CONFIG:-debug}
-all_targets="idx-raw idx-gzip csv tsv npy safetensors model-json"
+all_targets="idx-raw idx-gzip csv tsv npy safetensors model-json detector-json stream-line"
 read -r -a targets <<< "${FUZZ_TARGETS:-$all_targets}"
 scratch=.build-fuzz-$config
 out=Fuzz/out
@@ -34,6 +34,8 @@ sources() {
         npy) echo NPY.swift ;;
         safetensors) echo SafeTensors.swift ;;
         model-json) echo ModelJSON.swift ;;
+        detector-json) echo DetectorFixture.swift DetectorJSON.swift ;;
+        stream-line) echo DetectorFixture.swift StreamLine.swift ;;
         *) echo "unknown fuzz target '$1' (targets: $all_targets)" >&2; exit 2 ;;
     esac
 }
@@ -78,11 +80,14 @@ done
 echo "== seeding"
 Fuzz/seed.sh "$out/seeds"
 # The model-json seeds are written by the target, to match the weights it makes.
-if [ -x "$scratch/fuzz/model-json" ]; then
-    LATENT_FUZZ_SEEDS="$out/seeds/model-json" "$scratch/fuzz/model-json" -runs=0 \
+# The model-json and detector-json seeds are written by the targets themselves, to match
+# the files they make.
+for t in model-json detector-json; do
+    case " ${targets[*]} " in *" $t "*) ;; *) continue ;; esac
+    LATENT_FUZZ_SEEDS="$out/seeds/$t" "$scratch/fuzz/$t" -runs=0 \
         -artifact_prefix="$out/logs/seeding-" > /dev/null 2>&1 \
-        || echo "warning: could not write the model-json seeds" >&2
-fi
+        || echo "warning: could not write the $t seeds" >&2
+done
 
 failed=()
 summary=()
@@ -92,8 +97,10 @@ for t in "${targets[@]}"; do
     echo "== fuzzing $t for ${seconds}s (corpus $corpus)"
     # Inputs are at most 64 KiB, so 256 MiB in one allocation can only be sized by a header
     # (the gzip target's legitimate worst case is 1032 × 64 KiB = 66 MiB).
+    dict=()
+    case $t in model-json|detector-json) dict=(-dict=Fuzz/json.dict) ;; esac
     set +e
-    "$scratch/fuzz/$t" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+    "$scratch/fuzz/$t" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
         -malloc_limit_mb=256 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$crashes/" "$corpus" "$out/seeds/$t" > "$log" 2>&1
     status=$?

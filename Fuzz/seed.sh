@@ -13,7 +13,7 @@ out=${1:?usage: Fuzz/seed.sh OUT}
 datasets=../shared/datasets
 fixtures=Tests/LatentTests/Fixtures
 rm -rf "$out"
-mkdir -p "$out"/{idx-raw,idx-gzip,csv,tsv,npy,safetensors,model-json}
+mkdir -p "$out"/{idx-raw,idx-gzip,csv,tsv,npy,safetensors,model-json,detector-json,stream-line}
 
 # ---- IDX --------------------------------------------------------------------------
 # Hand-made: one file per element type, ranks 1 to 3.
@@ -87,5 +87,17 @@ st mixed '{"__metadata__":{"format":"pt"},"a":{"dtype":"F16","shape":[1],"data_o
     '\x00\x3c\x80\x3f\x00\x00\x00\x00\x00\x00\xf0\x3f'
 st empty '{}' ''
 st zero-size '{"z":{"dtype":"F32","shape":[0,4],"data_offsets":[0,0]}}' ''
+
+# ---- streamed scoring input (stream-line) --------------------------------------------
+# Byte 0 selects the options (see StreamLine.swift); the detector takes 8 features named
+# f0…f7, and its training file had the label in column 8.
+row='1.2,0.8,0.5,0.9,1.4,1.7,1.5,1.1'
+printf '\x00%s\n%s,0\n' "$row" "$row" > "$out/stream-line/csv"
+printf '\x02f0,f1,f2,f3,f4,f5,f6,f7,label\n%s,x\n' "$row" > "$out/stream-line/csv-header"
+printf '\x10%s\n' "$(echo "$row" | tr ',' '\t')" > "$out/stream-line/tsv"
+printf '\xc0[%s]\n{"features": [%s]}\n' "$row" "$row" > "$out/stream-line/ndjson-arrays"
+printf '\x40{"f0": 1, "f1": 2, "f2": 0.5, "f3": 1e-3, "f4": 1, "f5": 1, "f6": 1, "f7": -1}\r\n' \
+    > "$out/stream-line/ndjson-record"
+printf '\x21%s\nnan,1,2\n\n  \n%s' "$row" "$row" > "$out/stream-line/bad-lines"
 
 echo "seeded $(find "$out" -type f | wc -l | tr -d ' ') files in $out"
