@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
 export SWIFT_BACKTRACE=enable=no
 
-# Readers (every format, hostile inputs included), model files, the engine's kernels
-# (elementwise, broadcasting, reductions, convolutions, threading), layers, training.
-address_tests='LatentTests\.(CSVFileTests|GzipTests|IDXFileTests|NPYFileTests|DatasetTests|SafeTensors[A-Za-z]*Tests|ModelFile[A-Za-z]*Tests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|LayerGradientTests|GradientCheckTests|OptimizerTests|TrainerTests)/'
+# Readers (every format, hostile inputs included), model files, detector directories and
+# streamed scoring input, the engine's kernels (elementwise, broadcasting, reductions,
+# convolutions, threading), layers, training.
+address_tests='LatentTests\.(CSVFileTests|GzipTests|IDXFileTests|NPYFileTests|DatasetTests|SafeTensors[A-Za-z]*Tests|ModelFile[A-Za-z]*Tests|AnomalyDetector[A-Za-z]*Tests|ScoreStreamTests|DetectorDataTests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|LayerGradientTests|GradientCheckTests|OptimizerTests|TrainerTests)/'
 # Everything that runs Engine.parallelFor / parallelChunks on 2 threads: elementwise and
 # broadcast kernels, direct convolutions and their pullbacks, fused Adam, training.
 thread_tests='LatentTests\.(KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|OptimizerTests|TrainerTests)/'
