@@ -83,6 +83,23 @@ public enum ModelFile {
         guard !weightsName.isEmpty, !weightsName.contains("/"), !weightsName.contains("\\"), weightsName != "..", weightsName != "." else {
             throw ModelFileError(file: jsonURL.path, problem: "its weights file '\(weightsName)' is not a plain file name in the same directory")
         }
+        let weightsURL = jsonURL.deletingLastPathComponent().appendingPathComponent(weightsName)
+        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
+            throw ModelFileError(file: weightsURL.path, problem: "the weights file named by \(jsonURL.lastPathComponent) does not exist")
+        }
+        let bytes = try Data(contentsOf: weightsURL, options: .mappedIfSafe)
+        // Check the architecture before building it: the JSON is untrusted, and building
+        // allocates every parameter. No dtype Latent reads takes under 2 bytes per value.
+        let weightsSize = bytes.count
+        let parameterCount: Int
+        do {
+            parameterCount = try description.architecture.checkedParameterCount()
+        } catch {
+            throw ModelFileError(file: jsonURL.path, problem: "\(error)")
+        }
+        guard parameterCount <= weightsSize / 2 else {
+            throw ModelFileError(file: jsonURL.path, problem: "its architecture has \(parameterCount) parameters, more than its \(weightsSize)-byte weights file \(weightsName) can hold")
+        }
         var generator = RandomGenerator(seed: 0)
         let model: any Model
         do {
@@ -94,11 +111,6 @@ public enum ModelFile {
         guard expected == description.parameters else {
             throw ModelFileError(file: jsonURL.path, problem: "its parameter list does not match its architecture")
         }
-        let weightsURL = jsonURL.deletingLastPathComponent().appendingPathComponent(weightsName)
-        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-            throw ModelFileError(file: weightsURL.path, problem: "the weights file named by \(jsonURL.lastPathComponent) does not exist")
-        }
-        let bytes = try Data(contentsOf: weightsURL, options: .mappedIfSafe)
         guard SHA256.hexDigest(of: bytes) == description.weightsSHA256.lowercased() else {
             throw ModelFileError(file: weightsURL.path, problem: "its SHA-256 differs from the one \(jsonURL.lastPathComponent) records: the weights come from a different save or are damaged; save the model again")
         }

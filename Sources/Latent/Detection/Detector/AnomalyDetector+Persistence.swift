@@ -124,8 +124,12 @@ extension AnomalyDetector {
         let modelURL = try member(manifest.files.model, "model")
         let calibrationURL = try member(manifest.files.calibration, "calibration")
         let schema = manifest.schema
-        let d = schema.featureCount
-        guard d > 0, schema.exampleShape.allSatisfy({ $0 > 0 }) else {
+        // The shape is untrusted: multiply with overflow checks (featureCount would trap).
+        var (d, overflow) = (1, false)
+        for size in schema.exampleShape where !overflow {
+            (d, overflow) = d.multipliedReportingOverflow(by: size)
+        }
+        guard !overflow, d > 0, schema.exampleShape.allSatisfy({ $0 > 0 }) else {
             throw fail("its schema has an invalid example shape \(schema.exampleShape)")
         }
         if let names = schema.featureNames, names.count != d {
