@@ -28,13 +28,17 @@ extension LatentCommand {
         @Flag(help: .hidden)
         var child = false
 
+        /// Training only (no scoring, no roof): for profilers such as callgrind.
+        @Flag(help: .hidden)
+        var trainOnly = false
+
         func run() throws {
             Engine.threadCount = threads
             let selected = workload == "all" ? BenchWorkload.allCases : [try BenchWorkload.parse(workload)]
             var results: [BenchResult] = []
             if !child { print(BenchResult.header) }
             for w in selected {
-                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs)
+                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly)
                 results.append(r)
                 if child {
                     FileHandle.standardOutput.write(try JSONEncoder().encode(r))

@@ -37,17 +37,22 @@ extension Tensor {
     /// Computed directly (``DirectConvolution``), without an im2col buffer: at the
     /// lessons' channel counts (1–20) an im2col GEMM is all memory traffic and degenerate
     /// GEMM shapes. Its gradients are the adjoint convolution and a per-tap outer product.
-    public static func conv2d(_ input: Tensor, filter: Tensor, stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
+    ///   - bias: [F], added to every output pixel before `activation` (both fused into
+    ///     one pass after the convolution).
+    public static func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, activation: Activation = .identity,
+                              stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
         precondition(input.rank == 4 && filter.rank == 4 && filter.shape[2] == input.shape[3],
                      "conv2d needs input [N, H, W, C] and filter [KH, KW, C, F]; got \(input.shape) and \(filter.shape).")
         let g = ConvolutionGeometry(
             inputHeight: input.shape[1], inputWidth: input.shape[2], channels: input.shape[3],
             kernel: (filter.shape[0], filter.shape[1]), stride: stride, padding: padding)
         let conv = DirectConvolution(g, batch: input.shape[0], filters: filter.shape[3])
-        let out = conv.forward(input, filter)
-        return recorded(out, inputs: [input, filter]) { grad in
-            [input.node == nil ? nil : conv.backwardInput(grad, filter),
-             filter.node == nil ? nil : conv.backwardWeight(input, grad)]
+        let out = conv.forward(input, filter, bias: bias, activation: activation)
+        return recorded(out, inputs: [input, filter] + (bias.map { [$0] } ?? [])) { grad in
+            let (dz, db) = BiasActivation.pullback(grad, output: out, activation: activation, width: filter.shape[3],
+                                                   biasGradient: bias?.node != nil)
+            return [input.node == nil ? nil : conv.backwardInput(dz, filter),
+                    filter.node == nil ? nil : conv.backwardWeight(input, dz), db]
         }
     }
 
@@ -59,7 +64,9 @@ extension Tensor {
     ///   - input: NHWC batch [N, H, W, C].
     ///   - filter: [KH, KW, F, C] (Keras layout: output channels before input channels).
     /// - Returns: [N, H·s, W·s, F] for `same` padding; [N, (H−1)·s + KH, …] for `valid`.
-    public static func conv2dTranspose(_ input: Tensor, filter: Tensor, stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
+    ///   - bias: [F], added before `activation`, both fused into one pass.
+    public static func conv2dTranspose(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, activation: Activation = .identity,
+                                       stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
         precondition(input.rank == 4 && filter.rank == 4 && filter.shape[3] == input.shape[3],
                      "conv2dTranspose needs input [N, H, W, C] and filter [KH, KW, F, C]; got \(input.shape) and \(filter.shape).")
         let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
@@ -72,10 +79,11 @@ extension Tensor {
                                     kernel: (kh, kw), stride: stride, padding: padding)
         precondition(g.outputHeight == h && g.outputWidth == w, "Internal: transposed geometry mismatch.")
         let conv = DirectConvolution(g, batch: n, filters: input.shape[3])
-        let out = conv.backwardInput(input, filter)
-        return recorded(out, inputs: [input, filter]) { grad in
-            [input.node == nil ? nil : conv.forward(grad, filter),
-             filter.node == nil ? nil : conv.backwardWeight(grad, input)]
+        let out = conv.backwardInput(input, filter, bias: bias, activation: activation)
+        return recorded(out, inputs: [input, filter] + (bias.map { [$0] } ?? [])) { grad in
+            let (dz, db) = BiasActivation.pullback(grad, output: out, activation: activation, width: f, biasGradient: bias?.node != nil)
+            return [input.node == nil ? nil : conv.forward(dz, filter),
+                    filter.node == nil ? nil : conv.backwardWeight(dz, input), db]
         }
     }
 
@@ -149,18 +157,22 @@ struct DirectConvolution {
     }
 
     /// [N, H, W, C] → [N, OH, OW, F] with kernel [KH, KW, C, F].
-    func forward(_ x: Tensor, _ kernel: Tensor) -> Tensor {
+    /// activation(y + bias) is applied in place afterwards (nothing for identity, no bias).
+    func forward(_ x: Tensor, _ kernel: Tensor, bias: Tensor? = nil, activation: Activation = .identity) -> Tensor {
         record(0)
         var g = geometry
         return Tensor(shape: [batch, g.oh, g.ow, g.f]) { y in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
                 latent_conv_forward(&g, x.storage.pointer, kernel.storage.pointer, y.baseAddress!, r.lowerBound, r.upperBound)
             }
+            BiasActivation.apply(y.baseAddress!, count: y.count, width: g.f, bias: bias, activation: activation)
         }
     }
 
     /// The adjoint: [N, OH, OW, F] → [N, H, W, C].
-    func backwardInput(_ gy: Tensor, _ kernel: Tensor) -> Tensor {
+    /// activation(dx + bias) is applied in place afterwards (the transposed convolution's
+    /// forward pass; nothing for identity without bias).
+    func backwardInput(_ gy: Tensor, _ kernel: Tensor, bias: Tensor? = nil, activation: Activation = .identity) -> Tensor {
         record(1)
         var g = geometry
         let (taps, c, f) = (g.kh * g.kw, g.c, g.f)
@@ -174,6 +186,7 @@ struct DirectConvolution {
                     latent_conv_backward_input(&g, gy.storage.pointer, wt.baseAddress!, dx.baseAddress!, r.lowerBound, r.upperBound)
                 }
             }
+            BiasActivation.apply(dx.baseAddress!, count: dx.count, width: g.c, bias: bias, activation: activation)
         }
     }
 

@@ -31,7 +31,7 @@ public final class Conv2D: Layer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[3] == inputChannels,
                      "Conv2D needs NHWC input with \(inputChannels) channels, got \(x.shape).")
-        return activation(Tensor.conv2d(x, filter: kernel, stride: (stride, stride), padding: padding) + bias)
+        return Tensor.conv2d(x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
     }
 }
 
@@ -65,7 +65,7 @@ public final class Conv2DTranspose: Layer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[3] == inputChannels,
                      "Conv2DTranspose needs NHWC input with \(inputChannels) channels, got \(x.shape).")
-        return activation(Tensor.conv2dTranspose(x, filter: kernel, stride: (stride, stride), padding: padding) + bias)
+        return Tensor.conv2dTranspose(x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
     }
 }
 

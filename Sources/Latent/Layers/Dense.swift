@@ -25,6 +25,6 @@ public final class Dense: Layer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == inputSize,
                      "Dense(\(inputSize)→\(outputSize)) needs input [N, \(inputSize)], got \(x.shape).")
-        return activation(x.matmul(weight) + bias)
+        return Tensor.dense(x, weight: weight, bias: bias, activation: activation)
     }
 }

@@ -18,12 +18,18 @@ public enum LossReduction: String, Codable, Sendable {
 
 /// Mean squared error: mean((ŷ − y)²).
 public func meanSquaredError(_ prediction: Tensor, _ target: Tensor, reduction: LossReduction = .mean) -> Tensor {
-    reduction.apply((prediction - target).squared())
+    if reduction == .mean, prediction.shape == target.shape {
+        return Tensor.meanDistance(prediction, target, absolute: false)
+    }
+    return reduction.apply((prediction - target).squared())
 }
 
 /// Mean absolute error: mean(|ŷ − y|).
 public func meanAbsoluteError(_ prediction: Tensor, _ target: Tensor, reduction: LossReduction = .mean) -> Tensor {
-    reduction.apply((prediction - target).abs())
+    if reduction == .mean, prediction.shape == target.shape {
+        return Tensor.meanDistance(prediction, target, absolute: true)
+    }
+    return reduction.apply((prediction - target).abs())
 }
 
 /// Binary cross-entropy from probabilities, with p clipped to [ε, 1 − ε] as Keras does

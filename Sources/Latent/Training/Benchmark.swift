@@ -37,7 +37,10 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
     /// Scoring is what the lessons' detectors compute: the per-row reconstruction error
     /// (mean squared error; mean absolute error for the ECG model; the VAE reconstructs
     /// from its mean code) and, for LeNet, the predicted probability.
-    public func run(epochs: Int, minimumScoringSeconds: Double = 0.5) throws -> BenchResult {
+    ///
+    /// With `trainOnly` it stops after training (scoring and roof columns are 0): for
+    /// profilers, where the timed loops would take hours.
+    public func run(epochs: Int, minimumScoringSeconds: Double = 0.5, trainOnly: Bool = false) throws -> BenchResult {
         var g = RandomGenerator(seed: 0)
         let model: any Layer
         let x: Tensor
@@ -88,6 +91,13 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         BLAS.recorder = nil
         let seconds = history.epochs.map(\.seconds).reduce(0, +)
         let trainPeak = Engine.peakResidentBytes
+        if trainOnly {
+            return BenchResult(
+                workload: rawValue, batchSize: batchSize, threads: Engine.threadCount, epochs: epochs,
+                trainSamplesPerSecond: Double(samples * epochs) / seconds, scoreSamplesPerSecond: 0,
+                trainPeakResidentMegabytes: Double(trainPeak) / 1e6, peakResidentMegabytes: Double(trainPeak) / 1e6,
+                trainGFLOPS: trainGEMMs.flops / seconds / 1e9, trainSgemmGFLOPS: 0, scoreGFLOPS: 0, scoreSgemmGFLOPS: 0)
+        }
 
         // Scoring: one warm-up pass, then whole passes until the minimum time is reached.
         func scoringPass() {

@@ -118,6 +118,9 @@ public final class Trainer {
             var copy = lossGenerator
             return loss(x, y, &copy)
         }
+        // Reflection finds the parameters in microseconds per layer: once per fit, not per step.
+        let parameters = model.namedParameters().map(\.parameter)
+        func zeroGradients() { for p in parameters { p.zeroGradient() } }
         for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
             // Each epoch's order comes from the generator alone, so a checkpoint of the
             // generator is enough to replay it.
@@ -129,7 +132,7 @@ public final class Trainer {
                 let range = (step * options.batchSize)..<min(n, (step + 1) * options.batchSize)
                 let rows = Array(order[range])
                 let x = inputs.gathering(rows: rows), y = targets.gathering(rows: rows)
-                model.zeroGradients()
+                zeroGradients()
                 let value = loss(x, y, &lossGenerator)
                 let scalar = value.item
                 guard scalar.isFinite else {
@@ -140,7 +143,7 @@ public final class Trainer {
                 total += Double(scalar) * Double(rows.count)
                 options.progress.step(epoch: epoch, of: options.epochs, step: step + 1, of: steps, loss: Float(total / Double(range.upperBound)))
             }
-            model.zeroGradients()
+            zeroGradients()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let validationLoss = validation.map { evaluate(inputs: $0.inputs, targets: $0.targets, batchSize: options.validationBatchSize, loss: evaluationLoss) }
             let record = EpochRecord(epoch: epoch, loss: Float(total / Double(n)), validationLoss: validationLoss,

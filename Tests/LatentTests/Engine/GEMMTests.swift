@@ -1,0 +1,49 @@
+import XCTest
+@testable import Latent
+
+/// BLAS GEMM (through every path ``BLAS/sgemm`` takes: one thread, split in two halves,
+/// BLAS's own threads) against a plain double-precision loop. Old OpenBLAS builds are
+/// known to pick wrong kernels on some new CPUs; this is the guard.
+final class GEMMTests: XCTestCase {
+    func reference(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> [Float] {
+        let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        let pa = a.scalars, pb = b.scalars
+        var out = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k {
+                    let x = transposeA ? pa[p * m + i] : pa[i * k + p]
+                    let y = transposeB ? pb[j * k + p] : pb[p * n + j]
+                    s += Double(x) * Double(y)
+                }
+                out[i * n + j] = Float(s)
+            }
+        }
+        return out
+    }
+
+    func testEveryPathAndTransposeMatchesAPlainLoop() {
+        var g = RandomGenerator(seed: 4)
+        // Work below the split threshold, inside the split range (rows and columns split),
+        // and above the BLAS-threads threshold; odd sizes exercise the uneven halves.
+        let shapes: [(m: Int, n: Int, k: Int)] = [(3, 5, 7), (32, 64, 784), (33, 785, 63), (785, 65, 33), (160, 150, 140)]
+        for threads in [1, 2] {
+            let saved = Engine.threadCount
+            Engine.threadCount = threads
+            defer { Engine.threadCount = saved }
+            for s in shapes {
+                for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                    let a = Tensor.randomUniform(ta ? [s.k, s.m] : [s.m, s.k], low: -1, high: 1, using: &g)
+                    let b = Tensor.randomUniform(tb ? [s.n, s.k] : [s.k, s.n], low: -1, high: 1, using: &g)
+                    let c = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
+                    XCTAssertEqual(c.shape, [s.m, s.n])
+                    let expected = reference(a, b, transposeA: ta, transposeB: tb)
+                    let worst = zip(c.scalars, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+                    XCTAssertLessThan(worst, 1e-4 * Float(s.k).squareRoot(), "\(s) ta \(ta) tb \(tb) threads \(threads)")
+                }
+            }
+        }
+    }
+}
