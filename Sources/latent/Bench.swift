@@ -32,13 +32,17 @@ extension LatentCommand {
         @Flag(help: .hidden)
         var trainOnly = false
 
+        /// Training rows instead of the workload's (for profilers).
+        @Option(help: .hidden)
+        var rows: Int?
+
         func run() throws {
             Engine.threadCount = threads
             let selected = workload == "all" ? BenchWorkload.allCases : [try BenchWorkload.parse(workload)]
             var results: [BenchResult] = []
             if !child { print(BenchResult.header) }
             for w in selected {
-                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly)
+                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly, rows: rows)
                 results.append(r)
                 if child {
                     FileHandle.standardOutput.write(try JSONEncoder().encode(r))

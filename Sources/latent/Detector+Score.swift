@@ -15,7 +15,13 @@ extension LatentCommand.Detector {
                 CSV output has a last `error` column: a line that cannot be read gets an error \
                 record naming its line and column, and scoring goes on (--strict stops instead).
 
-                --rule RULE (or --fpr ALPHA [--confidence C]) uses another threshold rule for                 this call only, computed from the stored calibration scores (`latent detector                 threshold` saves one). --fdr Q adds a `discovery` column: the Benjamini–Hochberg                 procedure at false discovery rate Q over the conformal p-values of the whole                 input file; with --input - it runs over consecutive windows of --window N rows                 (records are held back until their window is full, and the FDR guarantee holds                 per window).
+                --rule RULE (or --fpr ALPHA [--confidence C]) uses another threshold rule for \
+                this call only, computed from the stored calibration scores (`latent detector \
+                threshold` saves one). --fdr Q adds a `discovery` column: the Benjamini–Hochberg \
+                procedure at false discovery rate Q over the conformal p-values of the whole \
+                input file; with --input - it runs over consecutive windows of --window N rows \
+                (records are held back until their window is full, and the FDR guarantee holds \
+                per window).
                 """)
 
         @Argument(help: "The detector directory (written by `latent detector fit`).")

@@ -61,6 +61,12 @@ void latent_distance_grad(const float *p, const float *t, float *out, long n, fl
 void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
                  float alpha, float l2, float shrink);
 
+/// Rows i0..<i1 of C = alpha·op(A)·op(B) + beta·C (row-major; op(A) is M×K, op(B) K×N).
+/// Each row is computed by the same instructions whatever the batch, position or split,
+/// so a row's result never depends on the rows around it (RowInvariantGEMM.c).
+void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
+                       const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1);
+
 /// One 2-D convolution over NHWC images: input [n, h, w, c], kernel [kh, kw, c, f],
 /// stride (sh, sw), zero padding pt (top) and pl (left), output [n, oh, ow, f].
 typedef struct {

@@ -62,9 +62,17 @@ extension Tensor {
         precondition(x.rank == 2 && w.rank == 2 && x.shape[1] == w.shape[0] && b.shape == [w.shape[1]],
                      "dense needs x [N, I], w [I, O], b [O]; got \(x.shape), \(w.shape), \(b.shape).")
         let rows = x.shape[0], inputs = w.shape[0], outputs = w.shape[1]
+        let recording = GradientMode.isRecording && (x.node != nil || w.node != nil || b.node != nil)
         let y = Tensor(shape: [rows, outputs]) { out in
-            BLAS.sgemm(transposeA: false, transposeB: false, m: rows, n: outputs, k: inputs,
-                       a: x.storage.pointer, lda: inputs, b: w.storage.pointer, ldb: outputs, c: out.baseAddress!, ldc: outputs)
+            if recording {
+                BLAS.sgemm(transposeA: false, transposeB: false, m: rows, n: outputs, k: inputs,
+                           a: x.storage.pointer, lda: inputs, b: w.storage.pointer, ldb: outputs, c: out.baseAddress!, ldc: outputs)
+            } else {
+                // Inference: a row's output must not depend on the rows batched with it.
+                RowInvariantGEMM.multiply(transposeA: false, transposeB: false, m: rows, n: outputs, k: inputs,
+                                          a: x.storage.pointer, lda: inputs, b: w.storage.pointer, ldb: outputs,
+                                          c: out.baseAddress!, ldc: outputs)
+            }
             BiasActivation.apply(out.baseAddress!, count: out.count, width: outputs, bias: b, activation: activation)
         }
         return recorded(y, inputs: [x, w, b]) { g in

@@ -38,9 +38,10 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
     /// (mean squared error; mean absolute error for the ECG model; the VAE reconstructs
     /// from its mean code) and, for LeNet, the predicted probability.
     ///
-    /// With `trainOnly` it stops after training (scoring and roof columns are 0): for
-    /// profilers, where the timed loops would take hours.
-    public func run(epochs: Int, minimumScoringSeconds: Double = 0.5, trainOnly: Bool = false) throws -> BenchResult {
+    /// With `trainOnly` it stops after training (scoring and roof columns are 0), and
+    /// `rows` replaces the row count: for profilers, where the full run takes hours.
+    public func run(epochs: Int, minimumScoringSeconds: Double = 0.5, trainOnly: Bool = false, rows: Int? = nil) throws -> BenchResult {
+        let samples = rows ?? self.samples
         var g = RandomGenerator(seed: 0)
         let model: any Layer
         let x: Tensor
