@@ -23,45 +23,10 @@ enum BLAS {
             return
         }
         recorder?.record(.init(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k))
-        let work = m * n * k
-        if work >= threadedWorkThreshold || Engine.threadCount == 1 || work < splitWorkThreshold || max(m, n) < 16 {
-            sgemmForcingThreads(work >= threadedWorkThreshold ? Engine.threadCount : 1,
-                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
-        }
-        // Mid-sized products (batch-32 training): split C into two halves along its longer
-        // side and run one single-threaded GEMM per half. OpenBLAS may pick other edge
-        // kernels for a half, so results agree with one thread within rounding (not bit for
-        // bit); at a fixed thread count the split, and so every bit, is fixed.
-        useThreads(1)
-        let splitRows = m >= n
-        let total = splitRows ? m : n
-        let half = (total / 2 + 7) / 8 * 8
-        let (pa, pb, pc) = (Int(bitPattern: a), Int(bitPattern: b), Int(bitPattern: c))
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let start = part == 0 ? 0 : half, count = part == 0 ? half : total - half
-            let a = UnsafePointer<Float>(bitPattern: pa)!, b = UnsafePointer<Float>(bitPattern: pb)!
-            let c = UnsafeMutablePointer<Float>(bitPattern: pc)!
-            if splitRows {
-                // Rows start..<start+count of op(A) and of C.
-                let aPart = transposeA ? a + start : a + start * lda
-                cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                            Int32(count), Int32(n), Int32(k), alpha, aPart, Int32(lda), b, Int32(ldb), beta,
-                            c + start * ldc, Int32(ldc))
-            } else {
-                // Columns start..<start+count of op(B) and of C.
-                let bPart = transposeB ? b + start * ldb : b + start
-                cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                            Int32(m), Int32(count), Int32(k), alpha, a, Int32(lda), bPart, Int32(ldb), beta,
-                            c + start, Int32(ldc))
-            }
-        }
+        sgemmForcingThreads(m * n * k >= threadedWorkThreshold ? Engine.threadCount : 1,
+                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
-
-    /// Multiply-adds from which a GEMM below ``threadedWorkThreshold`` is split in two
-    /// halves run on two threads.
-    static let splitWorkThreshold = 1 << 18
 
     /// ``sgemm`` on exactly `threads` BLAS threads (k > 0).
     static func sgemmForcingThreads(
@@ -77,7 +42,10 @@ enum BLAS {
 
     /// Multiply-adds below which a GEMM runs on one thread: OpenBLAS's thread start-up
     /// and spin-waiting cost more than they save on the small products of batch-32
-    /// training (measured: ~30% of a fashion-ae step in sched_yield).
+    /// training (measured: ~30% of a fashion-ae step in sched_yield). Splitting such a
+    /// product in two halves on two Dispatch threads was tried too: no faster on this
+    /// machine (36–52k vs 50–57k samples/s for fashion-ae), and it made 1- and 2-thread
+    /// results differ.
     static let threadedWorkThreshold = 1 << 21
 
     nonisolated(unsafe) private static var currentThreads = 0
