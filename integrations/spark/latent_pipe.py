@@ -7,6 +7,7 @@ stops the job instead of shifting every later row.
 """
 
 import os
+import re
 import stat
 import subprocess
 import tempfile
@@ -60,6 +61,9 @@ def parse_field(name, text):
         return float(text)
     if name in BOOL_COLUMNS or name == "discovery":
         return text == "true"
+    if name == "error":
+        # "line N: …" counts lines of this partition's spool; the row's index says which row.
+        return re.sub(r"^line [0-9]+: ", "", text)
     return text
 
 

@@ -84,21 +84,35 @@ def score_options(args):
     return options
 
 
+def shipped(path):
+    """Where --files/--archives put `path` on the driver (cluster deploy mode)."""
+    from pyspark import SparkFiles
+
+    return os.path.join(SparkFiles.getRootDirectory(), os.path.basename(path.rstrip("/")))
+
+
 def driver_binary(binary):
-    """The binary as the driver can run it: the path given, or found on PATH."""
+    """The binary as the driver can run it: the path given, found on PATH, or shipped."""
     found = binary if os.path.sep in binary else shutil.which(binary)
-    if not found or not os.path.isfile(found):
-        sys.exit(f"latent_score: the latent binary {binary!r} was not found (give --binary "
-                 "PATH; build it with `swift build -c release --product latent`)")
-    return os.path.abspath(found)
+    for candidate in (found, shipped(binary)):
+        if candidate and os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    sys.exit(f"latent_score: the latent binary {binary!r} was not found on the driver (give "
+             "--binary PATH; build it with `swift build -c release --product latent`)")
+
+
+def driver_detector(detector):
+    """The detector directory on the driver: the path given, or shipped."""
+    for candidate in (detector, shipped(detector)):
+        if os.path.isdir(candidate):
+            return os.path.abspath(candidate)
+    sys.exit(f"latent_score: the detector directory {detector!r} does not exist on the driver "
+             "(write it with `latent detector fit --out DIR`)")
 
 
 def probe_header(binary, detector, options):
     """The binary's CSV header for these options: it scores zero rows on the driver, which
     also checks the binary and the detector before any executor starts."""
-    if not os.path.isdir(detector):
-        sys.exit(f"latent_score: the detector directory {detector!r} does not exist on the "
-                 "driver (write it with `latent detector fit --out DIR`)")
     command = latent_pipe.score_command(binary, detector, options)
     run = subprocess.run(command, input=b"", capture_output=True)
     if run.returncode != 0:
@@ -255,7 +269,7 @@ def run(spark, args):
     from pyspark.sql import types as T
 
     binary = driver_binary(args.binary)
-    detector = os.path.abspath(args.detector)
+    detector = driver_detector(args.detector)
     options = score_options(args)
     header = probe_header(binary, detector, options)
     context = spark.sparkContext
@@ -306,8 +320,10 @@ def main(argv=None):
     spark = SparkSession.builder.appName("latent-score").getOrCreate()
     cutoff = run(spark, args)
     if args.fdr is not None:
-        print(f"latent_score: Benjamini–Hochberg at {args.fdr} over the whole input: rows "
-              f"with p_value <= {cutoff} are discoveries", file=sys.stderr)
+        found = (f"rows with p_value <= {cutoff} are discoveries" if cutoff is not None
+                 else "no row is a discovery")
+        print(f"latent_score: Benjamini–Hochberg at {args.fdr} over the whole input: {found}",
+              file=sys.stderr)
     print(f"latent_score: wrote {args.output}", file=sys.stderr)
 
 
