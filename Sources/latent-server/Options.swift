@@ -14,7 +14,9 @@ struct LatentServer: AsyncParsableCommand {
         discussion: """
             Each DIR is a directory written by `latent detector fit`; its base name is the \
             model's name. Routes: GET /v2/health/live, /v2/health/ready, /v2/models/NAME, \
-            POST /v2/models/NAME/infer. Stops gracefully on SIGTERM or SIGINT.
+            POST /v2/models/NAME/infer; with --model-repository DIR also POST \
+            /v2/repository/index and /v2/repository/models/NAME/load|unload, which load \
+            DIR/NAME by name. Stops gracefully on SIGTERM or SIGINT.
             """)
 
     @Option(help: "The address to listen on.")
@@ -32,12 +34,26 @@ struct LatentServer: AsyncParsableCommand {
     @Option(help: "The most rows scored in one micro-batch.")
     var maxBatchRows = ServerLimits().maxBatchRows
 
+    @Option(
+        help: ArgumentHelp(
+            "A directory of detector directories that POST /v2/repository/models/NAME/load loads by name.",
+            valueName: "DIR"))
+    var modelRepository: String?
+
     @Argument(
         help: "Detector directories to serve, each DIR (named by its base name) or NAME=DIR.")
-    var directories: [String]
+    var directories: [String] = []
 
     func validate() throws {
-        guard !directories.isEmpty else { throw ValidationError("give at least one detector directory") }
+        guard !directories.isEmpty || modelRepository != nil else {
+            throw ValidationError("give at least one detector directory, or --model-repository DIR")
+        }
+        if let modelRepository {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: modelRepository, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else { throw ValidationError("--model-repository \(modelRepository) is not a directory") }
+        }
         guard maxBodyBytes > 0, maxRows > 0, maxBatchRows > 0 else {
             throw ValidationError("limits must be positive")
         }
@@ -54,8 +70,13 @@ struct LatentServer: AsyncParsableCommand {
         for model in models.values.sorted(by: { $0.name < $1.name }) {
             logger.info("serving \(model.name): \(model.metadata.inputs[0].shape[1]) features")
         }
+        if let modelRepository {
+            logger.info("model repository \(modelRepository): POST /v2/repository/models/NAME/load loads NAME")
+        }
         let app = Application(
-            router: buildRouter(models: models, limits: limits),
+            router: buildRouter(
+                models: models, limits: limits,
+                repository: modelRepository.map { URL(fileURLWithPath: $0) }),
             configuration: .init(address: .hostname(host, port: port), serverName: "latent-server"),
             logger: logger)
         try await app.runService()

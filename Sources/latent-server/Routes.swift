@@ -53,25 +53,30 @@ let numericDatatypes: Set<String> = [
     "FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64",
 ]
 
-/// The V2 routes over `models`, with the error and logging middleware.
-func buildRouter(models: [String: ServedModel], limits: ServerLimits) -> Router<BasicRequestContext> {
+/// The V2 routes over `models`, with the error and logging middleware; with a
+/// `repository`, the model repository extension loads more by name.
+func buildRouter(
+    models: [String: ServedModel], limits: ServerLimits, repository: URL? = nil
+) -> Router<BasicRequestContext> {
     let router = Router()
     router.middlewares.add(V2Middleware())
+    let registry = ModelRegistry(models: models, repository: repository, limits: limits)
+    let extensions = repository == nil ? [] : ["model_repository"]
 
     router.get("/v2") { _, _ in
-        try json(ServerMetadata(name: "latent-server", version: "1", extensions: []))
+        try json(ServerMetadata(name: "latent-server", version: "1", extensions: extensions))
     }
     router.get("/v2/health/live") { _, _ in try json(["live": true]) }
     router.get("/v2/health/ready") { _, _ in try json(["ready": true]) }
     router.get("/v2/models/:name/ready") { _, context in
-        _ = try model(context, models)
+        _ = try await model(context, registry)
         return try json(["name": context.parameters.get("name") ?? "", "ready": "true"])
     }
     router.get("/v2/models/:name") { _, context in
-        try json(try model(context, models).metadata)
+        try json(try await model(context, registry).metadata)
     }
     router.post("/v2/models/:name/infer") { request, context in
-        let served = try model(context, models)
+        let served = try await model(context, registry)
         var request = request
         let body: ByteBuffer
         do {
@@ -85,17 +90,22 @@ func buildRouter(models: [String: ServedModel], limits: ServerLimits) -> Router<
             rows: parsed.values, count: parsed.rows, topK: parsed.explain)
         return try json(inferenceResponse(parsed, rows, model: served))
     }
+
+    // The model repository extension (ModelRegistry.swift).
+    router.post("/v2/repository/index") { _, _ in try json(try await registry.index()) }
+    router.post("/v2/repository/models/:name/load") { _, context in
+        try await registry.load(context.parameters.get("name") ?? "")
+        return try json([String: String]())
+    }
+    router.post("/v2/repository/models/:name/unload") { _, context in
+        try await registry.unload(context.parameters.get("name") ?? "")
+        return try json([String: String]())
+    }
     return router
 }
 
-private func model(_ context: BasicRequestContext, _ models: [String: ServedModel]) throws -> ServedModel {
-    let name = context.parameters.get("name") ?? ""
-    guard let served = models[name] else {
-        throw V2Error(
-            .notFound,
-            "no model named '\(name)'; this server serves \(models.keys.sorted().joined(separator: ", "))")
-    }
-    return served
+private func model(_ context: BasicRequestContext, _ registry: ModelRegistry) async throws -> ServedModel {
+    try await registry.model(named: context.parameters.get("name") ?? "")
 }
 
 /// A checked inference request.

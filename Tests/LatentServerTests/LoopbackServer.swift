@@ -34,14 +34,15 @@ struct LoopbackClient: Sendable {
     }
 }
 
-/// Runs the V2 routes over `models` on 127.0.0.1, port 0, calls `body`, then stops the server.
+/// Runs the V2 routes over `models` (and `repository`, for the model repository extension)
+/// on 127.0.0.1, port 0, calls `body`, then stops the server.
 func withServer<R>(
-    models: [String: ServedModel], limits: ServerLimits = ServerLimits(),
+    models: [String: ServedModel], limits: ServerLimits = ServerLimits(), repository: URL? = nil,
     _ body: (LoopbackClient) async throws -> R
 ) async throws -> R {
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = Application(
-        router: buildRouter(models: models, limits: limits),
+        router: buildRouter(models: models, limits: limits, repository: repository),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
     let server = Task { try await app.runService(gracefulShutdownSignals: []) }
