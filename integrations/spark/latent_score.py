@@ -57,10 +57,6 @@ def parse_args(argv):
     p.add_argument("--partitions", type=int,
                    help="scoring partitions (default: the input's, at least the default "
                         "parallelism); row ids are assigned before")
-    p.add_argument("--no-align", dest="align", action="store_false",
-                   help="score each input partition as it is read, without the shuffle that "
-                        "makes scores bit-identical to one `latent detector score` run (a "
-                        "row's score can differ in the last float32 digit with its batch)")
     args = p.parse_args(argv)
     if args.fdr is not None and not 0 < args.fdr <= 1:
         p.error(f"--fdr must be in (0, 1], not {args.fdr}")
@@ -179,21 +175,6 @@ def with_index(df):
     return df.withColumn("index", index.cast("long")).drop("_mid"), total
 
 
-def aligned(df, total, spark, partitions):
-    """Rows regrouped so every partition holds whole runs of `chunk` rows (a multiple of
-    BATCH) starting at multiples of it, sorted by index: the binary then scores exactly
-    the batches the CLI scores on the whole file (rows [0, 4096), [4096, 8192), …), so
-    every number is bit for bit the CLI's. Costs one shuffle of the input text."""
-    from pyspark.sql import functions as F
-
-    target = partitions or max(spark.sparkContext.defaultParallelism,
-                               df.rdd.getNumPartitions())
-    chunk = BATCH * max(1, -(-total // (BATCH * target)))
-    chunks = max(1, -(-total // chunk))
-    return (df.repartition(chunks, F.floor(F.col("index") / F.lit(chunk)))
-            .sortWithinPartitions("index"))
-
-
 def csv_lines(spark, args):
     """The data lines of the CSV/TSV text (blank and header lines out), column `line`."""
     from pyspark.sql import functions as F
@@ -281,9 +262,9 @@ def run(spark, args):
                                                  and is_parquet(args.input))
     lines, id_field = (parquet_lines if parquet else csv_lines)(spark, args)
     lines, total = with_index(lines)
-    if args.align:
-        lines = aligned(lines, total, spark, args.partitions)
-    elif args.partitions:
+    # Latent's scores are row-invariant (a row gets the same bits in any batch), so
+    # partitions are scored as they are, with no regrouping into the CLI's batches.
+    if args.partitions:
         lines = lines.repartition(args.partitions)
     carried = [id_field.name] if id_field else []
     items = lines.select("index", *carried, "line").rdd.map(
