@@ -73,6 +73,10 @@ void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1,
     DISPATCH(adam, p, g, m, v, n, b1, b2, eps, alpha, l2, shrink);
 }
 
+void latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1) {
+    DISPATCH(maxpool_forward, g, x, y, arg, n0, n1);
+}
+
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
     DISPATCH(conv_forward_blocked, g, x, w, y, n0, n1);
 }

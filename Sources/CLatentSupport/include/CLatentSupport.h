@@ -1,6 +1,8 @@
 #ifndef CLATENT_SUPPORT_H
 #define CLATENT_SUPPORT_H
 
+#include <stdint.h>
+
 /// Turns on flush-to-zero and denormals-are-zero for the calling thread.
 /// Denormal floats make training loops an order of magnitude slower on x86.
 /// Returns the previous control word so it can be restored.
@@ -78,6 +80,9 @@ void latent_conv_forward(const latent_conv_geometry *g, const float *x, const fl
 /// dx = the adjoint of conv applied to gy, for images n0..<n1 (overwritten); wt is the
 /// kernel transposed per tap: [kh, kw, f, c].
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1);
+/// Max pooling (valid padding, kernel kh×kw, stride sh×sw; f unused) for images n0..<n1:
+/// y [n, oh, ow, c] and each output's flat input index of its window's first maximum.
+void latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1);
 /// dw += Σ_{images n0..<n1} x ⊗ gy per tap; dw is [kh, kw, c, f].
 void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1);
 

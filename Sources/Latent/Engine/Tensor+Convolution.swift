@@ -95,30 +95,27 @@ extension Tensor {
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let g = ConvolutionGeometry(inputHeight: h, inputWidth: w, channels: c, kernel: size, stride: stride, padding: .valid)
         let (oh, ow) = (g.outputHeight, g.outputWidth)
+        precondition(count <= Int(Int32.max), "maxPooled indexes inputs with 32-bit offsets; \(shape) is too large.")
         var argmax = [Int32](repeating: 0, count: n * oh * ow * c)
+        let geometry = latent_conv_geometry(n: n, h: h, w: w, c: c, f: c, kh: size.0, kw: size.1, sh: stride.0, sw: stride.1,
+                                            pt: 0, pl: 0, oh: oh, ow: ow)
+        let perImage = Swift.max(1, oh * ow * c * size.0 * size.1)
         let out = Tensor(shape: [n, oh, ow, c]) { dst in
-            let src = storage.pointer
             argmax.withUnsafeMutableBufferPointer { arg in
-                for b in 0..<n { for y in 0..<oh { for x in 0..<ow {
-                    let o = ((b * oh + y) * ow + x) * c
-                    for ch in 0..<c {
-                        let first = ((b * h + y * stride.0) * w + x * stride.1) * c + ch
-                        var best = src[first], bestIndex = first
-                        for ky in 0..<size.0 { for kx in 0..<size.1 {
-                            let i = ((b * h + y * stride.0 + ky) * w + x * stride.1 + kx) * c + ch
-                            if src[i] > best { best = src[i]; bestIndex = i }
-                        } }
-                        dst[o + ch] = best
-                        arg[o + ch] = Int32(bestIndex)
-                    }
-                } } }
+                let (x, y, a) = (storage.pointer, dst.baseAddress!, arg.baseAddress!)
+                Engine.parallelFor(n, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / perImage)) { r in
+                    var local = geometry
+                    latent_maxpool_forward(&local, x, y, a, r.lowerBound, r.upperBound)
+                }
             }
         }
         return Tensor.recorded(out, inputs: [self]) { [shape] grad in
-            var full = Tensor.zeros(shape)
-            full.withUnsafeMutableBufferPointer { dst in
-                grad.withUnsafeBufferPointer { gsrc in
-                    for (k, i) in argmax.enumerated() { dst[Int(i)] += gsrc[k] }
+            // Windows may overlap (stride < size), so the scatter adds, in output order.
+            let full = Tensor(shape: shape) { dst in
+                let d = dst.baseAddress!, gp = grad.storage.pointer
+                d.initialize(repeating: 0, count: dst.count)
+                argmax.withUnsafeBufferPointer { arg in
+                    for k in 0..<arg.count { d[Int(arg[k])] += gp[k] }
                 }
             }
             return [full]

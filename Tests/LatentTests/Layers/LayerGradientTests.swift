@@ -71,5 +71,8 @@ final class LayerGradientTests: XCTestCase {
         var g = RandomGenerator(seed: 5)
         let values = (0..<(1 * 4 * 4 * 3)).map { Float($0) * 0.1 }.shuffled(using: &g)
         assertLayerGradients(MaxPool2D(size: 2), input: Tensor(shape: [1, 4, 4, 3], scalars: values))
+        // Overlapping windows (stride < size): one input can be the maximum of several.
+        let more = (0..<(2 * 5 * 5 * 3)).map { Float($0) * 0.1 }.shuffled(using: &g)
+        assertLayerGradients(MaxPool2D(size: 3, stride: 1), input: Tensor(shape: [2, 5, 5, 3], scalars: more))
     }
 }
