@@ -100,6 +100,13 @@ public enum ModelFile {
         guard parameterCount <= weightsSize / 2 else {
             throw ModelFileError(file: jsonURL.path, problem: "its architecture has \(parameterCount) parameters, more than its \(weightsSize)-byte weights file \(weightsName) can hold")
         }
+        // Follow one example's shape through the layers: a model whose inputShape does not
+        // fit its layers would otherwise load and then trap on the first batch.
+        do {
+            _ = try description.architecture.checkedOutputShape(inputShape: description.inputShape)
+        } catch let error as ModelSpecError {
+            throw ModelFileError(file: jsonURL.path, problem: "its inputShape \(description.inputShape) does not fit its architecture: \(error.reason)")
+        }
         var generator = RandomGenerator(seed: 0)
         let model: any Model
         do {
