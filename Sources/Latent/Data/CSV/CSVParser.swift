@@ -185,14 +185,14 @@ struct CSVParser {
                     guard let v = Float(text) else {
                         throw cellError(
                             .nonNumeric, line, column, names,
-                            text.isEmpty ? "the cell is empty" : "cell \"\(text)\" is not a number",
+                            text.isEmpty ? "the cell is empty" : "cell \(quotedCell(text)) is not a number",
                             "Fix the cell, or choose this column as the label column.")
                     }
                     if !v.isFinite {
                         if options.nonFiniteValues == .reject {
                             throw cellError(
                                 .nonFinite, line, column, names,
-                                "cell \"\(text)\" is not a finite number (\(v.isNaN ? "NaN" : "infinite, or beyond the Float range"))",
+                                "cell \(quotedCell(text)) is not a finite number (\(v.isNaN ? "NaN" : "infinite, or beyond the Float range"))",
                                 "Fix the cell, or read with CSVOptions.nonFiniteValues = .skipRow to leave such rows out."
                             )
                         }
