@@ -63,4 +63,18 @@ final class CSVFileLineLengthTests: XCTestCase {
         }
         XCTAssertLessThan(error?.description.count ?? 0, 500)
     }
+
+    func testBinaryGarbageIsQuotedEscapedAndShort() throws {
+        // Random bytes: a header of garbage "names" and a garbage cell; the message must
+        // stay short and carry no raw control bytes (a terminal would act on them).
+        var g = RandomGenerator(seed: 7)
+        let bytes = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        let url = try writeFile(bytes, "garbage.csv", in: try temporaryDirectory(self))
+        XCTAssertThrowsError(try CSVFile.read(from: url)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(url.path), text)
+            XCTAssertLessThan(text.utf8.count, 1000, text)
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, text)
+        }
+    }
 }

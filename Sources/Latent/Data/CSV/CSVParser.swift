@@ -219,7 +219,8 @@ struct CSVParser {
         _ kind: DataError.Kind, _ line: Line, _ column: Int, _ names: [String]?, _ message: String,
         _ remedy: String
     ) -> DataError {
-        let name = names.flatMap { column < $0.count ? $0[column] : nil }
+        // A header name comes from the file too: shortened and escaped like a cell.
+        let name = names.flatMap { column < $0.count ? printableCell($0[column]) : nil }
         return DataError(
             kind, file: file, location: .cell(line: line.number, column: column + 1, name: name),
             message: message, remedy: remedy)
