@@ -20,7 +20,8 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 max_rss_mb=${MAX_RSS_MB:-200}
 if [ -z "${LATENT:-}" ]; then
-    swift build -c release --product latent > /dev/null
+    swift build -c release --product latent > /tmp/hostile-files-build.log 2>&1 \
+        || { tail -20 /tmp/hostile-files-build.log >&2; exit 1; }
     LATENT=$(swift build -c release --show-bin-path)/latent
 fi
 work=$(mktemp -d)
