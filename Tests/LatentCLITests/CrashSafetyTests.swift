@@ -2,10 +2,11 @@ import Foundation
 import XCTest
 import Latent
 
-/// SIGKILL at 44 seeded random moments (until that many kills land) while `latent detector fit` (24) and `latent detector
-/// threshold` (20) replace a detector directory: every time, the directory afterwards is a
-/// complete detector (the old one or the new one, its weights' checksum verified by the
-/// load), never a torn mix or a missing directory.
+/// SIGKILL at seeded random moments (until that many kills land): 24 while `latent
+/// detector fit` and 20 while `latent detector threshold` replace a detector directory,
+/// and 10 while `latent example ecg-anomaly` rewrites its model files. Every time, what is
+/// on disk afterwards loads (the weights' checksum verified) as the old result or the new
+/// one, never a torn mix or a missing directory.
 final class CrashSafetyTests: XCTestCase {
     func writeData(_ url: URL, shift: Double) throws {
         var text = ""
@@ -107,5 +108,46 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(try latent(fit(new, out)).status, 0)
         XCTAssertEqual(try temporaries(), [])
         print("crash safety: \(killed + thresholdKilled) kills in all, every one left a whole detector; \(leftovers.count) stale temporaries left by them, removed by the next saves")
+    }
+
+    /// SIGKILL while `latent example ecg-anomaly --quick` rewrites its output directory,
+    /// alternating two seeds: the model files there (two files, each renamed into place,
+    /// weights first) always load as one of the two models, never a mismatched pair.
+    func testKillDuringLessonModelSavesLeavesOneWholeModel() throws {
+        let root = try temporaryDirectory(self)
+        func example(_ seed: Int, _ out: URL) -> [String] {
+            ["example", "ecg-anomaly", "--quick", "--quiet", "--seed", "\(seed)", "--out", out.path]
+        }
+        func weights(_ dir: URL) throws -> [[Float]] {
+            try ModelFile.load(from: dir.appendingPathComponent("model")).model.namedParameters().map(\.parameter.wrappedValue.scalars)
+        }
+        var references: [[[Float]]] = []
+        var duration: TimeInterval = 0
+        for seed in [1, 2] {
+            let started = Date()
+            XCTAssertEqual(try latent(example(seed, root.appendingPathComponent("reference-\(seed)"))).status, 0)
+            duration = max(duration, Date().timeIntervalSince(started))
+            references.append(try weights(root.appendingPathComponent("reference-\(seed)")))
+        }
+        XCTAssertNotEqual(references[0], references[1])
+        let out = root.appendingPathComponent("run")
+        XCTAssertEqual(try latent(example(1, out)).status, 0)
+
+        // The model is saved after training, before the figures and the report: kill in
+        // the second half of the run, where the saves are.
+        var rng = RandomGenerator(seed: 5)
+        var killed = 0, completed = 0, betweenRenames = 0
+        for round in 0..<30 where killed < 10 {
+            let delay = (0.3 + 0.55 * Double(rng.nextUniform())) * duration
+            if try killOnce(example(round % 2 == 0 ? 2 : 1, out), after: delay) { killed += 1 } else { completed += 1 }
+            // A kept copy of the old weights means the kill fell between the two renames.
+            if try FileManager.default.contentsOfDirectory(atPath: out.path).contains(where: { $0.contains(".prev-") }) {
+                betweenRenames += 1
+            }
+            let loaded = try weights(out)
+            XCTAssertTrue(references.contains(loaded), "the model is neither seed's")
+        }
+        XCTAssertEqual(killed, 10, "too few runs were interrupted")
+        print("crash safety: example: \(killed) runs killed (\(betweenRenames) between the weights' and the JSON's rename), \(completed) completed (a whole run takes \(String(format: "%.2f", duration)) s)")
     }
 }
