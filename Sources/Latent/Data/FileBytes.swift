@@ -34,12 +34,4 @@ enum FileBytes {
                 remedy: "Give the path of a file inside it.")
         }
     }
-
-    /// The bytes of the file at `url`, decompressed first when they start with the gzip
-    /// magic bytes. The decompressed size is capped at `maximumSize`.
-    static func readDecompressing(_ url: URL, maximumSize: Int) throws -> [UInt8] {
-        let bytes = try read(url)
-        guard Gzip.isCompressed(bytes) else { return bytes }
-        return try Gzip.decompress(bytes, maximumSize: maximumSize, file: DataError.name(of: url))
-    }
 }
