@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 config=${FUZZ_CONFIG:-debug}
-all_targets="idx-raw idx-gzip csv tsv npy safetensors model-json detector-json stream-line"
+all_targets="idx-raw idx-gzip csv tsv npy safetensors model-json detector-json stream-line checkpoint"
 read -r -a targets <<< "${FUZZ_TARGETS:-$all_targets}"
 scratch=.build-fuzz-$config
 out=Fuzz/out
@@ -36,6 +36,7 @@ sources() {
         model-json) echo ModelJSON.swift ;;
         detector-json) echo DetectorFixture.swift DetectorJSON.swift ;;
         stream-line) echo DetectorFixture.swift StreamLine.swift ;;
+        checkpoint) echo Checkpoint.swift ;;
         *) echo "unknown fuzz target '$1' (targets: $all_targets)" >&2; exit 2 ;;
     esac
 }
@@ -79,10 +80,9 @@ done
 
 echo "== seeding"
 Fuzz/seed.sh "$out/seeds"
-# The model-json seeds are written by the target, to match the weights it makes.
-# The model-json and detector-json seeds are written by the targets themselves, to match
+# The model-json, detector-json and checkpoint seeds are written by the targets themselves, to match
 # the files they make.
-for t in model-json detector-json; do
+for t in model-json detector-json checkpoint; do
     case " ${targets[*]} " in *" $t "*) ;; *) continue ;; esac
     LATENT_FUZZ_SEEDS="$out/seeds/$t" "$scratch/fuzz/$t" -runs=0 \
         -artifact_prefix="$out/logs/seeding-" > /dev/null 2>&1 \
@@ -98,7 +98,7 @@ for t in "${targets[@]}"; do
     # Inputs are at most 64 KiB, so 256 MiB in one allocation can only be sized by a header
     # (the gzip target's legitimate worst case is 1032 × 64 KiB = 66 MiB).
     dict=()
-    case $t in model-json|detector-json) dict=(-dict=Fuzz/json.dict) ;; esac
+    case $t in model-json|detector-json|checkpoint) dict=(-dict=Fuzz/json.dict) ;; esac
     set +e
     "$scratch/fuzz/$t" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
         -malloc_limit_mb=256 -timeout=10 -print_final_stats=1 \

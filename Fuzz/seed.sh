@@ -3,9 +3,10 @@
 #
 # Seeds are small slices of real files (../shared/datasets when present, the ECG table the
 # package ships otherwise), the test fixtures, and hand-made files covering each reader's
-# variants (element types, ranks, gzip members, quoting, header forms). The model-json
-# seeds come from the model-json target itself (run.sh writes them), so they always
-# match the weights files it makes.
+# variants (element types, ranks, gzip members, quoting, header forms). The model-json,
+# detector-json and checkpoint seeds come from those targets themselves (run.sh writes
+# them), so they always match the weights files they make; checkpoint also gets the
+# hand-made trainer.json variants below.
 # No pipefail: `head` closing a pipe early is how slices are cut here.
 set -eu
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ out=${1:?usage: Fuzz/seed.sh OUT}
 datasets=../shared/datasets
 fixtures=Tests/LatentTests/Fixtures
 rm -rf "$out"
-mkdir -p "$out"/{idx-raw,idx-gzip,csv,tsv,npy,safetensors,model-json,detector-json,stream-line}
+mkdir -p "$out"/{idx-raw,idx-gzip,csv,tsv,npy,safetensors,model-json,detector-json,stream-line,checkpoint}
 
 # ---- IDX --------------------------------------------------------------------------
 # Hand-made: one file per element type, ranks 1 to 3.
@@ -101,3 +102,13 @@ printf '\x40{"f0": 1, "f1": 2, "f2": 0.5, "f3": 1e-3, "f4": 1, "f5": 1, "f6": 1,
 printf '\x21%s\nnan,1,2\n\n  \n%s' "$row" "$row" > "$out/stream-line/bad-lines"
 
 echo "seeded $(find "$out" -type f | wc -l | tr -d ' ') files in $out"
+
+# ---- checkpoint (trainer.json) ----------------------------------------------------
+# Hand-made: the fields a resume reads, at a fresh start and past the end of a run; the
+# real 2-epoch checkpoint is added by run.sh from the target.
+ck=$out/checkpoint
+gen='{"s0":1,"s1":2,"s2":3,"s3":4}'
+printf '{"formatVersion":1,"epoch":0,"generator":%s,"lossGenerator":%s,"history":{"epochs":[]},"parameterNames":[]}' \
+    "$gen" "$gen" > "$ck/fresh.json"
+printf '{"formatVersion":1,"epoch":5,"generator":%s,"lossGenerator":%s,"history":{"epochs":[]},"bestEpoch":4,"bestLoss":0.5,"parameterNames":["encoder.layers.0.weight"]}' \
+    "$gen" "$gen" > "$ck/past-the-end.json"

@@ -63,8 +63,9 @@ extension LatentCommand.Detector {
             abstract: "Re-set a fitted detector's threshold rule without retraining.",
             discussion: """
                 Computes the rule's threshold from the calibration scores stored in the \
-                detector directory and rewrites the directory atomically (model, calibration \
-                scores and loss history are kept; detector.json records the new rule, every rule \
+                detector directory and replaces detector.json in one atomic rename, so a \
+                score running meanwhile sees the old rule or the new one (model, calibration \
+                scores and loss history are untouched; detector.json records the new rule, every rule \
                 computed so far with its value, and the rule it replaced). youden needs a \
                 detector fitted on labelled data that held anomalies. Without a rule it lists \
                 the current rule and the computed ones.

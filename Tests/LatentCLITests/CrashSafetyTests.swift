@@ -2,9 +2,11 @@ import Foundation
 import XCTest
 import Latent
 
-/// SIGKILL at random moments while `latent detector fit` replaces a detector directory:
-/// every time, the directory afterwards is a complete detector (the old one or the new
-/// one), never a torn mix.
+/// SIGKILL at seeded random moments (until that many kills land): 24 while `latent
+/// detector fit` and 20 while `latent detector threshold` replace a detector directory,
+/// and 10 while `latent example ecg-anomaly` rewrites its model files. Every time, what is
+/// on disk afterwards loads (the weights' checksum verified) as the old result or the new
+/// one, never a torn mix or a missing directory.
 final class CrashSafetyTests: XCTestCase {
     func writeData(_ url: URL, shift: Double) throws {
         var text = ""
@@ -14,6 +16,21 @@ final class CrashSafetyTests: XCTestCase {
             text += values.joined(separator: ",") + "\n"
         }
         try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts `latent arguments`, SIGKILLs it after `delay` seconds, and says whether the
+    /// kill landed (false: it had already finished).
+    func killOnce(_ arguments: [String], after delay: TimeInterval) throws -> Bool {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("latent")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(UInt32(max(0, delay) * 1e6))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal
     }
 
     func testKillDuringFitNeverLeavesATornDetector() throws {
@@ -33,25 +50,104 @@ final class CrashSafetyTests: XCTestCase {
         let oldThreshold = try AnomalyDetector.load(from: out).threshold
         XCTAssertNotEqual(oldThreshold, newThreshold)
 
+        // Kill fits until 24 kills have landed: half anywhere in the run, half in its last
+        // part, where the model, calibration scores and manifest are written and the
+        // directory swapped. (Runs after the first are faster, so some finish first.)
         var rng = RandomGenerator(seed: 11)
         var killed = 0, completed = 0
-        for _ in 0..<16 {
-            let process = Process()
-            process.executableURL = productsDirectory.appendingPathComponent("latent")
-            process.arguments = fit(new, out)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Kill anywhere in the run, including while it writes and renames the directory.
-            usleep(UInt32(Double(rng.nextUniform()) * 1.5 * duration * 1e6))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { killed += 1 } else { completed += 1 }
+        for round in 0..<60 where killed < 24 {
+            let late = round % 2 == 1
+            let fraction = late ? 0.6 + 0.35 * Double(rng.nextUniform()) : Double(rng.nextUniform())
+            if try killOnce(fit(new, out), after: fraction * duration) { killed += 1 } else { completed += 1 }
             // Whatever happened, the directory holds one whole detector.
             let detector = try AnomalyDetector.load(from: out)
             XCTAssertTrue([oldThreshold, newThreshold].contains(detector.threshold), "threshold \(detector.threshold) is neither the old nor the new one")
         }
-        XCTAssertGreaterThan(killed, 0, "no run was interrupted")
-        print("crash safety: \(killed) runs killed, \(completed) completed (a whole fit takes \(String(format: "%.2f", duration)) s)")
+        XCTAssertEqual(killed, 24, "too few runs were interrupted")
+        print("crash safety: fit: \(killed) runs killed, \(completed) completed (a whole fit takes \(String(format: "%.2f", duration)) s)")
+
+        // 20 kills while `detector threshold` rewrites the directory (the whole save,
+        // alternating between two rules), timed across its short run.
+        let rules = ["percentile:90", "percentile:99"]
+        var values: [Float] = []
+        for rule in rules {
+            XCTAssertEqual(try latent(["detector", "threshold", out.path, "--rule", rule]).status, 0)
+            values.append(try AnomalyDetector.load(from: out).threshold)
+        }
+        let thresholdStarted = Date()
+        XCTAssertEqual(try latent(["detector", "threshold", out.path, "--rule", rules[0]]).status, 0)
+        let thresholdDuration = Date().timeIntervalSince(thresholdStarted)
+        var thresholdKilled = 0, thresholdCompleted = 0
+        for round in 0..<50 where thresholdKilled < 20 {
+            let arguments = ["detector", "threshold", out.path, "--rule", rules[round % 2]]
+            if try killOnce(arguments, after: 0.9 * Double(rng.nextUniform()) * thresholdDuration) {
+                thresholdKilled += 1
+            } else {
+                thresholdCompleted += 1
+            }
+            let detector = try AnomalyDetector.load(from: out)
+            XCTAssertTrue(values.contains(detector.threshold), "threshold \(detector.threshold) is neither rule's")
+        }
+        XCTAssertEqual(thresholdKilled, 20, "too few threshold runs were interrupted")
+        print("crash safety: threshold: \(thresholdKilled) runs killed, \(thresholdCompleted) completed (one takes \(String(format: "%.2f", thresholdDuration)) s)")
+
+        // Killed writers leave hidden temporaries (fit: `.detector.tmp-*` beside the
+        // directory; threshold: `.detector.json.tmp-*` inside it); loaders never read them,
+        // and the next save of the same path removes those older than ten minutes.
+        let fm = FileManager.default
+        func temporaries() throws -> [URL] {
+            try fm.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".detector.") }.map(root.appendingPathComponent)
+                + fm.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }.map(out.appendingPathComponent)
+        }
+        let leftovers = try temporaries()
+        for url in leftovers {
+            XCTAssertTrue(url.lastPathComponent.contains(".tmp-") || url.lastPathComponent.contains(".old-"), url.path)
+            try fm.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: url.path)
+        }
+        XCTAssertEqual(try latent(["detector", "threshold", out.path, "--rule", rules[0]]).status, 0)
+        XCTAssertEqual(try latent(fit(new, out)).status, 0)
+        XCTAssertEqual(try temporaries(), [])
+        print("crash safety: \(killed + thresholdKilled) kills in all, every one left a whole detector; \(leftovers.count) stale temporaries left by them, removed by the next saves")
+    }
+
+    /// SIGKILL while `latent example ecg-anomaly --quick` rewrites its output directory,
+    /// alternating two seeds: the model files there (two files, each renamed into place,
+    /// weights first) always load as one of the two models, never a mismatched pair.
+    func testKillDuringLessonModelSavesLeavesOneWholeModel() throws {
+        let root = try temporaryDirectory(self)
+        func example(_ seed: Int, _ out: URL) -> [String] {
+            ["example", "ecg-anomaly", "--quick", "--quiet", "--seed", "\(seed)", "--out", out.path]
+        }
+        func weights(_ dir: URL) throws -> [[Float]] {
+            try ModelFile.load(from: dir.appendingPathComponent("model")).model.namedParameters().map(\.parameter.wrappedValue.scalars)
+        }
+        var references: [[[Float]]] = []
+        var duration: TimeInterval = 0
+        for seed in [1, 2] {
+            let started = Date()
+            XCTAssertEqual(try latent(example(seed, root.appendingPathComponent("reference-\(seed)"))).status, 0)
+            duration = max(duration, Date().timeIntervalSince(started))
+            references.append(try weights(root.appendingPathComponent("reference-\(seed)")))
+        }
+        XCTAssertNotEqual(references[0], references[1])
+        let out = root.appendingPathComponent("run")
+        XCTAssertEqual(try latent(example(1, out)).status, 0)
+
+        // The model is saved after training, before the figures and the report: kill in
+        // the second half of the run, where the saves are.
+        var rng = RandomGenerator(seed: 5)
+        var killed = 0, completed = 0, betweenRenames = 0
+        for round in 0..<30 where killed < 10 {
+            let delay = (0.3 + 0.55 * Double(rng.nextUniform())) * duration
+            if try killOnce(example(round % 2 == 0 ? 2 : 1, out), after: delay) { killed += 1 } else { completed += 1 }
+            // A kept copy of the old weights means the kill fell between the two renames.
+            if try FileManager.default.contentsOfDirectory(atPath: out.path).contains(where: { $0.contains(".prev-") }) {
+                betweenRenames += 1
+            }
+            let loaded = try weights(out)
+            XCTAssertTrue(references.contains(loaded), "the model is neither seed's")
+        }
+        XCTAssertEqual(killed, 10, "too few runs were interrupted")
+        print("crash safety: example: \(killed) runs killed (\(betweenRenames) between the weights' and the JSON's rename), \(completed) completed (a whole run takes \(String(format: "%.2f", duration)) s)")
     }
 }

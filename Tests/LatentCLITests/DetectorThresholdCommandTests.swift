@@ -170,4 +170,37 @@ final class DetectorThresholdCommandTests: XCTestCase {
         }
         XCTAssertTrue(csv.last!.hasSuffix("is not a number\""), String(csv.last!))
     }
+
+    /// `score` processes started while `threshold` runs again and again all succeed.
+    func testScoresRunningDuringRethresholdsNeverFail() throws {
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var stop = false, statuses: [Int32] = [], errors: [String] = []
+        }
+        let dir = try temporaryDirectory(self)
+        let (det, data) = try fit(dir, rows: 80)
+        let results = Results()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            while true {
+                results.lock.lock(); let stop = results.stop; results.lock.unlock()
+                if stop { break }
+                let result = try? latent(["detector", "score", det.path, "--input", data.path])
+                results.lock.lock()
+                results.statuses.append(result?.status ?? -1)
+                if let result, result.status != 0 { results.errors.append(result.stderr) }
+                results.lock.unlock()
+            }
+        }
+        for round in 0..<12 {
+            let result = try latent(["detector", "threshold", det.path, "--rule", round % 2 == 0 ? "percentile:90" : "percentile:99"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        results.lock.lock(); results.stop = true; results.lock.unlock()
+        group.wait()
+        XCTAssertGreaterThan(results.statuses.count, 0)
+        XCTAssertEqual(results.errors, [])
+        XCTAssertTrue(results.statuses.allSatisfy { $0 == 0 }, "\(results.statuses)")
+        print("threshold race: \(results.statuses.count) scores during 12 re-thresholds, none failed")
+    }
 }

@@ -14,6 +14,11 @@ void latent_restore_float_mode(unsigned long previous);
 /// Peak resident set size of this process in bytes (0 when unknown).
 unsigned long latent_peak_rss_bytes(void);
 
+/// Swaps the two paths (files or directories) in one atomic step: renameat2 with
+/// RENAME_EXCHANGE on Linux, renamex_np with RENAME_SWAP on macOS. Returns 0, or -1 with
+/// errno set (ENOSYS or EINVAL where the platform or file system cannot do it).
+int latent_rename_exchange(const char *first, const char *second);
+
 
 
 // ---- Vectorised kernels (Kernels.c) ----------------------------------------------

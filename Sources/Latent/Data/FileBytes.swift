@@ -6,17 +6,7 @@ enum FileBytes {
     /// - Throws: ``DataError`` `.fileNotFound` or `.unreadable`.
     static func read(_ url: URL) throws -> [UInt8] {
         let name = DataError.name(of: url)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw DataError(
-                .fileNotFound, file: name, message: "no such file",
-                remedy: "Check the path, or fetch the dataset first (see DatasetFetcher).")
-        }
-        if isDirectory.boolValue {
-            throw DataError(
-                .unreadable, file: name, message: "this is a directory, not a file",
-                remedy: "Give the path of a file inside it.")
-        }
+        try checkReadable(url)
         do {
             let data = try Data(contentsOf: url, options: .mappedIfSafe)
             return [UInt8](data)
@@ -28,11 +18,20 @@ enum FileBytes {
         }
     }
 
-    /// The bytes of the file at `url`, decompressed first when they start with the gzip
-    /// magic bytes. The decompressed size is capped at `maximumSize`.
-    static func readDecompressing(_ url: URL, maximumSize: Int) throws -> [UInt8] {
-        let bytes = try read(url)
-        guard Gzip.isCompressed(bytes) else { return bytes }
-        return try Gzip.decompress(bytes, maximumSize: maximumSize, file: DataError.name(of: url))
+    /// Throws unless `url` names an existing file (not a directory).
+    /// - Throws: ``DataError`` `.fileNotFound` or `.unreadable`.
+    static func checkReadable(_ url: URL) throws {
+        let name = DataError.name(of: url)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw DataError(
+                .fileNotFound, file: name, message: "no such file",
+                remedy: "Check the path, or fetch the dataset first (see DatasetFetcher).")
+        }
+        if isDirectory.boolValue {
+            throw DataError(
+                .unreadable, file: name, message: "this is a directory, not a file",
+                remedy: "Give the path of a file inside it.")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CLatentSupport
 import Foundation
 
 /// Crash-safe file writing: data goes to a temporary file beside the target, is flushed
@@ -35,8 +36,11 @@ public enum AtomicFile {
     }
 
     /// Builds a whole directory atomically: `body` fills a fresh temporary directory
-    /// beside `url`, which then replaces `url` (an existing directory there is moved
-    /// aside first and removed only after the new one is in place).
+    /// beside `url`, which then replaces `url`. An existing directory is swapped with the
+    /// new one in a single `renameat2(RENAME_EXCHANGE)` (so a crash or a concurrent reader
+    /// sees the old directory or the new one, never no directory) and removed afterwards.
+    /// Where the file system cannot exchange, it falls back to moving the old directory
+    /// aside first, which leaves a moment with nothing at `url`.
     public static func writeDirectory(at url: URL, _ body: (URL) throws -> Void) throws {
         let fm = FileManager.default
         let parent = url.deletingLastPathComponent()
@@ -46,7 +50,11 @@ public enum AtomicFile {
         try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
             try body(staging)
-            if fm.fileExists(atPath: url.path) {
+            if fm.fileExists(atPath: url.path), latent_rename_exchange(staging.path, url.path) == 0 {
+                // `staging` now holds the old directory; a kill before this removal leaves
+                // it as a temporary that removeStaleTemporaries deletes later.
+                try? fm.removeItem(at: staging)
+            } else if fm.fileExists(atPath: url.path) {
                 let old = parent.appendingPathComponent(".\(url.lastPathComponent).old-\(token)")
                 try fm.moveItem(at: url, to: old)
                 do {

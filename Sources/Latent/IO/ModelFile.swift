@@ -44,17 +44,31 @@ public enum ModelFile {
     ///   - inputShape: the shape of one input example, recorded so loaders can validate data.
     ///   - url: the base path; `.json` and `.safetensors` are added.
     public static func save(_ model: any Model, inputShape: [Int], metadata: [String: JSONValue] = [:], to url: URL) throws {
+        try save(model, inputShape: inputShape, metadata: metadata, to: url, betweenRenames: {})
+    }
+
+    /// ``save(_:inputShape:metadata:to:)`` with a hook run after the weights are renamed
+    /// into place and before the JSON is: tests throw from it to stand for a kill there.
+    static func save(
+        _ model: any Model, inputShape: [Int], metadata: [String: JSONValue], to url: URL,
+        betweenRenames: () throws -> Void
+    ) throws {
         let (jsonURL, weightsURL) = paths(url)
         let named = model.namedParameters()
         let weights = SafeTensors.encode(named.map { ($0.name, $0.parameter.wrappedValue) }, metadata: ["format": formatName])
+        let sha256 = SHA256.hexDigest(of: weights)
+        // The old weights stay readable until the new JSON is in place (ModelFile+PairedSave).
+        let kept = keepPreviousWeights(jsonURL: jsonURL, weightsURL: weightsURL, newSHA256: sha256)
         try AtomicFile.write(weights, to: weightsURL)
+        try betweenRenames()
         let description = Description(
             format: formatName, formatVersion: formatVersion, architecture: model.modelSpec, inputShape: inputShape,
             parameters: named.map { ParameterEntry(name: $0.name, shape: $0.parameter.wrappedValue.shape) },
-            weightsFile: weightsURL.lastPathComponent, weightsSHA256: SHA256.hexDigest(of: weights), metadata: metadata)
+            weightsFile: weightsURL.lastPathComponent, weightsSHA256: sha256, metadata: metadata)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(description), to: jsonURL)
+        if kept != nil { removeKeptWeights(beside: weightsURL) }
     }
 
     /// Loads a model saved by ``save(_:inputShape:metadata:to:)``.
@@ -100,6 +114,13 @@ public enum ModelFile {
         guard parameterCount <= weightsSize / 2 else {
             throw ModelFileError(file: jsonURL.path, problem: "its architecture has \(parameterCount) parameters, more than its \(weightsSize)-byte weights file \(weightsName) can hold")
         }
+        // Follow one example's shape through the layers: a model whose inputShape does not
+        // fit its layers would otherwise load and then trap on the first batch.
+        do {
+            _ = try description.architecture.checkedOutputShape(inputShape: description.inputShape)
+        } catch let error as ModelSpecError {
+            throw ModelFileError(file: jsonURL.path, problem: "its inputShape \(description.inputShape) does not fit its architecture: \(error.reason)")
+        }
         var generator = RandomGenerator(seed: 0)
         let model: any Model
         do {
@@ -111,10 +132,10 @@ public enum ModelFile {
         guard expected == description.parameters else {
             throw ModelFileError(file: jsonURL.path, problem: "its parameter list does not match its architecture")
         }
-        guard SHA256.hexDigest(of: bytes) == description.weightsSHA256.lowercased() else {
+        guard let recorded = recordedWeights(bytes, weightsURL: weightsURL, sha256: description.weightsSHA256) else {
             throw ModelFileError(file: weightsURL.path, problem: "its SHA-256 differs from the one \(jsonURL.lastPathComponent) records: the weights come from a different save or are damaged; save the model again")
         }
-        let weights = try SafeTensors.decode(bytes, source: weightsURL.path)
+        let weights = try SafeTensors.decode(recorded, source: weightsURL.path)
         do {
             try model.load(parameters: weights.tensors)
         } catch {

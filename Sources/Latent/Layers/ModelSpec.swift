@@ -33,8 +33,10 @@ public enum ModelSpec: Codable, Equatable, Sendable {
 
 /// An architecture that cannot be built.
 public struct ModelSpecError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ message: String) { description = "Invalid model architecture: \(message)." }
+    /// What is wrong, without the "Invalid model architecture" prefix.
+    public let reason: String
+    public var description: String { "Invalid model architecture: \(reason)." }
+    init(_ message: String) { reason = message }
 }
 
 extension LayerSpec {

@@ -54,6 +54,17 @@ struct TrainingCheckpoint: Codable {
         guard checkpoint.formatVersion == formatVersion else {
             throw TrainingError.invalidCheckpoint("\(json.path) has format version \(checkpoint.formatVersion); this build reads \(formatVersion)")
         }
+        // The epochs are untrusted numbers the loop does arithmetic with: Int.max trapped
+        // on `epoch + 1`, and a negative epoch meant training for billions of epochs. A
+        // checkpoint holds one history record per completed epoch, which bounds them.
+        guard checkpoint.epoch >= 0, checkpoint.epoch == checkpoint.history.epochs.count else {
+            throw TrainingError.invalidCheckpoint(
+                "\(json.path) records epoch \(checkpoint.epoch) but holds \(checkpoint.history.epochs.count) epochs of history")
+        }
+        if let best = checkpoint.bestEpoch, best < 1 || best > checkpoint.epoch {
+            throw TrainingError.invalidCheckpoint(
+                "\(json.path) records best epoch \(best), outside the \(checkpoint.epoch) epochs it completed")
+        }
         guard checkpoint.parameterNames == model.namedParameters().map(\.name) else {
             throw TrainingError.invalidCheckpoint("\(json.path) was written for a different model (its parameter names differ)")
         }

@@ -30,8 +30,7 @@ public enum CSVFile {
     ///   (bad quoting or gzip), `.truncated`, `.tooLarge`.
     public static func read(from url: URL, options: CSVOptions = CSVOptions()) throws -> CSVTable {
         let name = DataError.name(of: url)
-        let bytes = try FileBytes.readDecompressing(
-            url, maximumSize: options.maximumDecompressedSize)
+        let bytes = try boundedBytes(of: url, options: options)
         var options = options
         if options.delimiter == nil { options.delimiter = defaultDelimiter(for: url) }
         return try parse(bytes, file: name, options: options)

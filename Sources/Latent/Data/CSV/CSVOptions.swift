@@ -70,8 +70,10 @@ public struct CSVOptions: Sendable {
     public var labelColumn: LabelColumn?
     /// What to do with NaN and infinite feature cells.
     public var nonFiniteValues: NonFiniteValues
-    /// The longest line accepted, in bytes (default 16 MiB); longer lines are an error,
-    /// which keeps a file without newlines from being taken as one giant row.
+    /// The longest line accepted, in bytes (default 16 MiB); longer lines are an error
+    /// (`.lineTooLong`, naming the file and line), which keeps a file without newlines from
+    /// being taken as one giant row. ``CSVFile/read(from:options:)`` checks it while
+    /// reading (and inflating), so such a file costs about the limit in memory, not its size.
     public var maximumLineLength: Int
     /// The largest decompressed size accepted for `.gz` files, in bytes (default 2 GiB).
     public var maximumDecompressedSize: Int

@@ -185,14 +185,14 @@ struct CSVParser {
                     guard let v = Float(text) else {
                         throw cellError(
                             .nonNumeric, line, column, names,
-                            text.isEmpty ? "the cell is empty" : "cell \"\(text)\" is not a number",
+                            text.isEmpty ? "the cell is empty" : "cell \(quotedCell(text)) is not a number",
                             "Fix the cell, or choose this column as the label column.")
                     }
                     if !v.isFinite {
                         if options.nonFiniteValues == .reject {
                             throw cellError(
                                 .nonFinite, line, column, names,
-                                "cell \"\(text)\" is not a finite number (\(v.isNaN ? "NaN" : "infinite, or beyond the Float range"))",
+                                "cell \(quotedCell(text)) is not a finite number (\(v.isNaN ? "NaN" : "infinite, or beyond the Float range"))",
                                 "Fix the cell, or read with CSVOptions.nonFiniteValues = .skipRow to leave such rows out."
                             )
                         }
@@ -219,7 +219,8 @@ struct CSVParser {
         _ kind: DataError.Kind, _ line: Line, _ column: Int, _ names: [String]?, _ message: String,
         _ remedy: String
     ) -> DataError {
-        let name = names.flatMap { column < $0.count ? $0[column] : nil }
+        // A header name comes from the file too: shortened and escaped like a cell.
+        let name = names.flatMap { column < $0.count ? printableCell($0[column]) : nil }
         return DataError(
             kind, file: file, location: .cell(line: line.number, column: column + 1, name: name),
             message: message, remedy: remedy)

@@ -156,7 +156,10 @@ extension AnomalyDetector {
         } catch let error as ModelFileError {
             throw DetectorError.unusableDirectory(file: error.file, problem: error.problem)
         } catch {
-            throw fail("\(error)", modelURL)
+            // A SafeTensorsError is a sentence of its own; the detector's message adds the stop.
+            var text = "\(error)"
+            while text.hasSuffix(".") { text.removeLast() }
+            throw fail(text, modelURL)
         }
         let network = DetectorNetwork.wrap(
             loaded.model, kind: manifest.training.model,

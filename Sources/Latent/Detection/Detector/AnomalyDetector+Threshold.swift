@@ -34,11 +34,12 @@ extension AnomalyDetector {
     }
 
     /// Re-sets the rule of the detector directory at `url` from its stored calibration
-    /// scores and rewrites the directory atomically (a reader sees the old directory or the
-    /// new one, never a mix). The model, calibration scores and loss history are kept;
-    /// `detector.json` records the new rule, its value, every rule computed so far and the
-    /// rule it replaced; `report.html` is regenerated (without the loss curves, which need
-    /// the training run).
+    /// scores by rewriting `detector.json` in one atomic rename (a concurrent reader sees the
+    /// old rule or the new one, never a mix or a missing file). The model, calibration scores
+    /// and loss history are untouched (`model.json`'s metadata keeps the rule it was fitted
+    /// with); `detector.json` records the new rule, its value, every rule computed so far and
+    /// the rule it replaced; `report.html` is regenerated afterwards (without the loss
+    /// curves, which need the training run).
     ///
     /// - Returns: the re-thresholded detector and the manifest written.
     /// - Throws: what ``load(from:)`` and ``rethresholded(_:)`` throw; file-system errors.
@@ -57,37 +58,22 @@ extension AnomalyDetector {
         manifest.rethresholded = .init(
             date: ISO8601DateFormatter().string(from: Date()),
             previousRule: oldManifest.threshold.rule, previousValue: oldManifest.threshold.value)
-        try AtomicFile.writeDirectory(at: url) { dir in
-            try ModelFile.save(
-                detector.model, inputShape: detector.network.modelInputShape,
-                metadata: [
-                    "detector": .string(DetectorManifest.formatName),
-                    "threshold": JSONValue(detector.threshold),
-                    "rule": .string(rule.description),
-                ],
-                to: dir.appendingPathComponent(manifest.files.model))
-            let calibrationFile = CalibrationFile(
-                count: detector.calibration.count, scores: detector.calibration.sortedScores,
-                anomalyScores: detector.anomalyScores.isEmpty ? nil : detector.anomalyScores)
-            try AtomicFile.write(
-                try DetectorManifest.encoder().encode(calibrationFile),
-                to: dir.appendingPathComponent(manifest.files.calibration))
-            if let history = manifest.files.history {
-                let source = url.appendingPathComponent(history)
-                if FileManager.default.fileExists(atPath: source.path) {
-                    try FileManager.default.copyItem(
-                        at: source, to: dir.appendingPathComponent(history))
-                } else {
-                    manifest.files.history = nil
-                }
-            }
-            try AtomicFile.write(
-                try DetectorManifest.encoder().encode(manifest),
-                to: dir.appendingPathComponent(manifestFileName))
-            let report = DetectorReport.fit(detector, manifest: manifest, directory: url)
-            try AtomicFile.write(
-                report.html(), to: dir.appendingPathComponent(manifest.files.report))
+        // Only the manifest changes: model.json (which checksums the weights), the weights
+        // and calibration.json stay byte for byte, and nothing references the manifest. So
+        // one atomic rename of detector.json is the whole update: a `score` starting at any
+        // moment reads the old manifest or the new one, always beside the same files. (The
+        // directory swap used before left an instant with no directory at `url`.)
+        if let history = manifest.files.history,
+            !FileManager.default.fileExists(atPath: url.appendingPathComponent(history).path)
+        {
+            manifest.files.history = nil
         }
+        try AtomicFile.write(
+            try DetectorManifest.encoder().encode(manifest),
+            to: url.appendingPathComponent(manifestFileName))
+        // The report is for people and nothing loads it; it follows in its own rename.
+        let report = DetectorReport.fit(detector, manifest: manifest, directory: url)
+        try AtomicFile.write(report.html(), to: url.appendingPathComponent(manifest.files.report))
         return (detector, manifest)
     }
 }

@@ -192,8 +192,12 @@ public struct ScoreStream {
                         }
                         return
                     }
-                    if discarding {
+                    // The limit holds for every line, also one that ends in the chunk
+                    // that carried it past the limit (or fits in one chunk): the check on
+                    // `carry` alone let a line of up to limit + 64 KiB through.
+                    if discarding || carry.count + (newline - start) > maximumLineLength {
                         discarding = false
+                        carry.removeAll()
                         lineNumber += 1
                         try reportLong(index: summary.rows, line: lineNumber)
                         summary.rows += 1

@@ -123,11 +123,11 @@ struct StreamRowParser {
             throw LineError(message: "column \(column)\(name): the cell is empty")
         }
         guard let v = Float(text) else {
-            throw LineError(message: "column \(column)\(name): cell \"\(text)\" is not a number")
+            throw LineError(message: "column \(column)\(name): cell \(quotedCell(text)) is not a number")
         }
         guard v.isFinite else {
             throw LineError(
-                message: "column \(column)\(name): cell \"\(text)\" is not a finite number")
+                message: "column \(column)\(name): cell \(quotedCell(text)) is not a finite number")
         }
         return v
     }

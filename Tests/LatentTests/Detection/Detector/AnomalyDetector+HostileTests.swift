@@ -24,4 +24,28 @@ final class AnomalyDetectorHostileTests: XCTestCase {
                 "\(error)".contains("invalid example shape [4294967296, 4294967296]"), "\(error)")
         }
     }
+
+    func testModelWhoseDecoderDoesNotReconstructItsInputIsRefused() throws {
+        // A hand-edited model.json: the decoder reshapes its 16 outputs to [4, 4], so the
+        // reconstruction no longer has the input's shape; scoring would trap on it.
+        let dir = try temporaryDirectory(self).appendingPathComponent("detector")
+        try DetectorTestData.fitted.save(to: dir, source: "waves.csv")
+        let modelURL = dir.appendingPathComponent("model.json")
+        var description = try JSONDecoder().decode(
+            ModelFile.Description.self, from: Data(contentsOf: modelURL))
+        guard case let .autoencoder(encoder, .sequential(decoder)) = description.architecture else {
+            return XCTFail("expected a dense autoencoder, found \(description.architecture)")
+        }
+        description.architecture = .autoencoder(
+            encoder: encoder, decoder: .sequential(decoder + [.reshape([4, 4])]))
+        try JSONEncoder().encode(description).write(to: modelURL)
+        XCTAssertThrowsError(try AnomalyDetector.load(from: dir)) { error in
+            XCTAssertTrue(error is DetectorError, "\(error)")
+            XCTAssertTrue("\(error)".contains(modelURL.path), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains(
+                    "the decoder gives outputs of shape [4, 4], not the input shape [16]"),
+                "\(error)")
+        }
+    }
 }

@@ -62,4 +62,41 @@ final class RethresholdTests: XCTestCase {
         XCTAssertThrowsError(try AnomalyDetector.rethreshold(at: dir, rule: .falsePositiveRate(0.001)))
         XCTAssertEqual(try AnomalyDetector.load(from: dir).thresholdRule, .youden)
     }
+
+    /// Loads racing re-thresholds: each load sees one whole rule, never a missing or torn
+    /// file (the old directory swap left an instant with no directory at the path).
+    func testLoadsNeverFailWhileRethresholding() throws {
+        final class Race: @unchecked Sendable {
+            let lock = NSLock()
+            var stop = false, loads = 0, thresholds = Set<Float>(), failures: [String] = []
+            func locked<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
+        }
+        let dir = try temporaryDirectory(self).appendingPathComponent("detector")
+        try DetectorTestData.fitted.save(to: dir, source: "waves.csv")
+        let rules: [ThresholdRule] = [.percentile(90), .percentile(99)]
+        let values = try rules.map { try DetectorTestData.fitted.rethresholded($0).threshold }
+        let race = Race()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: group) {
+                while !race.locked({ race.stop }) {
+                    do {
+                        let threshold = try AnomalyDetector.load(from: dir).threshold
+                        race.locked { race.loads += 1; race.thresholds.insert(threshold) }
+                    } catch {
+                        race.locked { race.failures.append("\(error)") }
+                    }
+                }
+            }
+        }
+        for round in 0..<60 { try AnomalyDetector.rethreshold(at: dir, rule: rules[round % 2]) }
+        race.locked { race.stop = true }
+        group.wait()
+        XCTAssertEqual(race.failures, [])
+        XCTAssertGreaterThan(race.loads, 10)
+        XCTAssertTrue(race.thresholds.isSubset(of: Set(values + [DetectorTestData.fitted.threshold])), "\(race.thresholds)")
+        print("rethreshold race: \(race.loads) loads during 60 re-thresholds, none failed")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [], "no temporaries left by completed writes")
+    }
 }

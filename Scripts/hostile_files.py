@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Writes hostile inputs for `latent detector fit --data` and `latent detector score`.
+
+Usage: Scripts/hostile_files.py OUT GOOD_DETECTOR
+
+OUT/data/ gets data files (each fed to both commands); OUT/detectors/ gets copies of
+GOOD_DETECTOR (a directory written by `latent detector fit` on 12-feature rows) with one
+file made hostile (fed to `score`). Prints one line per case: kind, name, path, and the
+file name the error must mention. Standard library only; nothing big is written (the
+300 MB line is a sparse file, the gzip bomb repeats one small member).
+"""
+import gzip
+import hashlib
+import json
+import os
+import random
+import shutil
+import struct
+import sys
+import zlib
+
+out, good = sys.argv[1], sys.argv[2]
+data, detectors = os.path.join(out, "data"), os.path.join(out, "detectors")
+os.makedirs(data, exist_ok=True)
+os.makedirs(detectors, exist_ok=True)
+cases = []
+
+
+def data_file(name, content=None):
+    path = os.path.join(data, name)
+    if content is not None:
+        with open(path, "wb") as f:
+            f.write(content)
+    cases.append(("data", name, path, name))
+    return path
+
+
+rows = "\n".join(",".join(f"{(i * 7 + j) % 10 / 10:.1f}" for j in range(12)) for i in range(50)) + "\n"
+packed = gzip.compress(rows.encode(), mtime=0)
+
+# gzip: cut in half; a flipped byte inside the deflate stream; a bomb of one endless
+# line (64 members of 16 MiB of zeros: 1 GiB inflated from about 1 MB).
+data_file("truncated.csv.gz", packed[: len(packed) // 2])
+corrupt = bytearray(packed)
+corrupt[len(corrupt) // 2] ^= 0xFF
+data_file("corrupt.csv.gz", bytes(corrupt))
+member = gzip.compress(bytes(16 << 20), compresslevel=9, mtime=0)
+data_file("bomb.csv.gz", member * 64)
+
+# IDX whose three dimensions multiply past 2^64; npy whose shape claims 2^64 elements.
+data_file("overflow.idx", struct.pack(">I3I", 0x0803, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF) + bytes(64))
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"
+header += " " * (63 - (10 + len(header)) % 64) + "\n"
+data_file("huge-shape.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + bytes(64))
+
+# CSV: NaN cells; ragged rows; a 300 MB line with no newline (sparse); binary garbage;
+# an empty file; a directory where a file should be.
+data_file("nan.csv", (rows + ",".join(["nan"] * 12) + "\n").encode())
+data_file("ragged.csv", (rows + "1,2,3\n").encode())
+with open(data_file("long-line.csv"), "wb") as f:
+    f.truncate(300 << 20)
+data_file("garbage.csv", random.Random(7).randbytes(1 << 16))
+data_file("empty.csv", b"")
+os.makedirs(data_file("directory.csv"), exist_ok=True)
+
+
+def detector(name, bad_file, change):
+    """A copy of the good detector with `change(dir)` applied; `bad_file` is the file the
+    error must name."""
+    path = os.path.join(detectors, name)
+    shutil.copytree(good, path)
+    change(path)
+    cases.append(("detector", name, path, bad_file))
+
+
+def edit_json(path, edit):
+    with open(path) as f:
+        value = json.load(f)
+    edit(value)
+    with open(path, "w") as f:
+        json.dump(value, f)
+
+
+def manifest_model_outside(d):
+    edit_json(os.path.join(d, "detector.json"), lambda m: m["files"].update(model="../model.json"))
+
+
+def deeply_nested(d):
+    with open(os.path.join(d, "detector.json"), "w") as f:
+        f.write("[" * 200_000 + "]" * 200_000)
+
+
+def mismatched_shapes(d):
+    # The decoder reshapes its 12 outputs to [3, 4]: no longer the input's shape [12].
+    def edit(model):
+        model["architecture"]["autoencoder"]["decoder"]["sequential"]["_0"].append({"reshape": {"_0": [3, 4]}})
+    edit_json(os.path.join(d, "model.json"), edit)
+
+
+def weights(d, header, size=None, data=b""):
+    """model.safetensors with `header` (bytes after the length field), padded so the file
+    is at least as large as the original (the loader compares the parameter count with
+    the file size first), and model.json's SHA-256 updated so the decoder is reached."""
+    st = os.path.join(d, "model.safetensors")
+    target = os.path.getsize(st)
+    if size is None:
+        body = header
+        if len(body) + 8 + len(data) < target:
+            body = body[:-1] + b" " * (target - 8 - len(data) - len(body)) + body[-1:]
+        content = struct.pack("<Q", len(body)) + body + data
+    else:
+        content = struct.pack("<Q", size) + header
+        content += b" " * max(0, target - len(content))
+    with open(st, "wb") as f:
+        f.write(content)
+    digest = hashlib.sha256(content).hexdigest()
+    edit_json(os.path.join(d, "model.json"), lambda m: m.update(weightsSHA256=digest))
+
+
+def header_length_near_2_64(d):
+    weights(d, b"{}", size=(1 << 64) - 16)
+
+
+def overlapping_offsets(d):
+    header = json.dumps({
+        "a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]},
+        "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]},
+    }).encode()
+    weights(d, header, data=bytes(24))
+
+
+def shape_overflow(d):
+    header = json.dumps({"a": {"dtype": "F32", "shape": [1 << 62, 8], "data_offsets": [0, 16]}}).encode()
+    weights(d, header)
+
+
+detector("det-dotdot-path", "detector.json", manifest_model_outside)
+detector("det-deeply-nested", "detector.json", deeply_nested)
+detector("det-mismatched-shapes", "model.json", mismatched_shapes)
+detector("det-st-header-2^64", "model.safetensors", header_length_near_2_64)
+detector("det-st-overlap", "model.safetensors", overlapping_offsets)
+detector("det-st-shape-overflow", "model.safetensors", shape_overflow)
+
+for kind, name, path, names in cases:
+    print(f"{kind}\t{name}\t{path}\t{names}")
