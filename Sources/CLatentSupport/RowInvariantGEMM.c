@@ -69,22 +69,26 @@ static void pack_b(int trans, const float *B, long ldb, long p0, long kc, long j
     }
 }
 
-// C[mr×nr] (+)= alpha · Ap·Bp; `first` applies beta (beta == 0 ignores C's old values).
+// C[mr×nr] (+)= alpha · A·Bp; `first` applies beta (beta == 0 ignores C's old values).
+// Row r of the A tile, element k, is at a[r·rs + k·ks]: a packed panel (rs 1, ks MR) or
+// six full rows read in place (rs lda, ks 1). Either way each row sees the same FMAs in
+// the same order, so where a row sits never changes its bits.
 __attribute__((target("avx2,fma")))
-static void kernel(long kc, const float *ap, const float *bp, float *c, long ldc, long mr, long nr,
+static void kernel(long kc, const float *a, long rs, long ks, const float *bp, float *c, long ldc, long mr, long nr,
                    float alpha, float beta, int first) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs, *a5 = a + 5 * rs;
     for (long k = 0; k < kc; k++) {
         __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
-        __m256 a;
-        a = _mm256_broadcast_ss(ap + 0); c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
-        a = _mm256_broadcast_ss(ap + 1); c10 = _mm256_fmadd_ps(a, b0, c10); c11 = _mm256_fmadd_ps(a, b1, c11);
-        a = _mm256_broadcast_ss(ap + 2); c20 = _mm256_fmadd_ps(a, b0, c20); c21 = _mm256_fmadd_ps(a, b1, c21);
-        a = _mm256_broadcast_ss(ap + 3); c30 = _mm256_fmadd_ps(a, b0, c30); c31 = _mm256_fmadd_ps(a, b1, c31);
-        a = _mm256_broadcast_ss(ap + 4); c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
-        a = _mm256_broadcast_ss(ap + 5); c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
-        ap += MR;
+        __m256 v;
+        long o = k * ks;
+        v = _mm256_broadcast_ss(a0 + o); c00 = _mm256_fmadd_ps(v, b0, c00); c01 = _mm256_fmadd_ps(v, b1, c01);
+        v = _mm256_broadcast_ss(a1 + o); c10 = _mm256_fmadd_ps(v, b0, c10); c11 = _mm256_fmadd_ps(v, b1, c11);
+        v = _mm256_broadcast_ss(a2 + o); c20 = _mm256_fmadd_ps(v, b0, c20); c21 = _mm256_fmadd_ps(v, b1, c21);
+        v = _mm256_broadcast_ss(a3 + o); c30 = _mm256_fmadd_ps(v, b0, c30); c31 = _mm256_fmadd_ps(v, b1, c31);
+        v = _mm256_broadcast_ss(a4 + o); c40 = _mm256_fmadd_ps(v, b0, c40); c41 = _mm256_fmadd_ps(v, b1, c41);
+        v = _mm256_broadcast_ss(a5 + o); c50 = _mm256_fmadd_ps(v, b0, c50); c51 = _mm256_fmadd_ps(v, b1, c51);
         bp += NR;
     }
     __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
@@ -128,13 +132,23 @@ static void sgemm_rows_avx2(int transA, int transB, long N, long K, float alpha,
             pack_b(transB, B, ldb, pc, kc, jc, nc, bp);
             for (long ic = i0; ic < i1; ic += MC) {
                 long mc = i1 - ic < MC ? i1 - ic : MC;
-                pack_a(transA, A, lda, ic, mc, pc, kc, ap);
+                // Row-major A is read in place (inference's case: no packing pass over the
+                // batch); a transposed A, and any short tile, is packed.
+                int direct = !transA;
+                if (!direct) pack_a(transA, A, lda, ic, mc, pc, kc, ap);
                 for (long jr = 0; jr < nc; jr += NR) {
                     long nr = nc - jr < NR ? nc - jr : NR;
                     for (long ir = 0; ir < mc; ir += MR) {
                         long mr = mc - ir < MR ? mc - ir : MR;
-                        kernel(kc, ap + ir * kc, bp + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr,
-                               alpha, beta, pc == 0);
+                        float *ct = C + (ic + ir) * ldc + jc + jr;
+                        if (!direct) {
+                            kernel(kc, ap + ir * kc, 1, MR, bp + jr * kc, ct, ldc, mr, nr, alpha, beta, pc == 0);
+                        } else if (mr == MR) {
+                            kernel(kc, A + (ic + ir) * lda + pc, lda, 1, bp + jr * kc, ct, ldc, mr, nr, alpha, beta, pc == 0);
+                        } else {
+                            pack_a(0, A, lda, ic + ir, mr, pc, kc, ap);
+                            kernel(kc, ap, 1, MR, bp + jr * kc, ct, ldc, mr, nr, alpha, beta, pc == 0);
+                        }
                     }
                 }
             }
