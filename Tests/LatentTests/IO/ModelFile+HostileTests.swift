@@ -3,18 +3,7 @@ import XCTest
 
 /// Model descriptions found by fuzzing (Fuzz/, target model-json) and their neighbours:
 /// an architecture read from JSON is checked before anything is built or allocated.
-final class ModelFileHostileTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-hostile-model-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class ModelFileHostileTests: TemporaryDirectoryTestCase {
     /// Writes `json` as `model.json` beside a 1 KiB file named as the JSON's weights file.
     func load(_ json: Data) throws -> (model: any Model, description: ModelFile.Description) {
         let base = directory.appendingPathComponent("model")

@@ -3,18 +3,7 @@ import XCTest
 
 /// Model descriptions whose `inputShape` does not fit their layers: refused at load with
 /// the file, the layer and both shapes named, instead of trapping on the first batch.
-final class ModelFileShapeTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-shape-model-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class ModelFileShapeTests: TemporaryDirectoryTestCase {
     /// Hand-written `model.json` with `spec` and `inputShape`, beside a 4 KiB weights file
     /// (the shape check runs before the weights are hashed or decoded).
     func load(_ spec: ModelSpec, inputShape: [Int]) throws {

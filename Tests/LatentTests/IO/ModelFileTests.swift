@@ -1,18 +1,7 @@
 import XCTest
 @testable import Latent
 
-final class ModelFileTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-modelfile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class ModelFileTests: TemporaryDirectoryTestCase {
     func roundTrip(_ model: any Model, inputShape: [Int], seed: UInt64 = 4) throws {
         let url = directory.appendingPathComponent("model")
         try ModelFile.save(model, inputShape: inputShape, metadata: ["epochs": 3], to: url)
