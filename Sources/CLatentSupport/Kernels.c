@@ -1,5 +1,5 @@
-// Vectorised kernels with run-time dispatch: an AVX2+FMA build of Kernels.inc when the
-// CPU has it (x86-64 with clang), the baseline build otherwise.
+// Vectorised kernels with run-time dispatch: an AVX-512 build of KernelsTemplate.h when
+// the CPU has it, else an AVX2+FMA build (x86-64 with clang), else the baseline build.
 #include "CLatentSupport.h"
 #include <math.h>
 #include <stdint.h>
@@ -13,6 +13,14 @@
 #include "KernelsTemplate.h"
 #pragma clang attribute pop
 #undef FN
+
+// 512-bit vectors: clang's loop vectoriser uses zmm registers when asked to prefer them.
+#define FN(name) latent_avx512_##name
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"), \
+                                            min_vector_width(512))), apply_to = function)
+#include "KernelsTemplate.h"
+#pragma clang attribute pop
+#undef FN
 #endif
 
 #define FN(name) latent_base_##name
@@ -20,27 +28,40 @@
 #undef FN
 
 #if LATENT_HAVE_AVX2_BUILD
-static int latent_use_avx2(void) {
+// 2: AVX-512 (F, VL, BW, DQ), 1: AVX2+FMA, 0: baseline. LATENT_KERNELS=avx2 or baseline
+// caps it (to compare the builds on one machine).
+static int latent_level(void) {
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        int level = 0;
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+        if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) level = 2;
+        const char *cap = getenv("LATENT_KERNELS");
+        if (cap && strcmp(cap, "avx2") == 0 && level > 1) level = 1;
+        if (cap && strcmp(cap, "baseline") == 0) level = 0;
+        cached = level;
     }
     return cached;
 }
-#define DISPATCH(name, ...) \
-    (latent_use_avx2() ? latent_avx2_##name(__VA_ARGS__) : latent_base_##name(__VA_ARGS__))
+#define DISPATCH(name, ...)                                   \
+    (latent_level() == 2   ? latent_avx512_##name(__VA_ARGS__) \
+     : latent_level() == 1 ? latent_avx2_##name(__VA_ARGS__)   \
+                           : latent_base_##name(__VA_ARGS__))
 #else
 #define DISPATCH(name, ...) latent_base_##name(__VA_ARGS__)
 #endif
 
-int latent_kernels_use_avx2(void) {
+int latent_kernels_level(void) {
 #if LATENT_HAVE_AVX2_BUILD
-    return latent_use_avx2();
+    return latent_level();
 #else
     return 0;
 #endif
 }
+
+int latent_kernels_use_avx2(void) { return latent_kernels_level() >= 1; }
 
 void latent_unary(int op, const float *x, float *y, long n) { DISPATCH(unary, op, x, y, n); }
 
@@ -78,6 +99,7 @@ void latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float
 }
 
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    if (latent_conv_forward_one_channel(g, x, w, y, n0, n1)) return;
     DISPATCH(conv_forward_blocked, g, x, w, y, n0, n1);
 }
 
@@ -87,4 +109,44 @@ void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, 
 
 void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
     DISPATCH(conv_backward_weight_blocked, g, x, gy, dw, n0, n1);
+}
+
+// ---- Convolution as im2col + row-invariant GEMM (inference) ---------------------------
+// One image at a time: its patch matrix [OH·OW, KH·KW·C] (≤ a few hundred KB for the
+// lessons' models) stays in cache while latent_sgemm_rows multiplies it by the kernel
+// [KH·KW·C, F], which is already that matrix in row-major order. Each output pixel is
+// one GEMM row, so an image's result never depends on the other images in the batch.
+void latent_conv_forward_gemm(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
+    float *cols = malloc((size_t)(pixels * patch) * sizeof(float));
+    if (!cols) abort();
+    for (long n = n0; n < n1; n++) {
+        const float *image = x + n * g->h * g->w * C;
+        float *dst = cols;
+        for (long oh = 0; oh < g->oh; oh++)
+        for (long ow = 0; ow < g->ow; ow++) {
+            long iw0 = ow * g->sw - g->pl;
+            int rowInside = iw0 >= 0 && iw0 + g->kw <= g->w;
+            for (long kh = 0; kh < g->kh; kh++) {
+                long ih = oh * g->sh + kh - g->pt;
+                if (ih < 0 || ih >= g->h) {
+                    for (long t = 0; t < g->kw * C; t++) dst[t] = 0.0f;
+                } else if (rowInside) {
+                    // The kernel row's taps are KW·C consecutive floats of the image row.
+                    const float *src = image + (ih * g->w + iw0) * C;
+                    for (long t = 0; t < g->kw * C; t++) dst[t] = src[t];
+                } else {
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        long iw = iw0 + kw;
+                        const float *src = image + (ih * g->w + iw) * C;
+                        int inside = iw >= 0 && iw < g->w;
+                        for (long c = 0; c < C; c++) dst[kw * C + c] = inside ? src[c] : 0.0f;
+                    }
+                }
+                dst += g->kw * C;
+            }
+        }
+        latent_sgemm_rows(0, 0, F, patch, 1.0f, cols, patch, w, F, 0.0f, y + n * pixels * F, F, 0, pixels);
+    }
+    free(cols);
 }

@@ -7,10 +7,13 @@
 //
 // BLIS-style blocking: B packed into 16-column panels, A into 6-row panels (short
 // panels zero-padded), and a 6×16 AVX2/FMA micro-kernel that keeps its 12 accumulators
-// in registers across k. Without AVX2 a plain loop (k in order) keeps the promise.
+// in registers across k. With AVX-512 (latent_kernels_level() == 2) 14×32 / 14×16 zmm
+// kernels (below) compute the same bits. Without AVX2 a plain loop (k in order) keeps the
+// promise.
 #include "CLatentSupport.h"
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 #if defined(__clang__) && defined(__x86_64__)
 #include <immintrin.h>
@@ -157,6 +160,328 @@ static void sgemm_rows_avx2(int transA, int transB, long N, long K, float alpha,
     free(ap);
     free(bp);
 }
+
+// ---- AVX-512 (latent_kernels_level() == 2) -------------------------------------------
+// A 14×32 zmm micro-kernel (28 accumulators, A elements broadcast from memory into the
+// FMAs) and a 14×16 one for a last panel of ≤ 16 columns (and for n ≤ 16). Row-major A
+// is read in place, every tile height 1…14 has its own kernel, so a short tile costs its
+// rows only; B is read in place when row-major (masked loads for a column tail) or packed
+// into 32/16-column panels when transposed; column tails are written with masked stores.
+//
+// Why rows cannot depend on the batch: every element of C is the same scalar recipe in
+// every path of this file (AVX2 included): per K block of KC, s = fma(a[i,k], b[k,j], s)
+// over k in order from s = 0, then v = alpha·s and C = v (+ beta·C, one fma) for the
+// first block, C = C + v for later ones. Tile heights, panel widths, lanes, masks, the
+// loop order and whether B is packed only move data; none of them changes that recipe.
+#define T512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
+#define MR5 14
+#define MC5 (MR5 * 8)
+#ifndef NARROW5
+#define NARROW5 4  // n = 8 measured no faster this way (k = 16 slower)
+#endif
+#define INLINE5 static inline __attribute__((always_inline))
+
+// C[MRc (packed A: mr) × NV·16] (+)= alpha · A·B for one K block. Row r, element k of A
+// is at a[r·lda + k] (in place) or a[k·MR5 + r] (packed); B's row k at b + k·bs, its last
+// vector loaded and C's last vector stored under mlast.
+INLINE5 T512 void k5_body(const int MRc, const int NV, const int packedA, long kc, const float *a, long lda,
+                          const float *b, long bs, float *c, long ldc, __mmask16 mlast, long mr, float alpha,
+                          float beta, int first) {
+    __m512 acc[MR5][2];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MRc; r++) {
+        acc[r][0] = _mm512_setzero_ps();
+        acc[r][1] = _mm512_setzero_ps();
+    }
+    const char *pa = (const char *)a;
+    const long L = lda * 4;
+    for (long k = 0; k < kc; k++) {
+        __m512 b0, b1;
+        if (NV == 2) {
+            b0 = _mm512_loadu_ps(b);
+            b1 = _mm512_maskz_loadu_ps(mlast, b + 16);
+        } else {
+            b0 = _mm512_maskz_loadu_ps(mlast, b);
+            b1 = b0;
+        }
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MRc; r++) {
+            float x = packedA ? a[k * MR5 + r] : *(const float *)(pa + r * L + 4 * k);
+            __m512 av = _mm512_set1_ps(x);
+            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+            if (NV == 2) acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+        }
+        b += bs;
+    }
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MRc; r++) {
+        if (packedA && r >= mr) break;
+        float *row = c + r * ldc;
+#pragma clang loop unroll(full)
+        for (int h = 0; h < NV; h++) {
+            __mmask16 m = h == NV - 1 ? mlast : (__mmask16)0xFFFF;
+            __m512 v = acc[r][h];
+            if (alpha != 1.0f) v = _mm512_mul_ps(v, va);  // alpha = 1: the product is v itself
+            if (m == 0xFFFF) {
+                if (!first) v = _mm512_add_ps(_mm512_loadu_ps(row + 16 * h), v);
+                else if (beta != 0) v = _mm512_fmadd_ps(_mm512_loadu_ps(row + 16 * h), vb, v);
+                _mm512_storeu_ps(row + 16 * h, v);
+            } else {
+                if (!first) v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, row + 16 * h), v);
+                else if (beta != 0) v = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, row + 16 * h), vb, v);
+                _mm512_mask_storeu_ps(row + 16 * h, m, v);
+            }
+        }
+    }
+}
+
+typedef void (*k5_fn)(long kc, const float *a, long lda, const float *b, long bs, float *c, long ldc,
+                      __mmask16 mlast, long mr, float alpha, float beta, int first);
+#define K5(MRc, NV, P)                                                                                       \
+    T512 static void k5_##MRc##_##NV##_##P(long kc, const float *a, long lda, const float *b, long bs,       \
+                                           float *c, long ldc, __mmask16 mlast, long mr, float alpha,      \
+                                           float beta, int first) {                                        \
+        k5_body(MRc, NV, P, kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first);                      \
+    }
+#define K5ROWS(NV)                                                                                           \
+    K5(1, NV, 0) K5(2, NV, 0) K5(3, NV, 0) K5(4, NV, 0) K5(5, NV, 0) K5(6, NV, 0) K5(7, NV, 0) K5(8, NV, 0) \
+    K5(9, NV, 0) K5(10, NV, 0) K5(11, NV, 0) K5(12, NV, 0) K5(13, NV, 0) K5(14, NV, 0) K5(14, NV, 1)
+K5ROWS(1)
+K5ROWS(2)
+#define K5TABLE(NV)                                                                                          \
+    {0, k5_1_##NV##_0, k5_2_##NV##_0, k5_3_##NV##_0, k5_4_##NV##_0, k5_5_##NV##_0, k5_6_##NV##_0,            \
+     k5_7_##NV##_0, k5_8_##NV##_0, k5_9_##NV##_0, k5_10_##NV##_0, k5_11_##NV##_0, k5_12_##NV##_0,           \
+     k5_13_##NV##_0, k5_14_##NV##_0}
+static const k5_fn k5_direct[2][MR5 + 1] = {K5TABLE(1), K5TABLE(2)};
+static const k5_fn k5_packed[2] = {k5_14_1_1, k5_14_2_1};
+
+// Per-thread scratch (packed B, packed A), kept between calls and freed at thread exit.
+typedef struct {
+    float *p;
+    long n;
+} scratch5;
+static pthread_key_t scratch5_key;
+static pthread_once_t scratch5_once = PTHREAD_ONCE_INIT;
+static void scratch5_free(void *s) {
+    free(((scratch5 *)s)->p);
+    free(s);
+}
+static void scratch5_init(void) { pthread_key_create(&scratch5_key, scratch5_free); }
+static float *scratch5_get(long n) {
+    pthread_once(&scratch5_once, scratch5_init);
+    scratch5 *s = pthread_getspecific(scratch5_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return NULL;
+        pthread_setspecific(scratch5_key, s);
+    }
+    if (s->n < n) {
+        free(s->p);
+        s->p = aligned_floats(n);
+        s->n = s->p ? n : 0;
+    }
+    return s->p;
+}
+
+// Width of the panel starting at column jr of an nc-column block: 32, or 16 for a last
+// panel of ≤ 16 columns.
+static inline long panel5(long nc, long jr) { return nc - jr > 16 ? 32 : 16; }
+
+// Columns j0..j0+nc of op(B), all K rows, into panels: the panel at column jr holds
+// [k][w] at bp + jr·K (w its width), zero-padded past nc.
+T512 static void pack_b5(int trans, const float *B, long ldb, long K, long j0, long nc, float *bp) {
+    for (long jr = 0; jr < nc; jr += 32) {
+        long w = panel5(nc, jr), cols = nc - jr < w ? nc - jr : w;
+        float *dst = bp + jr * K;
+        if (!trans) {
+            __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
+            __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
+            for (long k = 0; k < K; k++) {
+                const float *src = B + k * ldb + j0 + jr;
+                _mm512_store_ps(dst + k * w, _mm512_maskz_loadu_ps(m0, src));
+                if (w == 32) _mm512_store_ps(dst + k * w + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+            }
+        } else {
+            // op(B)[k][j] = B[j·ldb + k]: 16 k at a time, a 16×16 block transposed through
+            // a small buffer.
+            for (long k = 0; k < K; k++)
+                for (long c = cols; c < w; c++) dst[k * w + c] = 0;
+            for (long c = 0; c < cols; c++) {
+                const float *src = B + (j0 + jr + c) * ldb;
+                for (long k = 0; k < K; k++) dst[k * w + c] = src[k];
+            }
+        }
+    }
+}
+
+// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into MR5-row panels
+// [k][MR5], short panels zero-padded.
+T512 static void pack_a5t(const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
+    for (long ib = 0; ib < mc; ib += MR5) {
+        long mr = mc - ib < MR5 ? mc - ib : MR5;
+        __mmask16 m = (__mmask16)((1u << mr) - 1);
+        for (long k = 0; k < kc; k++)
+            _mm512_mask_storeu_ps(ap + k * MR5, (__mmask16)0x3FFF,
+                                  _mm512_maskz_loadu_ps(m, A + (p0 + k) * lda + i0 + ib));
+        ap += kc * MR5;
+    }
+}
+
+// ---- n ≤ NARROW5, row-major A: rows across the lanes --------------------------------
+// With so few columns a 16-wide panel wastes most lanes, so here lane q of a vector is row
+// i+q: A's 16×16 blocks are transposed in registers (vector t = column k+t of 16 rows) and
+// each output column j keeps one vector of 16 row sums, s = fma(a[i+q, k], b[k, j], s), k in
+// order: the recipe above, lane by lane.
+INLINE5 T512 void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int j = 0; j < 8; j++) {
+        t[2 * j] = _mm512_unpacklo_ps(r[2 * j], r[2 * j + 1]);
+        t[2 * j + 1] = _mm512_unpackhi_ps(r[2 * j], r[2 * j + 1]);
+    }
+    for (int j = 0; j < 4; j++) {
+        r[4 * j + 0] = _mm512_shuffle_ps(t[4 * j], t[4 * j + 2], 0x44);
+        r[4 * j + 1] = _mm512_shuffle_ps(t[4 * j], t[4 * j + 2], 0xEE);
+        r[4 * j + 2] = _mm512_shuffle_ps(t[4 * j + 1], t[4 * j + 3], 0x44);
+        r[4 * j + 3] = _mm512_shuffle_ps(t[4 * j + 1], t[4 * j + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; j++) {
+        t[j] = _mm512_shuffle_f32x4(r[j], r[j + 4], 0x88);
+        t[j + 4] = _mm512_shuffle_f32x4(r[j], r[j + 4], 0xDD);
+        t[j + 8] = _mm512_shuffle_f32x4(r[j + 8], r[j + 12], 0x88);
+        t[j + 12] = _mm512_shuffle_f32x4(r[j + 8], r[j + 12], 0xDD);
+    }
+    for (int j = 0; j < 4; j++) {
+        r[j] = _mm512_shuffle_f32x4(t[j], t[j + 8], 0x88);
+        r[j + 4] = _mm512_shuffle_f32x4(t[j + 4], t[j + 12], 0x88);
+        r[j + 8] = _mm512_shuffle_f32x4(t[j], t[j + 8], 0xDD);
+        r[j + 12] = _mm512_shuffle_f32x4(t[j + 4], t[j + 12], 0xDD);
+    }
+}
+
+// Rows i..i+mr (mr ≤ 16) × NJ columns of C, one K block: B's row k at b + k·bs, column j
+// at + j·cs (cs = 1 row-major, ldb transposed).
+INLINE5 T512 void narrow5_body(const int NJ, long kc, const float *a, long lda, const float *b, long bs, long cs,
+                               float *c, long ldc, long mr, float alpha, float beta, int first) {
+    __m512 acc[8];
+    for (int j = 0; j < NJ; j++) acc[j] = _mm512_setzero_ps();
+    for (long k = 0; k < kc; k += 16) {
+        long kk = kc - k < 16 ? kc - k : 16;
+        __mmask16 km = (__mmask16)((1u << kk) - 1);
+        __m512 r[16];
+#pragma clang loop unroll(full)
+        for (int q = 0; q < 16; q++) r[q] = _mm512_maskz_loadu_ps(q < mr ? km : 0, a + q * lda + k);
+        transpose16(r);
+        if (kk == 16) {
+#pragma clang loop unroll(full)
+            for (int t = 0; t < 16; t++)
+#pragma clang loop unroll(full)
+                for (int j = 0; j < NJ; j++) acc[j] = _mm512_fmadd_ps(r[t], _mm512_set1_ps(b[(k + t) * bs + j * cs]), acc[j]);
+        } else {
+            for (int t = 0; t < kk; t++)
+#pragma clang loop unroll(full)
+                for (int j = 0; j < NJ; j++) acc[j] = _mm512_fmadd_ps(r[t], _mm512_set1_ps(b[(k + t) * bs + j * cs]), acc[j]);
+        }
+    }
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    float tmp[16] __attribute__((aligned(64)));
+    for (int j = 0; j < NJ; j++) {
+        __m512 v = acc[j];
+        if (alpha != 1.0f) v = _mm512_mul_ps(v, va);
+        if (!first || beta != 0) {
+            for (long q = 0; q < 16; q++) tmp[q] = q < mr ? c[q * ldc + j] : 0;
+            __m512 old = _mm512_load_ps(tmp);
+            v = !first ? _mm512_add_ps(old, v) : _mm512_fmadd_ps(old, vb, v);
+        }
+        _mm512_store_ps(tmp, v);
+        for (long q = 0; q < mr; q++) c[q * ldc + j] = tmp[q];
+    }
+}
+
+typedef void (*narrow5_fn)(long kc, const float *a, long lda, const float *b, long bs, long cs, float *c, long ldc,
+                           long mr, float alpha, float beta, int first);
+#define N5(NJ)                                                                                               \
+    T512 static void narrow5_##NJ(long kc, const float *a, long lda, const float *b, long bs, long cs, float *c, \
+                                  long ldc, long mr, float alpha, float beta, int first) {                 \
+        narrow5_body(NJ, kc, a, lda, b, bs, cs, c, ldc, mr, alpha, beta, first);                           \
+    }
+N5(1) N5(2) N5(3) N5(4) N5(5) N5(6) N5(7) N5(8)
+static const narrow5_fn narrow5[9] = {0, narrow5_1, narrow5_2, narrow5_3, narrow5_4,
+                                      narrow5_5, narrow5_6, narrow5_7, narrow5_8};
+
+T512 static void sgemm_rows_narrow5(int transB, long N, long K, float alpha, const float *A, long lda, const float *B,
+                                    long ldb, float beta, float *C, long ldc, long i0, long i1) {
+    long bs = transB ? 1 : ldb, cs = transB ? ldb : 1;
+    for (long i = i0; i < i1; i += 16) {
+        long mr = i1 - i < 16 ? i1 - i : 16;
+        for (long pc = 0; pc < K; pc += KC) {
+            long kc = K - pc < KC ? K - pc : KC;
+            narrow5[N](kc, A + i * lda + pc, lda, B + pc * bs, bs, cs, C + i * ldc, ldc, mr, alpha, beta, pc == 0);
+        }
+    }
+}
+
+T512 static void sgemm_rows_avx512(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
+                                   const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+    if (!transA && N <= NARROW5) {
+        sgemm_rows_narrow5(transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+        return;
+    }
+    // Row-major B is read in place (measured faster than packing it, even for m = 4096).
+    int packB = transB;
+    // Column blocks whose packed B (all K rows) stays within ~1 MB of L2.
+    long nc0 = (1L << 18) / K / 32 * 32;
+    if (nc0 < 32) nc0 = 32;
+    long kcMax = K < KC ? K : KC;
+    long bpSize = packB ? K * ((N < nc0 ? N : nc0) + 32) : 0;
+    long apSize = transA ? kcMax * (MC5 + MR5) : 0;
+    float *buf = NULL;
+    if (bpSize + apSize > 0) {
+        buf = scratch5_get(bpSize + apSize + 16);
+        if (!buf) {  // out of memory: the plain loop computes the same bits
+            sgemm_rows_avx2(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+            return;
+        }
+    }
+    float *bp = buf, *ap = buf + bpSize;
+    for (long jc = 0; jc < N; jc += nc0) {
+        long nc = N - jc < nc0 ? N - jc : nc0;
+        if (packB) pack_b5(transB, B, ldb, K, jc, nc, bp);
+        for (long ic = i0; ic < i1; ic += MC5) {
+            long mc = i1 - ic < MC5 ? i1 - ic : MC5;
+            for (long pc = 0; pc < K; pc += KC) {
+                long kc = K - pc < KC ? K - pc : KC;
+                if (transA) pack_a5t(A, lda, ic, mc, pc, kc, ap);
+                // Row tile outer, panels inner: the tile's A (≤ 14 × KC) stays in L1 while B
+                // streams from L2; C is written row tile by row tile.
+                for (long ir = 0; ir < mc; ir += MR5) {
+                    long mr = mc - ir < MR5 ? mc - ir : MR5;
+                    for (long jr = 0; jr < nc; jr += 32) {
+                        long w = panel5(nc, jr), cols = nc - jr < w ? nc - jr : w;
+                        int nv = (int)(w / 16);
+                        long lastCols = cols - 16 * (nv - 1);
+                        __mmask16 mlast = lastCols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lastCols) - 1);
+                        const float *b;
+                        long bs;
+                        if (packB) {
+                            b = bp + jr * K + pc * w;
+                            bs = w;
+                        } else {
+                            b = B + pc * ldb + jc + jr;
+                            bs = ldb;
+                        }
+                        float *ct = C + (ic + ir) * ldc + jc + jr;
+                        if (transA)
+                            k5_packed[nv - 1](kc, ap + ir * kc, 0, b, bs, ct, ldc, mlast, mr, alpha, beta, pc == 0);
+                        else
+                            k5_direct[nv - 1][mr](kc, A + (ic + ir) * lda + pc, lda, b, bs, ct, ldc, mlast, mr, alpha,
+                                                  beta, pc == 0);
+                    }
+                }
+            }
+        }
+    }
+}
 #endif
 
 static void sgemm_rows_plain(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
@@ -175,14 +500,25 @@ static void sgemm_rows_plain(int transA, int transB, long N, long K, float alpha
     }
 }
 
-void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
-                       const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, float alpha, const float *A,
+                             long lda, const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
     if (i1 <= i0 || N <= 0) return;
 #if defined(__clang__) && defined(__x86_64__)
-    if (K > 0 && latent_kernels_use_avx2()) {
+    int have = latent_kernels_level();
+    if (level > have) level = have;
+    if (K > 0 && level >= 2) {
+        sgemm_rows_avx512(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+        return;
+    }
+    if (K > 0 && level >= 1) {
         sgemm_rows_avx2(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
         return;
     }
 #endif
     sgemm_rows_plain(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+}
+
+void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
+                       const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+    latent_sgemm_rows_level(2, transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
 }

@@ -32,6 +32,10 @@ extension LatentCommand {
         @Flag(help: .hidden)
         var trainOnly = false
 
+        /// Scoring only (no training; training columns are 0): quick A/B runs of inference.
+        @Flag(help: .hidden)
+        var scoreOnly = false
+
         /// Training rows instead of the workload's (for profilers).
         @Option(help: .hidden)
         var rows: Int?
@@ -40,9 +44,12 @@ extension LatentCommand {
             Engine.threadCount = threads
             let selected = workload == "all" ? BenchWorkload.allCases : [try BenchWorkload.parse(workload)]
             var results: [BenchResult] = []
-            if !child { print(BenchResult.header) }
+            if !child {
+                print("BLAS kernels: \(Engine.blasKernels); Latent kernels: \(Engine.vectorKernels); threads: \(threads)")
+                print(BenchResult.header)
+            }
             for w in selected {
-                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly, rows: rows)
+                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly, scoreOnly: scoreOnly, rows: rows)
                 results.append(r)
                 if child {
                     FileHandle.standardOutput.write(try JSONEncoder().encode(r))

@@ -19,10 +19,25 @@ unsigned long latent_peak_rss_bytes(void);
 /// errno set (ENOSYS or EINVAL where the platform or file system cannot do it).
 int latent_rename_exchange(const char *first, const char *second);
 
+/// 1 while the calling thread runs one block of a row-blocked inference: the engine's
+/// loops then stay on this thread instead of splitting across threads again.
+int latent_thread_is_serial(void);
+/// Sets the calling thread's serial flag; returns the previous value.
+int latent_thread_set_serial(int serial);
+
+/// The name of the kernel set OpenBLAS uses ("" with another BLAS).
+const char *latent_blas_core_name(void);
+
+/// On a CPU with AVX-512 whose OpenBLAS fell back to older kernels (it does not know the
+/// model), selects OpenBLAS's SkylakeX kernels, as OPENBLAS_CORETYPE would at load time.
+/// Does nothing when OPENBLAS_CORETYPE is set. Call before the first BLAS call.
+/// Returns 1 when the kernels were changed.
+int latent_blas_select_core(void);
+
 
 
 // ---- Vectorised kernels (Kernels.c) ----------------------------------------------
-// Plain loops over float arrays, built for AVX2+FMA and for the baseline target and
+// Plain loops over float arrays, built for AVX-512, AVX2+FMA and the baseline target and
 // chosen at run time. Element results never depend on how a caller splits the arrays.
 
 enum {
@@ -48,8 +63,10 @@ enum {
     LATENT_BIN_NEG_DIV        /* −a / b */
 };
 
-/// 1 when the AVX2+FMA kernels are in use.
+/// 1 when the AVX2+FMA kernels (or wider) are in use.
 int latent_kernels_use_avx2(void);
+/// The kernels in use: 2 AVX-512, 1 AVX2+FMA, 0 baseline (capped by LATENT_KERNELS=avx2|baseline).
+int latent_kernels_level(void);
 /// y[i] = op(x[i]); y may be x.
 void latent_unary(int op, const float *x, float *y, long n);
 /// out[i] = op(a[i·sa], b[i·sb]), sa and sb each 0 (a scalar) or 1.
@@ -73,6 +90,11 @@ void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1,
 /// so a row's result never depends on the rows around it (RowInvariantGEMM.c).
 void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
                        const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1);
+/// latent_sgemm_rows on the path of at most `level` (latent_kernels_level's scale, capped
+/// at what the CPU runs), for tests and benchmarks. Every path computes the same recipe per
+/// element, so all levels ≥ 1 give the same bits.
+void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, float alpha, const float *A,
+                             long lda, const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1);
 
 /// One 2-D convolution over NHWC images: input [n, h, w, c], kernel [kh, kw, c, f],
 /// stride (sh, sw), zero padding pt (top) and pl (left), output [n, oh, ow, f].
@@ -82,6 +104,12 @@ typedef struct {
 
 /// y = conv(x, w) for images n0..<n1 (no im2col buffer).
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// y = conv(x, w) for one-channel images (c = 1, 2 ≤ f ≤ 16) with AVX-512; returns 0
+/// without touching y when it does not apply (latent_conv_forward then uses the generic kernels).
+int latent_conv_forward_one_channel(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// y = conv(x, w) for images n0..<n1 as one im2col + row-invariant GEMM per image: an
+/// image's output never depends on the other images (inference).
+void latent_conv_forward_gemm(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
 /// dx = the adjoint of conv applied to gy, for images n0..<n1 (overwritten); wt is the
 /// kernel transposed per tap: [kh, kw, f, c].
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1);

@@ -3,7 +3,9 @@ import Accelerate
 #else
 import COpenBLAS
 #endif
+import CLatentSupport
 import Dispatch
+import Foundation
 
 /// The BLAS calls Latent uses: OpenBLAS on Linux, Accelerate on Apple platforms.
 enum BLAS {
@@ -50,9 +52,24 @@ enum BLAS {
 
     nonisolated(unsafe) private static var currentThreads = 0
 
+    /// The kernel set OpenBLAS runs ("" with Accelerate). Reading it first lets Latent
+    /// pick OpenBLAS's AVX-512 kernels where the linked OpenBLAS does not know the CPU and
+    /// fell back to SSE3 ones (Debian's 0.3.21 on recent Xeons: 4× slower sgemm), unless
+    /// `OPENBLAS_CORETYPE` is set. Every BLAS call goes through ``useThreads(_:)``, which
+    /// reads it, so the choice is made before the first one.
+    static let coreName: String = {
+        #if !canImport(Accelerate)
+        latent_blas_select_core()
+        return String(cString: latent_blas_core_name())
+        #else
+        return ""
+        #endif
+    }()
+
     /// Sets the number of threads BLAS may use for the next calls.
     static func useThreads(_ n: Int) {
         #if !canImport(Accelerate)
+        _ = coreName
         if n != currentThreads {
             openblas_set_num_threads(Int32(n))
             currentThreads = n
@@ -69,7 +86,12 @@ final class GEMMRecorder {
     /// 2·m·n·k summed over every recorded call.
     private(set) var flops: Double = 0
 
+    /// Calls come from several threads when row blocks are scored in parallel.
+    private let lock = NSLock()
+
     func record(_ s: Shape) {
+        lock.lock()
+        defer { lock.unlock() }
         counts[s, default: 0] += 1
         flops += 2 * Double(s.m) * Double(s.n) * Double(s.k)
     }
@@ -119,5 +141,17 @@ extension BLAS {
             best = min(best, times.sorted()[times.count / 2])
         }
         return best
+    }
+}
+
+extension Engine {
+    /// The BLAS kernels in use: OpenBLAS's core name (e.g. "SkylakeX", "Haswell"), or
+    /// "Accelerate" on Apple platforms.
+    public static var blasKernels: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        return BLAS.coreName
+        #endif
     }
 }

@@ -25,13 +25,25 @@ public enum Engine {
         return try body()
     }
 
+    /// The instruction set of Latent's own kernels: "avx512", "avx2" or "baseline"
+    /// (`LATENT_KERNELS=avx2` or `baseline` caps it).
+    public static var vectorKernels: String {
+        switch latent_kernels_level() {
+        case 2: return "avx512"
+        case 1: return "avx2"
+        default: return "baseline"
+        }
+    }
+
     /// Peak resident memory of this process so far, in bytes.
     public static var peakResidentBytes: Int { Int(latent_peak_rss_bytes()) }
 
     /// Splits `0..<count` into contiguous chunks and runs them on up to ``threadCount``
     /// threads; small work runs inline, where a thread hop would cost more than it saves.
+    /// Inside a block of ``Tensor/mapRowBlocks(rowsPerBlock:_:)`` everything runs inline:
+    /// the blocks are what is split.
     static func parallelFor(_ count: Int, minimumChunk: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
-        let workers = min(threadCount, count / max(minimumChunk, 1))
+        let workers = latent_thread_is_serial() != 0 ? 1 : min(threadCount, count / max(minimumChunk, 1))
         if workers <= 1 {
             body(0..<count)
             return
@@ -52,6 +64,10 @@ public enum Engine {
     static func parallelChunks(_ workers: Int, _ body: (Int) -> Void) {
         if workers <= 1 {
             body(0)
+            return
+        }
+        if latent_thread_is_serial() != 0 {
+            for w in 0..<workers { body(w) }
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { w in

@@ -158,9 +158,17 @@ struct DirectConvolution {
     func forward(_ x: Tensor, _ kernel: Tensor, bias: Tensor? = nil, activation: Activation = .identity) -> Tensor {
         record(0)
         var g = geometry
+        // Inference: im2col + the row-invariant GEMM per image, far faster than the
+        // direct kernels at LeNet's channel counts (10, 20 lanes). One-channel inputs
+        // have their own direct kernel (ConvolutionOneChannel.c), faster than both.
+        let viaGEMM = !GradientMode.isRecording && g.f >= 8 && g.c > 1
         return Tensor(shape: [batch, g.oh, g.ow, g.f]) { y in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
-                latent_conv_forward(&g, x.storage.pointer, kernel.storage.pointer, y.baseAddress!, r.lowerBound, r.upperBound)
+                if viaGEMM {
+                    latent_conv_forward_gemm(&g, x.storage.pointer, kernel.storage.pointer, y.baseAddress!, r.lowerBound, r.upperBound)
+                } else {
+                    latent_conv_forward(&g, x.storage.pointer, kernel.storage.pointer, y.baseAddress!, r.lowerBound, r.upperBound)
+                }
             }
             BiasActivation.apply(y.baseAddress!, count: y.count, width: g.f, bias: bias, activation: activation)
         }

@@ -40,7 +40,10 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
     ///
     /// With `trainOnly` it stops after training (scoring and roof columns are 0), and
     /// `rows` replaces the row count: for profilers, where the full run takes hours.
-    public func run(epochs: Int, minimumScoringSeconds: Double = 0.5, trainOnly: Bool = false, rows: Int? = nil) throws -> BenchResult {
+    /// With `scoreOnly` it skips training (training columns are 0): for quick A/B runs of
+    /// the inference path.
+    public func run(epochs: Int, minimumScoringSeconds: Double = 0.5, trainOnly: Bool = false, scoreOnly: Bool = false,
+                    rows: Int? = nil) throws -> BenchResult {
         let samples = rows ?? self.samples
         var g = RandomGenerator(seed: 0)
         let model: any Layer
@@ -82,15 +85,17 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         }
         let trainer = Trainer(model: model, optimizer: Adam())
         let options = TrainingOptions(epochs: 1, batchSize: batchSize, progress: .silent)
-        _ = try trainer.fit(inputs: x, targets: x, options: options, generator: &g, loss: loss)
-
-        var timed = options
-        timed.epochs = epochs
         let trainGEMMs = GEMMRecorder()
-        BLAS.recorder = trainGEMMs
-        let history = try trainer.fit(inputs: x, targets: x, options: timed, generator: &g, loss: loss)
-        BLAS.recorder = nil
-        let seconds = history.epochs.map(\.seconds).reduce(0, +)
+        var seconds = Double.infinity
+        if !scoreOnly {
+            _ = try trainer.fit(inputs: x, targets: x, options: options, generator: &g, loss: loss)
+            var timed = options
+            timed.epochs = epochs
+            BLAS.recorder = trainGEMMs
+            let history = try trainer.fit(inputs: x, targets: x, options: timed, generator: &g, loss: loss)
+            BLAS.recorder = nil
+            seconds = history.epochs.map(\.seconds).reduce(0, +)
+        }
         let trainPeak = Engine.peakResidentBytes
         if trainOnly {
             return BenchResult(
@@ -105,7 +110,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
             var i = 0
             while i < samples {
                 let end = min(samples, i + Self.scoringBatchSize)
-                _ = score(x.rows(i..<end)).item(at: 0)
+                _ = x.rows(i..<end).mapRowBlocks(score).item(at: 0)
                 i = end
             }
         }
@@ -129,7 +134,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
             trainPeakResidentMegabytes: Double(trainPeak) / 1e6,
             peakResidentMegabytes: Double(Engine.peakResidentBytes) / 1e6,
             trainGFLOPS: trainGEMMs.flops / seconds / 1e9,
-            trainSgemmGFLOPS: trainGEMMs.measuredRoofGFLOPS(),
+            trainSgemmGFLOPS: scoreOnly ? 0 : trainGEMMs.measuredRoofGFLOPS(),
             scoreGFLOPS: scoreGEMMs.flops / scoreSeconds / 1e9,
             scoreSgemmGFLOPS: scoreGEMMs.measuredRoofGFLOPS())
     }

@@ -46,4 +46,20 @@ final class GEMMTests: XCTestCase {
             }
         }
     }
+
+    /// On an AVX-512 CPU whose OpenBLAS fell back to older kernels, Latent switches it to
+    /// the SkylakeX ones (the test above then checks their results).
+    func testOpenBLASRunsAVX512KernelsWhereTheCPUHasThem() throws {
+        #if os(Linux)
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { flags.contains(" \($0)") }
+        try XCTSkipUnless(avx512, "no AVX-512 on this CPU")
+        try XCTSkipIf(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil, "OPENBLAS_CORETYPE is set")
+        XCTAssertTrue(["SkylakeX", "Cooperlake", "SapphireRapids", "Zen4", "Zen5"].contains(Engine.blasKernels),
+                      "OpenBLAS runs \(Engine.blasKernels) kernels on an AVX-512 CPU")
+        XCTAssertNil(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], "the environment is left as it was")
+        #else
+        throw XCTSkip("OpenBLAS is used on Linux only")
+        #endif
+    }
 }

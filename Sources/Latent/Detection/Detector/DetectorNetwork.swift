@@ -135,7 +135,7 @@ struct DetectorNetwork {
             while start < n {
                 let end = min(n, start + batchSize)
                 let xb = x.rows(start..<end)
-                let xHat = reconstruct(xb)
+                let xHat = xb.mapRowBlocks { reconstruct($0) }   // same bits, cache-sized blocks on every thread
                 if keepFeatures { reconstructions.append(xHat) }
                 xb.withUnsafeBufferPointer { a in
                     xHat.withUnsafeBufferPointer { b in
