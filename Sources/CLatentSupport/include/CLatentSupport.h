@@ -107,9 +107,19 @@ void latent_conv_forward(const latent_conv_geometry *g, const float *x, const fl
 /// y = conv(x, w) for one-channel images (c = 1, 2 ≤ f ≤ 16) with AVX-512; returns 0
 /// without touching y when it does not apply (latent_conv_forward then uses the generic kernels).
 int latent_conv_forward_one_channel(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// The same for one output channel (f = 1, 2 ≤ c ≤ 16): forward, input gradient
+/// (overwrites dx), and the weight gradient (also for c = 1, 2 ≤ f ≤ 16; adds to dw).
+int latent_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+int latent_conv_backward_input_one_output(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1);
+int latent_conv_backward_weight_special(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1);
 /// y = conv(x, w) for images n0..<n1 as one im2col + row-invariant GEMM per image: an
 /// image's output never depends on the other images (inference).
 void latent_conv_forward_gemm(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// dw += the weight gradient over images n0..<n1 as one im2col + GEMM (dw is [kh·kw·c, f]).
+void latent_conv_backward_weight_gemm(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1);
+/// dx = col2im(gy · wᵀ) for images n0..<n1 (overwritten), with the kernel w [kh, kw, c, f]
+/// as it is (not transposed).
+void latent_conv_backward_input_gemm(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0, long n1);
 /// dx = the adjoint of conv applied to gy, for images n0..<n1 (overwritten); wt is the
 /// kernel transposed per tap: [kh, kw, f, c].
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1);

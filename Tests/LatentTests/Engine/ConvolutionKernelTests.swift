@@ -13,7 +13,7 @@ final class ConvolutionKernelTests: XCTestCase {
 
     func testDirectConvolutionMatchesIm2ColWithGradients() {
         var rng = RandomGenerator(seed: 21)
-        for (c, f) in [(1, 10), (10, 20), (16, 1), (3, 33), (17, 8), (1, 1)] {
+        for (c, f) in [(1, 10), (10, 20), (16, 1), (3, 33), (17, 8), (1, 1), (5, 1), (1, 16), (1, 3), (17, 1)] {
             for (stride, padding) in [(1, Padding.valid), (2, .same), (1, .same)] {
                 let x = Tensor.randomUniform([3, 9, 8, c], low: -1, high: 1, using: &rng).requiringGradient()
                 let k = Tensor.randomUniform([3, 3, c, f], low: -1, high: 1, using: &rng).requiringGradient()
