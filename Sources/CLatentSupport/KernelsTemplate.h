@@ -352,7 +352,8 @@ static void FN(conv_backward_weight)(const latent_conv_geometry *g, const float 
 // across every tap and channel, and memory is touched once per block. Kernels and
 // gradients are padded to a multiple of 8 lanes by the callers in Kernels.c.
 // Max pooling over NHWC windows (valid padding) for images n0..<n1: y [n, oh, ow, c] and,
-// per output, the flat input index of its window's first maximum (the gradient's target).
+// per output, the flat input index of its window's first maximum (the gradient's target;
+// arg NULL: not wanted).
 // Channels are innermost, so the compare-and-select runs across them in vector lanes.
 static void FN(maxpool_forward)(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1) {
     const long C = g->c;
@@ -362,6 +363,15 @@ static void FN(maxpool_forward)(const latent_conv_geometry *g, const float *x, f
         const long o = ((n * g->oh + oy) * g->ow + ox) * C;
         const long first = ((n * g->h + oy * g->sh) * g->w + ox * g->sw) * C;
         float *best = y + o;
+        if (!arg) {  // inference: the maximum only
+            for (long c = 0; c < C; c++) best[c] = x[first + c];
+            for (long ky = 0; ky < g->kh; ky++)
+            for (long kx = 0; kx < g->kw; kx++) {
+                const long i = ((n * g->h + oy * g->sh + ky) * g->w + ox * g->sw + kx) * C;
+                for (long c = 0; c < C; c++) best[c] = x[i + c] > best[c] ? x[i + c] : best[c];
+            }
+            continue;
+        }
         int32_t *where = arg + o;
         for (long c = 0; c < C; c++) { best[c] = x[first + c]; where[c] = (int32_t)(first + c); }
         for (long ky = 0; ky < g->kh; ky++)

@@ -36,6 +36,10 @@ extension LatentCommand {
         @Flag(help: .hidden)
         var scoreOnly = false
 
+        /// Rows per scoring block instead of the default (for tuning it).
+        @Option(help: .hidden)
+        var rowsPerBlock: Int?
+
         /// Training rows instead of the workload's (for profilers).
         @Option(help: .hidden)
         var rows: Int?
@@ -49,7 +53,7 @@ extension LatentCommand {
                 print(BenchResult.header)
             }
             for w in selected {
-                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly, scoreOnly: scoreOnly, rows: rows)
+                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly, scoreOnly: scoreOnly, rows: rows, rowsPerBlock: rowsPerBlock)
                 results.append(r)
                 if child {
                     FileHandle.standardOutput.write(try JSONEncoder().encode(r))

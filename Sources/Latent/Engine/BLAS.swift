@@ -48,7 +48,7 @@ enum BLAS {
     /// product in two halves on two Dispatch threads was tried too: no faster on this
     /// machine (36–52k vs 50–57k samples/s for fashion-ae), and it made 1- and 2-thread
     /// results differ.
-    static let threadedWorkThreshold = 1 << 21
+    static let threadedWorkThreshold = 1 << 23
 
     nonisolated(unsafe) private static var currentThreads = 0
 

@@ -38,7 +38,7 @@ enum Broadcasting {
 /// call the kernel once per contiguous (or constant) innermost run.
 enum Elementwise {
     /// Elements below which a loop runs on the calling thread.
-    static let parallelThreshold = 1 << 15
+    static let parallelThreshold = 1 << 17
 
     static func unary(_ op: Int32, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
         Engine.parallelFor(count, minimumChunk: parallelThreshold) { r in

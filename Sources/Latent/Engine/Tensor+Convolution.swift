@@ -95,11 +95,21 @@ extension Tensor {
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let g = ConvolutionGeometry(inputHeight: h, inputWidth: w, channels: c, kernel: size, stride: stride, padding: .valid)
         let (oh, ow) = (g.outputHeight, g.outputWidth)
-        precondition(count <= Int(Int32.max), "maxPooled indexes inputs with 32-bit offsets; \(shape) is too large.")
-        var argmax = [Int32](repeating: 0, count: n * oh * ow * c)
         let geometry = latent_conv_geometry(n: n, h: h, w: w, c: c, f: c, kh: size.0, kw: size.1, sh: stride.0, sw: stride.1,
                                             pt: 0, pl: 0, oh: oh, ow: ow)
         let perImage = Swift.max(1, oh * ow * c * size.0 * size.1)
+        guard GradientMode.isRecording && node != nil else {
+            // No gradient: the maxima only, without recording where they were.
+            return Tensor(shape: [n, oh, ow, c]) { dst in
+                let (x, y) = (storage.pointer, dst.baseAddress!)
+                Engine.parallelFor(n, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / perImage)) { r in
+                    var local = geometry
+                    latent_maxpool_forward(&local, x, y, nil, r.lowerBound, r.upperBound)
+                }
+            }
+        }
+        precondition(count <= Int(Int32.max), "maxPooled indexes inputs with 32-bit offsets; \(shape) is too large.")
+        var argmax = [Int32](repeating: 0, count: n * oh * ow * c)
         let out = Tensor(shape: [n, oh, ow, c]) { dst in
             argmax.withUnsafeMutableBufferPointer { arg in
                 let (x, y, a) = (storage.pointer, dst.baseAddress!, arg.baseAddress!)

@@ -135,7 +135,9 @@ struct DetectorNetwork {
             while start < n {
                 let end = min(n, start + batchSize)
                 let xb = x.rows(start..<end)
-                let xHat = xb.mapRowBlocks { reconstruct($0) }   // same bits, cache-sized blocks on every thread
+                // Same bits, in cache-sized blocks on every thread.
+                let perBlock = Tensor.rowsPerBlock(rowSize: d, expansion: kind == .conv ? 16 : 1)
+                let xHat = xb.mapRowBlocks(rowsPerBlock: perBlock) { reconstruct($0) }
                 if keepFeatures { reconstructions.append(xHat) }
                 xb.withUnsafeBufferPointer { a in
                     xHat.withUnsafeBufferPointer { b in
