@@ -148,9 +148,11 @@ struct DirectConvolution {
             pt: g.padTop, pl: g.padLeft, oh: g.outputHeight, ow: g.outputWidth)
     }
 
-    /// Multiply-adds per image, to decide how to split a batch.
+    /// Multiply-adds per image, to decide how to split a batch: a thread gets at least
+    /// 2^20 of them (denoiser training, batch 32: 6.0k samples/s against 4.6k with 2^17
+    /// and 5.0k with 2^22 — a thread hand-off costs more than a small chunk's work).
     private var workPerImage: Int { geometry.oh * geometry.ow * geometry.kh * geometry.kw * geometry.c * geometry.f }
-    private var imagesPerChunk: Int { Swift.max(1, (1 << 17) / Swift.max(1, workPerImage)) }
+    private var imagesPerChunk: Int { Swift.max(1, (1 << 20) / Swift.max(1, workPerImage)) }
 
     /// Records the GEMM this kernel stands in for (im2col shapes), for `latent bench`.
     private func record(_ kind: Int) {
