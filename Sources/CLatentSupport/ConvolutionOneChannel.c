@@ -75,34 +75,6 @@ AVX512 static void forward_avx512(const latent_conv_geometry *g, const float *x,
     }
 }
 
-// dw[tap, 0..F) += Σ_pixels x[pixel(tap)] · gy[pixel, 0..F) for one-channel input: per
-// image, a pixel's output gradient is one register and each tap accumulates in order.
-AVX512 static void weight_c1_avx512(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
-    const long F = g->f, taps = g->kh * g->kw;
-    const __mmask16 mask = (__mmask16)((1u << F) - 1u);
-    __m512 acc[64];
-    for (long t = 0; t < taps; t++) acc[t] = _mm512_setzero_ps();
-    for (long n = n0; n < n1; n++) {
-        const float *image = x + n * g->h * g->w;
-        for (long oh = 0; oh < g->oh; oh++)
-        for (long ow = 0; ow < g->ow; ow++) {
-            __m512 gv = _mm512_maskz_loadu_ps(mask, gy + ((n * g->oh + oh) * g->ow + ow) * F);
-            for (long kh = 0; kh < g->kh; kh++) {
-                long ih = oh * g->sh + kh - g->pt;
-                if (ih < 0 || ih >= g->h) continue;
-                for (long kw = 0; kw < g->kw; kw++) {
-                    long iw = ow * g->sw + kw - g->pl;
-                    if (iw < 0 || iw >= g->w) continue;
-                    long t = kh * g->kw + kw;
-                    acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(image[ih * g->w + iw]), gv, acc[t]);
-                }
-            }
-        }
-    }
-    for (long t = 0; t < taps; t++)
-        _mm512_mask_storeu_ps(dw + t * F, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, dw + t * F), acc[t]));
-}
-
 // ---- One output channel (the denoiser's last layer: C = 16 → F = 1) -----------------
 // A tap's C ≤ 16 input channels are one register: forward is a dot product per pixel,
 // the input gradient an axpy per tap, the weight gradient one accumulator per tap.
@@ -217,28 +189,36 @@ AVX512 static void input_f1_avx512(const latent_conv_geometry *g, const float *g
     }
 }
 
-AVX512 static void weight_f1_avx512(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
-    const long C = g->c, taps = g->kh * g->kw;
-    const __mmask16 mask = (__mmask16)((1u << C) - 1u);
+// The weight gradient when one side has a single channel: dw[tap, 0..L) += Σ_pixels of
+// x[pixel(tap)] (broadcast) · gy[pixel, 0..L) for one input channel (L = F), or of
+// x[pixel(tap), 0..L) · gy[pixel] (broadcast) for one output channel (L = C). Each tap
+// accumulates in its own register, pixels in order.
+AVX512 static void weight_single_avx512(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1,
+                                        int oneInput) {
+    const long L = oneInput ? g->f : g->c, taps = g->kh * g->kw;
+    const __mmask16 mask = (__mmask16)((1u << L) - 1u);
     __m512 acc[64];
     for (long t = 0; t < taps; t++) acc[t] = _mm512_setzero_ps();
     for (long n = n0; n < n1; n++)
     for (long oh = 0; oh < g->oh; oh++)
     for (long ow = 0; ow < g->ow; ow++) {
-        __m512 gv = _mm512_set1_ps(gy[(n * g->oh + oh) * g->ow + ow]);
+        const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * (oneInput ? g->f : 1);
+        __m512 gv = oneInput ? _mm512_maskz_loadu_ps(mask, go) : _mm512_set1_ps(*go);
         for (long kh = 0; kh < g->kh; kh++) {
             long ih = oh * g->sh + kh - g->pt;
             if (ih < 0 || ih >= g->h) continue;
             for (long kw = 0; kw < g->kw; kw++) {
                 long iw = ow * g->sw + kw - g->pl;
                 if (iw < 0 || iw >= g->w) continue;
+                const float *xp = x + ((n * g->h + ih) * g->w + iw) * g->c;
+                __m512 xv = oneInput ? _mm512_set1_ps(*xp) : _mm512_maskz_loadu_ps(mask, xp);
                 long t = kh * g->kw + kw;
-                acc[t] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, x + ((n * g->h + ih) * g->w + iw) * C), gv, acc[t]);
+                acc[t] = _mm512_fmadd_ps(xv, gv, acc[t]);
             }
         }
     }
     for (long t = 0; t < taps; t++)
-        _mm512_mask_storeu_ps(dw + t * C, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, dw + t * C), acc[t]));
+        _mm512_mask_storeu_ps(dw + t * L, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, dw + t * L), acc[t]));
 }
 #endif
 
@@ -256,8 +236,8 @@ int latent_conv_forward_one_channel(const latent_conv_geometry *g, const float *
 int latent_conv_backward_weight_special(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
 #if defined(__clang__) && defined(__x86_64__)
     if (latent_kernels_level() >= 2 && g->kh * g->kw <= 64) {
-        if (g->c == 1 && g->f >= 2 && g->f <= 16) { weight_c1_avx512(g, x, gy, dw, n0, n1); return 1; }
-        if (g->f == 1 && g->c >= 2 && g->c <= 16) { weight_f1_avx512(g, x, gy, dw, n0, n1); return 1; }
+        if (g->c == 1 && g->f >= 2 && g->f <= 16) { weight_single_avx512(g, x, gy, dw, n0, n1, 1); return 1; }
+        if (g->f == 1 && g->c >= 2 && g->c <= 16) { weight_single_avx512(g, x, gy, dw, n0, n1, 0); return 1; }
     }
 #endif
     (void)g; (void)x; (void)gy; (void)dw; (void)n0; (void)n1;
