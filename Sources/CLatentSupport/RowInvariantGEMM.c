@@ -5,160 +5,241 @@
 // OpenBLAS gives no such promise: its kernels and threading change with the shape
 // (measured: 7 % of ECG scores differed in the last digit between batchings).
 //
-// BLIS-style blocking: B packed into 16-column panels, A into 6-row panels (short
-// panels zero-padded), and a 6×16 AVX2/FMA micro-kernel that keeps its 12 accumulators
-// in registers across k. With AVX-512 (latent_kernels_level() == 2) 14×32 / 14×16 zmm
-// kernels (below) compute the same bits. Without AVX2 a plain loop (k in order) keeps the
-// promise.
+// Register-tiled micro-kernels that keep a tile of C in registers across a K block of
+// 256: 6×16 ymm tiles with AVX2/FMA (latent_kernels_level() == 1), 14×32 / 14×16 zmm
+// tiles with AVX-512 (== 2). Both compute the same bits (the recipe is below); without
+// AVX2 a plain loop keeps the row-invariance promise.
 #include "CLatentSupport.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 
+#define KC 256
+
+// The recipe every path computes, one element at a time (see "Why rows cannot depend on
+// the batch" below): used when scratch memory cannot be had, so even then the bits hold.
+static void sgemm_rows_recipe(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
+                              const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+    for (long i = i0; i < i1; i++) {
+        for (long j = 0; j < N; j++) {
+            float *o = C + i * ldc + j;
+            for (long pc = 0; pc < K; pc += KC) {
+                long end = K - pc < KC ? K : pc + KC;
+                float s = 0.0f;
+                for (long k = pc; k < end; k++)
+                    s = fmaf(transA ? A[k * lda + i] : A[i * lda + k], transB ? B[j * ldb + k] : B[k * ldb + j], s);
+                float v = alpha == 1.0f ? s : alpha * s;
+                *o = pc > 0 ? *o + v : (beta != 0 ? fmaf(*o, beta, v) : v);
+            }
+        }
+    }
+}
+
 #if defined(__clang__) && defined(__x86_64__)
 #include <immintrin.h>
 
-#define MR 6
-#define NR 16
-#define KC 256
-#define MC 96
-#define NC 512
-
 static float *aligned_floats(long n) { return aligned_alloc(64, (size_t)((n * 4 + 63) / 64 * 64)); }
 
-// Ap[block][k][MR]: rows i0..i0+mc of op(A), columns p0..p0+kc; short blocks zero-padded.
-__attribute__((target("avx2,fma")))
-static void pack_a(int trans, const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
-    for (long ib = 0; ib < mc; ib += MR) {
-        long mr = mc - ib < MR ? mc - ib : MR;
-        for (long k = 0; k < kc; k++) {
-            for (long r = 0; r < MR; r++) {
-                float v = 0;
-                if (r < mr) {
-                    long i = i0 + ib + r, kk = p0 + k;
-                    v = trans ? A[kk * lda + i] : A[i * lda + kk];
-                }
-                ap[k * MR + r] = v;
-            }
-        }
-        ap += kc * MR;
+// Per-thread scratch (packed B, packed A), kept between calls and freed at thread exit.
+typedef struct {
+    float *p;
+    long n;
+} scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static void scratch_free(void *s) {
+    free(((scratch *)s)->p);
+    free(s);
+}
+static void scratch_init(void) { pthread_key_create(&scratch_key, scratch_free); }
+static float *scratch_get(long n) {
+    pthread_once(&scratch_once, scratch_init);
+    scratch *s = pthread_getspecific(scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) return NULL;
+        pthread_setspecific(scratch_key, s);
     }
+    if (s->n < n) {
+        free(s->p);
+        s->p = aligned_floats(n);
+        s->n = s->p ? n : 0;
+    }
+    return s->p;
 }
 
-// Bp[block][k][NR]: rows p0..p0+kc of op(B), columns j0..j0+nc; short blocks zero-padded.
-__attribute__((target("avx2,fma")))
-static void pack_b(int trans, const float *B, long ldb, long p0, long kc, long j0, long nc, float *bp) {
-    for (long jb = 0; jb < nc; jb += NR) {
-        long nr = nc - jb < NR ? nc - jb : NR;
-        if (!trans && nr == NR) {
-            for (long k = 0; k < kc; k++) {
-                const float *src = B + (p0 + k) * ldb + j0 + jb;
-                _mm256_store_ps(bp + k * NR, _mm256_loadu_ps(src));
-                _mm256_store_ps(bp + k * NR + 8, _mm256_loadu_ps(src + 8));
-            }
-        } else {
-            for (long k = 0; k < kc; k++) {
-                for (long c = 0; c < NR; c++) {
-                    float v = 0;
-                    if (c < nr) {
-                        long kk = p0 + k, j = j0 + jb + c;
-                        v = trans ? B[j * ldb + kk] : B[kk * ldb + j];
-                    }
-                    bp[k * NR + c] = v;
-                }
-            }
-        }
-        bp += kc * NR;
-    }
+// ---- AVX2 + FMA (latent_kernels_level() == 1) ----------------------------------------
+// The AVX-512 path's plan in ymm registers: 6-row tiles × 16-column panels (12
+// accumulators of 16), A elements broadcast from memory; row-major A and B read in
+// place (a packing pass per call cost more than it saved on the lessons' shapes: the
+// batch is scored in blocks of a few hundred rows, so each call re-packed all of B);
+// every tile height 1…6 has its own kernel; a last panel of < 16 columns is loaded and
+// stored under a lane mask. Transposed operands are packed into per-thread scratch.
+#define AVX2 __attribute__((target("avx2,fma")))
+#define MR2 6
+#define MC2 (MR2 * 16)
+#define INLINE2 static inline __attribute__((always_inline))
+
+AVX2 INLINE2 __m256i lane_mask(long cols) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cols), lanes);
 }
 
-// C[mr×nr] (+)= alpha · A·Bp; `first` applies beta (beta == 0 ignores C's old values).
-// Row r of the A tile, element k, is at a[r·rs + k·ks]: a packed panel (rs 1, ks MR) or
-// six full rows read in place (rs lda, ks 1). Either way each row sees the same FMAs in
-// the same order, so where a row sits never changes its bits.
-__attribute__((target("avx2,fma")))
-static void kernel(long kc, const float *a, long rs, long ks, const float *bp, float *c, long ldc, long mr, long nr,
-                   float alpha, float beta, int first) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs, *a5 = a + 5 * rs;
+// C[MRc (packed A: mr) × NV·8] (+)= alpha · A·B for one K block. Row r, element k of A
+// is at a[r·lda + k] (in place) or a[k·MR2 + r] (packed); B's row k at b + k·bs. With
+// TAIL, B's last vector is loaded and C's last vector stored under `mlast`.
+AVX2 INLINE2 void k2_body(const int MRc, const int NV, const int TAIL, const int packedA, long kc,
+                          const float *a, long lda, const float *b, long bs, float *c, long ldc, __m256i mlast,
+                          long mr, float alpha, float beta, int first) {
+    __m256 acc[MR2][2];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MRc; r++) {
+        acc[r][0] = _mm256_setzero_ps();
+        acc[r][1] = _mm256_setzero_ps();
+    }
     for (long k = 0; k < kc; k++) {
-        __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
-        __m256 v;
-        long o = k * ks;
-        v = _mm256_broadcast_ss(a0 + o); c00 = _mm256_fmadd_ps(v, b0, c00); c01 = _mm256_fmadd_ps(v, b1, c01);
-        v = _mm256_broadcast_ss(a1 + o); c10 = _mm256_fmadd_ps(v, b0, c10); c11 = _mm256_fmadd_ps(v, b1, c11);
-        v = _mm256_broadcast_ss(a2 + o); c20 = _mm256_fmadd_ps(v, b0, c20); c21 = _mm256_fmadd_ps(v, b1, c21);
-        v = _mm256_broadcast_ss(a3 + o); c30 = _mm256_fmadd_ps(v, b0, c30); c31 = _mm256_fmadd_ps(v, b1, c31);
-        v = _mm256_broadcast_ss(a4 + o); c40 = _mm256_fmadd_ps(v, b0, c40); c41 = _mm256_fmadd_ps(v, b1, c41);
-        v = _mm256_broadcast_ss(a5 + o); c50 = _mm256_fmadd_ps(v, b0, c50); c51 = _mm256_fmadd_ps(v, b1, c51);
-        bp += NR;
+        __m256 b0, b1;
+        if (NV == 2) {
+            b0 = _mm256_loadu_ps(b);
+            b1 = TAIL ? _mm256_maskload_ps(b + 8, mlast) : _mm256_loadu_ps(b + 8);
+        } else {
+            b0 = TAIL ? _mm256_maskload_ps(b, mlast) : _mm256_loadu_ps(b);
+            b1 = b0;
+        }
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MRc; r++) {
+            __m256 av = _mm256_broadcast_ss(packedA ? a + k * MR2 + r : a + r * lda + k);
+            acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+            if (NV == 2) acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+        }
+        b += bs;
     }
-    __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
-    if (nr == NR) {
-        for (long r = 0; r < mr; r++) {
-            float *row = c + r * ldc;
-            for (int h = 0; h < 2; h++) {
-                __m256 v = _mm256_mul_ps(acc[r][h], va);
+    const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MRc; r++) {
+        if (packedA && r >= mr) break;
+        float *row = c + r * ldc;
+#pragma clang loop unroll(full)
+        for (int h = 0; h < NV; h++) {
+            __m256 v = acc[r][h];
+            if (alpha != 1.0f) v = _mm256_mul_ps(v, va);  // alpha = 1: the product is v itself
+            if (TAIL && h == NV - 1) {
+                if (!first) v = _mm256_add_ps(_mm256_maskload_ps(row + 8 * h, mlast), v);
+                else if (beta != 0) v = _mm256_fmadd_ps(_mm256_maskload_ps(row + 8 * h, mlast), vb, v);
+                _mm256_maskstore_ps(row + 8 * h, mlast, v);
+            } else {
                 if (!first) v = _mm256_add_ps(_mm256_loadu_ps(row + 8 * h), v);
                 else if (beta != 0) v = _mm256_fmadd_ps(_mm256_loadu_ps(row + 8 * h), vb, v);
                 _mm256_storeu_ps(row + 8 * h, v);
             }
         }
-    } else {
-        float tmp[MR * NR] __attribute__((aligned(32)));
-        for (long r = 0; r < MR; r++) {
-            _mm256_store_ps(tmp + r * NR, acc[r][0]);
-            _mm256_store_ps(tmp + r * NR + 8, acc[r][1]);
-        }
-        for (long r = 0; r < mr; r++) {
-            for (long j = 0; j < nr; j++) {
-                float v = alpha * tmp[r * NR + j];
-                float *o = c + r * ldc + j;
-                *o = !first ? *o + v : (beta != 0 ? beta * *o + v : v);
-            }
+    }
+}
+
+typedef void (*k2_fn)(long kc, const float *a, long lda, const float *b, long bs, float *c, long ldc,
+                      __m256i mlast, long mr, float alpha, float beta, int first);
+#define K2(MRc, NV, TAIL, P)                                                                                  \
+    AVX2 static void k2_##MRc##_##NV##_##TAIL##_##P(long kc, const float *a, long lda, const float *b, long bs, \
+                                                    float *c, long ldc, __m256i mlast, long mr, float alpha,  \
+                                                    float beta, int first) {                                  \
+        k2_body(MRc, NV, TAIL, P, kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first);                  \
+    }
+#define K2ROWS(NV, TAIL)                                                                                       \
+    K2(1, NV, TAIL, 0) K2(2, NV, TAIL, 0) K2(3, NV, TAIL, 0) K2(4, NV, TAIL, 0) K2(5, NV, TAIL, 0)             \
+    K2(6, NV, TAIL, 0) K2(6, NV, TAIL, 1)
+K2ROWS(1, 0)
+K2ROWS(1, 1)
+K2ROWS(2, 0)
+K2ROWS(2, 1)
+#define K2TABLE(NV, TAIL)                                                                                      \
+    {0, k2_1_##NV##_##TAIL##_0, k2_2_##NV##_##TAIL##_0, k2_3_##NV##_##TAIL##_0, k2_4_##NV##_##TAIL##_0,      \
+     k2_5_##NV##_##TAIL##_0, k2_6_##NV##_##TAIL##_0}
+// [NV − 1][TAIL][rows]
+static const k2_fn k2_direct[2][2][MR2 + 1] = {{K2TABLE(1, 0), K2TABLE(1, 1)}, {K2TABLE(2, 0), K2TABLE(2, 1)}};
+static const k2_fn k2_packed[2][2] = {{k2_6_1_0_1, k2_6_1_1_1}, {k2_6_2_0_1, k2_6_2_1_1}};
+
+// Columns j0..j0+nc of op(B) = Bᵀ (B is N×K), all K rows, into 16-column panels: the panel
+// at column jr holds [k][16] at bp + jr·K, zero-padded past nc.
+AVX2 static void pack_bt2(const float *B, long ldb, long K, long j0, long nc, float *bp) {
+    for (long jr = 0; jr < nc; jr += 16) {
+        long cols = nc - jr < 16 ? nc - jr : 16;
+        float *dst = bp + jr * K;
+        for (long k = 0; k < K; k++)
+            for (long c = cols; c < 16; c++) dst[k * 16 + c] = 0;
+        for (long c = 0; c < cols; c++) {
+            const float *src = B + (j0 + jr + c) * ldb;
+            for (long k = 0; k < K; k++) dst[k * 16 + c] = src[k];
         }
     }
 }
 
-__attribute__((target("avx2,fma")))
-static void sgemm_rows_avx2(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
-                            const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into MR2-row panels
+// [k][MR2], short panels zero-padded.
+AVX2 static void pack_at2(const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
+    for (long ib = 0; ib < mc; ib += MR2) {
+        long mr = mc - ib < MR2 ? mc - ib : MR2;
+        for (long k = 0; k < kc; k++)
+            for (long r = 0; r < MR2; r++) ap[k * MR2 + r] = r < mr ? A[(p0 + k) * lda + i0 + ib + r] : 0.0f;
+        ap += kc * MR2;
+    }
+}
+
+AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
+                                 const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+    // Column blocks whose B (all K rows) stays within ~512 KB of L2.
+    long nc0 = (1L << 17) / K / 16 * 16;
+    if (nc0 < 16) nc0 = 16;
     long kcMax = K < KC ? K : KC;
-    float *bp = aligned_floats(kcMax * (NC + NR));
-    float *ap = aligned_floats(kcMax * (MC + MR));
-    for (long jc = 0; jc < N; jc += NC) {
-        long nc = N - jc < NC ? N - jc : NC;
-        for (long pc = 0; pc < K; pc += KC) {
-            long kc = K - pc < KC ? K - pc : KC;
-            pack_b(transB, B, ldb, pc, kc, jc, nc, bp);
-            for (long ic = i0; ic < i1; ic += MC) {
-                long mc = i1 - ic < MC ? i1 - ic : MC;
-                // Row-major A is read in place (inference's case: no packing pass over the
-                // batch); a transposed A, and any short tile, is packed.
-                int direct = !transA;
-                if (!direct) pack_a(transA, A, lda, ic, mc, pc, kc, ap);
-                for (long jr = 0; jr < nc; jr += NR) {
-                    long nr = nc - jr < NR ? nc - jr : NR;
-                    for (long ir = 0; ir < mc; ir += MR) {
-                        long mr = mc - ir < MR ? mc - ir : MR;
-                        float *ct = C + (ic + ir) * ldc + jc + jr;
-                        if (!direct) {
-                            kernel(kc, ap + ir * kc, 1, MR, bp + jr * kc, ct, ldc, mr, nr, alpha, beta, pc == 0);
-                        } else if (mr == MR) {
-                            kernel(kc, A + (ic + ir) * lda + pc, lda, 1, bp + jr * kc, ct, ldc, mr, nr, alpha, beta, pc == 0);
+    long bpSize = transB ? K * ((N < nc0 ? N : nc0) + 16) : 0;
+    long apSize = transA ? kcMax * (MC2 + MR2) : 0;
+    float *buf = NULL;
+    if (bpSize + apSize > 0) {
+        buf = scratch_get(bpSize + apSize + 16);
+        if (!buf) {  // out of memory: the same recipe one element at a time
+            sgemm_rows_recipe(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+            return;
+        }
+    }
+    float *bp = buf, *ap = buf + bpSize;
+    for (long jc = 0; jc < N; jc += nc0) {
+        long nc = N - jc < nc0 ? N - jc : nc0;
+        if (transB) pack_bt2(B, ldb, K, jc, nc, bp);
+        for (long ic = i0; ic < i1; ic += MC2) {
+            long mc = i1 - ic < MC2 ? i1 - ic : MC2;
+            for (long pc = 0; pc < K; pc += KC) {
+                long kc = K - pc < KC ? K - pc : KC;
+                if (transA) pack_at2(A, lda, ic, mc, pc, kc, ap);
+                // Row tile outer, panels inner: the tile's A (≤ 6 × KC) stays in L1 while B
+                // streams from L2.
+                for (long ir = 0; ir < mc; ir += MR2) {
+                    long mr = mc - ir < MR2 ? mc - ir : MR2;
+                    for (long jr = 0; jr < nc; jr += 16) {
+                        long cols = nc - jr < 16 ? nc - jr : 16;
+                        int nv = cols > 8 ? 2 : 1;
+                        long lastCols = cols - 8 * (nv - 1);
+                        int tail = lastCols < 8;
+                        __m256i mlast = lane_mask(lastCols);
+                        const float *b;
+                        long bs;
+                        if (transB) {
+                            b = bp + jr * K + pc * 16;
+                            bs = 16;
                         } else {
-                            pack_a(0, A, lda, ic + ir, mr, pc, kc, ap);
-                            kernel(kc, ap, 1, MR, bp + jr * kc, ct, ldc, mr, nr, alpha, beta, pc == 0);
+                            b = B + pc * ldb + jc + jr;
+                            bs = ldb;
                         }
+                        float *ct = C + (ic + ir) * ldc + jc + jr;
+                        if (transA)
+                            k2_packed[nv - 1][tail](kc, ap + ir * kc, 0, b, bs, ct, ldc, mlast, mr, alpha, beta, pc == 0);
+                        else
+                            k2_direct[nv - 1][tail][mr](kc, A + (ic + ir) * lda + pc, lda, b, bs, ct, ldc, mlast, mr,
+                                                        alpha, beta, pc == 0);
                     }
                 }
             }
         }
     }
-    free(ap);
-    free(bp);
 }
 
 // ---- AVX-512 (latent_kernels_level() == 2) -------------------------------------------
@@ -255,34 +336,6 @@ K5ROWS(2)
      k5_13_##NV##_0, k5_14_##NV##_0}
 static const k5_fn k5_direct[2][MR5 + 1] = {K5TABLE(1), K5TABLE(2)};
 static const k5_fn k5_packed[2] = {k5_14_1_1, k5_14_2_1};
-
-// Per-thread scratch (packed B, packed A), kept between calls and freed at thread exit.
-typedef struct {
-    float *p;
-    long n;
-} scratch5;
-static pthread_key_t scratch5_key;
-static pthread_once_t scratch5_once = PTHREAD_ONCE_INIT;
-static void scratch5_free(void *s) {
-    free(((scratch5 *)s)->p);
-    free(s);
-}
-static void scratch5_init(void) { pthread_key_create(&scratch5_key, scratch5_free); }
-static float *scratch5_get(long n) {
-    pthread_once(&scratch5_once, scratch5_init);
-    scratch5 *s = pthread_getspecific(scratch5_key);
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s) return NULL;
-        pthread_setspecific(scratch5_key, s);
-    }
-    if (s->n < n) {
-        free(s->p);
-        s->p = aligned_floats(n);
-        s->n = s->p ? n : 0;
-    }
-    return s->p;
-}
 
 // Width of the panel starting at column jr of an nc-column block: 32, or 16 for a last
 // panel of ≤ 16 columns.
@@ -437,9 +490,9 @@ T512 static void sgemm_rows_avx512(int transA, int transB, long N, long K, float
     long apSize = transA ? kcMax * (MC5 + MR5) : 0;
     float *buf = NULL;
     if (bpSize + apSize > 0) {
-        buf = scratch5_get(bpSize + apSize + 16);
-        if (!buf) {  // out of memory: the plain loop computes the same bits
-            sgemm_rows_avx2(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+        buf = scratch_get(bpSize + apSize + 16);
+        if (!buf) {  // out of memory: the same recipe one element at a time
+            sgemm_rows_recipe(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
             return;
         }
     }
