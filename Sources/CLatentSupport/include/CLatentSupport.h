@@ -96,6 +96,14 @@ void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, cons
 void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, float alpha, const float *A,
                              long lda, const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1);
 
+/// out[i] = mean over j of (y[i, j] − T[i, j])² (kind 0) or |y[i, j] − T[i, j]| (kind 1),
+/// where y = act(A·W + bias) (A [M, K] row-major with row stride lda, W [K, N], bias [N] or
+/// NULL), for rows i0..<i1, y never stored whole: the same bits as latent_sgemm_rows,
+/// latent_bias_act and latent_distance_sum in turn (DenseDistance.c). Returns 0, or −1
+/// when a row of N floats could not be allocated.
+int latent_dense_distance_rows(const float *A, long lda, const float *W, long N, long K, const float *bias,
+                               int act, const float *T, long ldt, int kind, float *out, long i0, long i1);
+
 /// One 2-D convolution over NHWC images: input [n, h, w, c], kernel [kh, kw, c, f],
 /// stride (sh, sw), zero padding pt (top) and pl (left), output [n, oh, ow, f].
 typedef struct {

@@ -67,8 +67,8 @@ public final class VariationalAutoencoder: Layer {
 
     public func decode(_ z: Tensor) -> Tensor { decoder(z) }
 
-    /// Reconstruction from the mean code.
-    public func callAsFunction(_ x: Tensor) -> Tensor { decoder(encode(x).mean) }
+    /// Reconstruction from the mean code (the log-sd head is not needed, so not run).
+    public func callAsFunction(_ x: Tensor) -> Tensor { decoder(meanHead(encoder(x))) }
 
     /// Decodes codes drawn from the prior N(0, I).
     public func sample(count: Int, generator: inout RandomGenerator) -> Tensor {

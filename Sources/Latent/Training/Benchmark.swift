@@ -56,17 +56,17 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
             let m = Architectures.fashionDense(generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
             loss = { meanSquaredError(m($0), $1) }
-            score = { Tensor.rowMeanDistances(m($0), $0, absolute: false) }
+            score = { m.reconstructionErrors($0) }
         case .fashionDenoise:
             let m = Architectures.fashionDenoiser(generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
             loss = { meanSquaredError(m($0), $1) }
-            score = { Tensor.rowMeanDistances(m($0), $0, absolute: false) }
+            score = { m.reconstructionErrors($0) }
         case .ecgAE:
             let m = Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g); model = m
             x = Tensor.randomUniform([samples, 140], using: &g)
             loss = { meanAbsoluteError(m($0), $1) }
-            score = { Tensor.rowMeanDistances(m($0), $0, absolute: true) }
+            score = { m.reconstructionErrors($0, absolute: true) }
         case .mnistVAE:
             let m = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
@@ -76,7 +76,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
                 let z = m.reparameterize(mean: mu, logSD: s, generator: &noise)
                 return meanSquaredError(m.decode(z), target) + 5e-4 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
             }
-            score = { Tensor.rowMeanDistances(m($0), $0, absolute: false) }
+            score = { m.reconstructionErrors($0) }
         case .lenet:
             let m = Architectures.lenet(generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
