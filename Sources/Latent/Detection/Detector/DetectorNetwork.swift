@@ -137,22 +137,28 @@ struct DetectorNetwork {
                 let xb = x.rows(start..<end)
                 // Same bits, in cache-sized blocks on every thread.
                 let perBlock = Tensor.rowsPerBlock(rowSize: d, expansion: kind == .conv ? 16 : 1)
-                let xHat = xb.mapRowBlocks(rowsPerBlock: perBlock) { reconstruct($0) }
-                if keepFeatures { reconstructions.append(xHat) }
-                xb.withUnsafeBufferPointer { a in
-                    xHat.withUnsafeBufferPointer { b in
-                        for r in 0..<(end - start) {
-                            var total: Float = 0
-                            for j in 0..<d {
-                                let diff = a[r * d + j] - b[r * d + j]
-                                let e = loss == .mae ? Swift.abs(diff) : diff * diff
-                                total += e
-                                features?[(start + r) * d + j] = e
+                let absolute = loss == .mae
+                let batchScores: Tensor
+                if keepFeatures {
+                    let xHat = xb.mapRowBlocks(rowsPerBlock: perBlock) { reconstruct($0) }
+                    reconstructions.append(xHat)
+                    batchScores = Tensor.rowMeanDistances(xHat, xb, absolute: absolute)
+                    xb.withUnsafeBufferPointer { a in
+                        xHat.withUnsafeBufferPointer { b in
+                            for i in 0..<((end - start) * d) {
+                                let diff = a[i] - b[i]
+                                features![start * d + i] = absolute ? Swift.abs(diff) : diff * diff
                             }
-                            scores[start + r] = total / Float(d)
                         }
                     }
+                } else {
+                    // Fused with the last Dense layer where the model ends in one: the same
+                    // bits as the branch above, without the reconstruction.
+                    batchScores = xb.mapRowBlocks(rowsPerBlock: perBlock) {
+                        model.reconstructionErrors(modelInput($0), absolute: absolute).reshaped([$0.shape[0]])
+                    }
                 }
+                batchScores.withUnsafeBufferPointer { scores.replaceSubrange(start..<end, with: $0) }
                 start = end
             }
         }
