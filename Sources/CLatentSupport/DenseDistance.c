@@ -4,9 +4,9 @@
 // more cost as much as the GEMM that made it.
 //
 // The rows go through in tiles of at most 14 (the row-invariant GEMM's row tile) whose
-// outputs fit in L1/L2. Each tile runs the same three kernels as the unfused path
-// (latent_sgemm_rows, latent_bias_act, latent_distance_sum), and all three are
-// row-invariant, so every row gets the same bits as `rowMeanDistances(dense(x), t)`.
+// outputs fit in L1/L2. Each tile runs the same kernels as the unfused path
+// (latent_dense_rows, latent_distance_sum), all row-invariant, so every row gets the
+// same bits as `rowMeanDistances(dense(x), t)`.
 #include "CLatentSupport.h"
 #include <stdlib.h>
 
@@ -24,8 +24,7 @@ int latent_dense_distance_rows(const float *A, long lda, const float *W, long N,
     if (!y) return -1;
     for (long i = i0; i < i1; i += tile) {
         long rows = i1 - i < tile ? i1 - i : tile;
-        latent_sgemm_rows(0, 0, N, K, 1.0f, A + i * lda, lda, W, N, 0.0f, y, N, 0, rows);
-        latent_bias_act(y, bias, y, rows, N, act);
+        latent_dense_rows(N, K, A + i * lda, lda, W, bias, act, y, N, 0, rows);
         for (long r = 0; r < rows; r++)
             out[i + r] = (float)(latent_distance_sum(y + r * N, T + (i + r) * ldt, N, kind) / (double)N);
     }

@@ -88,10 +88,12 @@ AVX2 INLINE2 __m256i lane_mask(long cols) {
 
 // C[MRc (packed A: mr) × NV·8] (+)= alpha · A·B for one K block. Row r, element k of A
 // is at a[r·lda + k] (in place) or a[k·MR2 + r] (packed); B's row k at b + k·bs. With
-// TAIL, B's last vector is loaded and C's last vector stored under `mlast`.
+// TAIL, B's last vector is loaded and C's last vector stored under `mlast`. On the last
+// K block the store can end a Dense layer: + bias (its columns at `bias`, or NULL), then
+// max(·, 0) with `relu`: the ops latent_bias_act does, in the same order, so the same bits.
 AVX2 INLINE2 void k2_body(const int MRc, const int NV, const int TAIL, const int packedA, long kc,
                           const float *a, long lda, const float *b, long bs, float *c, long ldc, __m256i mlast,
-                          long mr, float alpha, float beta, int first) {
+                          long mr, float alpha, float beta, int first, const float *bias, int relu) {
     __m256 acc[MR2][2];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MRc; r++) {
@@ -123,27 +125,27 @@ AVX2 INLINE2 void k2_body(const int MRc, const int NV, const int TAIL, const int
 #pragma clang loop unroll(full)
         for (int h = 0; h < NV; h++) {
             __m256 v = acc[r][h];
+            const int masked = TAIL && h == NV - 1;
             if (alpha != 1.0f) v = _mm256_mul_ps(v, va);  // alpha = 1: the product is v itself
-            if (TAIL && h == NV - 1) {
-                if (!first) v = _mm256_add_ps(_mm256_maskload_ps(row + 8 * h, mlast), v);
-                else if (beta != 0) v = _mm256_fmadd_ps(_mm256_maskload_ps(row + 8 * h, mlast), vb, v);
-                _mm256_maskstore_ps(row + 8 * h, mlast, v);
-            } else {
-                if (!first) v = _mm256_add_ps(_mm256_loadu_ps(row + 8 * h), v);
-                else if (beta != 0) v = _mm256_fmadd_ps(_mm256_loadu_ps(row + 8 * h), vb, v);
-                _mm256_storeu_ps(row + 8 * h, v);
-            }
+            if (!first) v = _mm256_add_ps(masked ? _mm256_maskload_ps(row + 8 * h, mlast) : _mm256_loadu_ps(row + 8 * h), v);
+            else if (beta != 0)
+                v = _mm256_fmadd_ps(masked ? _mm256_maskload_ps(row + 8 * h, mlast) : _mm256_loadu_ps(row + 8 * h), vb, v);
+            if (bias) v = _mm256_add_ps(v, masked ? _mm256_maskload_ps(bias + 8 * h, mlast) : _mm256_loadu_ps(bias + 8 * h));
+            // max(v, 0) returns its second operand for NaN and for ±0, as `v > 0 ? v : 0` does.
+            if (relu) v = _mm256_max_ps(v, _mm256_setzero_ps());
+            if (masked) _mm256_maskstore_ps(row + 8 * h, mlast, v);
+            else _mm256_storeu_ps(row + 8 * h, v);
         }
     }
 }
 
 typedef void (*k2_fn)(long kc, const float *a, long lda, const float *b, long bs, float *c, long ldc,
-                      __m256i mlast, long mr, float alpha, float beta, int first);
+                      __m256i mlast, long mr, float alpha, float beta, int first, const float *bias, int relu);
 #define K2(MRc, NV, TAIL, P)                                                                                  \
     AVX2 static void k2_##MRc##_##NV##_##TAIL##_##P(long kc, const float *a, long lda, const float *b, long bs, \
                                                     float *c, long ldc, __m256i mlast, long mr, float alpha,  \
-                                                    float beta, int first) {                                  \
-        k2_body(MRc, NV, TAIL, P, kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first);                  \
+                                                    float beta, int first, const float *bias, int relu) {     \
+        k2_body(MRc, NV, TAIL, P, kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);      \
     }
 #define K2ROWS(NV, TAIL)                                                                                       \
     K2(1, NV, TAIL, 0) K2(2, NV, TAIL, 0) K2(3, NV, TAIL, 0) K2(4, NV, TAIL, 0) K2(5, NV, TAIL, 0)             \
@@ -185,8 +187,10 @@ AVX2 static void pack_at2(const float *A, long lda, long i0, long mc, long p0, l
     }
 }
 
+// With `bias` or `relu` (see k2_body) the stores of the last K block end a Dense layer.
 AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
-                                 const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+                                 const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1,
+                                 const float *bias, int relu) {
     // Column blocks whose B (all K rows) stays within ~512 KB of L2.
     long nc0 = (1L << 17) / K / 16 * 16;
     if (nc0 < 16) nc0 = 16;
@@ -198,6 +202,8 @@ AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float a
         buf = scratch_get(bpSize + apSize + 16);
         if (!buf) {  // out of memory: the same recipe one element at a time
             sgemm_rows_recipe(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+            for (long i = i0; i < i1 && (bias || relu); i++)
+                latent_bias_act(C + i * ldc, bias, C + i * ldc, 1, N, relu ? LATENT_ACT_RELU : LATENT_ACT_IDENTITY);
             return;
         }
     }
@@ -209,6 +215,7 @@ AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float a
             long mc = i1 - ic < MC2 ? i1 - ic : MC2;
             for (long pc = 0; pc < K; pc += KC) {
                 long kc = K - pc < KC ? K - pc : KC;
+                int last = pc + kc == K;
                 if (transA) pack_at2(A, lda, ic, mc, pc, kc, ap);
                 // Row tile outer, panels inner: the tile's A (≤ 6 × KC) stays in L1 while B
                 // streams from L2.
@@ -230,11 +237,14 @@ AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float a
                             bs = ldb;
                         }
                         float *ct = C + (ic + ir) * ldc + jc + jr;
+                        const float *bt = last && bias ? bias + jc + jr : NULL;
+                        int rt = last && relu;
                         if (transA)
-                            k2_packed[nv - 1][tail](kc, ap + ir * kc, 0, b, bs, ct, ldc, mlast, mr, alpha, beta, pc == 0);
+                            k2_packed[nv - 1][tail](kc, ap + ir * kc, 0, b, bs, ct, ldc, mlast, mr, alpha, beta, pc == 0,
+                                                    bt, rt);
                         else
                             k2_direct[nv - 1][tail][mr](kc, A + (ic + ir) * lda + pc, lda, b, bs, ct, ldc, mlast, mr,
-                                                        alpha, beta, pc == 0);
+                                                        alpha, beta, pc == 0, bt, rt);
                     }
                 }
             }
@@ -564,7 +574,7 @@ void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, 
         return;
     }
     if (K > 0 && level >= 1) {
-        sgemm_rows_avx2(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+        sgemm_rows_avx2(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, NULL, 0);
         return;
     }
 #endif
@@ -574,4 +584,28 @@ void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, 
 void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
                        const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
     latent_sgemm_rows_level(2, transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+}
+
+void latent_dense_rows_level(int level, long N, long K, const float *A, long lda, const float *W, const float *bias,
+                             int act, float *C, long ldc, long i0, long i1) {
+    if (i1 <= i0 || N <= 0) return;
+#if defined(__clang__) && defined(__x86_64__)
+    int have = latent_kernels_level();
+    if (level > have) level = have;
+    // The AVX2 kernels end the layer in their stores; the AVX-512 ones (not yet) and the
+    // other activations take a second pass over the rows, still warm in cache.
+    if (K > 0 && level == 1 && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
+        sgemm_rows_avx2(0, 0, N, K, 1.0f, A, lda, W, N, 0.0f, C, ldc, i0, i1, bias, act == LATENT_ACT_RELU);
+        return;
+    }
+#endif
+    latent_sgemm_rows_level(level, 0, 0, N, K, 1.0f, A, lda, W, N, 0.0f, C, ldc, i0, i1);
+    if (!bias && act == LATENT_ACT_IDENTITY) return;
+    if (ldc == N) latent_bias_act(C + i0 * ldc, bias, C + i0 * ldc, i1 - i0, N, act);
+    else for (long i = i0; i < i1; i++) latent_bias_act(C + i * ldc, bias, C + i * ldc, 1, N, act);
+}
+
+void latent_dense_rows(long N, long K, const float *A, long lda, const float *W, const float *bias, int act, float *C,
+                       long ldc, long i0, long i1) {
+    latent_dense_rows_level(2, N, K, A, lda, W, bias, act, C, ldc, i0, i1);
 }

@@ -96,6 +96,16 @@ void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, cons
 void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, float alpha, const float *A,
                              long lda, const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1);
 
+/// Rows i0..<i1 of C = act(A·W + bias), a Dense layer at inference (A [M, K] with row
+/// stride lda, W [K, N] row-major, bias [N] or NULL): the same bits as latent_sgemm_rows
+/// then latent_bias_act, the bias and activation applied in the GEMM's stores where the
+/// kernels can (AVX2: identity and relu).
+void latent_dense_rows(long N, long K, const float *A, long lda, const float *W, const float *bias, int act, float *C,
+                       long ldc, long i0, long i1);
+/// latent_dense_rows on the path of at most `level`, for tests.
+void latent_dense_rows_level(int level, long N, long K, const float *A, long lda, const float *W, const float *bias,
+                             int act, float *C, long ldc, long i0, long i1);
+
 /// out[i] = mean over j of (y[i, j] − T[i, j])² (kind 0) or |y[i, j] − T[i, j]| (kind 1),
 /// where y = act(A·W + bias) (A [M, K] row-major with row stride lda, W [K, N], bias [N] or
 /// NULL), for rows i0..<i1, y never stored whole: the same bits as latent_sgemm_rows,

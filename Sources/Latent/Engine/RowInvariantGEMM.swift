@@ -17,4 +17,17 @@ enum RowInvariantGEMM {
                               rows.lowerBound, rows.upperBound)
         }
     }
+
+    /// C = activation(A · W + bias), a Dense layer's forward at inference (A [m, k], W [k, n],
+    /// bias [n]), rows split across threads: the bits of ``multiply`` then the bias and
+    /// activation, with those applied in the GEMM's stores where the kernels can.
+    static func dense(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                      bias: UnsafePointer<Float>?, activation: Activation, c: UnsafeMutablePointer<Float>) {
+        BLAS.recorder?.record(.init(transposeA: false, transposeB: false, m: m, n: n, k: k))
+        let minimumRows = Swift.max(8, (1 << 18) / Swift.max(n * k, 1))
+        let act = activation.kernelCode
+        Engine.parallelFor(m, minimumChunk: minimumRows) { rows in
+            latent_dense_rows(n, k, a, k, w, bias, act, c, n, rows.lowerBound, rows.upperBound)
+        }
+    }
 }

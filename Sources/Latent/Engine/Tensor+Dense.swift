@@ -67,13 +67,12 @@ extension Tensor {
             if recording {
                 BLAS.sgemm(transposeA: false, transposeB: false, m: rows, n: outputs, k: inputs,
                            a: x.storage.pointer, lda: inputs, b: w.storage.pointer, ldb: outputs, c: out.baseAddress!, ldc: outputs)
+                BiasActivation.apply(out.baseAddress!, count: out.count, width: outputs, bias: b, activation: activation)
             } else {
                 // Inference: a row's output must not depend on the rows batched with it.
-                RowInvariantGEMM.multiply(transposeA: false, transposeB: false, m: rows, n: outputs, k: inputs,
-                                          a: x.storage.pointer, lda: inputs, b: w.storage.pointer, ldb: outputs,
-                                          c: out.baseAddress!, ldc: outputs)
+                RowInvariantGEMM.dense(m: rows, n: outputs, k: inputs, a: x.storage.pointer, w: w.storage.pointer,
+                                       bias: UnsafePointer(b.storage.pointer), activation: activation, c: out.baseAddress!)
             }
-            BiasActivation.apply(out.baseAddress!, count: out.count, width: outputs, bias: b, activation: activation)
         }
         return recorded(y, inputs: [x, w, b]) { g in
             let (dz, db) = BiasActivation.pullback(g, output: y, activation: activation, width: outputs, biasGradient: b.node != nil)

@@ -1,4 +1,5 @@
 import XCTest
+import CLatentSupport
 @testable import Latent
 
 /// Inference results of a row do not depend on the rows batched with it, nor on the
@@ -26,6 +27,38 @@ final class RowInvariantGEMMTests: XCTestCase {
             for (start, count) in [(0, 1), (5, 1), (300, 1), (7, 13), (100, 201), (1, 96)] {
                 let part = withoutGradients { layer(x.rows(start..<(start + count))) }.scalars
                 XCTAssertEqual(part, Array(whole[(start * 37)..<((start + count) * 37)]), "rows \(start)..+\(count), \(threads) threads")
+            }
+        }
+    }
+
+    /// Inference Dense layers end in the GEMM's stores where the kernels can (AVX2: bias,
+    /// identity, relu): the same bits as the GEMM, then the bias-and-activation pass, on
+    /// every kernel path, for column tails, short row tiles and K above one 256 block.
+    func testDenseEndedInTheGEMMStoresMatchesTheGEMMThenTheBiasPass() {
+        var g = RandomGenerator(seed: 4)
+        for (m, k, n) in [(1, 7, 5), (13, 64, 784), (29, 300, 33), (6, 16, 8), (20, 150, 1), (40, 520, 20)] {
+            let a = Tensor.randomNormal([m, k], using: &g), w = Tensor.randomNormal([k, n], using: &g)
+            var b = Tensor.randomNormal([n], using: &g)
+            // A NaN bias: relu maps it to 0 both ways, identity keeps the same NaN.
+            b.withUnsafeMutableBufferPointer { $0[0] = .nan }
+            for act in [Activation.identity, .relu, .sigmoid] {
+                for level: Int32 in [0, 1, 2] {
+                    var reference = [Float](repeating: 0, count: m * n), fused = reference
+                    a.withUnsafeBufferPointer { ap in
+                        w.withUnsafeBufferPointer { wp in
+                            b.withUnsafeBufferPointer { bp in
+                                latent_sgemm_rows_level(level, 0, 0, n, k, 1, ap.baseAddress!, k, wp.baseAddress!, n, 0, &reference, n, 0, m)
+                                latent_bias_act(reference, bp.baseAddress!, &reference, m, n, act.kernelCode)
+                                // In two row ranges: the split must not matter either.
+                                latent_dense_rows_level(level, n, k, ap.baseAddress!, k, wp.baseAddress!, bp.baseAddress!,
+                                                        act.kernelCode, &fused, n, 0, m / 2)
+                                latent_dense_rows_level(level, n, k, ap.baseAddress!, k, wp.baseAddress!, bp.baseAddress!,
+                                                        act.kernelCode, &fused, n, m / 2, m)
+                            }
+                        }
+                    }
+                    XCTAssertEqual(fused.map(\.bitPattern), reference.map(\.bitPattern), "\(m)×\(k)→\(n), \(act), level \(level)")
+                }
             }
         }
     }
