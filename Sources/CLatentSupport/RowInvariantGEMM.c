@@ -39,6 +39,12 @@ static void sgemm_rows_recipe(int transA, int transB, long N, long K, float alph
 #if defined(__clang__) && defined(__x86_64__)
 #include <immintrin.h>
 
+// What the kernels' stores do to end a Dense layer, for the out-of-memory fallback.
+static void recipe_bias_act(long N, float *C, long ldc, long i0, long i1, const float *bias, int relu) {
+    for (long i = i0; i < i1 && (bias || relu); i++)
+        latent_bias_act(C + i * ldc, bias, C + i * ldc, 1, N, relu ? LATENT_ACT_RELU : LATENT_ACT_IDENTITY);
+}
+
 static float *aligned_floats(long n) { return aligned_alloc(64, (size_t)((n * 4 + 63) / 64 * 64)); }
 
 // Per-thread scratch (packed B, packed A), kept between calls and freed at thread exit.
@@ -202,8 +208,7 @@ AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float a
         buf = scratch_get(bpSize + apSize + 16);
         if (!buf) {  // out of memory: the same recipe one element at a time
             sgemm_rows_recipe(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
-            for (long i = i0; i < i1 && (bias || relu); i++)
-                latent_bias_act(C + i * ldc, bias, C + i * ldc, 1, N, relu ? LATENT_ACT_RELU : LATENT_ACT_IDENTITY);
+            recipe_bias_act(N, C, ldc, i0, i1, bias, relu);
             return;
         }
     }
@@ -274,10 +279,11 @@ AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float a
 
 // C[MRc (packed A: mr) × NV·16] (+)= alpha · A·B for one K block. Row r, element k of A
 // is at a[r·lda + k] (in place) or a[k·MR5 + r] (packed); B's row k at b + k·bs, its last
-// vector loaded and C's last vector stored under mlast.
+// vector loaded and C's last vector stored under mlast. On the last K block the store can
+// end a Dense layer (bias, relu: as in k2_body, the same bits as latent_bias_act).
 INLINE5 T512 void k5_body(const int MRc, const int NV, const int packedA, long kc, const float *a, long lda,
                           const float *b, long bs, float *c, long ldc, __mmask16 mlast, long mr, float alpha,
-                          float beta, int first) {
+                          float beta, int first, const float *bias, int relu) {
     __m512 acc[MR5][2];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MRc; r++) {
@@ -317,10 +323,14 @@ INLINE5 T512 void k5_body(const int MRc, const int NV, const int packedA, long k
             if (m == 0xFFFF) {
                 if (!first) v = _mm512_add_ps(_mm512_loadu_ps(row + 16 * h), v);
                 else if (beta != 0) v = _mm512_fmadd_ps(_mm512_loadu_ps(row + 16 * h), vb, v);
+                if (bias) v = _mm512_add_ps(v, _mm512_loadu_ps(bias + 16 * h));
+                if (relu) v = _mm512_max_ps(v, _mm512_setzero_ps());  // NaN, ±0 → 0, as `v > 0 ? v : 0`
                 _mm512_storeu_ps(row + 16 * h, v);
             } else {
                 if (!first) v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, row + 16 * h), v);
                 else if (beta != 0) v = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, row + 16 * h), vb, v);
+                if (bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, bias + 16 * h));
+                if (relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
                 _mm512_mask_storeu_ps(row + 16 * h, m, v);
             }
         }
@@ -328,12 +338,12 @@ INLINE5 T512 void k5_body(const int MRc, const int NV, const int packedA, long k
 }
 
 typedef void (*k5_fn)(long kc, const float *a, long lda, const float *b, long bs, float *c, long ldc,
-                      __mmask16 mlast, long mr, float alpha, float beta, int first);
+                      __mmask16 mlast, long mr, float alpha, float beta, int first, const float *bias, int relu);
 #define K5(MRc, NV, P)                                                                                       \
     T512 static void k5_##MRc##_##NV##_##P(long kc, const float *a, long lda, const float *b, long bs,       \
                                            float *c, long ldc, __mmask16 mlast, long mr, float alpha,      \
-                                           float beta, int first) {                                        \
-        k5_body(MRc, NV, P, kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first);                      \
+                                           float beta, int first, const float *bias, int relu) {           \
+        k5_body(MRc, NV, P, kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);          \
     }
 #define K5ROWS(NV)                                                                                           \
     K5(1, NV, 0) K5(2, NV, 0) K5(3, NV, 0) K5(4, NV, 0) K5(5, NV, 0) K5(6, NV, 0) K5(7, NV, 0) K5(8, NV, 0) \
@@ -425,7 +435,8 @@ INLINE5 T512 void transpose16(__m512 r[16]) {
 // Rows i..i+mr (mr ≤ 16) × NJ columns of C, one K block: B's row k at b + k·bs, column j
 // at + j·cs (cs = 1 row-major, ldb transposed).
 INLINE5 T512 void narrow5_body(const int NJ, long kc, const float *a, long lda, const float *b, long bs, long cs,
-                               float *c, long ldc, long mr, float alpha, float beta, int first) {
+                               float *c, long ldc, long mr, float alpha, float beta, int first, const float *bias,
+                               int relu) {
     __m512 acc[8];
     for (int j = 0; j < NJ; j++) acc[j] = _mm512_setzero_ps();
     for (long k = 0; k < kc; k += 16) {
@@ -456,38 +467,46 @@ INLINE5 T512 void narrow5_body(const int NJ, long kc, const float *a, long lda, 
             __m512 old = _mm512_load_ps(tmp);
             v = !first ? _mm512_add_ps(old, v) : _mm512_fmadd_ps(old, vb, v);
         }
+        if (bias) v = _mm512_add_ps(v, _mm512_set1_ps(bias[j]));  // lanes are rows: one bias per column
+        if (relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
         _mm512_store_ps(tmp, v);
         for (long q = 0; q < mr; q++) c[q * ldc + j] = tmp[q];
     }
 }
 
 typedef void (*narrow5_fn)(long kc, const float *a, long lda, const float *b, long bs, long cs, float *c, long ldc,
-                           long mr, float alpha, float beta, int first);
+                           long mr, float alpha, float beta, int first, const float *bias, int relu);
 #define N5(NJ)                                                                                               \
     T512 static void narrow5_##NJ(long kc, const float *a, long lda, const float *b, long bs, long cs, float *c, \
-                                  long ldc, long mr, float alpha, float beta, int first) {                 \
-        narrow5_body(NJ, kc, a, lda, b, bs, cs, c, ldc, mr, alpha, beta, first);                           \
+                                  long ldc, long mr, float alpha, float beta, int first, const float *bias,  \
+                                  int relu) {                                                              \
+        narrow5_body(NJ, kc, a, lda, b, bs, cs, c, ldc, mr, alpha, beta, first, bias, relu);               \
     }
 N5(1) N5(2) N5(3) N5(4) N5(5) N5(6) N5(7) N5(8)
 static const narrow5_fn narrow5[9] = {0, narrow5_1, narrow5_2, narrow5_3, narrow5_4,
                                       narrow5_5, narrow5_6, narrow5_7, narrow5_8};
 
 T512 static void sgemm_rows_narrow5(int transB, long N, long K, float alpha, const float *A, long lda, const float *B,
-                                    long ldb, float beta, float *C, long ldc, long i0, long i1) {
+                                    long ldb, float beta, float *C, long ldc, long i0, long i1, const float *bias,
+                                    int relu) {
     long bs = transB ? 1 : ldb, cs = transB ? ldb : 1;
     for (long i = i0; i < i1; i += 16) {
         long mr = i1 - i < 16 ? i1 - i : 16;
         for (long pc = 0; pc < K; pc += KC) {
             long kc = K - pc < KC ? K - pc : KC;
-            narrow5[N](kc, A + i * lda + pc, lda, B + pc * bs, bs, cs, C + i * ldc, ldc, mr, alpha, beta, pc == 0);
+            int last = pc + kc == K;
+            narrow5[N](kc, A + i * lda + pc, lda, B + pc * bs, bs, cs, C + i * ldc, ldc, mr, alpha, beta, pc == 0,
+                       last ? bias : NULL, last && relu);
         }
     }
 }
 
+// With `bias` or `relu` (see k5_body) the stores of the last K block end a Dense layer.
 T512 static void sgemm_rows_avx512(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
-                                   const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
+                                   const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1,
+                                   const float *bias, int relu) {
     if (!transA && N <= NARROW5) {
-        sgemm_rows_narrow5(transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+        sgemm_rows_narrow5(transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, bias, relu);
         return;
     }
     // Row-major B is read in place (measured faster than packing it, even for m = 4096).
@@ -503,6 +522,7 @@ T512 static void sgemm_rows_avx512(int transA, int transB, long N, long K, float
         buf = scratch_get(bpSize + apSize + 16);
         if (!buf) {  // out of memory: the same recipe one element at a time
             sgemm_rows_recipe(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+            recipe_bias_act(N, C, ldc, i0, i1, bias, relu);
             return;
         }
     }
@@ -514,6 +534,7 @@ T512 static void sgemm_rows_avx512(int transA, int transB, long N, long K, float
             long mc = i1 - ic < MC5 ? i1 - ic : MC5;
             for (long pc = 0; pc < K; pc += KC) {
                 long kc = K - pc < KC ? K - pc : KC;
+                int last = pc + kc == K;
                 if (transA) pack_a5t(A, lda, ic, mc, pc, kc, ap);
                 // Row tile outer, panels inner: the tile's A (≤ 14 × KC) stays in L1 while B
                 // streams from L2; C is written row tile by row tile.
@@ -534,11 +555,14 @@ T512 static void sgemm_rows_avx512(int transA, int transB, long N, long K, float
                             bs = ldb;
                         }
                         float *ct = C + (ic + ir) * ldc + jc + jr;
+                        const float *bt = last && bias ? bias + jc + jr : NULL;
+                        int rt = last && relu;
                         if (transA)
-                            k5_packed[nv - 1](kc, ap + ir * kc, 0, b, bs, ct, ldc, mlast, mr, alpha, beta, pc == 0);
+                            k5_packed[nv - 1](kc, ap + ir * kc, 0, b, bs, ct, ldc, mlast, mr, alpha, beta, pc == 0, bt,
+                                              rt);
                         else
                             k5_direct[nv - 1][mr](kc, A + (ic + ir) * lda + pc, lda, b, bs, ct, ldc, mlast, mr, alpha,
-                                                  beta, pc == 0);
+                                                  beta, pc == 0, bt, rt);
                     }
                 }
             }
@@ -570,7 +594,7 @@ void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, 
     int have = latent_kernels_level();
     if (level > have) level = have;
     if (K > 0 && level >= 2) {
-        sgemm_rows_avx512(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1);
+        sgemm_rows_avx512(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, NULL, 0);
         return;
     }
     if (K > 0 && level >= 1) {
@@ -592,10 +616,11 @@ void latent_dense_rows_level(int level, long N, long K, const float *A, long lda
 #if defined(__clang__) && defined(__x86_64__)
     int have = latent_kernels_level();
     if (level > have) level = have;
-    // The AVX2 kernels end the layer in their stores; the AVX-512 ones (not yet) and the
-    // other activations take a second pass over the rows, still warm in cache.
-    if (K > 0 && level == 1 && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
-        sgemm_rows_avx2(0, 0, N, K, 1.0f, A, lda, W, N, 0.0f, C, ldc, i0, i1, bias, act == LATENT_ACT_RELU);
+    // The kernels end the layer in their stores for identity and relu; the other
+    // activations take a second pass over the rows, still warm in cache.
+    if (K > 0 && level >= 1 && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
+        if (level >= 2) sgemm_rows_avx512(0, 0, N, K, 1.0f, A, lda, W, N, 0.0f, C, ldc, i0, i1, bias, act == LATENT_ACT_RELU);
+        else sgemm_rows_avx2(0, 0, N, K, 1.0f, A, lda, W, N, 0.0f, C, ldc, i0, i1, bias, act == LATENT_ACT_RELU);
         return;
     }
 #endif
