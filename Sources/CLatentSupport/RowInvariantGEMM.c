@@ -357,55 +357,7 @@ K5ROWS(2)
 static const k5_fn k5_direct[2][MR5 + 1] = {K5TABLE(1), K5TABLE(2)};
 static const k5_fn k5_packed[2] = {k5_14_1_1, k5_14_2_1};
 
-// Width of the panel starting at column jr of an nc-column block: 32, or 16 for a last
-// panel of ≤ 16 columns.
-static inline long panel5(long nc, long jr) { return nc - jr > 16 ? 32 : 16; }
-
-// Columns j0..j0+nc of op(B), all K rows, into panels: the panel at column jr holds
-// [k][w] at bp + jr·K (w its width), zero-padded past nc.
-T512 static void pack_b5(int trans, const float *B, long ldb, long K, long j0, long nc, float *bp) {
-    for (long jr = 0; jr < nc; jr += 32) {
-        long w = panel5(nc, jr), cols = nc - jr < w ? nc - jr : w;
-        float *dst = bp + jr * K;
-        if (!trans) {
-            __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
-            __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
-            for (long k = 0; k < K; k++) {
-                const float *src = B + k * ldb + j0 + jr;
-                _mm512_store_ps(dst + k * w, _mm512_maskz_loadu_ps(m0, src));
-                if (w == 32) _mm512_store_ps(dst + k * w + 16, _mm512_maskz_loadu_ps(m1, src + 16));
-            }
-        } else {
-            // op(B)[k][j] = B[j·ldb + k]: 16 k at a time, a 16×16 block transposed through
-            // a small buffer.
-            for (long k = 0; k < K; k++)
-                for (long c = cols; c < w; c++) dst[k * w + c] = 0;
-            for (long c = 0; c < cols; c++) {
-                const float *src = B + (j0 + jr + c) * ldb;
-                for (long k = 0; k < K; k++) dst[k * w + c] = src[k];
-            }
-        }
-    }
-}
-
-// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into MR5-row panels
-// [k][MR5], short panels zero-padded.
-T512 static void pack_a5t(const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
-    for (long ib = 0; ib < mc; ib += MR5) {
-        long mr = mc - ib < MR5 ? mc - ib : MR5;
-        __mmask16 m = (__mmask16)((1u << mr) - 1);
-        for (long k = 0; k < kc; k++)
-            _mm512_mask_storeu_ps(ap + k * MR5, (__mmask16)0x3FFF,
-                                  _mm512_maskz_loadu_ps(m, A + (p0 + k) * lda + i0 + ib));
-        ap += kc * MR5;
-    }
-}
-
-// ---- n ≤ NARROW5, row-major A: rows across the lanes --------------------------------
-// With so few columns a 16-wide panel wastes most lanes, so here lane q of a vector is row
-// i+q: A's 16×16 blocks are transposed in registers (vector t = column k+t of 16 rows) and
-// each output column j keeps one vector of 16 row sums, s = fma(a[i+q, k], b[k, j], s), k in
-// order: the recipe above, lane by lane.
+// A 16×16 block transposed in registers: r[q] lane t ↔ r[t] lane q.
 INLINE5 T512 void transpose16(__m512 r[16]) {
     __m512 t[16];
     for (int j = 0; j < 8; j++) {
@@ -431,6 +383,64 @@ INLINE5 T512 void transpose16(__m512 r[16]) {
         r[j + 12] = _mm512_shuffle_f32x4(t[j + 4], t[j + 12], 0xDD);
     }
 }
+
+// Width of the panel starting at column jr of an nc-column block: 32, or 16 for a last
+// panel of ≤ 16 columns.
+static inline long panel5(long nc, long jr) { return nc - jr > 16 ? 32 : 16; }
+
+// Columns j0..j0+nc of op(B), all K rows, into panels: the panel at column jr holds
+// [k][w] at bp + jr·K (w its width), zero-padded past nc.
+T512 static void pack_b5(int trans, const float *B, long ldb, long K, long j0, long nc, float *bp) {
+    for (long jr = 0; jr < nc; jr += 32) {
+        long w = panel5(nc, jr), cols = nc - jr < w ? nc - jr : w;
+        float *dst = bp + jr * K;
+        if (!trans) {
+            __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
+            __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
+            for (long k = 0; k < K; k++) {
+                const float *src = B + k * ldb + j0 + jr;
+                _mm512_store_ps(dst + k * w, _mm512_maskz_loadu_ps(m0, src));
+                if (w == 32) _mm512_store_ps(dst + k * w + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+            }
+        } else {
+            // op(B)[k][j] = B[j·ldb + k]: 16 columns × 16 k at a time, loaded as 16 rows of
+            // B (masked past the last column and k), transposed in registers, stored as 16
+            // k rows of the panel; columns past nc come out as zeros.
+            for (long c0 = 0; c0 < w; c0 += 16) {
+                long cc = cols - c0 < 16 ? (cols - c0 > 0 ? cols - c0 : 0) : 16;
+                const float *src = B + (j0 + jr + c0) * ldb;
+                for (long k = 0; k < K; k += 16) {
+                    long kk = K - k < 16 ? K - k : 16;
+                    __mmask16 km = (__mmask16)((1u << kk) - 1);
+                    __m512 r[16];
+#pragma clang loop unroll(full)
+                    for (int q = 0; q < 16; q++) r[q] = _mm512_maskz_loadu_ps(q < cc ? km : 0, src + q * ldb + k);
+                    transpose16(r);
+                    for (long t = 0; t < kk; t++) _mm512_storeu_ps(dst + (k + t) * w + c0, r[t]);
+                }
+            }
+        }
+    }
+}
+
+// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into MR5-row panels
+// [k][MR5], short panels zero-padded.
+T512 static void pack_a5t(const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
+    for (long ib = 0; ib < mc; ib += MR5) {
+        long mr = mc - ib < MR5 ? mc - ib : MR5;
+        __mmask16 m = (__mmask16)((1u << mr) - 1);
+        for (long k = 0; k < kc; k++)
+            _mm512_mask_storeu_ps(ap + k * MR5, (__mmask16)0x3FFF,
+                                  _mm512_maskz_loadu_ps(m, A + (p0 + k) * lda + i0 + ib));
+        ap += kc * MR5;
+    }
+}
+
+// ---- n ≤ NARROW5, row-major A: rows across the lanes --------------------------------
+// With so few columns a 16-wide panel wastes most lanes, so here lane q of a vector is row
+// i+q: A's 16×16 blocks are transposed in registers (vector t = column k+t of 16 rows) and
+// each output column j keeps one vector of 16 row sums, s = fma(a[i+q, k], b[k, j], s), k in
+// order: the recipe above, lane by lane.
 
 // Rows i..i+mr (mr ≤ 16) × NJ columns of C, one K block: B's row k at b + k·bs, column j
 // at + j·cs (cs = 1 row-major, ldb transposed).

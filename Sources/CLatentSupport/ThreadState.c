@@ -10,3 +10,13 @@ int latent_thread_set_serial(int serial) {
     latent_serial = serial;
     return previous;
 }
+
+static _Thread_local int latent_shard;
+
+int latent_thread_shard(void) { return latent_shard; }
+
+int latent_thread_set_shard(int shard) {
+    int previous = latent_shard;
+    latent_shard = shard;
+    return previous;
+}

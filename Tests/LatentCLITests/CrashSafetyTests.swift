@@ -12,7 +12,9 @@ final class CrashSafetyTests: XCTestCase {
         var text = ""
         for i in 0..<300 {
             let t = Double(i % 50) / 50
-            let values = (0..<12).map { j in String(format: "%.4f", sin(Double(j) * 0.5 + 6 * t) + shift) }
+            // `shift` changes the curves' shape, not just their offset: the detector scales
+            // each column to [0, 1], so a plain offset would give the same detector.
+            let values = (0..<12).map { j in String(format: "%.4f", sin(Double(j) * 0.5 + 6 * t) + shift * sin(11 * t + Double(j))) }
             text += values.joined(separator: ",") + "\n"
         }
         try text.write(to: url, atomically: true, encoding: .utf8)

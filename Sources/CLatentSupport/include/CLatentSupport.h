@@ -13,17 +13,34 @@ void latent_restore_float_mode(unsigned long previous);
 
 /// Peak resident set size of this process in bytes (0 when unknown).
 unsigned long latent_peak_rss_bytes(void);
+/// Once per process: keeps glibc from returning freed tensor-sized blocks to the system
+/// between training steps (fixed mmap and trim thresholds; Allocator.c). No-op elsewhere.
+void latent_tune_allocator(void);
 
 /// Swaps the two paths (files or directories) in one atomic step: renameat2 with
 /// RENAME_EXCHANGE on Linux, renamex_np with RENAME_SWAP on macOS. Returns 0, or -1 with
 /// errno set (ENOSYS or EINVAL where the platform or file system cannot do it).
 int latent_rename_exchange(const char *first, const char *second);
 
-/// 1 while the calling thread runs one block of a row-blocked inference: the engine's
-/// loops then stay on this thread instead of splitting across threads again.
+/// 1 while the calling thread runs one block of a row-blocked inference or one shard of
+/// a data-parallel training step: the engine's loops then stay on this thread instead of
+/// splitting across threads again.
 int latent_thread_is_serial(void);
 /// Sets the calling thread's serial flag; returns the previous value.
 int latent_thread_set_serial(int serial);
+/// The batch shard the calling thread is training (0 outside a data-parallel step): shard
+/// k > 0 reads the parameters through its own gradient leaves.
+int latent_thread_shard(void);
+/// Sets the calling thread's shard; returns the previous value.
+int latent_thread_set_shard(int shard);
+
+/// A job for latent_team_run: called once per worker index.
+typedef void (*latent_team_fn)(void *ctx, long worker);
+/// Runs fn(ctx, 0) on the calling thread and fn(ctx, 1…workers−1) on Latent's helper
+/// threads (FTZ/DAZ set; they spin ~1 ms between jobs, then sleep), returning when all
+/// are done. Returns −1 without running anything when another job holds the team or a
+/// helper cannot be started: the caller then runs the work another way (Team.c).
+int latent_team_run(long workers, latent_team_fn fn, void *ctx);
 
 /// The name of the kernel set OpenBLAS uses ("" with another BLAS).
 const char *latent_blas_core_name(void);

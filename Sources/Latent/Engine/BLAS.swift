@@ -25,9 +25,49 @@ enum BLAS {
             return
         }
         recorder?.record(.init(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k))
+        if usesOwnKernels {
+            ownSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                     b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        if latent_thread_is_serial() != 0 {
+            // One of several threads calling at once (row blocks, training shards): whoever
+            // started them set BLAS to one thread, and `useThreads` must not race.
+            _ = coreName
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
         sgemmForcingThreads(m * n * k >= threadedWorkThreshold ? Engine.threadCount : 1,
                             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// Whether ``sgemm`` runs Latent's AVX-512 GEMM (`RowInvariantGEMM.c`) instead of
+    /// BLAS. Measured on the lessons' training shapes (one core, Zen 5; batch 10–256 ×
+    /// 8–784, all three transpose cases): 90–230 GFLOP/s against OpenBLAS 0.3.21's
+    /// 47–102 with its Haswell kernels and 140–240 with its SkylakeX ones, and it needs no
+    /// BLAS threads (which spin in `sched_yield` next to the training threads). With AVX2
+    /// only it is no faster than OpenBLAS, so BLAS keeps those machines.
+    static let usesOwnKernels = latent_kernels_level() >= 2
+
+    /// The row-invariant GEMM; products of at least ``threadedWorkThreshold``
+    /// multiply-adds are split by rows over ``Engine/workerCount`` threads (same bits).
+    private static func ownSgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let (ta, tb) = (Int32(transposeA ? 1 : 0), Int32(transposeB ? 1 : 0))
+        let workers = m * n * k >= threadedWorkThreshold ? Swift.min(Engine.workerCount, Swift.max(1, m / 28)) : 1
+        // Whole 14-row tiles per thread.
+        let chunk = ((m + workers - 1) / workers + 13) / 14 * 14
+        Engine.parallelChunks(workers) { w in
+            let lower = w * chunk, upper = Swift.min(m, lower + chunk)
+            if lower < upper {
+                latent_sgemm_rows(ta, tb, n, k, alpha, a, lda, b, ldb, beta, c, ldc, lower, upper)
+            }
+        }
     }
 
     /// ``sgemm`` on exactly `threads` BLAS threads (k > 0).

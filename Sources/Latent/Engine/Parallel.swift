@@ -38,21 +38,23 @@ public enum Engine {
     /// Peak resident memory of this process so far, in bytes.
     public static var peakResidentBytes: Int { Int(latent_peak_rss_bytes()) }
 
+    /// The threads an op on this thread may split its work over: 1 inside a block of
+    /// ``Tensor/mapRowBlocks(rowsPerBlock:_:)`` or a shard of a data-parallel training
+    /// step (the blocks or shards are what is split), else ``threadCount``.
+    static var workerCount: Int { latent_thread_is_serial() != 0 ? 1 : threadCount }
+
     /// Splits `0..<count` into contiguous chunks and runs them on up to ``threadCount``
     /// threads; small work runs inline, where a thread hop would cost more than it saves.
     /// Inside a block of ``Tensor/mapRowBlocks(rowsPerBlock:_:)`` everything runs inline:
     /// the blocks are what is split.
     static func parallelFor(_ count: Int, minimumChunk: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
-        let workers = latent_thread_is_serial() != 0 ? 1 : min(threadCount, count / max(minimumChunk, 1))
+        let workers = min(workerCount, count / max(minimumChunk, 1))
         if workers <= 1 {
             body(0..<count)
             return
         }
         let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            // Worker threads belong to Dispatch's shared pool: set the mode only for this chunk.
-            let previous = latent_enable_flush_to_zero()
-            defer { latent_restore_float_mode(previous) }
+        run(workers) { w in
             let start = w * chunk
             let end = min(start + chunk, count)
             if start < end { body(start..<end) }
@@ -70,8 +72,26 @@ public enum Engine {
             for w in 0..<workers { body(w) }
             return
         }
+        run(workers, body)
+    }
+
+    /// `body(0..<workers)` concurrently, each with FTZ/DAZ set: on Latent's helper team
+    /// (`Team.c`: no scheduler wake-up per job), or on Dispatch's pool while the team is
+    /// busy with another caller's job.
+    private static func run(_ workers: Int, _ body: (Int) -> Void) {
+        let previous = latent_enable_flush_to_zero()  // worker 0 is this thread
+        defer { latent_restore_float_mode(previous) }
+        let ran = withoutActuallyEscaping(body) { body in
+            var job = body
+            return withUnsafeMutablePointer(to: &job) { pointer in
+                latent_team_run(workers, { context, w in
+                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(w)
+                }, pointer) == 0
+            }
+        }
+        if ran { return }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            // One iteration runs on the calling thread: restore its mode afterwards.
+            // Dispatch's threads are shared: set the mode only for this iteration.
             let previous = latent_enable_flush_to_zero()
             defer { latent_restore_float_mode(previous) }
             body(w)

@@ -225,7 +225,7 @@ struct DirectConvolution {
         record(2)
         var g = geometry
         let size = g.kh * g.kw * g.c * g.f
-        let workers = Swift.max(1, Swift.min(Engine.threadCount, batch / imagesPerChunk))
+        let workers = Swift.max(1, Swift.min(Engine.workerCount, batch / imagesPerChunk))
         return Tensor(shape: [g.kh, g.kw, g.c, g.f]) { dw in
             let out = dw.baseAddress!
             out.initialize(repeating: 0, count: size)

@@ -26,7 +26,8 @@ extension Tensor {
         let results = UnsafeMutableBufferPointer<Tensor?>.allocate(capacity: blocks)
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
-        let workers = Swift.min(Engine.threadCount, blocks)
+        let workers = Swift.min(Engine.workerCount, blocks)
+        BLAS.useThreads(1)  // the blocks' GEMMs run on their own thread
         Engine.parallelChunks(workers) { w in
             // Worker threads do not see the caller's task-local gradient mode.
             let previous = latent_thread_set_serial(1)

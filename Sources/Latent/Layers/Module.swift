@@ -1,3 +1,5 @@
+import CLatentSupport
+
 /// A trainable tensor held by a ``Module``: `@Parameter var weight: Tensor`.
 ///
 /// The wrapper is a reference, so reflection can find it and optimizers can update it in
@@ -6,14 +8,38 @@
 @propertyWrapper
 public final class Parameter {
     private var value: Tensor
+    /// The leaves shards 1, 2, … of a data-parallel training step read this parameter
+    /// through (shard 0 uses `value`'s own): the same storage, each shard's gradient
+    /// accumulated apart, so the threads never write one node (``BatchShards``).
+    private var shardLeaves: [GradNode] = []
 
     public init(wrappedValue: Tensor) {
         value = wrappedValue.requiringGradient()
     }
 
     public var wrappedValue: Tensor {
-        get { value }
+        get {
+            let shard = Int(latent_thread_shard())
+            guard shard > 0, shard <= shardLeaves.count else { return value }
+            return Tensor(shape: value.shape, storage: value.storage, node: shardLeaves[shard - 1])
+        }
         set { value = newValue.detached().requiringGradient() }
+    }
+
+    /// Makes sure shards 1..<count have leaves, with no gradient (called before the shards start).
+    func prepareShards(_ count: Int) {
+        if shardLeaves.first?.shape != value.shape { shardLeaves = [] }  // a new value of another shape
+        while shardLeaves.count < count - 1 { shardLeaves.append(GradNode(leafOfShape: value.shape)) }
+        for leaf in shardLeaves { leaf.gradient = nil }
+    }
+
+    /// Adds the gradients of shards 1..<count to shard 0's, in shard order, and clears them.
+    func gatherShardGradients(_ count: Int) {
+        for leaf in shardLeaves.prefix(count - 1) {
+            guard let g = leaf.gradient else { continue }
+            leaf.gradient = nil
+            if let node = value.node { node.gradient = node.gradient.map { $0 + g } ?? g }
+        }
     }
 
     /// The gradient accumulated since the last ``zeroGradient()``.

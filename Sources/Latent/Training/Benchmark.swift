@@ -49,29 +49,28 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         var g = RandomGenerator(seed: 0)
         let model: any Layer
         let x: Tensor
-        var loss: (Tensor, Tensor) -> Tensor
+        var loss: (Tensor, Tensor, inout RandomGenerator) -> Tensor
         let score: (Tensor) -> Tensor
         switch self {
         case .fashionAE:
             let m = Architectures.fashionDense(generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
-            loss = { meanSquaredError(m($0), $1) }
+            loss = { x, y, _ in meanSquaredError(m(x), y) }
             score = { m.reconstructionErrors($0) }
         case .fashionDenoise:
             let m = Architectures.fashionDenoiser(generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
-            loss = { meanSquaredError(m($0), $1) }
+            loss = { x, y, _ in meanSquaredError(m(x), y) }
             score = { m.reconstructionErrors($0) }
         case .ecgAE:
             let m = Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g); model = m
             x = Tensor.randomUniform([samples, 140], using: &g)
-            loss = { meanAbsoluteError(m($0), $1) }
+            loss = { x, y, _ in meanAbsoluteError(m(x), y) }
             score = { m.reconstructionErrors($0, absolute: true) }
         case .mnistVAE:
             let m = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
-            var noise = RandomGenerator(seed: 1)
-            loss = { input, target in
+            loss = { input, target, noise in
                 let (mu, s) = m.encode(input)
                 let z = m.reparameterize(mean: mu, logSD: s, generator: &noise)
                 return meanSquaredError(m.decode(z), target) + 5e-4 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
@@ -81,7 +80,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
             let m = Architectures.lenet(generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
             let y = Tensor.randomUniform([samples, 1], using: &g)
-            loss = { input, _ in binaryCrossEntropy(probabilities: m(input), targets: y.rows(0..<input.shape[0])) }
+            loss = { input, _, _ in binaryCrossEntropy(probabilities: m(input), targets: y.rows(0..<input.shape[0])) }
             score = { m($0) }
         }
         let trainer = Trainer(model: model, optimizer: Adam())

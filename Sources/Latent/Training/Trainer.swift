@@ -20,6 +20,16 @@ public struct TrainingOptions: Sendable {
     public var checkpointDirectory: URL?
     /// Continue from the checkpoint in ``checkpointDirectory`` when there is one.
     public var resume = false
+    /// Split each batch's rows into shards (two, or one per thread with more threads) that
+    /// run forward and backward on their own threads, their gradients added in shard order
+    /// (``BatchShards``): how training uses more than one core at small batch sizes. The
+    /// result does not depend on the thread count (1 and 2 threads: the same bits).
+    ///
+    /// Each shard's loss is weighted by its share of the rows, which is exact for a loss
+    /// that is a mean over the rows (every loss in Latent by default, and sums of such
+    /// terms, such as a VAE's reconstruction + KL). Turn it off for a loss that sums over
+    /// the rows (`reduction: .sum`) or couples them.
+    public var dataParallel = true
 
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, earlyStoppingPatience: Int? = nil,
                 progress: ProgressReporter = ProgressReporter()) {
@@ -131,14 +141,13 @@ public final class Trainer {
             for step in 0..<steps {
                 let range = (step * options.batchSize)..<min(n, (step + 1) * options.batchSize)
                 let rows = Array(order[range])
-                let x = inputs.gathering(rows: rows), y = targets.gathering(rows: rows)
                 zeroGradients()
-                let value = loss(x, y, &lossGenerator)
-                let scalar = value.item
+                let scalar = BatchShards(rows: rows.count, dataParallel: options.dataParallel).lossAndGradients(
+                    inputs: inputs, targets: targets, rows: rows, parameters: parameters, generator: &lossGenerator,
+                    loss: loss)
                 guard scalar.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, value: scalar)
                 }
-                value.backward()
                 optimizer.step(model)
                 total += Double(scalar) * Double(rows.count)
                 options.progress.step(epoch: epoch, of: options.epochs, step: step + 1, of: steps, loss: Float(total / Double(range.upperBound)))

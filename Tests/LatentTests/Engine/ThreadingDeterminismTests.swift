@@ -23,6 +23,7 @@ final class ThreadingDeterminismTests: XCTestCase {
     func testSameSeedSameBitsAndThreadCountsAgree() throws {
         let a = try train(threads: 2), b = try train(threads: 2), c = try train(threads: 1)
         XCTAssertEqual(a, b)
-        assertClose(a, c, tolerance: 1e-4)
+        // Batches are split into shards by their rows, never by the thread count: the same bits.
+        XCTAssertEqual(a.map(\.bitPattern), c.map(\.bitPattern))
     }
 }

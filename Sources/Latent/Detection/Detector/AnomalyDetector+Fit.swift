@@ -182,7 +182,6 @@ extension AnomalyDetector {
             return record.epoch < snapshot.minimumEpochs
                 || record.epoch - best.epoch < snapshot.patience
         }
-        var noise = generator.split()
         let (lossKind, klWeight) = (plan.loss, configuration.klWeight)
         let history = try trainer.fit(
             inputs: training, targets: training, validation: (heldOut, heldOut),
@@ -190,7 +189,7 @@ extension AnomalyDetector {
                 epochs: plan.maximumEpochs, batchSize: plan.batchSize,
                 progress: .silent),
             generator: &generator
-        ) { x, _ in network.trainingLoss(x, loss: lossKind, klWeight: klWeight, generator: &noise) }
+        ) { x, _, noise in network.trainingLoss(x, loss: lossKind, klWeight: klWeight, generator: &noise) }
         if best.epoch > 0 && best.epoch != history.epochs.last?.epoch {
             try model.load(parameters: best.weights)
         }

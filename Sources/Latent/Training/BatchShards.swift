@@ -1,0 +1,86 @@
+import CLatentSupport
+
+/// Data-parallel training steps: a batch's rows are cut into shards, each shard runs the
+/// forward and backward pass on its own thread, and the gradients are added in shard order.
+///
+/// At the lessons' batch sizes (20–512 rows) one op is too small to split across threads
+/// (a hand-off costs more than it saves), so a step used one core; a shard per thread meets
+/// the other thread once per step instead of once per op.
+///
+/// The shard count depends on the batch only (``TrainingOptions/dataParallel``), never
+/// on which thread runs a shard: with one thread the shards run one after the other, with
+/// two side by side, and every op inside a shard stays on its thread, so one and two
+/// threads give the same bits. Shard k > 0 reads each parameter through its own leaf
+/// (``Parameter``), so the threads never write one graph node.
+///
+/// Shard s of n rows gets a seed of n_s / n for its loss: the gradient of the batch's mean
+/// when the loss is a mean over the rows, as every loss in Latent is by default.
+struct BatchShards {
+    /// Row ranges of the batch, contiguous and in order, sizes differing by at most one.
+    let ranges: [Range<Int>]
+
+    /// Shards of at least this many rows: smaller ones ran no faster on two threads than
+    /// one after the other (mnist-vae, batch 20 in shards of 10, Zen 5).
+    static let minimumRows = 16
+
+    /// Two shards (one per thread with more threads) of at least ``minimumRows`` rows;
+    /// one when `dataParallel` is off.
+    init(rows: Int, dataParallel: Bool) {
+        let wanted = Swift.max(2, Engine.threadCount)
+        let count = dataParallel ? Swift.max(1, Swift.min(wanted, rows / Self.minimumRows)) : 1
+        ranges = (0..<count).map { s in (s * rows / count)..<((s + 1) * rows / count) }
+    }
+
+    var count: Int { ranges.count }
+
+    /// Runs the loss and its backward pass for `rows` of `inputs` and `targets`, leaves the
+    /// batch's gradient in the parameters' ``Parameter/gradient`` (added to what is there) and returns the batch's
+    /// loss: the shards' losses weighted by their rows. A non-finite loss is returned
+    /// without a backward pass for its shard.
+    ///
+    /// Shard 0 draws its noise from `generator`, shard s > 0 from a stream split off it
+    /// before the step (in shard order), so the draws depend on the seed and the batch only.
+    func lossAndGradients(
+        inputs: Tensor, targets: Tensor, rows: [Int], parameters: [Parameter], generator: inout RandomGenerator,
+        loss: (_ inputs: Tensor, _ targets: Tensor, _ noise: inout RandomGenerator) -> Tensor
+    ) -> Float {
+        if count == 1 {
+            let value = loss(inputs.gathering(rows: rows), targets.gathering(rows: rows), &generator)
+            let scalar = value.item
+            if scalar.isFinite { value.backward() }
+            return scalar
+        }
+        for p in parameters { p.prepareShards(count) }
+        var streams = [generator] + (1..<count).map { _ in generator.split() }
+        var losses = [Float](repeating: .nan, count: count)
+        let n = Float(rows.count)
+        let workers = Swift.min(Engine.workerCount, count)
+        BLAS.useThreads(1)  // each shard's GEMMs stay on its thread
+        streams.withUnsafeMutableBufferPointer { streams in
+            losses.withUnsafeMutableBufferPointer { losses in
+                Engine.parallelChunks(workers) { w in
+                    let serial = latent_thread_set_serial(1)
+                    defer { latent_thread_set_serial(serial) }
+                    var s = w
+                    while s < count {
+                        let shard = latent_thread_set_shard(Int32(s))
+                        defer { latent_thread_set_shard(shard) }
+                        let part = Array(rows[ranges[s]])
+                        let value = loss(inputs.gathering(rows: part), targets.gathering(rows: part), &streams[s])
+                        losses[s] = value.item
+                        if losses[s].isFinite {
+                            value.backward(seed: Tensor(repeating: Float(part.count) / n, shape: value.shape))
+                        }
+                        s += workers
+                    }
+                }
+            }
+        }
+        generator = streams[0]
+        for p in parameters { p.gatherShardGradients(count) }
+        if let bad = losses.first(where: { !$0.isFinite }) { return bad }
+        var total = 0.0
+        for (s, l) in losses.enumerated() { total += Double(l) * Double(ranges[s].count) }
+        return Float(total / Double(rows.count))
+    }
+}

@@ -1,0 +1,75 @@
+import XCTest
+@testable import Latent
+
+final class BatchShardsTests: XCTestCase {
+    /// Trains a small VAE (noise drawn in the loss) and a dense autoencoder for one epoch.
+    func train(threads: Int, dataParallel: Bool = true) throws -> [Float] {
+        let saved = Engine.threadCount
+        Engine.threadCount = threads
+        defer { Engine.threadCount = saved }
+        var g = RandomGenerator(seed: 21)
+        let vae = VariationalAutoencoder(inputShape: [20], hidden: 16, codeSize: 3, generator: &g)
+        let dense = Architectures.denseVector(inputSize: 20, hidden: [12, 4], generator: &g)
+        let x = Tensor.randomUniform([200, 20], using: &g)
+        var options = TrainingOptions(epochs: 1, batchSize: 64, progress: .silent)
+        options.dataParallel = dataParallel
+        _ = try Trainer(model: vae, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) { input, target, noise in
+            let (mu, s) = vae.encode(input)
+            let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
+            return meanSquaredError(vae.decode(z), target) + 0.01 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+        }
+        _ = try Trainer(model: dense, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) {
+            meanAbsoluteError(dense($0), $1)
+        }
+        return (vae.namedParameters() + dense.namedParameters()).flatMap { $0.parameter.wrappedValue.scalars }
+    }
+
+    func testOneAndTwoThreadsGiveTheSameBitsNoiseIncluded() throws {
+        let one = try train(threads: 1), two = try train(threads: 2), again = try train(threads: 2)
+        XCTAssertEqual(one.map(\.bitPattern), two.map(\.bitPattern))
+        XCTAssertEqual(two.map(\.bitPattern), again.map(\.bitPattern))
+    }
+
+    func testShardedGradientIsTheWholeBatchGradient() {
+        var g = RandomGenerator(seed: 5)
+        let model = Architectures.denseVector(inputSize: 30, hidden: [10, 3], generator: &g)
+        let x = Tensor.randomUniform([50, 30], using: &g)
+        let parameters = model.namedParameters().map(\.parameter)
+        func gradients(dataParallel: Bool) -> (Float, [Float]) {
+            for p in parameters { p.zeroGradient() }
+            var noise = RandomGenerator(seed: 1)
+            let shards = BatchShards(rows: 50, dataParallel: dataParallel)
+            XCTAssertEqual(shards.count, dataParallel ? 3 : 1)
+            let loss = shards.lossAndGradients(inputs: x, targets: x, rows: Array(0..<50), parameters: parameters,
+                                               generator: &noise) { a, b, _ in meanSquaredError(model(a), b) }
+            return (loss, parameters.flatMap { $0.gradient!.scalars })
+        }
+        let saved = Engine.threadCount
+        Engine.threadCount = 3
+        defer { Engine.threadCount = saved }
+        let (wholeLoss, whole) = gradients(dataParallel: false)
+        let (shardedLoss, sharded) = gradients(dataParallel: true)
+        XCTAssertEqual(shardedLoss, wholeLoss, accuracy: 1e-6)
+        assertClose(sharded, whole, tolerance: 1e-6)
+        XCTAssertNotEqual(whole.map { abs($0) }.max() ?? 0, 0)
+    }
+
+    func testShardRowsAreContiguousAndBalanced() {
+        XCTAssertEqual(BatchShards(rows: 512, dataParallel: true).ranges, [0..<256, 256..<512])
+        XCTAssertEqual(BatchShards(rows: 33, dataParallel: true).ranges, [0..<16, 16..<33])
+        XCTAssertEqual(BatchShards(rows: 20, dataParallel: true).count, 1)  // shards under 16 rows do not pay
+        XCTAssertEqual(BatchShards(rows: 512, dataParallel: false).ranges, [0..<512])
+    }
+
+    func testANonFiniteShardLossStopsTraining() {
+        var g = RandomGenerator(seed: 2)
+        let model = Architectures.denseVector(inputSize: 8, hidden: [4], generator: &g)
+        var x = Tensor.randomUniform([64, 8], using: &g)
+        x.withUnsafeMutableBufferPointer { $0[60 * 8] = .nan }  // in the second shard of the first batch
+        XCTAssertThrowsError(try Trainer(model: model, optimizer: Adam()).fit(
+            inputs: x, targets: x, options: TrainingOptions(epochs: 1, batchSize: 64, shuffle: false, progress: .silent),
+            generator: &g) { meanSquaredError(model($0), $1) }) { error in
+            guard case TrainingError.nonFiniteLoss = error else { return XCTFail("\(error)") }
+        }
+    }
+}
