@@ -68,6 +68,10 @@ public final class Trainer {
     /// tensor expressions works (for example a VAE's reconstruction term plus a weighted KL
     /// term). Rows of `inputs` and `targets` correspond along the first axis.
     ///
+    /// With ``TrainingOptions/dataParallel`` (the default) `loss` runs on several threads at
+    /// once, one shard of the batch each: it must not mutate captured state. Stochastic
+    /// losses take their noise from the generator passed to them (the other `fit`).
+    ///
     /// - Throws: ``TrainingError/nonFiniteLoss(epoch:step:value:)`` as soon as a loss is NaN or
     ///   infinite, before the bad gradient reaches the weights.
     public func fit(
