@@ -8,6 +8,12 @@ import CLatentSupport
 final class TensorStorage {
     let count: Int
     let pointer: UnsafeMutablePointer<Float>
+    /// The storage a view reads into (kept alive by it), or nil when this one owns its floats.
+    private let owner: TensorStorage?
+
+    /// Whether these floats belong to another storage: ``Tensor`` then copies before any
+    /// mutation, even when this object is uniquely referenced.
+    var isView: Bool { owner != nil }
 
     /// Allocates uninitialised storage; callers must write every element.
     init(uninitializedCount count: Int) {
@@ -17,6 +23,15 @@ final class TensorStorage {
         let raw = UnsafeMutableRawPointer.allocate(
             byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.owner = nil
+    }
+
+    /// `count` floats of `owner` from `offset`, not copied (not 64-byte aligned in general).
+    init(viewing owner: TensorStorage, offset: Int, count: Int) {
+        precondition(offset >= 0 && count >= 0 && offset + count <= owner.count, "A view must lie inside its storage.")
+        self.count = count
+        self.pointer = owner.pointer + offset
+        self.owner = owner.owner ?? owner
     }
 
     convenience init(repeating value: Float, count: Int) {
@@ -34,6 +49,6 @@ final class TensorStorage {
     private static let allocatorTuned: Void = latent_tune_allocator()
 
     deinit {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        if owner == nil { UnsafeMutableRawPointer(pointer).deallocate() }
     }
 }

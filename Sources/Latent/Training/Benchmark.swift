@@ -113,7 +113,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
             var i = 0
             while i < samples {
                 let end = min(samples, i + Self.scoringBatchSize)
-                _ = x.rows(i..<end).mapRowBlocks(rowsPerBlock: rowsPerBlock, score).item(at: 0)
+                _ = x.rowView(i..<end).mapRowBlocks(rowsPerBlock: rowsPerBlock, score).item(at: 0)  // a slice, as torch's x[i:j]
                 i = end
             }
         }

@@ -84,4 +84,21 @@ final class RowBlocksTests: XCTestCase {
         XCTAssertEqual(calls, 1)
         XCTAssertEqual(y.shape, [100, 3])
     }
+
+    /// Blocks are views of the batch's rows: writing into one copies it first, so the
+    /// batch never changes under the caller.
+    func testWritingIntoABlockLeavesTheBatchAlone() {
+        let x = Tensor(shape: [10, 2], scalars: (0..<20).map(Float.init))
+        let y = withoutGradients {
+            x.mapRowBlocks(rowsPerBlock: 3) { block in
+                var b = block
+                b.withUnsafeMutableBufferPointer { $0[0] = -1 }
+                return b
+            }
+        }
+        XCTAssertEqual(x.scalars, (0..<20).map(Float.init))
+        var expected = (0..<20).map(Float.init)
+        for row in [0, 3, 6, 9] { expected[row * 2] = -1 }
+        XCTAssertEqual(y.scalars, expected)
+    }
 }
