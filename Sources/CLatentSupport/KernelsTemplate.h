@@ -416,32 +416,6 @@ static void FN(conv_fwd_w##W)(const latent_conv_geometry *g, const float *x, con
         for (long l = 0; l < valid; l++) yo[l] = acc[l];                                               \
     }                                                                                                  \
 }                                                                                                      \
-/* dwp[tap, c, f0..f0+W) += Σ_pixels x[pixel(tap), c] · gyp[pixel, f0..f0+W); gyp is [P, Fp]. */      \
-static void FN(conv_bww_w##W)(const latent_conv_geometry *g, const float *x, const float *gyp, long Fp, \
-                              long f0, float *dwp, long n0, long n1) {                                 \
-    const long C = g->c;                                                                               \
-    for (long kh = 0; kh < g->kh; kh++)                                                                \
-    for (long kw = 0; kw < g->kw; kw++)                                                                \
-    for (long c = 0; c < C; c++) {                                                                     \
-        float acc[W] = {0};                                                                            \
-        for (long n = n0; n < n1; n++)                                                                 \
-        for (long oh = 0; oh < g->oh; oh++) {                                                          \
-            long ih = oh * g->sh + kh - g->pt;                                                         \
-            if (ih < 0 || ih >= g->h) continue;                                                        \
-            const float *xrow = x + ((n * g->h + ih) * g->w) * C + c;                                  \
-            const float *grow = gyp + ((n - n0) * g->oh + oh) * g->ow * Fp + f0;                       \
-            for (long ow = 0; ow < g->ow; ow++) {                                                      \
-                long iw = ow * g->sw + kw - g->pl;                                                     \
-                if (iw < 0 || iw >= g->w) continue;                                                    \
-                float xv = xrow[iw * C];                                                               \
-                const float *go = grow + ow * Fp;                                                      \
-                for (int l = 0; l < W; l++) acc[l] += xv * go[l];                                      \
-            }                                                                                          \
-        }                                                                                              \
-        float *d = dwp + ((kh * g->kw + kw) * C + c) * Fp + f0;                                        \
-        for (int l = 0; l < W; l++) d[l] += acc[l];                                                    \
-    }                                                                                                  \
-}                                                                                                      \
 /* dxp[in pixel, c0..c0+W) += Σ_f gy[pixel, f] · wt[tap, f, c0..c0+W); dxp is [N, H, W, Cp]. */     \
 static void FN(conv_bwi_w##W)(const latent_conv_geometry *g, const float *gy, const float *wt, long Cp, \
                               long c0, float *dxp, long n0, long n1) {                                 \
@@ -499,24 +473,6 @@ static void FN(conv_forward_blocked)(const latent_conv_geometry *g, const float 
         LATENT_CONV_PICK(conv_fwd, W, g, x, wp, Fp, f0, y, n0, n1)
     }
     free(wp);
-}
-
-static void FN(conv_backward_weight_blocked)(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1) {
-    const long taps = g->kh * g->kw, C = g->c, F = g->f, Fp = FN(round8)(F);
-    if (F == 1) { FN(conv_backward_weight)(g, x, gy, dw, n0, n1); return; }
-    const long P = (n1 - n0) * g->oh * g->ow;
-    float *gyp = calloc((size_t)(P * Fp), sizeof(float));
-    float *dwp = calloc((size_t)(taps * C * Fp), sizeof(float));
-    const float *src = gy + n0 * g->oh * g->ow * F;
-    for (long p = 0; p < P; p++) memcpy(gyp + p * Fp, src + p * F, (size_t)F * sizeof(float));
-    for (long f0 = 0; f0 < Fp; f0 += 32) {
-        long W = Fp - f0 < 32 ? Fp - f0 : 32;
-        LATENT_CONV_PICK(conv_bww, W, g, x, gyp, Fp, f0, dwp, n0, n1)
-    }
-    for (long t = 0; t < taps * C; t++)
-        for (long f = 0; f < F; f++) dw[t * F + f] += dwp[t * Fp + f];
-    free(gyp);
-    free(dwp);
 }
 
 static void FN(conv_backward_input_blocked)(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
