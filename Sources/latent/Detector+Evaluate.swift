@@ -28,8 +28,13 @@ extension LatentCommand.Detector {
             help: "Where to write the evaluation (default: DIR/evaluation; replaced atomically).")
         var out: String?
 
+        @OptionGroup(title: "Long signals") var signal: SignalInputOptions
+        @OptionGroup(title: "Long signals") var signalLabels: SignalEvaluateOptions
+
         func validate() throws {
-            if labels.normalLabel == nil {
+            if labels.normalLabel == nil,
+                !SignalDetector.isSignalDetector(at: URL(fileURLWithPath: detector))
+            {
                 throw ValidationError(
                     "evaluate needs --normal-label (and a label column or --labels) to tell normal rows from anomalies."
                 )
@@ -37,6 +42,9 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
+            if SignalDetector.isSignalDetector(at: URL(fileURLWithPath: detector)) {
+                return try runSignal()
+            }
             let directory = URL(fileURLWithPath: detector)
             let detector = try AnomalyDetector.load(from: directory)
             var column = labels.column

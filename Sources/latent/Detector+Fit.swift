@@ -67,6 +67,8 @@ extension LatentCommand.Detector {
         @Flag(help: "No progress output.")
         var quiet = false
 
+        @OptionGroup(title: "Long signals") var signal: SignalFitOptions
+
         func validate() throws {
             do { _ = try configuration() } catch let error as DetectorError {
                 throw ValidationError(error.description)
@@ -111,6 +113,7 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
+            if signal.signal { return try runSignal() }
             let url = URL(fileURLWithPath: data)
             let table = try DetectorData.read(
                 url, format: file.format, labelColumn: labels.column, header: file.headerChoice,

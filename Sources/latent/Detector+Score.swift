@@ -74,6 +74,8 @@ extension LatentCommand.Detector {
                 "With --fdr and --input -: rows per Benjamini–Hochberg window.", valueName: "N"))
         var window: Int = 1000
 
+        @OptionGroup(title: "Long signals") var signal: SignalInputOptions
+
         func validate() throws {
             if let fdr, !(fdr > 0 && fdr <= 1) {
                 throw ValidationError("--fdr must be in (0, 1], not \(fdr).")
@@ -90,6 +92,9 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
+            if SignalDetector.isSignalDetector(at: URL(fileURLWithPath: detector)) {
+                return try runSignal()
+            }
             var detector = try AnomalyDetector.load(from: URL(fileURLWithPath: self.detector))
             if let rule = try rule.parsed() {
                 detector = try detector.rethresholded(rule)

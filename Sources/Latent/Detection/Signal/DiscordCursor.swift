@@ -1,0 +1,118 @@
+/// Walks query windows in order and gives each its distance to the nearest reference
+/// window — the discord score of the matrix-profile literature (Yeh et al. 2016), here
+/// as an AB-join against the anomaly-free training part.
+///
+/// With `q` a query window, `r_j` reference window j, both of length m, per channel:
+/// ```
+/// QT_j        = Σ_t q[t] · r_j[t]                                  (dot product)
+/// ρ_j         = (QT_j / m − μ_q μ_j) / (σ_q σ_j)                   (Pearson correlation)
+/// z-distance  = sqrt(2 (1 − max_j mean_c ρ_{j,c}))      ∈ [0, 2]   (z-normalised, per √(2m))
+/// raw-distance = sqrt(min_j Σ_c (Σq² + Σr_j² − 2 QT_j) / (m C))    (RMS, training std units)
+/// ```
+/// A flat window (σ below ``DiscordReference/flatStd``) correlates 0 with anything but
+/// another flat window (1).
+///
+/// `QT` for window k+1 follows from window k in O(1) per reference window (STOMP):
+/// `QT'_j = QT_{j−1} − q[k]·r[j−1] + q[k+m]·r[j+m−1]`. Every ``refreshInterval``
+/// windows (counted from the first window of the input) it is recomputed directly, which
+/// bounds the rounding drift and lets whole-file scoring split the windows into
+/// independent chunks that compute exactly what a sequential stream computes.
+final class DiscordCursor: @unchecked Sendable {
+    let reference: DiscordReference
+    /// Per channel, the dot products of the current window with every reference window.
+    private var qt: [[Double]]
+    /// The first value of the previous window per channel (leaves the window next step).
+    private var previousFirst: [Double]
+    /// The index of the last window, for checking that recurrence steps are consecutive.
+    private var lastIndex = -1
+    /// Scratch, per reference window: Σ_c ρ and Σ_c squared distance.
+    private var correlationSum: [Double], squaredDistance: [Double]
+
+    /// Windows between direct recomputations of the dot products.
+    static let refreshInterval = 256
+
+    /// A cursor over `reference`. It is used by one thread at a time (a cursor per chunk).
+    init(reference: DiscordReference) {
+        self.reference = reference
+        qt = Array(
+            repeating: [Double](repeating: 0, count: reference.count), count: reference.channels)
+        previousFirst = [Double](repeating: 0, count: reference.channels)
+        correlationSum = [Double](repeating: 0, count: reference.count)
+        squaredDistance = correlationSum
+    }
+
+    /// The distances of window `index`, whose channel `c` is `window[c][0..<m]`.
+    ///
+    /// Window `index` is computed directly when `stride > 1` or `index` is a multiple of
+    /// ``refreshInterval``; otherwise by the recurrence, which needs the previous call to
+    /// have been window `index − 1`.
+    func next(_ window: [UnsafeBufferPointer<Double>], index: Int, stride: Int = 1)
+        -> (z: Double, raw: Double)
+    {
+        let m = reference.m, count = reference.count, channels = reference.channels
+        let direct = stride > 1 || index % Self.refreshInterval == 0
+        precondition(direct || index == lastIndex + 1, "recurrence needs consecutive windows")
+        lastIndex = index
+        for j in 0..<count {
+            correlationSum[j] = 0
+            squaredDistance[j] = 0
+        }
+        var queryFlat = true
+        for c in 0..<channels {
+            let q = window[c]
+            let (mu, sd, ss) = WindowMoments.moments(q)
+            let invQ = sd > DiscordReference.flatStd ? 1 / sd : 0
+            if invQ != 0 { queryFlat = false }
+            let r = reference.series[c]
+            r.withUnsafeBufferPointer { r in
+                qt[c].withUnsafeMutableBufferPointer { qt in
+                    if direct {
+                        for j in 0..<count {
+                            var s = 0.0
+                            for t in 0..<m { s += q[t] * r[j + t] }
+                            qt[j] = s
+                        }
+                    } else {
+                        let leaving = previousFirst[c], entering = q[m - 1]
+                        var j = count - 1
+                        while j >= 1 {
+                            qt[j] = qt[j - 1] - leaving * r[j - 1] + entering * r[j + m - 1]
+                            j -= 1
+                        }
+                        var s = 0.0
+                        for t in 0..<m { s += q[t] * r[t] }
+                        qt[0] = s
+                    }
+                }
+                reference.mean[c].withUnsafeBufferPointer { muR in
+                    reference.inverseStd[c].withUnsafeBufferPointer { invR in
+                        reference.sumOfSquares[c].withUnsafeBufferPointer { ssR in
+                            qt[c].withUnsafeBufferPointer { qt in
+                                correlationSum.withUnsafeMutableBufferPointer { rho in
+                                    squaredDistance.withUnsafeMutableBufferPointer { d2 in
+                                        let invM = 1 / Double(m)
+                                        for j in 0..<count {
+                                            rho[j] += (qt[j] * invM - mu * muR[j]) * invQ * invR[j]
+                                            d2[j] += ss + ssR[j] - 2 * qt[j]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            previousFirst[c] = q[0]
+        }
+        var best = -Double.infinity, nearest = Double.infinity
+        for j in 0..<count {
+            best = max(best, correlationSum[j])
+            nearest = min(nearest, squaredDistance[j])
+        }
+        var meanRho = best / Double(channels)
+        if queryFlat { meanRho = reference.hasFlatWindow ? 1 : 0 }
+        let z = (2 * max(0, 1 - meanRho)).squareRoot()
+        let raw = (max(0, nearest) / Double(m * channels)).squareRoot()
+        return (z, raw)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+extension SignalDetector {
+    /// Fits a detector on an anomaly-free training signal.
+    ///
+    /// Steps: per-channel standardisation from `training`; the base window (the
+    /// configured one or ``PeriodEstimate``); the block size; the reference (the last
+    /// ``SignalDetectorConfiguration/referenceBlocks`` training blocks). The last
+    /// ``SignalDetectorConfiguration/calibrationFraction`` of the reference (at least two
+    /// longest windows) is held out: its windows are scored against the rest, and those
+    /// scores give each scale's divisor (their median) and the calibration scores behind
+    /// p-values and the threshold. Scoring then compares against the whole reference, so
+    /// calibration scores are, if anything, larger than new normal scores: p-values err
+    /// on the conservative side.
+    ///
+    /// - Throws: ``DetectorError/invalidConfiguration(_:)``, or
+    ///   ``DetectorError/insufficientData(_:)`` when the training part is too short for
+    ///   the window.
+    public static func fit(
+        _ training: Signal, configuration: SignalDetectorConfiguration = .init()
+    ) throws -> SignalDetector {
+        try configuration.validate()
+        let n = training.rows
+        let period: PeriodEstimate
+        if let w = configuration.window {
+            period = PeriodEstimate(period: w, autocorrelation: 0, method: "given by --window")
+        } else {
+            period = PeriodEstimate(training)
+        }
+        let window = period.period
+        let f = configuration.blockSize
+            ?? blockSize(
+                trainingRows: n, window: window, referenceBlocks: configuration.referenceBlocks)
+        let windows = configuration.scales.map { max(4, Int((Double(window) * $0 / Double(f)).rounded())) }
+        let longest = windows.max()!
+        let mean = (0..<training.channels).map { c in
+            (0..<n).reduce(0.0) { $0 + Double(training.values[$1 * training.channels + c]) }
+                / Double(n)
+        }
+        let std = (0..<training.channels).map { c -> Double in
+            let v = (0..<n).reduce(0.0) {
+                let d = Double(training.values[$1 * training.channels + c]) - mean[c]
+                return $0 + d * d
+            } / Double(n)
+            return v > 0 ? v.squareRoot() : 1
+        }
+        let (allBlocks, _) = blocks(of: training, mean: mean, std: std, blockSize: f)
+        let fullBlocks = n / f
+        let referenceCount = min(fullBlocks, configuration.referenceBlocks)
+        let tail = max(
+            Int((Double(referenceCount) * configuration.calibrationFraction).rounded(.up)),
+            2 * longest)
+        let head = referenceCount - tail
+        guard head >= longest + 1, tail >= longest else {
+            let needed = (3 * longest + 1) * f
+            throw DetectorError.insufficientData(
+                "the training part has \(n) rows, but windows of \(longest * f) rows (base window \(window), scales \(configuration.scales)) need at least \(needed): give more --train-rows or a smaller --window")
+        }
+        let reference = allBlocks.map { Array($0[(fullBlocks - referenceCount)..<fullBlocks]) }
+        let headSeries = reference.map { Array($0[0..<head]) }
+        let tailSeries = reference.map { Array($0[head...]) }
+
+        // Calibration: tail windows against the head, first raw distances for the norms.
+        let unit = windows.map { _ in Norm(z: 1, raw: 1) }
+        func model(_ series: [[Double]], _ norms: [Norm], _ distance: SignalDetectorConfiguration.Distance) -> SignalScoringModel {
+            SignalScoringModel(
+                mean: mean, std: std, blockSize: f, stride: configuration.stride,
+                distance: distance, aggregation: configuration.aggregation,
+                references: windows.map { DiscordReference(series: series, m: $0) }, norms: norms)
+        }
+        let probe = model(headSeries, unit, .both)
+        let norms = windows.indices.map { s -> Norm in
+            let d = windowDistances(tailSeries, reference: probe.references[s], stride: configuration.stride)
+            return Norm(z: max(median(d.map(\.z)), 1e-9), raw: max(median(d.map(\.raw)), 1e-9))
+        }
+        let calibrationModel = model(headSeries, norms, configuration.distance)
+        let calibrationScores = blockScores(tailSeries, model: calibrationModel).map { Float($0) }
+        let calibration = try ConformalCalibration(scores: calibrationScores)
+        let threshold = try configuration.threshold.threshold(calibrationScores: calibrationScores)
+        return SignalDetector(
+            configuration: configuration, channelNames: training.names, period: period,
+            window: window, trainingRows: n, calibration: calibration, threshold: threshold,
+            model: model(reference, norms, configuration.distance), reference: reference)
+    }
+
+    static func median(_ x: [Double]) -> Double {
+        guard !x.isEmpty else { return 1 }
+        let s = x.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}
