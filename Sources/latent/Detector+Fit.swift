@@ -75,7 +75,7 @@ extension LatentCommand.Detector {
             } catch {
                 throw ValidationError("\(error)")
             }
-            if labels.column != nil || labels.labels != nil, labels.normalLabel == nil,
+            if !signal.signal, labels.column != nil || labels.labels != nil, labels.normalLabel == nil,
                 labels.column != DetectorData.LabelColumn.none
             {
                 throw ValidationError(

@@ -19,26 +19,37 @@
 /// independent chunks that compute exactly what a sequential stream computes.
 final class DiscordCursor: @unchecked Sendable {
     let reference: DiscordReference
-    /// Per channel, the dot products of the current window with every reference window.
-    private var qt: [[Double]]
+    /// Per channel c, the dot products of the current window with every reference window,
+    /// at `qt[c * count ..< (c + 1) * count]`.
+    private let qt: UnsafeMutablePointer<Double>
     /// The first value of the previous window per channel (leaves the window next step).
     private var previousFirst: [Double]
     /// The index of the last window, for checking that recurrence steps are consecutive.
     private var lastIndex = -1
     /// Scratch, per reference window: Σ_c ρ and Σ_c squared distance.
-    private var correlationSum: [Double], squaredDistance: [Double]
+    private let correlationSum: UnsafeMutablePointer<Double>
+    private let squaredDistance: UnsafeMutablePointer<Double>
 
     /// Windows between direct recomputations of the dot products.
-    static let refreshInterval = 256
+    static let refreshInterval = 1024
 
     /// A cursor over `reference`. It is used by one thread at a time (a cursor per chunk).
     init(reference: DiscordReference) {
         self.reference = reference
-        qt = Array(
-            repeating: [Double](repeating: 0, count: reference.count), count: reference.channels)
+        let count = reference.count
+        // Raw buffers: the inner loops run once per reference window per query window, and
+        // array accesses on a class's properties would pay an exclusivity check each time.
+        qt = .allocate(capacity: count * reference.channels)
+        qt.initialize(repeating: 0, count: count * reference.channels)
+        correlationSum = .allocate(capacity: count)
+        squaredDistance = .allocate(capacity: count)
         previousFirst = [Double](repeating: 0, count: reference.channels)
-        correlationSum = [Double](repeating: 0, count: reference.count)
-        squaredDistance = correlationSum
+    }
+
+    deinit {
+        qt.deallocate()
+        correlationSum.deallocate()
+        squaredDistance.deallocate()
     }
 
     /// The distances of window `index`, whose channel `c` is `window[c][0..<m]`.
@@ -53,51 +64,42 @@ final class DiscordCursor: @unchecked Sendable {
         let direct = stride > 1 || index % Self.refreshInterval == 0
         precondition(direct || index == lastIndex + 1, "recurrence needs consecutive windows")
         lastIndex = index
-        for j in 0..<count {
-            correlationSum[j] = 0
-            squaredDistance[j] = 0
-        }
+        let rho = correlationSum, d2 = squaredDistance
+        rho.update(repeating: 0, count: count)
+        d2.update(repeating: 0, count: count)
         var queryFlat = true
+        let invM = 1 / Double(m)
         for c in 0..<channels {
             let q = window[c]
             let (mu, sd, ss) = WindowMoments.moments(q)
             let invQ = sd > DiscordReference.flatStd ? 1 / sd : 0
             if invQ != 0 { queryFlat = false }
-            let r = reference.series[c]
-            r.withUnsafeBufferPointer { r in
-                qt[c].withUnsafeMutableBufferPointer { qt in
-                    if direct {
-                        for j in 0..<count {
-                            var s = 0.0
-                            for t in 0..<m { s += q[t] * r[j + t] }
-                            qt[j] = s
-                        }
-                    } else {
-                        let leaving = previousFirst[c], entering = q[m - 1]
-                        var j = count - 1
-                        while j >= 1 {
-                            qt[j] = qt[j - 1] - leaving * r[j - 1] + entering * r[j + m - 1]
-                            j -= 1
-                        }
+            let qt = self.qt + c * count
+            let leaving = previousFirst[c], entering = q[m - 1]
+            reference.series[c].withUnsafeBufferPointer { r in
+                if direct {
+                    for j in 0..<count {
                         var s = 0.0
-                        for t in 0..<m { s += q[t] * r[t] }
-                        qt[0] = s
+                        for t in 0..<m { s += q[t] * r[j + t] }
+                        qt[j] = s
                     }
+                } else {
+                    var j = count - 1
+                    while j >= 1 {
+                        qt[j] = qt[j - 1] - leaving * r[j - 1] + entering * r[j + m - 1]
+                        j -= 1
+                    }
+                    var s = 0.0
+                    for t in 0..<m { s += q[t] * r[t] }
+                    qt[0] = s
                 }
-                reference.mean[c].withUnsafeBufferPointer { muR in
-                    reference.inverseStd[c].withUnsafeBufferPointer { invR in
-                        reference.sumOfSquares[c].withUnsafeBufferPointer { ssR in
-                            qt[c].withUnsafeBufferPointer { qt in
-                                correlationSum.withUnsafeMutableBufferPointer { rho in
-                                    squaredDistance.withUnsafeMutableBufferPointer { d2 in
-                                        let invM = 1 / Double(m)
-                                        for j in 0..<count {
-                                            rho[j] += (qt[j] * invM - mu * muR[j]) * invQ * invR[j]
-                                            d2[j] += ss + ssR[j] - 2 * qt[j]
-                                        }
-                                    }
-                                }
-                            }
+            }
+            reference.mean[c].withUnsafeBufferPointer { muR in
+                reference.inverseStd[c].withUnsafeBufferPointer { invR in
+                    reference.sumOfSquares[c].withUnsafeBufferPointer { ssR in
+                        for j in 0..<count {
+                            rho[j] += (qt[j] * invM - mu * muR[j]) * invQ * invR[j]
+                            d2[j] += ss + ssR[j] - 2 * qt[j]
                         }
                     }
                 }
@@ -106,8 +108,8 @@ final class DiscordCursor: @unchecked Sendable {
         }
         var best = -Double.infinity, nearest = Double.infinity
         for j in 0..<count {
-            best = max(best, correlationSum[j])
-            nearest = min(nearest, squaredDistance[j])
+            best = max(best, rho[j])
+            nearest = min(nearest, d2[j])
         }
         var meanRho = best / Double(channels)
         if queryFlat { meanRho = reference.hasFlatWindow ? 1 : 0 }

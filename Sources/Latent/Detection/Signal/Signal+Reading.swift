@@ -48,7 +48,9 @@ extension Signal {
         _ bytes: [UInt8], file: String, labelColumn: String? = nil, ignoredColumns: [String] = []
     ) throws -> File {
         let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        // "\r\n" is one Character in Swift, so split on every line-ending form.
+        var lines = text.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })[...]
         while let last = lines.last, SignalTextFormat.trim(last).isEmpty { lines = lines.dropLast() }
         let format = try SignalTextFormat.detect(
             firstLines: Array(lines.prefix(2)), labelColumn: labelColumn,

@@ -21,11 +21,20 @@ extension SignalDetector {
     ) throws -> SignalDetector {
         try configuration.validate()
         let n = training.rows
-        let period: PeriodEstimate
+        let estimated: PeriodEstimate
         if let w = configuration.window {
-            period = PeriodEstimate(period: w, autocorrelation: 0, method: "given by --window")
+            estimated = PeriodEstimate(period: w, autocorrelation: 0, method: "given by --window")
         } else {
-            period = PeriodEstimate(training)
+            estimated = PeriodEstimate(training)
+        }
+        var period = estimated
+        // The longest window must fit about three times in the training part (a reference
+        // head, a calibration tail of two windows): cap the estimated period accordingly.
+        let largest = configuration.scales.max()!
+        let cap = Int(Double(n) / (3 * largest + 0.5))
+        if configuration.window == nil, period.period > cap {
+            period.method += "; capped at \(cap) = training rows / (3 × largest scale + 0.5) from \(period.period)"
+            period.period = max(4, cap)
         }
         let window = period.period
         let f = configuration.blockSize

@@ -26,6 +26,9 @@ public struct SignalScoringStream: Sendable {
     private var emittedBlocks = 0
     private var finished = false
 
+    /// Blocks held per channel now (for checking that memory stays bounded).
+    public var retainedBlocks: Int { blocks[0].count }
+
     init(model: SignalScoringModel) {
         self.model = model
         let channels = model.mean.count

@@ -1,0 +1,18 @@
+import XCTest
+@testable import Latent
+
+final class PeriodEstimateTests: XCTestCase {
+    func testFindsThePeriodOfANoisyWave() {
+        for period in [17, 50, 230] {
+            let estimate = PeriodEstimate(Signal(SignalTestData.wave(rows: 5000, period: period)))
+            XCTAssertLessThanOrEqual(abs(estimate.period - period), 1, "period \(period)")
+            XCTAssertGreaterThan(estimate.autocorrelation, 0.8)
+        }
+    }
+
+    func testATrendWithoutRhythmFallsBack() {
+        let estimate = PeriodEstimate(Signal((0..<3000).map { Float($0) }))
+        XCTAssertEqual(estimate.period, PeriodEstimate.fallbackWindow)
+        XCTAssertTrue(estimate.method.contains("fallback"))
+    }
+}

@@ -1,0 +1,102 @@
+import XCTest
+@testable import Latent
+
+final class SignalDetectorTests: XCTestCase {
+    let period = 40
+    lazy var series = SignalTestData.wave(rows: 6000, period: period, anomaly: 4410..<4450)
+
+    func testTheTopScoreIsInTheDistortedStretch() throws {
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+        XCTAssertEqual(detector.window, period)
+        let scores = detector.score(Signal(series))
+        XCTAssertEqual(scores.count, series.count)
+        let top = (3000..<6000).max { scores[$0] < scores[$1] }!
+        XCTAssertTrue((4410 - 40)..<(4450 + 40) ~= top, "top row \(top)")
+        // Normal rows stay mostly under the threshold (fpr:0.01 on calibration blocks).
+        let normal = (3000..<4300).filter { scores[$0] > detector.threshold }.count
+        XCTAssertLessThan(normal, 1300 / 10)
+    }
+
+    func testStreamingEqualsWholeFileBitForBit() throws {
+        var configurations: [SignalDetectorConfiguration] = []
+        for (block, stride, aggregation) in [
+            (1, 1, SignalDetectorConfiguration.Aggregation.mean), (3, 1, .max), (2, 5, .mean),
+        ] {
+            var c = SignalDetectorConfiguration()
+            c.blockSize = block
+            c.stride = stride
+            c.aggregation = aggregation
+            configurations.append(c)
+        }
+        // 5003 rows: a partial last block, and more windows than one refresh interval.
+        let test = Signal(Array(series[0..<5003]))
+        for c in configurations {
+            let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])), configuration: c)
+            let whole = detector.score(test)
+            var stream = detector.stream()
+            var streamed: [Float] = []
+            var largestHistory = 0
+            for v in test.values {
+                streamed += stream.push([v])
+                largestHistory = max(largestHistory, stream.retainedBlocks)
+            }
+            streamed += stream.finish()
+            XCTAssertEqual(streamed.count, whole.count)
+            XCTAssertTrue(
+                zip(streamed, whole).allSatisfy { $0.bitPattern == $1.bitPattern },
+                "block \(c.blockSize!) stride \(c.stride)")
+            // Bounded history: never the whole series.
+            XCTAssertLessThan(largestHistory, 4096 + 2 * detector.windows.max()! + c.stride + 1)
+        }
+    }
+
+    func testSavedDetectorScoresIdentically() throws {
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("signal-detector-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try detector.save(to: url, source: "test")
+        XCTAssertTrue(SignalDetector.isSignalDetector(at: url))
+        let (loaded, manifest) = try SignalDetector.load(from: url)
+        XCTAssertEqual(manifest.period.period, period)
+        XCTAssertEqual(loaded.threshold, detector.threshold)
+        let test = Signal(Array(series[3000...]))
+        XCTAssertEqual(loaded.score(test), detector.score(test))
+    }
+
+    func testTooShortATrainingPartIsAClearError() {
+        var c = SignalDetectorConfiguration()
+        c.window = 100
+        XCTAssertThrowsError(
+            try SignalDetector.fit(Signal(Array(series[0..<400])), configuration: c)
+        ) { error in
+            guard case .insufficientData(let message) = error as? DetectorError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertTrue(message.contains("--train-rows"), message)
+        }
+    }
+
+    func testBlockSizeKeepsTheReferenceBoundedButTheWindowVisible() {
+        XCTAssertEqual(
+            SignalDetector.blockSize(trainingRows: 250_000, window: 1000, referenceBlocks: 20_000), 13)
+        XCTAssertEqual(
+            SignalDetector.blockSize(trainingRows: 250_000, window: 64, referenceBlocks: 20_000), 4)
+        XCTAssertEqual(
+            SignalDetector.blockSize(trainingRows: 5000, window: 300, referenceBlocks: 20_000), 1)
+    }
+
+    func testMultichannelLevelShiftIsFoundByTheRawDistance() throws {
+        // Two channels; the second steps up by 3 training standard deviations — a level
+        // change that z-normalised windows alone cannot see.
+        let a = SignalTestData.wave(rows: 4000, period: 25, seed: 3)
+        let b = SignalTestData.wave(rows: 4000, period: 25, seed: 4)
+        var values: [Float] = []
+        for t in 0..<4000 { values += [a[t], b[t] + (3000..<3100 ~= t ? 2.5 : 0)] }
+        let signal = Signal(names: ["a", "b"], values: values)
+        let detector = try SignalDetector.fit(signal.rows(0..<2000))
+        let scores = detector.score(signal)
+        let top = (2000..<4000).max { scores[$0] < scores[$1] }!
+        XCTAssertTrue((3000 - 25)..<(3100 + 25) ~= top, "top row \(top)")
+    }
+}
