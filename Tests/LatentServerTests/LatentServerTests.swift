@@ -166,7 +166,7 @@ final class LatentServerTests: XCTestCase {
                 }
             }
         }
-        let stats = models["tiny"]!.batcher.statistics
+        let stats = models["tiny"]!.served.batcher.statistics
         XCTAssertEqual(stats.requests, 32)
         XCTAssertLessThanOrEqual(stats.batches, 32)
     }
