@@ -21,8 +21,8 @@ actor ModelRegistry {
     let repository: URL?
     let limits: ServerLimits
     let logger: Logger
-    /// Counts loads for `/metrics`.
-    private(set) var loads = 0, loadFailures = 0
+    /// Counts loads, requests and rows for `GET /metrics`.
+    nonisolated let metrics: ServerMetrics
 
     struct Source {
         var url: URL
@@ -38,8 +38,11 @@ actor ModelRegistry {
     ///   - models: the models loaded at start, with the directories they came from.
     init(
         models: [String: StartupModel] = [:],
-        repository: URL?, limits: ServerLimits, logger: Logger = Logger(label: "latent-server")
+        repository: URL?, limits: ServerLimits, logger: Logger = Logger(label: "latent-server"),
+        metrics: ServerMetrics = ServerMetrics()
     ) {
+        self.metrics = metrics
+        for _ in models { metrics.loaded(true) }
         self.models = models.mapValues(\.served)
         sources = models.mapValues { Source(url: $0.url, fingerprint: $0.fingerprint, followSymlinks: true) }
         configured = Set(models.keys)
@@ -116,10 +119,10 @@ actor ModelRegistry {
         case .success(let (detector, fingerprint)):
             models[name] = ServedModel(name: name, detector: detector, limits: limits)
             sources[name] = Source(url: directory, fingerprint: fingerprint, followSymlinks: followSymlinks)
-            loads += 1
+            metrics.loaded(true)
             logger.info("loaded", metadata: ["model": "\(name)", "threshold": "\(detector.threshold)"])
         case .failure(let error):
-            loadFailures += 1
+            metrics.loaded(false)
             logger.warning(
                 "load failed; still serving the previous version if any",
                 metadata: ["model": "\(name)", "error": "\(error)"])

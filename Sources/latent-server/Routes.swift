@@ -10,7 +10,7 @@ func buildRouter(
     registry: ModelRegistry, limits: ServerLimits, auth: AccessToken? = nil
 ) -> Router<ServerContext> {
     let router = Router(context: ServerContext.self)
-    router.middlewares.add(V2Middleware(auth: auth))
+    router.middlewares.add(V2Middleware(auth: auth, metrics: registry.metrics))
     let pool = WorkPool(width: limits.decodeConcurrency)
     let hasRepository = registry.repository != nil
     let extensions = hasRepository ? ["model_repository"] : []
@@ -19,6 +19,11 @@ func buildRouter(
         try json(ServerMetadata(name: "latent-server", version: "1", extensions: extensions))
     }
     router.get("/v2/health/live") { _, _ in try json(["live": true]) }
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.metrics.text())))
+    }
     router.get("/v2/health/ready") { _, _ in
         let ready = await registry.isReady
         return try json(["ready": ready], status: ready ? .ok : .serviceUnavailable)
@@ -98,6 +103,7 @@ private func infer(
     let rows = try await served.batcher.evaluate(
         rows: parsed.values, count: parsed.rows, topK: parsed.explain)
     let answer = try await pool.run { try inferenceResponse(parsed, rows, model: served) }
+    registry.metrics.scored(model: served.name, rows: rows.count, anomalies: rows.count { $0.anomaly })
     return Response(
         status: .ok, headers: [.contentType: "application/json"],
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer)))

@@ -7,11 +7,13 @@ import Logging
 struct V2Middleware: RouterMiddleware {
     typealias Context = ServerContext
     var auth: AccessToken?
+    var metrics: ServerMetrics?
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let start = ContinuousClock.now
+        metrics?.started()
         var response: Response
         do {
             if let auth, AccessToken.guards(request.uri.path) { try auth.check(request) }
@@ -29,6 +31,7 @@ struct V2Middleware: RouterMiddleware {
             response = try json(ErrorBody(error: "internal error: \(clip("\(error)"))"), status: .internalServerError)
         }
         let elapsed = ContinuousClock.now - start
+        metrics?.finished(path: request.uri.path, status: response.status.code, elapsed: elapsed)
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
         let metadata: Logger.Metadata = [
             "client": "\(context.client)", "method": "\(request.method)",
