@@ -64,23 +64,24 @@ func withServer<R>(
         address: .hostname("127.0.0.1", port: 0), logger: logger,
         onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
     let watcher = ReloadWatcher(registry: registry, interval: reloadInterval, logger: logger)
-    let server = Task {
-        try await ServiceGroup(
-            configuration: .init(services: reloadInterval > 0 ? [app, watcher] : [app], logger: logger)
-        ).run()
-    }
+    var configuration = ServiceGroupConfiguration(
+        services: reloadInterval > 0 ? [app, watcher] : [app], logger: logger)
+    configuration.maximumGracefulShutdownDuration = .seconds(2)  // then cancelled
+    let group = ServiceGroup(configuration: configuration)
+    let server = Task { try await group.run() }
     var iterator = ports.makeAsyncIterator()
     guard let port = await iterator.next(), port > 0 else {
         server.cancel()
         throw XCTSkip("the server did not start")
     }
+    // A graceful stop, as SIGTERM does (cancelling logs "Already closed" errors).
     do {
         let result = try await body(LoopbackClient(port: port), registry)
-        server.cancel()
+        await group.triggerGracefulShutdown()
         _ = await server.result
         return result
     } catch {
-        server.cancel()
+        await group.triggerGracefulShutdown()
         _ = await server.result
         throw error
     }
