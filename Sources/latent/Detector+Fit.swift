@@ -155,6 +155,7 @@ extension LatentCommand.Detector {
             try detector.save(to: outURL, source: table.source)
             let plan = detector.plan
             let estimate = detector.falseAlarmEstimate
+            note(FitMessages.ending(plan))
             if let warning = FitMessages.epochCap(plan, history: detector.diagnostics?.history) {
                 note(warning)
             }

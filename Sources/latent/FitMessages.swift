@@ -25,11 +25,15 @@ enum FitMessages {
         var lines = [
             "Plan: \(plan.model) autoencoder \(widths), \(plan.loss.rawValue.uppercased()) loss, \(plan.scaler == .global ? "global" : "per-feature") scaling; "
                 + "batch \(plan.batchSize), \(plan.stepsPerEpoch) steps per epoch, \(epochs).",
-            "Rows: \(plan.trainingRows) train, \(plan.earlyStoppingRows) stop early "
-                + "(val_loss below), \(plan.calibrationRows) calibrate the threshold.",
         ]
         lines += plan.notes
         return lines
+    }
+
+    /// How training ended: the last epoch, why, and the epoch kept.
+    static func ending(_ plan: TrainingPlan) -> String {
+        "Training ended after epoch \(plan.epochsRun): \(plan.stopReason); kept the weights of "
+            + "epoch \(plan.bestEpoch) (lowest val_loss on the early-stopping rows)."
     }
 
     /// A warning when training ended at its epoch cap while the early-stopping loss was
@@ -53,5 +57,5 @@ enum FitMessages {
     }
 
     /// A score or threshold with 4 significant digits.
-    static func score(_ x: Float) -> String { String(format: "%.4g", x) }
+    static func score(_ x: Float) -> String { String(format: "%#.4g", x) }
 }

@@ -42,7 +42,7 @@ enum LessonSummary {
 /// A metric's value: whole numbers as integers, others with 4 significant digits.
 func describe(_ value: JSONValue) -> String {
     switch value {
-    case .number(let n): return n == n.rounded() && abs(n) < 1e9 ? String(Int(n)) : String(format: "%.4g", n)
+    case .number(let n): return n == n.rounded() && abs(n) < 1e9 ? String(Int(n)) : String(format: "%#.4g", n)
     case .string(let s): return s
     case .bool(let b): return String(b)
     case .null: return "null"

@@ -210,4 +210,19 @@ final class FirstHourCommandTests: XCTestCase {
         let fixed = try latent(["detector", "score", out.path, "--input", labelled.path, "--label-column", "last"])
         XCTAssertEqual(fixed.status, 0, fixed.stderr)
     }
+
+    func testFitSaysWhenTheEpochCapStoppedAFallingLoss() throws {
+        let dir = try temporaryDirectory(self)
+        let data = try file(dir, "train.csv", table())
+        // Five epochs of a fresh model: the early-stopping loss is still falling at the cap.
+        let result = try latent(
+            ["detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
+             "--label-column", "last", "--normal-label", "1", "--epochs", "5", "--threshold", "fpr:0.1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("Training ended after epoch 5"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("stopped at its epoch cap (5 epochs) while the early-stopping loss was still falling"),
+            result.stderr)
+        XCTAssertTrue(result.stderr.contains("--epochs 10"), result.stderr)
+    }
 }

@@ -81,8 +81,8 @@ public struct ProgressReporter: Sendable {
                 write("\r\u{1B}[2K\(prefix)\(text) \(bar(record.epoch, epochs))\(numbers)")
                 return
             }
-            guard record.epoch == 1 || last || clock.lineDue(epoch: record.epoch, every: epochs / Self.manyEpochs)
-            else { return }
+            let due = clock.lineDue(epoch: record.epoch, every: epochs / Self.manyEpochs)
+        guard record.epoch == 1 || last || due else { return }
         } else {
             text += "  \(steps) steps"
         }
@@ -105,7 +105,7 @@ public struct ProgressReporter: Sendable {
     static let manyEpochs = 20
 
     /// A loss with 4 significant digits.
-    public static func loss(_ x: Float) -> String { String(format: "%.4g", x) }
+    public static func loss(_ x: Float) -> String { String(format: "%#.4g", x) }
 
     /// `0.8s`, `42s`, `3m05s`, `1h02m`.
     public static func duration(_ seconds: Double) -> String {
@@ -134,7 +134,7 @@ public struct ProgressReporter: Sendable {
 /// Remembers when the run started, and when the bar or a line was last shown.
 private final class RedrawClock: @unchecked Sendable {
     private var last: UInt64 = 0
-    private var lastLine: UInt64 = 0
+    private var lastLine: UInt64 = DispatchTime.now().uptimeNanoseconds
     private var lastLineEpoch = 0
     private var started: UInt64?
     var hasDrawn = false
@@ -160,7 +160,8 @@ private final class RedrawClock: @unchecked Sendable {
     /// Whether a thinned line is due: `every` epochs, or 10 seconds, since the last one.
     func lineDue(epoch: Int, every: Int) -> Bool {
         let now = self.now
-        guard epoch - lastLineEpoch >= max(1, every) || now - lastLine >= 10_000_000_000 else {
+        let since = now > lastLine ? now - lastLine : 0
+        guard epoch - lastLineEpoch >= max(1, every) || since >= 10_000_000_000 else {
             return false
         }
         (lastLine, lastLineEpoch) = (now, epoch)
