@@ -96,6 +96,9 @@ final class FirstHourCommandTests: XCTestCase {
             with: Data(contentsOf: out.appendingPathComponent("evaluation/metrics.json"))) as! [String: Any]
         XCTAssertEqual(metrics["rows_fitted_on"] as? Int, 100)
         XCTAssertEqual(metrics["unseen_normal_rows"] as? Int, 0)
+        let page = try String(
+            contentsOf: out.appendingPathComponent("evaluation/report.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<p class=\"warning\" role=\"alert\">100 of the 100 normal rows were used to fit"), page)
 
         // New rows: no warning, every normal row unseen.
         let test = try file(dir, "test.csv", table(rows: 60, phase: 0.123))
@@ -224,5 +227,17 @@ final class FirstHourCommandTests: XCTestCase {
             result.stderr.contains("stopped at its epoch cap (5 epochs) while the early-stopping loss was still falling"),
             result.stderr)
         XCTAssertTrue(result.stderr.contains("--epochs 10"), result.stderr)
+    }
+
+    func testLessonProgressLinesNameTheirModel() throws {
+        let out = try temporaryDirectory(self).appendingPathComponent("run")
+        let result = try latent(["demo", "--quick", "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stderr.split(separator: "\n")
+        XCTAssertTrue(lines.first?.hasPrefix("autoencoder  Epoch 1/") == true, result.stderr)
+        for line in lines where line.contains("Epoch ") {
+            XCTAssertTrue(line.hasPrefix("autoencoder  Epoch "), String(line))
+            XCTAssertNotNil(line.range(of: #"loss \d\.\d{3}"#, options: .regularExpression), String(line))
+        }
     }
 }
