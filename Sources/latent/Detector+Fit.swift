@@ -122,7 +122,11 @@ extension LatentCommand.Detector {
             if labels.column == nil, labels.labels == nil,
                 let suspect = table.suspectedLabelColumn()
             {
-                throw CommandLineError(FitMessages.forgottenLabel(suspect, rows: table.features.shape[0]))
+                let text = FitMessages.forgottenLabel(suspect, rows: table.features.shape[0])
+                // Two values is how labels look; with more, a categorical feature is as
+                // likely, so fitting goes on with a warning (shown even with --quiet).
+                guard suspect.values.count > 2 else { throw CommandLineError(text) }
+                FileHandle.standardError.write(Data(("Warning: " + text + "\n").utf8))
             }
             var isNormal: [Bool]? = nil
             if let normalLabel = labels.normalLabel {

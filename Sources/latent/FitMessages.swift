@@ -3,13 +3,14 @@ import Latent
 
 /// What `latent detector fit` says before and after training, apart from the progress.
 enum FitMessages {
-    /// The refusal for a table whose first or last column looks like a forgotten label.
+    /// The refusal (two values) or warning (more) for a table whose first or last column
+    /// looks like a forgotten label.
     static func forgottenLabel(_ suspect: DetectorData.SuspectedLabel, rows: Int) -> String {
         let values = suspect.values.prefix(10).joined(separator: ", ")
             + (suspect.values.count > 10 ? ", …" : "")
         return "column \(suspect.column) (the \(suspect.position)) holds only \(suspect.values.count) "
             + "distinct whole numbers (\(values)) in \(rows) rows: it looks like a label, and "
-            + "without --label-column it would be trained on as a feature, with every row taken "
+            + "without --label-column it \(suspect.values.count > 2 ? "is" : "would be") trained on as a feature, with every row taken "
             + "as normal. Give --label-column \(suspect.position) --normal-label \(suspect.commonest) "
             + "(the value of the normal rows; \(suspect.commonest) is the commonest) to use it as "
             + "the label, or --label-column none to train on every column."

@@ -240,4 +240,23 @@ final class FirstHourCommandTests: XCTestCase {
             XCTAssertNotNil(line.range(of: #"loss \d\.\d{3}"#, options: .regularExpression), String(line))
         }
     }
+
+    func testAManyValuedEdgeColumnOnlyWarns() throws {
+        let dir = try temporaryDirectory(self)
+        // A last column of -1/0/1 codes (as Cardiotocography's last feature): maybe a label,
+        // maybe a categorical feature; fit goes on and says how to choose.
+        let rows = (0..<120).map { (i: Int) -> String in
+            let cells: [String] = (0..<6).map { (j: Int) -> String in
+                String(format: "%.4f", sin(Double(i * 7 + j) * 0.3))
+            }
+            return cells.joined(separator: ",") + ",\(i % 3 - 1)"
+        }
+        let data = try file(dir, "codes.csv", rows.joined(separator: "\n"))
+        let result = try latent(
+            ["detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
+             "--quiet"] + quick)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("Warning: column 6 (the last) holds only 3 distinct"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("--label-column none"), result.stderr)
+    }
 }

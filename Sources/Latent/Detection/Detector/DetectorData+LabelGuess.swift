@@ -21,7 +21,10 @@ extension DetectorData {
     /// A label trained on as a feature goes through silently (the model learns to
     /// reconstruct the class and every row is taken as normal), so a reader of a table
     /// without a label column asks this before training. Tables whose columns are mostly
-    /// small whole-number codes (one-hot or binary data) are never suspected.
+    /// small whole-number codes (one-hot or binary data) are never suspected. On the 21
+    /// ADBench feature tables (no labels among them) two are suspected, both with 3 or more
+    /// values (Cardiotocography's last feature is −1/0/1): `latent detector fit` refuses a
+    /// two-valued suspect and only warns about the others.
     public func suspectedLabelColumn() -> SuspectedLabel? {
         guard labels == nil, features.rank == 2 else { return nil }
         let (n, d) = (features.shape[0], features.shape[1])
