@@ -11,7 +11,10 @@ enum FitMessages {
         return "column \(suspect.column) (the \(suspect.position)) holds only \(suspect.values.count) "
             + "distinct whole numbers (\(values)) in \(rows) rows: it looks like a label, and "
             + "without --label-column it \(suspect.values.count > 2 ? "is" : "would be") trained on as a feature, with every row taken "
-            + "as normal. Give --label-column \(suspect.position) --normal-label \(suspect.commonest) "
+            + "as normal. Give --label-column \(suspect.position) "
+            // A negative value must be attached, or it reads as an option.
+            + (suspect.commonest.hasPrefix("-") ? "--normal-label=" : "--normal-label ")
+            + "\(suspect.commonest) "
             + "(the value of the normal rows; \(suspect.commonest) is the commonest) to use it as "
             + "the label, or --label-column none to train on every column."
     }

@@ -257,6 +257,7 @@ final class FirstHourCommandTests: XCTestCase {
              "--quiet"] + quick)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.hasPrefix("Warning: column 6 (the last) holds only 3 distinct"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("--label-column last --normal-label=-1 "), result.stderr)
         XCTAssertTrue(result.stderr.contains("--label-column none"), result.stderr)
     }
 }
