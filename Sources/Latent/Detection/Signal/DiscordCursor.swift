@@ -64,6 +64,7 @@ final class DiscordCursor: @unchecked Sendable {
         let direct = stride > 1 || index % Self.refreshInterval == 0
         precondition(direct || index == lastIndex + 1, "recurrence needs consecutive windows")
         lastIndex = index
+        if channels == 1, !direct { return nextSingleChannel(window[0]) }
         let rho = correlationSum, d2 = squaredDistance
         rho.update(repeating: 0, count: count)
         d2.update(repeating: 0, count: count)
@@ -116,5 +117,42 @@ final class DiscordCursor: @unchecked Sendable {
         let z = (2 * max(0, 1 - meanRho)).squareRoot()
         let raw = (max(0, nearest) / Double(m * channels)).squareRoot()
         return (z, raw)
+    }
+
+    /// One channel, recurrence step: the same arithmetic as the general path, fused into
+    /// one pass over the reference (the hot loop of long univariate signals).
+    private func nextSingleChannel(_ q: UnsafeBufferPointer<Double>) -> (z: Double, raw: Double) {
+        let m = reference.m, count = reference.count
+        let (mu, sd, ss) = WindowMoments.moments(q)
+        let invQ = sd > DiscordReference.flatStd ? 1 / sd : 0
+        let invM = 1 / Double(m)
+        let leaving = previousFirst[0], entering = q[m - 1]
+        previousFirst[0] = q[0]
+        let qt = self.qt
+        var best = -Double.infinity, nearest = Double.infinity
+        reference.series[0].withUnsafeBufferPointer { r in
+            reference.mean[0].withUnsafeBufferPointer { muR in
+                reference.inverseStd[0].withUnsafeBufferPointer { invR in
+                    reference.sumOfSquares[0].withUnsafeBufferPointer { ssR in
+                        var j = count - 1
+                        while j >= 1 {
+                            let v = qt[j - 1] - leaving * r[j - 1] + entering * r[j + m - 1]
+                            qt[j] = v
+                            best = max(best, 0 + (v * invM - mu * muR[j]) * invQ * invR[j])
+                            nearest = min(nearest, 0 + (ss + ssR[j] - 2 * v))
+                            j -= 1
+                        }
+                        var s = 0.0
+                        for t in 0..<m { s += q[t] * r[t] }
+                        qt[0] = s
+                        best = max(best, 0 + (s * invM - mu * muR[0]) * invQ * invR[0])
+                        nearest = min(nearest, 0 + (ss + ssR[0] - 2 * s))
+                    }
+                }
+            }
+        }
+        var meanRho = best
+        if invQ == 0 { meanRho = reference.hasFlatWindow ? 1 : 0 }
+        return ((2 * max(0, 1 - meanRho)).squareRoot(), (max(0, nearest) / Double(m)).squareRoot())
     }
 }

@@ -33,7 +33,7 @@ public struct SignalDetectorConfiguration: Codable, Sendable, Equatable {
     /// ``SignalDetector/blockSize(trainingRows:window:referenceBlocks:)``).
     public var blockSize: Int?
     /// The most training blocks kept as the reference (the last ones).
-    public var referenceBlocks = 20_000
+    public var referenceBlocks = 8_000
     /// The share of the reference whose windows calibrate p-values and the threshold.
     public var calibrationFraction = 0.2
     /// The threshold rule over per-row calibration scores.

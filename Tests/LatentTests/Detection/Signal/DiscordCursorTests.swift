@@ -22,16 +22,19 @@ final class DiscordCursorTests: XCTestCase {
     }
 
     func testRecurrenceMatchesBruteForceOverManyWindows() {
+        // One channel takes the fused fast path, two the general one.
+        for channels in [1, 2] {
         var random = DetectionTestRandom(seed: 7)
         let m = 12
-        let reference = (0..<2).map { _ in (0..<200).map { _ in random.uniform() * 2 - 1 } }
-        let query = (0..<2).map { _ in (0..<(m + 300)).map { _ in random.uniform() * 2 - 1 } }
+        let reference = (0..<channels).map { _ in (0..<200).map { _ in random.uniform() * 2 - 1 } }
+        let query = (0..<channels).map { _ in (0..<(m + 300)).map { _ in random.uniform() * 2 - 1 } }
         let cursor = DiscordCursor(reference: DiscordReference(series: reference, m: m))
         for k in 0...300 {
             let got = query.withWindow(from: k, length: m) { cursor.next($0, index: k) }
             let want = bruteForce(query.map { Array($0[k..<(k + m)]) }, reference, m: m)
             XCTAssertEqual(got.z, want.z, accuracy: 1e-9, "window \(k)")
             XCTAssertEqual(got.raw, want.raw, accuracy: 1e-9, "window \(k)")
+        }
         }
     }
 
