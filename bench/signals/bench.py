@@ -40,10 +40,13 @@ def run(cmd):
     return time.time() - t, max(rss, before) / 1024
 
 
+FIT_FLAGS = []
+
+
 def latent_ucr(latent, f, train, b, e, work):
     det = os.path.join(work, "det")
     t1, r1 = run([latent, "detector", "fit", "--data", f, "--signal", "--train-rows", str(train),
-                  "--out", det, "--quiet"])
+                  "--out", det, "--quiet"] + FIT_FLAGS)
     t2, r2 = run([latent, "detector", "evaluate", det, "--data", f, "--anomaly-rows", f"{b}-{e}",
                   "--out", os.path.join(work, "ev")])
     m = json.load(open(os.path.join(work, "ev", "metrics.json")))
@@ -54,7 +57,7 @@ def latent_skab(latent, f, work):
     det = os.path.join(work, "det")
     common = ["--label-column", "anomaly", "--ignore-column", "changepoint"]
     t1, r1 = run([latent, "detector", "fit", "--data", f, "--signal", "--train-rows", "400",
-                  "--out", det, "--quiet"] + common)
+                  "--out", det, "--quiet"] + common + FIT_FLAGS)
     t2, r2 = run([latent, "detector", "evaluate", det, "--data", f, "--out",
                   os.path.join(work, "ev")] + common)
     m = json.load(open(os.path.join(work, "ev", "metrics.json")))
@@ -68,7 +71,9 @@ def main():
     ap.add_argument("--only", choices=["ucr", "skab"])
     ap.add_argument("--every", type=int, default=1, help="every K-th series only")
     ap.add_argument("--json")
+    ap.add_argument("--fit-flags", default="", help="extra flags for detector fit, e.g. '--distance raw'")
     a = ap.parse_args()
+    FIT_FLAGS.extend(a.fit_flags.split())
     if a.peer:
         sys.path.insert(0, os.path.dirname(__file__))
         import peer_discord
@@ -104,7 +109,7 @@ def main():
         sec = sum(r["seconds"] for r in rows)
         solved = f'{sum(r["solved"] for r in rows)}/{len(rows)}' if key == "ucr" else "–"
         f1 = f'{sum(r["f1"] for r in rows) / len(rows):.3f}' if key == "skab" else "–"
-        print(f'| latent (defaults) | {key} | {len(rows)} | {solved} | '
+        print(f'| latent {a.fit_flags or "(defaults)"} | {key} | {len(rows)} | {solved} | '
               f'{sum(r["auroc"] for r in rows) / len(rows):.3f} | {f1} | {sec * 1e6 / pts:.1f} | '
               f'{max(r["rss_mb"] for r in rows):.0f} |')
         if a.peer:
