@@ -29,7 +29,7 @@ extension LatentCommand.Detector {
         var out: String?
 
         func validate() throws {
-            if labels.normalLabel == nil {
+            if labels.normalLabel == nil && file.format != .npz && !data.lowercased().hasSuffix(".npz") {
                 throw ValidationError(
                     "evaluate needs --normal-label (and a label column or --labels) to tell normal rows from anomalies."
                 )
@@ -51,9 +51,14 @@ extension LatentCommand.Detector {
             }
             let table = try DetectorData.read(
                 URL(fileURLWithPath: data), format: file.format, labelColumn: column,
-                header: file.headerChoice, labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
+                header: file.headerChoice, labelsFile: labels.labelsURL,
+                skippingNonFiniteRows: file.skipNonFinite, arrayKeys: file.arrayKeys)
             note("Read \(table.summary).")
-            let isNormal = try table.isNormal(normalLabel: labels.normalLabel!)
+            guard let normalLabel = labels.normalLabel ?? table.defaultNormalLabel else {
+                throw ValidationError(
+                    "evaluate needs --normal-label (and a label column, --labels or an npz y array) to tell normal rows from anomalies.")
+            }
+            let isNormal = try table.isNormal(normalLabel: normalLabel)
             let evaluation = try DetectorEvaluation(
                 detector, rows: table.features, isNormal: isNormal, source: table.source)
             let outURL =

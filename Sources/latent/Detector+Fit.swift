@@ -14,7 +14,7 @@ extension LatentCommand.Detector {
                 to the data and recorded in detector.json and report.html.
                 """)
 
-        @Option(help: "The training data (csv, tsv, npy or idx).")
+        @Option(help: "The training data (csv, tsv, npy, npz or idx).")
         var data: String
 
         @Option(help: "The detector directory to write (replaced atomically).")
@@ -114,10 +114,12 @@ extension LatentCommand.Detector {
             let url = URL(fileURLWithPath: data)
             let table = try DetectorData.read(
                 url, format: file.format, labelColumn: labels.column, header: file.headerChoice,
-                labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
+                labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite,
+                arrayKeys: file.arrayKeys)
             note("Read \(table.summary).")
             var isNormal: [Bool]? = nil
-            if let normalLabel = labels.normalLabel {
+            let normalLabel = labels.normalLabel ?? table.defaultNormalLabel
+            if let normalLabel {
                 isNormal = try table.isNormal(normalLabel: normalLabel)
                 let count = isNormal!.filter { $0 }.count
                 note("Normal rows (label \(normalLabel)): \(count) of \(isNormal!.count).")
@@ -129,7 +131,7 @@ extension LatentCommand.Detector {
             var lastShown = 0
             let detector = try AnomalyDetector.fit(
                 table.features, isNormal: isNormal,
-                schema: table.schema(normalLabel: labels.normalLabel),
+                schema: table.schema(normalLabel: normalLabel),
                 configuration: configuration
             ) { record, plan in
                 guard !quiet else { return }

@@ -83,9 +83,9 @@ extension LatentCommand.Detector {
             if batchSize < 1 {
                 throw ValidationError("--batch-size must be at least 1, not \(batchSize).")
             }
-            if input == "-" && (file.format == .npy || file.format == .idx) {
+            if input == "-" && (file.format == .npy || file.format == .npz || file.format == .idx) {
                 throw ValidationError(
-                    "--input - reads CSV, TSV or NDJSON rows; give npy or idx data as a file.")
+                    "--input - reads CSV, TSV or NDJSON rows; give npy, npz or idx data as a file.")
             }
         }
 
@@ -124,7 +124,8 @@ extension LatentCommand.Detector {
             let data = try DetectorData.read(
                 URL(fileURLWithPath: input), for: detector.schema, format: file.format,
                 labelColumn: labelColumn.map(DetectorData.LabelColumn.init(parsing:)),
-                header: file.headerChoice)
+                header: file.headerChoice, skippingNonFiniteRows: file.skipNonFinite,
+                arrayKeys: file.arrayKeys)
             note("Read \(data.summary).")
             let n = data.features.shape[0]
             var text = writer.header
