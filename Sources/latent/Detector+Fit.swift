@@ -35,7 +35,7 @@ extension LatentCommand.Detector {
         var loss: DetectorConfiguration.ReconstructionLoss = .mae
 
         @Option(
-            help: "Most training epochs (default: sized to take at least 3000 optimizer steps).")
+            help: "Most training epochs (default: sized to take at least --minimum-steps optimizer steps).")
         var epochs: Int?
 
         @Option(help: "Rows per optimizer step (default: about rows/8, between 16 and 256).")
@@ -46,9 +46,9 @@ extension LatentCommand.Detector {
 
         @Option(
             help: ArgumentHelp(
-                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | fpr:ALPHA@CONFIDENCE (calibration-conditional) | youden.",
+                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | fpr:ALPHA@CONFIDENCE (calibration-conditional) | youden (default: fpr:0.05; with fewer than 19 calibration rows, the strictest fpr rule they support, said in the output).",
                 valueName: "rule"))
-        var threshold: String = "fpr:0.05"
+        var threshold: String?
 
         @Option(
             help: ArgumentHelp(
@@ -63,6 +63,15 @@ extension LatentCommand.Detector {
                 "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global."
         )
         var scaler: DetectorConfiguration.ScalerChoice = .automatic
+
+        @Option(
+            help: ArgumentHelp(
+                "Scale of features constant in the training rows: a value they never took there counts as S training ranges (1: no more than any column).",
+                valueName: "S"))
+        var constantScale: Float?
+
+        @Option(help: "The fewest optimizer steps a sized training run takes (default: \(DetectorConfiguration().minimumSteps)).")
+        var minimumSteps: Int?
 
         @Flag(help: "No progress output.")
         var quiet = false
@@ -90,6 +99,8 @@ extension LatentCommand.Detector {
             c.seed = seed
             c.validationFraction = validationFraction
             c.scaler = scaler
+            c.constantColumnScale = constantScale
+            if let minimumSteps { c.minimumSteps = minimumSteps }
             if let hidden {
                 let widths = hidden.split(separator: ",").map {
                     Int($0.trimmingCharacters(in: .whitespaces))
@@ -102,7 +113,10 @@ extension LatentCommand.Detector {
                 c.hidden = widths.map { $0! }
             }
             do {
-                c.threshold = try ThresholdRule(parsing: threshold)
+                if let threshold {
+                    c.threshold = try ThresholdRule(parsing: threshold)
+                    c.thresholdIsRequired = true
+                }
             } catch {
                 throw ValidationError("--threshold: \(error)")
             }
@@ -111,6 +125,7 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
+            Engine.threadCount = max(1, file.threads)
             let url = URL(fileURLWithPath: data)
             let table = try DetectorData.read(
                 url, format: file.format, labelColumn: labels.column, header: file.headerChoice,
@@ -159,6 +174,7 @@ extension LatentCommand.Detector {
                     + String(
                         format: "expected false-alarm rate %.3f ± %.3f.", estimate.expectedRate,
                         estimate.spread))
+            if let fallback = plan.thresholdFallback { print(fallback) }
             if let diagnostics = detector.diagnostics, !diagnostics.anomalyScores.isEmpty {
                 let flagged = diagnostics.anomalyScores.filter { $0 > detector.threshold }.count
                 print(

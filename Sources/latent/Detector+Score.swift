@@ -90,6 +90,7 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
+            Engine.threadCount = max(1, file.threads)
             var detector = try AnomalyDetector.load(from: URL(fileURLWithPath: self.detector))
             if let rule = try rule.parsed() {
                 detector = try detector.rethresholded(rule)

@@ -55,6 +55,9 @@ struct DataFileOptions: ParsableArguments {
             valueName: "KEY"))
     var labelsKey: String?
 
+    @Option(help: "Threads for training and scoring.")
+    var threads: Int = Engine.threadCount
+
     var arrayKeys: DetectorData.ArrayKeys {
         DetectorData.ArrayKeys(features: featuresKey, labels: labelsKey)
     }
