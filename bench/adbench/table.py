@@ -129,13 +129,13 @@ def markdown(latent_name="latent", title="Latent"):
     lines.append("|---|" + "---|" * len(heads))
     for d in datasets:
         vals = {m: cell[(m, d)]["auroc"] for m in methods if (m, d) in cell}
-        best = max(vals.values()) if vals else None
+        best = max(vals.values()) if len(vals) > 1 else None   # nothing to beat alone
         row = [f"{d} ({sh[d][0]} × {sh[d][1]})"]
         for m in methods:
             v = vals.get(m)
             failed = any(r["auroc"] == "nan" for r in by.get(m, {}).get(d, {}).values())
             mark = "" if v is None or cell[(m, d)]["seeds"] == 3 else "¹" if cell[(m, d)]["seeds"] == 1 else "²"
-            row.append("fails" if failed else "" if v is None else (f"**{v:.3f}**{mark}" if abs(v - best) < 5e-4 else f"{v:.3f}{mark}"))
+            row.append("fails" if failed else "" if v is None else (f"**{v:.3f}**{mark}" if best is not None and abs(v - best) < 5e-4 else f"{v:.3f}{mark}"))
         lines.append("| " + " | ".join(row) + " |")
     stats = method_stats(cell, methods, complete)
     lines.append("| **mean AUROC** | " + " | ".join(
@@ -156,8 +156,9 @@ def markdown(latent_name="latent", title="Latent"):
         lines.append(f"Against PyOD's AutoEncoder on the {len(both)} sets where both have results: "
                      f"mean AUROC {la:.3f} against {ae:.3f}; Latent ahead on {wins}; the worst set is "
                      f"{worst} ({cell[(latent_name, worst)]['auroc'] - cell[('AE', worst)]['auroc']:+.3f}).\n")
-    lines.append("Fit + score wall seconds (mean over the seeds; 2 threads) against PyOD's AutoEncoder, "
-                 "and average precision:\n")
+    lines.append("Fit + score wall seconds as the CSVs record them (mean over the seeds; the `load` "
+                 "column says how busy the machine was) against PyOD's AutoEncoder, and average "
+                 "precision:\n")
     lines.append("| dataset | Latent s | PyOD AE s | Latent/AE | Latent AP | PyOD AE AP |")
     lines.append("|---|---|---|---|---|---|")
     for d in datasets:

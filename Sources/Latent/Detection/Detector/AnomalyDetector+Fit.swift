@@ -148,12 +148,17 @@ extension AnomalyDetector {
         // The smallest ALPHA with ⌈1/ALPHA − 1⌉ ≤ n is 1/(n + 1); rounded up to 3 decimals.
         let relaxed = (1000 / Double(n + 1)).rounded(.up) / 1000
         let rule = ThresholdRule.falsePositiveRate(relaxed)
+        let needed = ThresholdRule.calibrationRowsNeeded(falsePositiveRate: alpha)
+        let fraction = ThresholdRule.validationFraction(needed: needed, normalRows: normalRows)
+        // Holding out more than half of the rows would starve training: say how many rows.
+        let remedy =
+            fraction <= 0.5
+            ? "give more normal rows, or --validation-fraction \(fraction) with --threshold fpr:\(alpha) to require it"
+            : "about \(Int((Double(needed) / configuration.validationFraction).rounded(.up))) normal rows "
+                + "would give them at --validation-fraction \(configuration.validationFraction)"
         let note =
-            "Threshold: the default fpr:\(alpha) needs \(ThresholdRule.calibrationRowsNeeded(falsePositiveRate: alpha)) "
-            + "calibration rows and there are \(n) (of \(normalRows) normal rows); used \(rule), the strictest "
-            + "rule they support (give more normal rows, or --validation-fraction "
-            + "\(ThresholdRule.validationFraction(needed: ThresholdRule.calibrationRowsNeeded(falsePositiveRate: alpha), normalRows: normalRows)) "
-            + "with --threshold fpr:\(alpha) to require it)."
+            "Threshold: the default fpr:\(alpha) needs \(needed) calibration rows and there are \(n) "
+            + "(of \(normalRows) normal rows); used \(rule), the strictest rule they support (\(remedy))."
         return (rule, note)
     }
 

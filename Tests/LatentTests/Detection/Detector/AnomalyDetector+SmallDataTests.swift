@@ -19,7 +19,7 @@ final class AnomalyDetectorSmallDataTests: XCTestCase {
         // 4 scores: the smallest p-value is 1/5, so fpr:0.2 is the strictest reachable.
         XCTAssertEqual(detector.thresholdRule, .falsePositiveRate(0.2))
         let note = try XCTUnwrap(detector.plan.thresholdFallback)
-        for fragment in ["fpr:0.05 needs 19", "there are 4", "fpr:0.2", "--validation-fraction 0.95"] {
+        for fragment in ["fpr:0.05 needs 19", "there are 4", "fpr:0.2", "about 95 normal rows"] {
             XCTAssertTrue(note.contains(fragment), "«\(note)» lacks «\(fragment)»")
         }
         XCTAssertTrue(detector.plan.notes.contains(note))
@@ -32,6 +32,9 @@ final class AnomalyDetectorSmallDataTests: XCTestCase {
         XCTAssertEqual(detector.calibration.count, 14)
         XCTAssertEqual(detector.thresholdRule, .falsePositiveRate(0.067))  // ⌈1000/15⌉/1000
         XCTAssertEqual(ThresholdRule.calibrationRowsNeeded(falsePositiveRate: 0.067), 14)
+        XCTAssertTrue(
+            detector.plan.thresholdFallback?.contains("--validation-fraction 0.28 with --threshold fpr:0.05") ?? false,
+            "\(detector.plan.thresholdFallback ?? "")")
     }
 
     func testEnoughRowsKeepTheDefaultRule() throws {
