@@ -62,7 +62,7 @@ extension LatentCommand.Detector {
 
         @Option(
             help:
-                "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global."
+                "Min-max scaling: automatic (global for images and signals of 64+ samples in one unit, per-feature for other tables), per-feature or global."
         )
         var scaler: DetectorConfiguration.ScalerChoice = .automatic
 

@@ -31,9 +31,9 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
 
     /// How features are min-max scaled (always fitted on the training rows only).
     public enum ScalerChoice: String, Codable, CaseIterable, Sendable {
-        /// `global` for images and for tables whose columns share one unit (ranges within a
-        /// factor 20, as in a signal), `perFeature` for mixed units (the default; see
-        /// ``TrainingPlan``).
+        /// `global` for images and for rows of at least 64 features whose training ranges
+        /// are non-zero and within a factor 20 (samples of one signal), `perFeature` for
+        /// every other table (the default; see ``TrainingPlan``).
         case automatic
         /// One range per feature column.
         case perFeature = "per-feature"
