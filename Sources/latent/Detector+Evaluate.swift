@@ -32,6 +32,7 @@ extension LatentCommand.Detector {
 
         func run() throws {
             notesAreQuiet = quiet.quiet
+            Engine.threadCount = max(1, file.threads)
             let directory = URL(fileURLWithPath: detector)
             let detector = try AnomalyDetector.load(from: directory)
             // The label fit was told, as the label column is reused below.
