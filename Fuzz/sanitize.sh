@@ -16,7 +16,7 @@ export SWIFT_BACKTRACE=enable=no
 address_tests='LatentTests\.(CSVFileTests|GzipTests|IDXFileTests|NPYFileTests|DatasetTests|SafeTensors[A-Za-z]*Tests|ModelFile[A-Za-z]*Tests|AnomalyDetector[A-Za-z]*Tests|ScoreStreamTests|DetectorDataTests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|LayerGradientTests|GradientCheckTests|OptimizerTests|TrainerTests)/'
 # Everything that runs Engine.parallelFor / parallelChunks on 2 threads: elementwise and
 # broadcast kernels, direct convolutions and their pullbacks, fused Adam, training.
-thread_tests='LatentTests\.(KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|OptimizerTests|TrainerTests)/'
+thread_tests='LatentTests\.(TeamTests|AvailableCPUsTests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|OptimizerTests|TrainerTests)/'
 
 # XCTest on Linux keeps test cases alive past exit and Foundation leaks a 4 KiB buffer per
 # empty file read (lsan.supp), so leak checking stays with the fuzz targets.

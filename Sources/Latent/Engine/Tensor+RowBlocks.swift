@@ -35,17 +35,15 @@ extension Tensor {
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
         BLAS.useThreads(1)  // the blocks' GEMMs run on their own thread
-        Engine.parallelChunks(workers) { w in
+        // One part per block: the threads claim blocks as they come free, so a thread that
+        // the scheduler holds back (a busy machine) leaves its blocks to the others.
+        Engine.parallelChunks(blocks, threads: workers) { b in
             // Worker threads do not see the caller's task-local gradient mode.
             let previous = latent_thread_set_serial(1)
             defer { latent_thread_set_serial(previous) }
             withoutGradients {
-                var b = w
-                while b < blocks {
-                    let lower = b * perBlock
-                    results[b] = body(rowView(lower..<Swift.min(n, lower + perBlock)))
-                    b += workers
-                }
+                let lower = b * perBlock
+                results[b] = body(rowView(lower..<Swift.min(n, lower + perBlock)))
             }
         }
         let first = results[0]!
