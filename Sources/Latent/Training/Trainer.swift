@@ -135,6 +135,7 @@ public final class Trainer {
         // Reflection finds the parameters in microseconds per layer: once per fit, not per step.
         let parameters = model.namedParameters().map(\.parameter)
         func zeroGradients() { for p in parameters { p.zeroGradient() } }
+        var threadChoice = MeasuredThreadChoice(parallel: Swift.min(Engine.threadCount, BatchShards.perBatch))
         for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
             // Each epoch's order comes from the generator alone, so a checkpoint of the
             // generator is enough to replay it.
@@ -148,7 +149,7 @@ public final class Trainer {
                 zeroGradients()
                 let scalar = BatchShards(rows: rows.count, dataParallel: options.dataParallel).lossAndGradients(
                     inputs: inputs, targets: targets, rows: rows, parameters: parameters, generator: &lossGenerator,
-                    loss: loss)
+                    threads: &threadChoice, loss: loss)
                 guard scalar.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, value: scalar)
                 }

@@ -39,7 +39,7 @@ final class BatchShardsTests: XCTestCase {
             for p in parameters { p.zeroGradient() }
             var noise = RandomGenerator(seed: 1)
             let shards = BatchShards(rows: 50, dataParallel: dataParallel)
-            XCTAssertEqual(shards.count, dataParallel ? 3 : 1)
+            XCTAssertEqual(shards.count, dataParallel ? BatchShards.perBatch : 1)
             let loss = shards.lossAndGradients(inputs: x, targets: x, rows: Array(0..<50), parameters: parameters,
                                                generator: &noise) { a, b, _ in meanSquaredError(model(a), b) }
             return (loss, parameters.flatMap { $0.gradient!.scalars })
@@ -52,6 +52,19 @@ final class BatchShardsTests: XCTestCase {
         XCTAssertEqual(shardedLoss, wholeLoss, accuracy: 1e-6)
         assertClose(sharded, whole, tolerance: 1e-6)
         XCTAssertNotEqual(whole.map { abs($0) }.max() ?? 0, 0)
+    }
+
+    /// The default thread count follows the CPUs available; the shards (and so the bits)
+    /// must not.
+    func testShardsDoNotDependOnTheThreadCount() {
+        let saved = Engine.threadCount
+        defer { Engine.threadCount = saved }
+        var seen: Set<[Range<Int>]> = []
+        for threads in [1, 2, 3, 8] {
+            Engine.threadCount = threads
+            seen.insert(BatchShards(rows: 100, dataParallel: true).ranges)
+        }
+        XCTAssertEqual(seen, [[0..<50, 50..<100]])
     }
 
     func testShardRowsAreContiguousAndBalanced() {
