@@ -34,6 +34,11 @@ int latent_thread_shard(void);
 /// Sets the calling thread's shard; returns the previous value.
 int latent_thread_set_shard(int shard);
 
+/// Counts one sharded training step, its shards run side by side (1) or one after the
+/// other (0); latent_shard_steps reads the counts (process-wide, for `latent bench`).
+void latent_count_shard_step(int side_by_side);
+long latent_shard_steps(int side_by_side);
+
 /// A job for latent_team_run: called once per part index.
 typedef void (*latent_team_fn)(void *ctx, long part);
 /// Runs fn(ctx, 0…parts−1), each part exactly once, on the calling thread and up to

@@ -65,6 +65,7 @@ struct BatchShards {
         let available = Swift.min(Engine.workerCount, count)
         let workers = threads.map { Swift.min(available, $0.pointee.next) } ?? available
         let started = DispatchTime.now().uptimeNanoseconds
+        latent_count_shard_step(workers > 1 ? 1 : 0)
         defer {
             if let threads, available > 1 {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

@@ -21,6 +21,7 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         let settled = used.dropFirst(MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps)
         // Mostly one thread, the other tried only in the short reprobes.
         XCTAssertGreaterThan(settled.filter { $0 == 1 }.count, settled.count * 9 / 10)
+        XCTAssertEqual(slowPair.secondsPerRow(0)!, 1e-6, accuracy: 1e-12)
         XCTAssertTrue(settled.contains(2))
 
         var fastPair = MeasuredThreadChoice(parallel: 2)
@@ -36,8 +37,35 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         // Another process starts: two threads now collapse.
         let after = simulate(&choice, steps: 300, one: 2e-6, two: 20e-6)
         XCTAssertEqual(choice.bestIndex, 0)
-        // One thread but for a reprobe of two steps in every 64.
-        XCTAssertGreaterThanOrEqual(after.suffix(64).filter { $0 == 1 }.count, 64 - MeasuredThreadChoice.reprobeLength)
+        // One thread but for a reprobe block in every 64 steps.
+        XCTAssertGreaterThanOrEqual(after.suffix(64).filter { $0 == 1 }.count, 64 - MeasuredThreadChoice.blockLength)
+    }
+
+    /// A step that waited for a preempted thread counts for its share of the time, not as
+    /// a new average: two threads at 1 µs per row with one step in eight waiting 5× as
+    /// long (2 µs per row on average) lose to one thread at 1.5 µs.
+    func testOccasionalStallsCountByTheirShare() {
+        var choice = MeasuredThreadChoice(parallel: 2)
+        for s in 0..<400 {
+            let t = choice.next
+            let perRow = t > 1 ? (s % 8 == 0 ? 9e-6 : 1e-6) : 1.5e-6
+            choice.record(threads: t, rows: 100, seconds: 100 * perRow)
+        }
+        XCTAssertEqual(choice.bestIndex, 0)
+    }
+
+    /// Scoring keeps one choice per batch shape.
+    func testRowBlockChoicesArePerShape() {
+        let slow = RowBlockThreads.Key(rows: 12_345, rowSize: 7, parallel: 2)
+        let fast = RowBlockThreads.Key(rows: 12_345, rowSize: 8, parallel: 2)
+        for _ in 0..<100 {
+            let t = RowBlockThreads.next(slow)
+            RowBlockThreads.record(slow, threads: t, seconds: t > 1 ? 3e-3 : 1e-3)
+            let u = RowBlockThreads.next(fast)
+            RowBlockThreads.record(fast, threads: u, seconds: u > 1 ? 1e-3 : 3e-3)
+        }
+        XCTAssertEqual(RowBlockThreads.next(slow), 1)
+        XCTAssertEqual(RowBlockThreads.next(fast), 2)
     }
 
     func testOneThreadWhenThereIsNoChoice() {
