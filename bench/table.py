@@ -1,7 +1,8 @@
 """Prints one table from JSON lines/arrays of Latent, PyTorch, Keras and ONNX Runtime
 results: median samples/s per framework and workload over repeats, ratios against the
 faster peer (training: PyTorch, Keras; scoring: PyTorch, Keras, and ONNX Runtime on its
-own column), Latent's default thread count against one thread, and peak training memory.
+own column), Latent's default thread count against one thread, peak training memory, and
+the share of Latent's training steps whose shards ran side by side (the measured choice).
 Files named latent1-*.json hold Latent at --threads 1.
 usage: python table.py RESULTS_DIR [TITLE]"""
 import glob
@@ -51,8 +52,8 @@ print(f"Latent default threads: {', '.join(map(str, threads)) or '?'}")
 print()
 print("| workload | Latent train / score | Latent 1 thread train / score | default ÷ 1 thread train / score "
       "| PyTorch train / score | Keras train / score | ORT score | train × peer | score × peer | score × ORT "
-      "| train peak MB Latent / torch / keras |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+      "| train peak MB Latent / torch / keras | shards side by side |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for w in workloads:
     if not any((w, fw) in rows for fw in ("latent", "latent-1", "pytorch", "keras", "onnxruntime")):
         continue
@@ -69,4 +70,6 @@ for w in workloads:
         cells.append(ratio(med(w, "latent", key), max(peers) if peers else None))
     cells.append(ratio(med(w, "latent", "scoreSamplesPerSecond"), med(w, "onnxruntime", "scoreSamplesPerSecond")))
     cells.append(" / ".join(fmt(med(w, fw, "trainPeakResidentMegabytes")) for fw in ("latent", "pytorch", "keras")))
+    side = med(w, "latent", "shardsSideBySide")
+    cells.append(f"{side * 100:.0f} %" if side is not None else "—")
     print(f"| {w} | " + " | ".join(cells) + " |")
