@@ -35,6 +35,41 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(try weights(interrupted), try weights(reference))
     }
 
+    /// mnist-latent trains three models in turn: killed while the second trains (the first
+    /// finished, its files written), the resumed run skips nothing and redoes nothing, and
+    /// all three end with the uninterrupted run's weights.
+    func testKilledMultiModelLessonResumesEveryModel() throws {
+        let data = try sharedDatasets()
+        let root = try temporaryDirectory(self)
+        let reference = root.appendingPathComponent("reference"), interrupted = root.appendingPathComponent("interrupted")
+        let common = ["example", "mnist-latent", "--quick", "--quiet", "--epochs", "2", "--seed", "4", "--data-dir", data.path]
+        XCTAssertEqual(try latent(common + ["--out", reference.path]).status, 0)
+
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("latent")
+        process.arguments = common + ["--out", interrupted.path, "--checkpoint-every", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let marker = interrupted.appendingPathComponent("checkpoints/l2_code/trainer.json")
+        let deadline = Date().addingTimeInterval(300)
+        while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run must really have been killed while the second model trained")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("vae.safetensors").path))
+
+        let resumed = try latent(common + ["--resume", interrupted.path])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        for model in ["autoencoder", "l2_code", "vae"] {
+            func weights(_ directory: URL) throws -> [String: [UInt32]] {
+                try SafeTensors.read(contentsOf: directory.appendingPathComponent("\(model).safetensors")).tensors
+                    .mapValues { $0.scalars.map(\.bitPattern) }
+            }
+            XCTAssertEqual(try weights(interrupted), try weights(reference), model)
+        }
+    }
+
     func testResumeWithoutCheckpointsIsAClearError() throws {
         let empty = try temporaryDirectory(self)
         let result = try latent(["example", "ecg-anomaly", "--resume", empty.path])

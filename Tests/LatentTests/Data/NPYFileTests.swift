@@ -76,15 +76,23 @@ final class NPYFileTests: XCTestCase {
             "python3", "-c",
             "import numpy as np; a = np.load('\(url.path)'); print(a.dtype, a.shape, a.flags['C_CONTIGUOUS'], a.ravel().tolist())",
         ]
+        let errors = Pipe()
         process.standardOutput = pipe
-        process.standardError = Pipe()
+        process.standardError = errors
+        // Skip only when numpy itself is missing; numpy refusing Latent's file is a failure.
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import numpy"]
+        probe.standardError = Pipe()
+        guard (try? probe.run()) != nil else { throw XCTSkip("python3 is not available") }
+        probe.waitUntilExit()
+        guard probe.terminationStatus == 0 else { throw XCTSkip("python3 has no numpy") }
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw XCTSkip("python3 with numpy is not available")
-        }
         let output = String(
             decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "numpy could not read Latent's .npy file: \(message)")
         XCTAssertEqual(
             output.trimmingCharacters(in: .whitespacesAndNewlines),
             "float32 (2, 2) True [1.0, -2.5, 0.125, 4.0]")

@@ -30,8 +30,8 @@ final class ConformalCalibrationTests: XCTestCase {
 
     /// For test scores exchangeable with the calibration scores, P(p ≤ α) ≤ α, and for
     /// continuous scores P(p ≤ α) = ⌊α(n+1)⌋/(n+1) exactly. Pooled over many seeds (each
-    /// with a fresh calibration set) the empirical rate must match within a few standard
-    /// errors (about 0.001 here).
+    /// with a fresh calibration set) the empirical rate must match within four standard
+    /// deviations of its sampling noise (``ConformalRateNoise``: 0.0017–0.017 here).
     func testFalsePositiveRateIsControlledOnExchangeableData() throws {
         let n = 99
         let alphas = [0.01, 0.05, 0.1, 0.2, 0.5]
@@ -49,14 +49,16 @@ final class ConformalCalibrationTests: XCTestCase {
         }
         for (k, alpha) in alphas.enumerated() {
             let rate = Double(hits[k]) / Double(total)
-            let exact = (alpha * Double(n + 1)).rounded(.down) / Double(n + 1)
-            XCTAssertEqual(rate, exact, accuracy: 0.006, "alpha \(alpha)")
-            XCTAssertLessThanOrEqual(rate, alpha + 0.006, "alpha \(alpha)")
+            let noise = ConformalRateNoise(n: n, alpha: alpha, calibrations: 500, tests: 40)
+            XCTAssertEqual(rate, noise.expectedRate, accuracy: noise.tolerance, "alpha \(alpha)")
+            XCTAssertLessThanOrEqual(rate, alpha + noise.tolerance, "alpha \(alpha)")
         }
     }
 
     /// With heavily tied (discrete) scores the p-values are still super-uniform:
-    /// the empirical CDF stays at or below the diagonal everywhere.
+    /// the empirical CDF stays at or below the diagonal everywhere, up to four standard
+    /// deviations of the sampling noise of continuous scores (``ConformalRateNoise``; ties only
+    /// make the p-values coarser, and their rate at or below the continuous one).
     func testPValuesAreSuperUniformWithTies() throws {
         let n = 30
         var pValues: [Double] = []
@@ -68,7 +70,8 @@ final class ConformalCalibrationTests: XCTestCase {
         for step in 1...99 {
             let alpha = Double(step) / 100
             let rate = Double(pValues.filter { $0 <= alpha }.count) / Double(pValues.count)
-            XCTAssertLessThanOrEqual(rate, alpha + 0.01, "alpha \(alpha)")
+            let noise = ConformalRateNoise(n: n, alpha: alpha, calibrations: 400, tests: 25)
+            XCTAssertLessThanOrEqual(rate, alpha + noise.tolerance, "alpha \(alpha)")
         }
     }
 

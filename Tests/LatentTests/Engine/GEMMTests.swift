@@ -1,9 +1,11 @@
 import XCTest
 @testable import Latent
 
-/// BLAS GEMM (through every path ``BLAS/sgemm`` takes: one thread, split in two halves,
-/// BLAS's own threads) against a plain double-precision loop. Old OpenBLAS builds are
-/// known to pick wrong kernels on some new CPUs; this is the guard.
+/// ``Tensor/matmul(_:_:transposeA:transposeB:)`` on 1 and 2 threads, below and above the
+/// threading threshold, every transpose, against a plain double-precision loop, element by
+/// element. Which GEMM runs depends on the kernel level (Latent's own AVX-512 or AVX2 GEMM,
+/// or OpenBLAS): `.ci/run` repeats this at `LATENT_KERNELS=avx2` and `baseline`. Old
+/// OpenBLAS builds are known to pick wrong kernels on some new CPUs; this is the guard.
 final class GEMMTests: XCTestCase {
     func reference(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> [Float] {
         let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
@@ -26,9 +28,11 @@ final class GEMMTests: XCTestCase {
 
     func testEveryPathAndTransposeMatchesAPlainLoop() {
         var g = RandomGenerator(seed: 4)
-        // Work below the split threshold, inside the split range (rows and columns split),
-        // and above the BLAS-threads threshold; odd sizes exercise the uneven halves.
-        let shapes: [(m: Int, n: Int, k: Int)] = [(3, 5, 7), (32, 64, 784), (33, 785, 63), (785, 65, 33), (160, 150, 140)]
+        // Tiny, batch-sized and odd shapes (uneven tiles and masked tails), all below the
+        // 2^23 multiply-adds where a product is split over threads (BLAS.threadedWorkThreshold),
+        // and one above it (256·256·160 ≈ 1.3 · 2^23), so the split rows are checked too.
+        let shapes: [(m: Int, n: Int, k: Int)] = [(3, 5, 7), (32, 64, 784), (33, 785, 63), (785, 65, 33), (160, 150, 140), (257, 255, 160)]
+        XCTAssertGreaterThan(257 * 255 * 160, BLAS.threadedWorkThreshold)
         for threads in [1, 2] {
             let saved = Engine.threadCount
             Engine.threadCount = threads

@@ -45,32 +45,47 @@ final class LessonTests: XCTestCase {
             let value = try XCTUnwrap(metrics[key]?.number, key)
             XCTAssertTrue(value.isFinite && value > 0, "\(key) = \(value)")
         }
-        // Even three epochs on 600 beats separate normal from abnormal beats.
-        XCTAssertGreaterThan(metrics["auroc"]!.number!, 0.8)
+        // Quick-mode floors, measured at seeds 0 and 1 (accuracy 0.93–0.94, precision
+        // 0.99, recall 0.90, AUROC 0.94–0.95) and set with margin.
+        XCTAssertGreaterThan(metrics["auroc"]!.number!, 0.9)
+        XCTAssertGreaterThan(metrics["accuracy"]!.number!, 0.85)
+        XCTAssertGreaterThan(metrics["precision"]!.number!, 0.9)
+        XCTAssertGreaterThan(metrics["recall"]!.number!, 0.8)
     }
 
     func testFashionDenseAutoencoder() throws {
         let (_, metrics) = try run(.fashionAE)
-        XCTAssertLessThan(try XCTUnwrap(metrics["val_mse"]?.number), 0.08)
+        XCTAssertLessThan(try XCTUnwrap(metrics["val_mse"]?.number), 0.06)   // 0.048 at seeds 0 and 1
     }
 
     func testFashionDenoiser() throws {
         let (out, metrics) = try run(.fashionDenoise)
-        XCTAssertNotNil(metrics["val_mse"]?.number)
+        // One quick epoch on 500 images does not yet beat the noisy input (0.161 against
+        // 0.025, seeds 0 and 1): the floor catches a pipeline that does not train at all
+        // (sigmoid(0) = 0.5 everywhere is far above it), and the noise is what the lesson
+        // says: N(0, 0.2²) clipped to [0, 1] gives an MSE of about 0.025 against the clean image.
+        XCTAssertLessThan(try XCTUnwrap(metrics["val_mse"]?.number), 0.18)
+        XCTAssertEqual(try XCTUnwrap(metrics["noisy_mse"]?.number), 0.025, accuracy: 0.005)
         let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         XCTAssertTrue(report.contains("Total params: 3,217"))
     }
 
     func testMNISTLatent() throws {
         let (out, metrics) = try run(.mnistLatent)
-        for model in ["autoencoder", "l2_code", "vae"] { XCTAssertNotNil(metrics[model]?["mse"]?.number, model) }
+        // 0.070–0.096 at seeds 0 and 1.
+        for model in ["autoencoder", "l2_code", "vae"] { XCTAssertLessThan(try XCTUnwrap(metrics[model]?["mse"]?.number, model), 0.11, model) }
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("vae-sampled-codes.svg").path))
     }
 
     func testMNISTGenerate() throws {
         let (_, metrics) = try run(.mnistGenerate)
         XCTAssertNotNil(metrics["mse"]?.number)
-        XCTAssertNotNil(metrics["kl"]?.number)
+        // The KL weight's trade-off, the lesson's point: a 10× smaller weight gives a larger
+        // KL term (0.93–1.05 against 0.17–0.18 at seeds 0 and 1) and a smaller error.
+        let small = try XCTUnwrap(metrics["kl_weight_0.005"]), large = try XCTUnwrap(metrics["kl_weight_0.05"])
+        XCTAssertGreaterThan(try XCTUnwrap(small["kl"]?.number), 2 * (try XCTUnwrap(large["kl"]?.number)))
+        XCTAssertLessThan(try XCTUnwrap(small["mse"]?.number), try XCTUnwrap(large["mse"]?.number))
+        XCTAssertEqual(metrics["kl"], large["kl"])
     }
 
     func testMNISTAnomaly() throws {
@@ -82,6 +97,16 @@ final class LessonTests: XCTestCase {
             }
         }
         for key in ["cut", "sensitivity", "specificity"] { XCTAssertNotNil(metrics["vae"]?[key]?.number, key) }
+        // The lesson's point, with quick-mode floors measured at seeds 0 and 1: LeNet finds
+        // the 2s it saw a few of (AUROC 0.97–0.98) and fails on the unseen 3s (0.61–0.68);
+        // the VAE, trained on normal digits only, ranks both better than chance (0.72) and
+        // its validation-chosen cut beats chance (sensitivity + specificity 1.33–1.36).
+        let lenet2 = try XCTUnwrap(metrics["lenet"]?["auroc_2"]?.number), lenet3 = try XCTUnwrap(metrics["lenet"]?["auroc_3"]?.number)
+        XCTAssertGreaterThan(lenet2, 0.9)
+        XCTAssertLessThan(lenet3, lenet2 - 0.15)
+        XCTAssertGreaterThan(try XCTUnwrap(metrics["vae"]?["auroc"]?.number), 0.62)
+        let youden = try XCTUnwrap(metrics["vae"]?["sensitivity"]?.number) + (try XCTUnwrap(metrics["vae"]?["specificity"]?.number))
+        XCTAssertGreaterThan(youden, 1.15)
     }
 
     func testSameSeedSameMetrics() throws {

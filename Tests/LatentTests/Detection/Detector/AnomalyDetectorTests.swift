@@ -97,12 +97,12 @@ final class AnomalyDetectorTests: XCTestCase {
         }
     }
 
-    func testConvolutionalDetectorOnSmallImages() throws {
-        // 8×8 images: a bright square in the top-left is normal, anywhere else anomalous.
+    /// 8×8 images: a bright square in the top-left is normal, anywhere else anomalous.
+    func squares(count: Int, seed: UInt64) -> (images: Tensor, isNormal: [Bool]) {
         var values: [Float] = []
         var isNormal: [Bool] = []
-        var random = DetectionTestRandom(seed: 7)
-        for i in 0..<96 {
+        var random = DetectionTestRandom(seed: seed)
+        for i in 0..<count {
             let normal = i % 4 != 3
             let (top, left) =
                 normal ? (random.int(2), random.int(2)) : (4 + random.int(2), 4 + random.int(2))
@@ -113,19 +113,23 @@ final class AnomalyDetectorTests: XCTestCase {
             }
             isNormal.append(normal)
         }
+        return (Tensor(shape: [count, 8, 8], scalars: values), isNormal)
+    }
+
+    func testConvolutionalDetectorOnSmallImages() throws {
+        let (images, isNormal) = squares(count: 96, seed: 7)
         var c = DetectorTestData.quickConfiguration()
         c.model = .conv
         c.hidden = [4, 4]
         c.epochs = 30
-        let detector = try AnomalyDetector.fit(
-            Tensor(shape: [96, 8, 8], scalars: values), isNormal: isNormal, configuration: c)
+        let detector = try AnomalyDetector.fit(images, isNormal: isNormal, configuration: c)
         XCTAssertEqual(detector.schema.exampleShape, [8, 8, 1])
         XCTAssertEqual(detector.plan.scaler, .global)
-        let scores = try detector.score(Tensor(shape: [96, 8, 8], scalars: values))
-        let anomalyMean = zip(scores, isNormal).filter { !$0.1 }.map(\.0).reduce(0, +) / 24
-        let normalMean = zip(scores, isNormal).filter { $0.1 }.map(\.0).reduce(0, +) / 72
-        XCTAssertGreaterThan(anomalyMean, normalMean)
         XCTAssertEqual(detector.schema.featureName(9), "(1, 1)")
+        // New images of both kinds: the misplaced squares must rank above the normal ones.
+        let (fresh, freshNormal) = squares(count: 200, seed: 17)
+        let auroc = try ROCCurve(scores: try detector.score(fresh), labels: freshNormal.map { !$0 }).auc
+        XCTAssertGreaterThan(auroc, 0.8, "measured 0.90")
     }
 
     func testConvolutionNeedsImagesOfTheRightSize() {
@@ -145,5 +149,9 @@ final class AnomalyDetectorTests: XCTestCase {
         let detector = try AnomalyDetector.fit(x, isNormal: isNormal, configuration: c)
         XCTAssertTrue(detector.model is VariationalAutoencoder)
         XCTAssertEqual(try detector.score(x).count, 120)
+        // New rows: those with a spike must rank above the normal ones.
+        let (fresh, freshNormal) = DetectorTestData.rows(count: 300, anomalyEvery: 6, seed: 18)
+        let auroc = try ROCCurve(scores: try detector.score(fresh), labels: freshNormal.map { !$0 }).auc
+        XCTAssertGreaterThan(auroc, 0.95, "measured 0.991")
     }
 }
