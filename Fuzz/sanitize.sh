@@ -13,7 +13,7 @@ export SWIFT_BACKTRACE=enable=no
 # Readers (every format, hostile inputs included), model files, detector directories and
 # streamed scoring input, the engine's kernels (elementwise, broadcasting, reductions,
 # convolutions, threading), layers, training.
-address_tests='LatentTests\.(CSVFileTests|CSVFileLineLengthTests|CheckpointHostileTests|GzipTests|IDXFileTests|NPYFileTests|DatasetTests|SafeTensors[A-Za-z]*Tests|ModelFile[A-Za-z]*Tests|AnomalyDetector[A-Za-z]*Tests|ScoreStreamTests|DetectorDataTests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|RowInvariantGEMMTests|DenseDistanceTests|RowBlocksTests|BatchShardsTests|TeamTests|LayerGradientTests|GradientCheckTests|OptimizerTests|TrainerTests)/'
+address_tests='LatentTests\.(CSVFileTests|CSVFileLineLengthTests|CheckpointHostileTests|GzipTests|IDXFileTests|NPYFileTests|DatasetTests|SafeTensors[A-Za-z]*Tests|ModelFile[A-Za-z]*Tests|AnomalyDetector[A-Za-z]*Tests|ScoreStreamTests|DetectorDataTests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|RowInvariantGEMMTests|DenseDistanceTests|RowBlocksTests|BatchShardsTests|TeamTests|TransposedBPackingTests|AvailableCPUsTests|LayerGradientTests|GradientCheckTests|OptimizerTests|TrainerTests)/'
 # Everything that runs Engine.parallelFor / parallelChunks on 2 threads: elementwise and
 # broadcast kernels, direct convolutions and their pullbacks, fused Adam, training, the
 # row-invariant GEMM's and dense distance's row blocks, data-parallel shards, the helper team
