@@ -34,8 +34,8 @@ int latent_thread_shard(void);
 /// Sets the calling thread's shard; returns the previous value.
 int latent_thread_set_shard(int shard);
 
-/// Counts one sharded training step, its shards run side by side (1) or one after the
-/// other (0); latent_shard_steps reads the counts (process-wide, for `latent bench`).
+/// Counts one training step run on several threads (1: shards side by side or ops split)
+/// or on one (0); latent_shard_steps reads the counts (process-wide, for `latent bench`).
 void latent_count_shard_step(int side_by_side);
 long latent_shard_steps(int side_by_side);
 

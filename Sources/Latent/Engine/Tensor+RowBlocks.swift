@@ -39,12 +39,12 @@ extension Tensor {
         // One part per block: the threads claim blocks as they come free, so a thread that
         // the scheduler holds back (a busy machine) leaves its blocks to the others; how
         // many threads take part is measured per shape (RowBlockThreads).
-        let key = RowBlockThreads.Key(rows: n, rowSize: rowSize, parallel: workers)
+        let key = RowBlockThreads.Key(rowSize: rowSize, parallel: workers)
         let threads = workers > 1 ? RowBlockThreads.next(key) : 1
         let started = DispatchTime.now().uptimeNanoseconds
         defer {
             if workers > 1 {
-                RowBlockThreads.record(key, threads: threads,
+                RowBlockThreads.record(key, threads: threads, rows: n,
                                        seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             }
         }

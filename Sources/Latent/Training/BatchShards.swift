@@ -44,15 +44,33 @@ struct BatchShards {
     /// Shard 0 draws its noise from `generator`, shard s > 0 from a stream split off it
     /// before the step (in shard order), so the draws depend on the seed and the batch only.
     ///
-    /// `threads` (when given) chooses how many threads run the shards from the steps timed
-    /// so far and records this one (``MeasuredThreadChoice``); without it, as many as
-    /// there are shards, up to ``Engine/workerCount``.
+    /// `threads` (when given) chooses how many threads run the shards (with one shard:
+    /// whether its ops split) from the steps timed so far and records this one
+    /// (``MeasuredThreadChoice``); without it, as many as there are shards, up to
+    /// ``Engine/workerCount``.
     func lossAndGradients(
         inputs: Tensor, targets: Tensor, rows: [Int], parameters: [Parameter], generator: inout RandomGenerator,
         threads: UnsafeMutablePointer<MeasuredThreadChoice>? = nil,
         loss: (_ inputs: Tensor, _ targets: Tensor, _ noise: inout RandomGenerator) -> Tensor
     ) -> Float {
         if count == 1 {
+            // One shard: its ops split over the threads or (measured faster, `threads`) the
+            // whole step stays on this thread. The same bits either way: every op that
+            // splits computes each element the same way however it is split
+            // (BatchShardsTests.testUnshardedBatchesGiveTheSameBitsOnOneAndTwoThreads).
+            let parallel = Engine.workerCount > 1
+            let serial = parallel && (threads.map { $0.pointee.next == 1 } ?? false)
+            let started = DispatchTime.now().uptimeNanoseconds
+            let previous = serial ? latent_thread_set_serial(1) : 0
+            if serial { BLAS.useThreads(1) }
+            defer {
+                if serial { latent_thread_set_serial(previous) }
+                if let threads, parallel {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    threads.pointee.record(threads: serial ? 1 : 2, rows: rows.count, seconds: seconds)
+                    latent_count_shard_step(serial ? 0 : 1)
+                }
+            }
             let value = loss(inputs.gathering(rows: rows), targets.gathering(rows: rows), &generator)
             let scalar = value.item
             if scalar.isFinite { value.backward() }

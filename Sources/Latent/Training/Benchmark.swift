@@ -173,16 +173,16 @@ public struct BenchResult: Codable, Sendable {
     public let trainSgemmGFLOPS: Double
     public let scoreGFLOPS: Double
     public let scoreSgemmGFLOPS: Double
-    /// The share of the timed training steps whose batch shards ran side by side on
-    /// several threads rather than one after the other (``MeasuredThreadChoice``); nil
-    /// when no step was sharded.
+    /// The share of the timed training steps that ran on several threads (shards side by
+    /// side, or one shard's ops split) rather than on one (``MeasuredThreadChoice``); nil
+    /// with one thread.
     public var shardsSideBySide: Double? = nil
 
     public static let header =
         pad("workload", 16) + pad("batch", 6, right: true) + pad("train/s", 11, right: true) + pad("score/s", 11, right: true)
         + pad("train MB", 10, right: true) + pad("peak MB", 9, right: true)
         + pad("train GF/s (roof)", 20, right: true) + pad("score GF/s (roof)", 20, right: true)
-        + pad("shards ∥", 10, right: true)
+        + pad("steps ∥", 10, right: true)
 
     public var line: String {
         Self.pad(workload, 16) + Self.pad("\(batchSize)", 6, right: true)

@@ -54,15 +54,15 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         XCTAssertEqual(choice.bestIndex, 0)
     }
 
-    /// Scoring keeps one choice per batch shape.
+    /// Scoring keeps one choice per row size (per model).
     func testRowBlockChoicesArePerShape() {
-        let slow = RowBlockThreads.Key(rows: 12_345, rowSize: 7, parallel: 2)
-        let fast = RowBlockThreads.Key(rows: 12_345, rowSize: 8, parallel: 2)
+        let slow = RowBlockThreads.Key(rowSize: 12_347, parallel: 2)
+        let fast = RowBlockThreads.Key(rowSize: 12_348, parallel: 2)
         for _ in 0..<100 {
             let t = RowBlockThreads.next(slow)
-            RowBlockThreads.record(slow, threads: t, seconds: t > 1 ? 3e-3 : 1e-3)
+            RowBlockThreads.record(slow, threads: t, rows: 100, seconds: t > 1 ? 3e-3 : 1e-3)
             let u = RowBlockThreads.next(fast)
-            RowBlockThreads.record(fast, threads: u, seconds: u > 1 ? 1e-3 : 3e-3)
+            RowBlockThreads.record(fast, threads: u, rows: 100, seconds: u > 1 ? 1e-3 : 3e-3)
         }
         XCTAssertEqual(RowBlockThreads.next(slow), 1)
         XCTAssertEqual(RowBlockThreads.next(fast), 2)
