@@ -2,7 +2,7 @@
 results: median samples/s per framework and workload over repeats, ratios against the
 faster peer (training: PyTorch, Keras; scoring: PyTorch, Keras, and ONNX Runtime on its
 own column), Latent's default thread count against one thread, peak training memory, and
-the share of Latent's training steps whose shards ran side by side (the measured choice).
+the share of Latent's training steps that ran on several threads (the measured choice).
 Files named latent1-*.json hold Latent at --threads 1.
 usage: python table.py RESULTS_DIR [TITLE]"""
 import glob
@@ -52,7 +52,7 @@ print(f"Latent default threads: {', '.join(map(str, threads)) or '?'}")
 print()
 print("| workload | Latent train / score | Latent 1 thread train / score | default ÷ 1 thread train / score "
       "| PyTorch train / score | Keras train / score | ORT score | train × peer | score × peer | score × ORT "
-      "| train peak MB Latent / torch / keras | shards side by side |")
+      "| train peak MB Latent / torch / keras | steps on several threads |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for w in workloads:
     if not any((w, fw) in rows for fw in ("latent", "latent-1", "pytorch", "keras", "onnxruntime")):
