@@ -28,17 +28,21 @@ extension LatentCommand.Detector {
             help: "Where to write the evaluation (default: DIR/evaluation; replaced atomically).")
         var out: String?
 
-        func validate() throws {
-            if labels.normalLabel == nil {
-                throw ValidationError(
-                    "evaluate needs --normal-label (and a label column or --labels) to tell normal rows from anomalies."
-                )
-            }
-        }
+        @OptionGroup var quiet: QuietOption
 
         func run() throws {
+            notesAreQuiet = quiet.quiet
             let directory = URL(fileURLWithPath: detector)
             let detector = try AnomalyDetector.load(from: directory)
+            // The label fit was told, as the label column is reused below.
+            guard let normalLabel = labels.normalLabel ?? detector.schema.normalLabel else {
+                throw CommandLineError(
+                    "evaluate needs --normal-label (and a label column or --labels) to tell normal "
+                        + "rows from anomalies; this detector was fitted without one.")
+            }
+            if labels.normalLabel == nil {
+                note("No --normal-label given: using \(normalLabel), the label fit took as normal.")
+            }
             var column = labels.column
             if column == nil, labels.labels == nil, file.format != .tsv,
                 !data.lowercased().hasSuffix(".tsv"),
@@ -53,9 +57,17 @@ extension LatentCommand.Detector {
                 URL(fileURLWithPath: data), format: file.format, labelColumn: column,
                 header: file.headerChoice, labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
             note("Read \(table.summary).")
-            let isNormal = try table.isNormal(normalLabel: labels.normalLabel!)
+            let isNormal = try table.isNormal(normalLabel: normalLabel)
             let evaluation = try DetectorEvaluation(
                 detector, rows: table.features, isNormal: isNormal, source: table.source)
+            if evaluation.fittedOnCount > 0 {
+                note(
+                    "Warning: \(evaluation.fittedOnCount) of the \(isNormal.filter { $0 }.count) normal "
+                        + "rows were used to fit this detector (to train it, stop it or calibrate its "
+                        + "threshold), so their false-positive rate says nothing about new data. "
+                        + "false_positive_rate_unseen leaves them out; evaluate on rows the detector "
+                        + "has not seen (a held-out test file).")
+            }
             let outURL =
                 out.map { URL(fileURLWithPath: $0) }
                 ?? directory.appendingPathComponent("evaluation")
@@ -70,10 +82,23 @@ extension LatentCommand.Detector {
                 String(
                     format: "accuracy: %.4f\nprecision: %.4f\nrecall: %.4f\nf1: %.4f", c.accuracy,
                     c.precision, c.recall, c.f1))
-            print(
-                String(
-                    format: "false_positive_rate: %.4f (expected %.3f ± %.3f)", c.falsePositiveRate,
-                    detector.falseAlarmEstimate.expectedRate, detector.falseAlarmEstimate.spread))
+            let expected = String(
+                format: "expected %.3f ± %.3f", detector.falseAlarmEstimate.expectedRate,
+                detector.falseAlarmEstimate.spread)
+            if evaluation.fittedOnCount > 0 {
+                print(
+                    String(
+                        format: "false_positive_rate: %.4f (all %d normal rows, %d of them fitted on)",
+                        c.falsePositiveRate, isNormal.filter { $0 }.count, evaluation.fittedOnCount))
+                print(
+                    "false_positive_rate_unseen: "
+                        + (evaluation.unseenFalsePositiveRate.map { String(format: "%.4f", $0) }
+                            ?? "undefined")
+                        + " (\(evaluation.unseenNormalCount) unseen normal rows; \(expected))")
+            } else {
+                print(
+                    String(format: "false_positive_rate: %.4f", c.falsePositiveRate) + " (\(expected))")
+            }
             print(
                 "confusion_matrix: tp \(c.truePositives)  fp \(c.falsePositives)  tn \(c.trueNegatives)  fn \(c.falseNegatives)"
             )

@@ -47,6 +47,8 @@ extension LatentCommand.Detector {
         @Option(
             help: ArgumentHelp(
                 "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | fpr:ALPHA@CONFIDENCE (calibration-conditional) | youden.",
+                discussion:
+                    "contamination:P is PyOD's: the share P of the training data taken as anomalous, on an unlabelled file. With --normal-label the calibration rows are normal only, and it flags a share P of normal rows (= percentile:100(1-P)); docs/thresholds.md.",
                 valueName: "rule"))
         var threshold: String = "fpr:0.05"
 
@@ -64,12 +66,12 @@ extension LatentCommand.Detector {
         )
         var scaler: DetectorConfiguration.ScalerChoice = .automatic
 
-        @Flag(help: "No progress output.")
+        @Flag(help: "Print nothing but errors and the detector's path (no plan, no progress).")
         var quiet = false
 
         func validate() throws {
             do { _ = try configuration() } catch let error as DetectorError {
-                throw ValidationError(error.description)
+                throw ValidationError(CommandLineWords.describe(error))
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -111,11 +113,21 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
+            notesAreQuiet = quiet
             let url = URL(fileURLWithPath: data)
             let table = try DetectorData.read(
                 url, format: file.format, labelColumn: labels.column, header: file.headerChoice,
                 labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
             note("Read \(table.summary).")
+            if labels.column == nil, labels.labels == nil,
+                let suspect = table.suspectedLabelColumn()
+            {
+                let text = FitMessages.forgottenLabel(suspect, rows: table.features.shape[0])
+                // Two values is how labels look; with more, a categorical feature is as
+                // likely, so fitting goes on with a warning (shown even with --quiet).
+                guard suspect.values.count > 2 else { throw CommandLineError(text) }
+                FileHandle.standardError.write(Data(("Warning: " + text + "\n").utf8))
+            }
             var isNormal: [Bool]? = nil
             if let normalLabel = labels.normalLabel {
                 isNormal = try table.isNormal(normalLabel: normalLabel)
@@ -125,35 +137,41 @@ extension LatentCommand.Detector {
                 note("Label column found but no --normal-label: every row is taken as normal.")
             }
             let configuration = try configuration()
-            let quiet = self.quiet
-            var lastShown = 0
+            if case .contamination(let p) = configuration.threshold, isNormal != nil {
+                note(
+                    "contamination:\(p) on labelled data flags a share \(p) of the normal "
+                        + "calibration rows (as percentile:\(100 * (1 - p)) would); on an unlabelled "
+                        + "file it is PyOD's share of the training data. fpr:\(p) guarantees that rate.")
+            }
+            let progress = quiet ? ProgressReporter.silent : ProgressReporter()
             let detector = try AnomalyDetector.fit(
                 table.features, isNormal: isNormal,
                 schema: table.schema(normalLabel: labels.normalLabel),
-                configuration: configuration
+                configuration: configuration,
+                onPlan: { plan in FitMessages.plan(plan).forEach(note) }
             ) { record, plan in
-                guard !quiet else { return }
-                let every = max(1, plan.minimumEpochs / 10)
-                if record.epoch == 1 || record.epoch - lastShown >= every {
-                    lastShown = record.epoch
-                    note(
-                        String(
-                            format: "epoch %d/%d  loss %.5g  early-stopping loss %.5g",
-                            record.epoch, plan.maximumEpochs,
-                            record.loss, record.validationLoss ?? .nan))
-                }
+                progress.epochEnded(
+                    record, of: plan.maximumEpochs, steps: plan.stepsPerEpoch,
+                    mayStopEarly: plan.maximumEpochs > plan.minimumEpochs)
             }
+            progress.finish()
             let outURL = URL(fileURLWithPath: out)
             try detector.save(to: outURL, source: table.source)
             let plan = detector.plan
             let estimate = detector.falseAlarmEstimate
-            for line in plan.notes { note(line) }
+            note(FitMessages.ending(plan))
+            if let warning = FitMessages.epochCap(plan, history: detector.diagnostics?.history) {
+                note(warning)
+            }
+            let result =
+                "Detector: \(outURL.path) (report: \(outURL.appendingPathComponent("report.html").path))"
+            guard !quiet else { return print(result) }
             print(
                 "Trained \(plan.model) \(plan.hidden.map(String.init).joined(separator: "-")) on \(plan.trainingRows) rows: "
                     + "\(plan.epochsRun) epochs × \(plan.stepsPerEpoch) steps (batch \(plan.batchSize)), best epoch \(plan.bestEpoch)."
             )
             print(
-                "Threshold \(detector.thresholdRule) = \(detector.threshold) from \(detector.calibration.count) calibration rows (held-out normal); "
+                "Threshold \(detector.thresholdRule) = \(FitMessages.score(detector.threshold)) from \(detector.calibration.count) calibration rows (held-out normal); "
                     + String(
                         format: "expected false-alarm rate %.3f ± %.3f.", estimate.expectedRate,
                         estimate.spread))
@@ -163,9 +181,7 @@ extension LatentCommand.Detector {
                     "Rows with other labels flagged: \(flagged) of \(diagnostics.anomalyScores.count)."
                 )
             }
-            print(
-                "Detector: \(outURL.path) (report: \(outURL.appendingPathComponent("report.html").path))"
-            )
+            print(result)
         }
     }
 }

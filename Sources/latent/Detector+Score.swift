@@ -54,8 +54,8 @@ extension LatentCommand.Detector {
 
         @Option(
             help: ArgumentHelp(
-                "The label column to skip: N, NAME or none (default: as in the training file, when the input has one more column).",
-                valueName: "N|NAME"))
+                "The label column to skip: N (negative counts from the end), first, last, NAME or none (default: as in the training file, when the input has one more column).",
+                valueName: "N|first|last|NAME|none"))
         var labelColumn: String?
 
         @Option(help: "Rows per scoring batch when streaming.")
@@ -89,7 +89,10 @@ extension LatentCommand.Detector {
             }
         }
 
+        @OptionGroup var quiet: QuietOption
+
         func run() throws {
+            notesAreQuiet = quiet.quiet
             var detector = try AnomalyDetector.load(from: URL(fileURLWithPath: self.detector))
             if let rule = try rule.parsed() {
                 detector = try detector.rethresholded(rule)
@@ -151,7 +154,7 @@ extension LatentCommand.Detector {
                 try destination.write(text)
                 try destination.commit()
                 note(
-                    "Scored \(n) rows; \(anomalies) anomalies at threshold \(detector.threshold) (\(detector.thresholdRule)); "
+                    "Scored \(n) rows; \(anomalies) anomalies at threshold \(FitMessages.score(detector.threshold)) (\(detector.thresholdRule)); "
                         + "\(discovered.filter { $0 }.count) discoveries at false discovery rate \(fdr) (Benjamini–Hochberg over all \(n) rows)."
                 )
                 return
@@ -169,7 +172,7 @@ extension LatentCommand.Detector {
             }
             try destination.commit()
             note(
-                "Scored \(n) rows; \(anomalies) anomalies at threshold \(detector.threshold) (\(detector.thresholdRule))."
+                "Scored \(n) rows; \(anomalies) anomalies at threshold \(FitMessages.score(detector.threshold)) (\(detector.thresholdRule))."
             )
         }
     }
@@ -195,7 +198,7 @@ final class Destination {
                 ).path
             let opened = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard opened >= 0 else {
-                throw ValidationError("Cannot write \(path): \(String(cString: strerror(errno))).")
+                throw CommandLineError("Cannot write \(path): \(String(cString: strerror(errno))).")
             }
             fd = opened
             self.path = path
@@ -212,7 +215,7 @@ final class Destination {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ValidationError(
+                throw CommandLineError(
                     "Cannot write \(path ?? "standard output"): \(String(cString: strerror(errno)))."
                 )
             }
@@ -226,7 +229,7 @@ final class Destination {
         guard let path, let temporary else { return }
         fsync(fd)
         if rename(temporary, path) != 0 {
-            throw ValidationError("Cannot write \(path): \(String(cString: strerror(errno))).")
+            throw CommandLineError("Cannot write \(path): \(String(cString: strerror(errno))).")
         }
     }
 

@@ -55,9 +55,10 @@ struct DataFileOptions: ParsableArguments {
 struct LabelOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "The label column: a zero-based index N, a header NAME, or none.",
-            discussion: "Default: none for csv, column 0 for tsv (the UCR layout).",
-            valueName: "N|NAME"))
+            "The label column: a zero-based index N (negative counts from the end: --label-column=-1), first, last, a header NAME, or none.",
+            discussion:
+                "Default: none for csv, column 0 for tsv (the UCR layout). `fit` refuses a table whose first or last column looks like a label (a few whole-number values) until you give --label-column, or none to train on it.",
+            valueName: "N|first|last|NAME|none"))
     var labelColumn: String?
 
     @Option(help: "The label value of normal rows (numbers compare numerically: 1 matches 1.0).")
@@ -74,7 +75,17 @@ struct LabelOptions: ParsableArguments {
     var labelsURL: URL? { labels.map { URL(fileURLWithPath: $0) } }
 }
 
-/// Writes a line to standard error.
+/// Whether notes are silenced (`--quiet`): only errors and the result are shown.
+nonisolated(unsafe) var notesAreQuiet = false
+
+/// Writes a line to standard error, unless `--quiet`.
 func note(_ text: String) {
+    guard !notesAreQuiet else { return }
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// `--quiet`, for commands whose notes go to standard error.
+struct QuietOption: ParsableArguments {
+    @Flag(help: "Print nothing but errors and the result.")
+    var quiet = false
 }

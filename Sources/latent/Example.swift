@@ -22,7 +22,7 @@ struct ExampleOptions: ParsableArguments {
     @Flag(help: "A reduced run that finishes in seconds.")
     var quick = false
 
-    @Flag(help: "No progress output.")
+    @Flag(help: "Print nothing but errors and the results (no progress, no model summaries).")
     var quiet = false
 
     @Option(help: "Save a training checkpoint every N epochs (under checkpoints/ in the output directory).")
@@ -85,18 +85,8 @@ extension LatentCommand {
 func runLesson(_ lesson: Lesson, options: ExampleOptions) throws {
     let settings = options.settings(for: lesson)
     let metrics = try lesson.run(settings)
-    let keys = metrics.keys.sorted().filter { !["lesson", "quick", "seed"].contains($0) }
-    for key in keys { print("\(key): \(describe(metrics[key]!))") }
-    print("Report: \(settings.outputDirectory.appendingPathComponent("report.html").path)")
-}
-
-func describe(_ value: JSONValue) -> String {
-    switch value {
-    case .number(let n): return n == n.rounded() && abs(n) < 1e9 ? String(Int(n)) : String(format: "%.4f", n)
-    case .string(let s): return s
-    case .bool(let b): return String(b)
-    case .null: return "null"
-    case .object(let o): return "{" + o.keys.sorted().map { "\($0): \(describe(o[$0]!))" }.joined(separator: ", ") + "}"
-    case .array(let a): return "[" + a.map(describe).joined(separator: ", ") + "]"
-    }
+    let report = settings.outputDirectory.appendingPathComponent("report.html").path
+    // The summary is the result a lesson exists to print: shown also with --quiet.
+    print(LessonSummary.table(metrics))
+    print("Report: \(report)")
 }

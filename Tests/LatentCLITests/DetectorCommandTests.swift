@@ -155,7 +155,7 @@ final class DetectorCommandTests: XCTestCase {
         let det = dir.appendingPathComponent("det")
         let fit = try latent([
             "detector", "fit", "--data", data.path, "--out", det.path, "--normal-label", "1",
-            "--epochs", "10", "--threshold", "mean-std:1", "--quiet",
+            "--epochs", "10", "--threshold", "mean-std:1",
         ])
         XCTAssertEqual(fit.status, 0, fit.stderr)
         XCTAssertTrue(fit.stderr.contains("labels in column 0"), fit.stderr)

@@ -17,7 +17,11 @@ final class LatentCommandTests: XCTestCase {
         let out = try temporaryDirectory(self).appendingPathComponent("run")
         let result = try latent(["demo", "--quick", "--quiet", "--out", out.path])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("auroc:"), result.stdout)
+        // Results apart from settings, in an aligned table.
+        XCTAssertTrue(result.stdout.contains("Results\n"), result.stdout)
+        XCTAssertNotNil(result.stdout.range(of: #"\n  auroc +0\.\d+\n"#, options: .regularExpression), result.stdout)
+        XCTAssertTrue(result.stdout.contains("Settings\n"), result.stdout)
+        XCTAssertEqual(result.stderr, "", "--quiet shows no progress")
         XCTAssertTrue(result.stdout.contains("report.html"), result.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("report.html").path))
     }

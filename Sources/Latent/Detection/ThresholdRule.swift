@@ -30,7 +30,13 @@ public enum ThresholdRule: Sendable, Hashable {
     /// The `q`-th percentile of the calibration scores, `q` in 0…100, linear interpolation.
     case percentile(Double)
     /// PyOD's contamination rule: the expected fraction `p` of anomalies in the training
-    /// data, in (0, 0.5]; the threshold is the `100 · (1 − p)`-th percentile.
+    /// data, in (0, 0.5]; the threshold is the `100 · (1 − p)`-th percentile of the
+    /// calibration scores. A detector fitted on an unlabelled file calibrates on a random
+    /// sample of that file, so this is PyOD's meaning (a share `p` of the training data lies
+    /// above the threshold), measured on rows the model did not train on. Fitted with a
+    /// normal label, the calibration rows are normal rows only, and the rule flags a share
+    /// `p` of *normal* rows: the same as `percentile(100 · (1 − p))` (use
+    /// `falsePositiveRate(p)` for a guaranteed false-alarm rate).
     case contamination(Double)
     /// Split-conformal false positive rate control: flag a score whose conformal p-value
     /// is at most `alpha`, in (0, 1). On normal data exchangeable with the calibration

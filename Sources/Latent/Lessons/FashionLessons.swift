@@ -79,11 +79,21 @@ public enum FashionLessons {
         recorder.paragraph("""
             Each image gets Gaussian noise (standard deviation 0.2) and is clipped back to [0, 1]. The network learns to map \
             the noisy image to the clean one. On the test images the noise alone is an error of \
-            \(String(format: "%.4f", noisyMSE)) (MSE against the clean images); after denoising it is \(String(format: "%.5f", mse)).
+            \(String(format: "%.4g", noisyMSE)) (MSE against the clean images); after denoising it is \(String(format: "%.4g", mse)).
             """)
         recorder.table([("validation MSE (denoised vs clean)", .number(Double(mse))),
                         ("MSE of the noisy input", .number(Double(noisyMSE))), ("parameters", .integer(model.parameterCount))])
         recorder.section("Denoising")
+        recorder.metric("model_learned", .bool(mse < noisyMSE))
+        if !(mse < noisyMSE) {
+            recorder.warning(
+                "This model has not learned to denoise: its output is further from the clean images "
+                    + "(MSE \(String(format: "%.3g", mse))) than the noisy input itself "
+                    + "(\(String(format: "%.3g", noisyMSE)))."
+                    + (settings.quick
+                        ? " A --quick run trains one epoch on 500 images; run without --quick for a model that denoises."
+                        : " Train for more epochs (--epochs)."))
+        }
         let shown = Array(0..<10)
         try recorder.image("noisy", ImageGrid.compose(images: shown.map { noisyTest.rows($0..<($0 + 1)).scalars }, width: 28, height: 28,
                                                       columns: 10, padding: 2, scale: 3),

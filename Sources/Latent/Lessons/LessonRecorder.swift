@@ -28,6 +28,8 @@ final class LessonRecorder {
 
     func section(_ title: String) { report.addSection(title) }
     func paragraph(_ text: String) { report.addParagraph(text) }
+    /// A highlighted warning where it is added (beside the figures it concerns).
+    func warning(_ text: String) { report.addWarning(text) }
     func preformatted(_ text: String, title: String? = nil) { report.addPreformatted(text, title: title) }
     func table(_ rows: [(String, MetricValue)], title: String? = nil) { report.addMetrics(rows, title: title) }
 
@@ -86,8 +88,8 @@ final class LessonRecorder {
         report.addSection("Run")
         report.addMetrics([("seed", .integer(Int(settings.seed))), ("epochs", .integer(epochs)),
                            ("wall time", .text(String(format: "%.1f s", wall))),
-                           ("training throughput", .text(String(format: "%.0f samples/s", metrics["samples_per_second"]?.number ?? 0))),
-                           ("files", .text((files + ["metrics.json", "report.html"]).joined(separator: ", ")))])
+                           ("training throughput", .text(String(format: "%.0f samples/s", metrics["samples_per_second"]?.number ?? 0)))])
+        report.addFileList(files + ["metrics.json", "report.html"], title: "Files")
         try AtomicFile.write(report.html(), to: directory.appendingPathComponent("report.html"))
         return metrics
     }

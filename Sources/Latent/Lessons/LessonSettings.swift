@@ -32,7 +32,9 @@ public struct LessonSettings: Sendable {
 
     /// Training options for one of the lesson's trainings, with its checkpoint directory.
     func trainingOptions(_ name: String, epochs: Int, batchSize: Int) -> TrainingOptions {
-        var options = TrainingOptions(epochs: epochs, batchSize: batchSize, progress: progress)
+        // Lines name the model: a lesson trains several, one after another.
+        var options = TrainingOptions(
+            epochs: epochs, batchSize: batchSize, progress: progress.named(name))
         options.checkpointEvery = checkpointEvery
         options.checkpointDirectory = outputDirectory.appendingPathComponent("checkpoints").appendingPathComponent(name)
         options.resume = resume

@@ -146,6 +146,7 @@ public enum MNISTAnomalyLesson {
         // Rows: one normal, then one anomaly, alternating; the batch of 20 is balanced.
         let trainer = Trainer(model: model, optimizer: Adam())
         var history = History()
+        let progress = settings.progress.named("LeNet")
         for epoch in 1...epochs {
             var order = normal
             generator.shuffle(&order)
@@ -167,7 +168,8 @@ public enum MNISTAnomalyLesson {
             var record = h.epochs[0]
             record.epoch = epoch
             history.epochs.append(record)
-            settings.progress.message(String(format: "LeNet epoch %d/%d  loss %.5g  %.1fs", epoch, epochs, record.loss, record.seconds))
+            progress.epochEnded(
+                record, of: epochs, steps: (rows.count + 2 * half - 1) / (2 * half))
         }
         return history
     }

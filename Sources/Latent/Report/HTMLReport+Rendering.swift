@@ -1,3 +1,5 @@
+import Foundation
+
 extension HTMLReport {
     /// The complete page: an HTML5 document with its stylesheet inline and no external
     /// resources.
@@ -73,6 +75,16 @@ extension HTMLReport {
                 "<figure>\n\(img)\n\(caption.map { "<figcaption>\(e($0))</figcaption>\n" } ?? "")</figure>\n"
         case .preformatted(let title, let text):
             return (title.map { "<h3>\(e($0))</h3>\n" } ?? "") + "<pre>\(e(text))</pre>\n"
+        case .warning(let text):
+            return "<p class=\"warning\" role=\"alert\">\(e(text))</p>\n"
+        case .fileList(let title, let names):
+            // Percent-encode for the href; the name itself stays readable.
+            let items = names.map { name -> String in
+                let href = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
+                return "<li><a href=\"\(e(href))\">\(e(name))</a></li>"
+            }
+            return (title.map { "<h3>\(e($0))</h3>\n" } ?? "")
+                + "<ul class=\"files\">\n\(items.joined(separator: "\n"))\n</ul>\n"
         }
     }
 

@@ -21,6 +21,9 @@ extension HTMLReport {
         figure svg, figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
         figure img { border-radius: 4px; }
         img.pixelated { image-rendering: pixelated; }
+        p.warning { background: #fff4e5; border-left: 4px solid #e8590c; padding: 10px 14px; border-radius: 4px; font-weight: 500; }
+        ul.files { columns: 2 220px; padding-left: 1.2em; margin: 0 0 12px; }
+        ul.files li { overflow-wrap: anywhere; hyphens: none; margin: 2px 0; }
         figcaption { color: var(--muted); font-size: 13.5px; text-align: center; margin-top: 6px; }
         .figure-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 8px 20px; align-items: start; }
         table.metrics { border-collapse: collapse; width: 100%; max-width: 560px; font-variant-numeric: tabular-nums; margin: 0 0 12px; }

@@ -30,6 +30,8 @@ public struct HTMLReport {
         case pngFigure(
             base64: String, caption: String?, altText: String, width: FigureWidth, pixelated: Bool)
         case preformatted(title: String?, text: String)
+        case warning(String)
+        case fileList(title: String?, names: [String])
     }
 
     struct Section {
@@ -103,6 +105,17 @@ public struct HTMLReport {
         addFigure(
             png: image.pngData(), caption: caption, altText: altText, width: width,
             pixelated: pixelated)
+    }
+
+    /// Adds a warning, shown as a highlighted box where it is added (next to the figures it
+    /// is about, not in the footer): "this model has not learned".
+    public mutating func addWarning(_ text: String) {
+        append(.warning(text))
+    }
+
+    /// Adds a list of files beside the report, each a link (relative to the report).
+    public mutating func addFileList(_ names: [String], title: String? = nil) {
+        append(.fileList(title: title, names: names))
     }
 
     /// Adds monospaced text kept exactly as is (a model summary, a command line, a log).

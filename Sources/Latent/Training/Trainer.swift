@@ -191,7 +191,8 @@ public final class Trainer {
         if let best, best.epoch != history.epochs.last?.epoch {
             try model.load(parameters: best.weights)
             history.restoredEpoch = best.epoch
-            options.progress.message("Restored the weights of epoch \(best.epoch) (val_loss \(best.loss)).")
+            options.progress.message(
+                "Restored the weights of epoch \(best.epoch) (val_loss \(ProgressReporter.loss(best.loss))).")
         } else if let best {
             history.restoredEpoch = best.epoch
         }

@@ -63,6 +63,48 @@ final class RowInvariantGEMMTests: XCTestCase {
         }
     }
 
+    /// The row-invariant GEMM at every kernel level the host has (levels above it are
+    /// capped to it), every transpose, against a double-precision loop element by element:
+    /// the self-consistency checks above would not see a kernel that is wrong the same way
+    /// every time. Shapes cover column tails (n not a multiple of 8 or 16), short row tiles,
+    /// K above one 256-deep block, one column, and β = 1 accumulation.
+    func testEveryLevelMatchesADoublePrecisionReference() {
+        var g = RandomGenerator(seed: 5)
+        let shapes = [(1, 7, 5), (13, 64, 784), (29, 300, 33), (6, 16, 8), (20, 150, 1), (40, 520, 20), (31, 33, 65)]
+        for (m, k, n) in shapes {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = Tensor.randomUniform(ta ? [k, m] : [m, k], low: -1, high: 1, using: &g)
+                let b = Tensor.randomUniform(tb ? [n, k] : [k, n], low: -1, high: 1, using: &g)
+                let c0 = Tensor.randomUniform([m, n], low: -1, high: 1, using: &g)
+                for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1)] {
+                    let (pa, pb, pc) = (a.scalars, b.scalars, c0.scalars)
+                    var expected = [Double](repeating: 0, count: m * n)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var s = 0.0
+                            for p in 0..<k {
+                                s += Double(ta ? pa[p * m + i] : pa[i * k + p]) * Double(tb ? pb[j * k + p] : pb[p * n + j])
+                            }
+                            expected[i * n + j] = Double(alpha) * s + Double(beta) * Double(pc[i * n + j])
+                        }
+                    }
+                    for level: Int32 in [0, 1, 2] {
+                        var c = pc
+                        a.withUnsafeBufferPointer { ap in
+                            b.withUnsafeBufferPointer { bp in
+                                latent_sgemm_rows_level(level, ta ? 1 : 0, tb ? 1 : 0, n, k, alpha, ap.baseAddress!, ta ? m : k,
+                                                        bp.baseAddress!, tb ? k : n, beta, &c, n, 0, m)
+                            }
+                        }
+                        let worst = zip(c, expected).map { Swift.abs(Double($0) - $1) }.max() ?? 0
+                        XCTAssertLessThan(worst, 1e-5 * Double(k).squareRoot() + 1e-6,
+                                          "\(m)×\(k)→\(n) ta \(ta) tb \(tb) α \(alpha) β \(beta) level \(level) (host \(Engine.vectorKernels))")
+                    }
+                }
+            }
+        }
+    }
+
     func testDetectorScoresAreTheSameRowByRow() throws {
         let detector = DetectorTestData.fitted
         let (x, _) = DetectorTestData.rows(count: 50, anomalyEvery: 5, seed: 8)

@@ -66,9 +66,13 @@ final class TicksTests: XCTestCase {
 
     func testLogTicks() {
         XCTAssertEqual(Ticks.logarithmic(in: 0.0004...2), [0.001, 0.01, 0.1, 1])
+        // Under two decades 1-2-5 gives three ticks; 3× is added for a fourth.
         let short = Ticks.logarithmic(in: 0.015...0.12)
-        XCTAssertEqual(short.count, 3)
-        for (a, e) in zip(short, [0.02, 0.05, 0.1]) { XCTAssertEqual(a, e, accuracy: 1e-12) }
+        XCTAssertEqual(short.count, 4)
+        for (a, e) in zip(short, [0.02, 0.03, 0.05, 0.1]) { XCTAssertEqual(a, e, accuracy: 1e-12) }
+        // Inside one decade (a loss falling from 0.08 to 0.03): four labelled ticks, not two.
+        let narrow = Ticks.logarithmic(in: 0.03...0.08)
+        XCTAssertGreaterThanOrEqual(narrow.count, 4, "\(narrow)")
         let wide = Ticks.logarithmic(in: 1e-9...1e3, targetCount: 4)
         XCTAssertLessThanOrEqual(wide.count, 5)
         XCTAssertTrue(

@@ -32,7 +32,12 @@ public enum CSVFile {
         let name = DataError.name(of: url)
         let bytes = try boundedBytes(of: url, options: options)
         var options = options
-        if options.delimiter == nil { options.delimiter = defaultDelimiter(for: url) }
+        if let forced = options.delimiter {
+            try checkForcedDelimiter(forced, bytes: bytes, file: name)
+        } else {
+            let preferred = defaultDelimiter(for: url)
+            options.delimiter = sniffDelimiter(bytes, preferring: preferred) ?? preferred
+        }
         return try parse(bytes, file: name, options: options)
     }
 
@@ -49,7 +54,8 @@ public enum CSVFile {
     public static func parse(_ bytes: [UInt8], file: String, options: CSVOptions = CSVOptions())
         throws -> CSVTable
     {
-        try bytes.withUnsafeBufferPointer { buffer in
+        let bytes = options.delimiter == .whitespace ? collapsingWhitespace(bytes) : bytes
+        return try bytes.withUnsafeBufferPointer { buffer in
             var parser = CSVParser(
                 buffer, file: file, options: options, delimiter: (options.delimiter ?? .comma).byte)
             return try parse(&parser)
@@ -97,7 +103,7 @@ public enum CSVFile {
                 throw DataError(
                     .missingColumn, file: file, location: .line(first.number),
                     message: hasHeader
-                        ? "no column is named \"\(name)\"; the header has \(firstFields.prefix(8).map { "\"\($0)\"" }.joined(separator: ", "))\(firstFields.count > 8 ? ", …" : "")"
+                        ? "no column is named \"\(printableCell(name))\"; the header has \(echoedValues(firstFields, quote: "\""))"
                         : "the label column is given by name (\"\(name)\") but the file has no header row",
                     remedy: "Check the column name, or give the label column by index.")
             }
@@ -159,12 +165,13 @@ public enum CSVFile {
         case nil, .named: return nil
         case .first: return 0
         case .last: return fields.count - 1
-        case .index(let i):
+        case .index(let given):
+            let i = given < 0 ? fields.count + given : given
             guard i >= 0 && i < fields.count else {
                 throw DataError(
                     .missingColumn, file: file, location: .line(line.number),
                     message:
-                        "label column index \(i) is out of range: the first row has \(fields.count) fields (indices 0...\(fields.count - 1))",
+                        "label column index \(given) is out of range: the first row has \(fields.count) fields (indices 0...\(fields.count - 1))",
                     remedy: "Give a zero-based index below \(fields.count), or use .first or .last."
                 )
             }

@@ -14,6 +14,9 @@ public struct CSVOptions: Sendable {
         case tab
         /// `;` (common where the decimal separator is a comma; decimals must still use `.`).
         case semicolon
+        /// Runs of spaces and tabs, with leading and trailing ones ignored (the UCR
+        /// archive's `.txt` files). Quoted fields are not supported with it.
+        case whitespace
         /// Any other single ASCII byte that cannot be part of a number, a quote or a
         /// line end.
         case byte(UInt8)
@@ -23,6 +26,8 @@ public struct CSVOptions: Sendable {
             case .comma: UInt8(ascii: ",")
             case .tab: UInt8(ascii: "\t")
             case .semicolon: UInt8(ascii: ";")
+            // Read after collapsing each run of blanks into one tab.
+            case .whitespace: UInt8(ascii: "\t")
             case .byte(let b): b
             }
         }
@@ -47,7 +52,8 @@ public struct CSVOptions: Sendable {
         case first
         /// The last column (as in `ecg.csv`).
         case last
-        /// A zero-based column index.
+        /// A zero-based column index; a negative one counts from the end (`-1` is the last
+        /// column).
         case index(Int)
         /// The column with this header name (the file must have a header).
         case named(String)
@@ -61,8 +67,11 @@ public struct CSVOptions: Sendable {
         case skipRow
     }
 
-    /// The field separator; `nil` picks tab for `.tsv`/`.tab` files (also with `.gz`) and
-    /// comma otherwise.
+    /// The field separator; `nil` detects it from the first lines (see
+    /// ``CSVFile/sniffDelimiter(_:preferring:allowingWhitespace:)``), preferring tab for
+    /// `.tsv`/`.tab` files (also with `.gz`) and comma otherwise. A delimiter given here that
+    /// leaves every line one field, where comma, tab or semicolon would split them, is an
+    /// error (`.wrongFieldCount`) naming the delimiter the file looks like.
     public var delimiter: Delimiter?
     /// Whether there is a header row.
     public var header: Header

@@ -21,6 +21,7 @@ extension AnomalyDetector {
     ///   - schema: names and label information to keep; `nil` derives the example shape
     ///     from `x` (`[n, H, W]` is taken as one-channel images).
     ///   - configuration: model, training and threshold choices.
+    ///   - onPlan: called once the sizes are chosen, before training (to show them).
     ///   - onEpoch: called after each epoch with its record and the plan (for progress).
     /// - Returns: the fitted detector, with ``diagnostics`` for a report.
     /// - Throws: ``DetectorError`` for an invalid configuration, non-finite values, too
@@ -29,6 +30,7 @@ extension AnomalyDetector {
     public static func fit(
         _ x: Tensor, isNormal: [Bool]? = nil, schema: DetectorSchema? = nil,
         configuration: DetectorConfiguration = DetectorConfiguration(),
+        onPlan: ((TrainingPlan) -> Void)? = nil,
         onEpoch: ((EpochRecord, TrainingPlan) -> Void)? = nil
     ) throws -> AnomalyDetector {
         try configuration.validate()
@@ -81,6 +83,7 @@ extension AnomalyDetector {
         let calibrationX = scaler.transform(flat.gathering(rows: calibrationRows))
         let anomalyX = anomalous.isEmpty ? nil : scaler.transform(flat.gathering(rows: anomalous))
 
+        onPlan?(plan)
         let network = try DetectorNetwork.build(
             plan: plan, exampleShape: schema.exampleShape,
             generator: &generator)
@@ -97,7 +100,7 @@ extension AnomalyDetector {
         let threshold = try calibrate(
             configuration.threshold, normal: calibrationScores,
             anomalies: anomalyScores)
-        return AnomalyDetector(
+        let detector = AnomalyDetector(
             configuration: configuration, schema: schema, scaler: scaler, threshold: threshold,
             calibration: try ConformalCalibration(scores: calibrationScores), plan: plan,
             ruleThresholds: ruleThresholds(
@@ -109,6 +112,8 @@ extension AnomalyDetector {
                 calibrationScores: calibrationScores, anomalyScores: anomalyScores,
                 rows: n, normalRows: normal.count, anomalousRows: anomalous.count),
             network: network)
+        detector.fingerprints = RowFingerprints(rows: flat.gathering(rows: normal))
+        return detector
     }
 
     /// Enough rows to train, to stop early, and for the rule to flag anything.

@@ -13,7 +13,8 @@ extension AnomalyDetector {
             latentVersion: DetectorManifest.latentVersion, created: formatter.string(from: Date()),
             files: .init(
                 model: "model.json", calibration: "calibration.json",
-                report: "report.html", history: diagnostics == nil ? nil : "history.csv"),
+                report: "report.html", history: diagnostics == nil ? nil : "history.csv",
+                fingerprints: fingerprints == nil ? nil : "fingerprints.bin"),
             schema: schema, scaler: scaler,
             threshold: .init(rule: thresholdRule, value: threshold), ruleThresholds: ruleThresholds,
             calibration: .init(size: calibration.count, falseAlarmRate: falseAlarmEstimate),
@@ -55,6 +56,9 @@ extension AnomalyDetector {
             try AtomicFile.write(
                 try DetectorManifest.encoder().encode(calibrationFile),
                 to: dir.appendingPathComponent(manifest.files.calibration))
+            if let name = manifest.files.fingerprints, let fingerprints {
+                try AtomicFile.write(fingerprints.data, to: dir.appendingPathComponent(name))
+            }
             if let history = manifest.files.history, let diagnostics {
                 try AtomicFile.write(
                     diagnostics.history.csv(), to: dir.appendingPathComponent(history))
@@ -200,12 +204,19 @@ extension AnomalyDetector {
             throw fail("it holds a score that is not a finite number", calibrationURL)
         }
         let calibration = try ConformalCalibration(scores: calibrationFile.scores)
-        return AnomalyDetector(
+        let detector = AnomalyDetector(
             configuration: manifest.configuration, schema: schema, scaler: scaler,
             threshold: manifest.threshold.value, calibration: calibration, plan: manifest.training,
             ruleThresholds: manifest.ruleThresholds,
             anomalyScores: (calibrationFile.anomalyScores ?? []).filter(\.isFinite),
             diagnostics: nil, network: network)
+        // Only a warning depends on them: a missing or damaged file is no reason to refuse.
+        if let name = manifest.files.fingerprints, !name.contains("/"),
+            let data = try? Data(contentsOf: url.appendingPathComponent(name))
+        {
+            detector.fingerprints = RowFingerprints(data: data)
+        }
+        return detector
     }
 
     /// Reads and checks `detector.json`: present, JSON, a detector's, a version this
@@ -215,6 +226,16 @@ extension AnomalyDetector {
             .unusableDirectory(file: url.path, problem: problem)
         }
         guard FileManager.default.fileExists(atPath: url.path) else {
+            if let lesson = lessonName(in: url.deletingLastPathComponent()) {
+                throw DetectorError.unusableDirectory(
+                    file: url.deletingLastPathComponent().path,
+                    problem: "it is the output of the lesson \(lesson), not a detector: lessons "
+                        + "write figures, metrics.json and a report, but no detector.json. Fit a "
+                        + "detector with `latent detector fit --data FILE --label-column N "
+                        + "--normal-label VALUE --out DIR`; for the ECG lesson's data, "
+                        + "`latent datasets fetch ecg5000`, then `latent detector fit --data "
+                        + "DATA_DIR/ecg5000/ecg.csv --label-column last --normal-label 1 --out ecg-detector`")
+            }
             throw fail(
                 "the file is missing; is \(url.deletingLastPathComponent().path) a directory written by `latent detector fit`?"
             )
@@ -251,6 +272,18 @@ extension AnomalyDetector {
         } catch {
             throw fail("it is not a valid detector manifest (\(describeDecodingError(error)))")
         }
+    }
+}
+
+extension AnomalyDetector {
+    /// The lesson whose run directory `directory` is (its `metrics.json` names it), if any.
+    static func lessonName(in directory: URL) -> String? {
+        let url = directory.appendingPathComponent("metrics.json")
+        guard let data = try? Data(contentsOf: url), data.count < 1 << 20,
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let lesson = object["lesson"] as? String
+        else { return nil }
+        return lesson
     }
 }
 

@@ -58,6 +58,9 @@ public final class AnomalyDetector {
     /// What fitting measured (loss history, training and anomaly scores); `nil` for a
     /// loaded detector.
     public let diagnostics: FitDiagnostics?
+    /// Hashes of the normal rows that trained, stopped and calibrated it (for spotting
+    /// evaluation on those rows); `nil` for a detector saved before they were kept.
+    public internal(set) var fingerprints: RowFingerprints?
     let network: DetectorNetwork
 
     init(

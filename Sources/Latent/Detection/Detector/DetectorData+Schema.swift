@@ -42,6 +42,14 @@ extension DetectorData {
             }
         }
         if let firstRead {
+            if firstRead.labels == nil, firstRead.featureCount == schema.featureCount + 1 {
+                // The commonest cause: a label column the detector never had.
+                throw DetectorError.schemaMismatch(
+                    source: firstRead.source,
+                    message: "the rows have \(schema.featureCount + 1) columns, one more than the "
+                        + "\(schema.featureCount) features the detector was fitted on; if one "
+                        + "column is a label, give it with --label-column first, last or its index")
+            }
             try schema.check(firstRead.features, source: firstRead.source)
         }
         throw firstError

@@ -24,20 +24,26 @@ public struct DetectorData {
     public enum LabelColumn: Equatable, Sendable {
         /// No label column (every column is a feature).
         case none
-        /// A zero-based column index.
+        /// A zero-based column index; a negative one counts from the end (`-1` is the
+        /// last column).
         case index(Int)
         /// The column with this header name.
         case name(String)
 
-        /// Parses `N` (zero-based index), `none`, or a column name.
+        /// The first column (`.index(0)`).
+        public static let first = LabelColumn.index(0)
+        /// The last column (`.index(-1)`).
+        public static let last = LabelColumn.index(-1)
+
+        /// Parses `N` (zero-based index; negative counts from the end), `first`, `last`,
+        /// `none`, or a column name. The words win over a header name spelled the same.
         public init(parsing text: String) {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.lowercased() == "none" {
-                self = .none
-            } else if let i = Int(trimmed), i >= 0 {
-                self = .index(i)
-            } else {
-                self = .name(trimmed)
+            switch trimmed.lowercased() {
+            case "none": self = .none
+            case "first": self = .first
+            case "last": self = .last
+            default: self = Int(trimmed).map(LabelColumn.index) ?? .name(trimmed)
             }
         }
     }
@@ -77,7 +83,10 @@ public struct DetectorData {
 
     /// Reads rows from `url`.
     /// - Parameters:
-    ///   - format: `nil` picks it from the file name.
+    ///   - format: `nil` picks it from the file name, and for text tables detects the
+    ///     delimiter (comma, tab, semicolon or spaces) from the first lines. A given `csv`
+    ///     or `tsv` whose delimiter leaves one field per line, where another splits them,
+    ///     is an error that names the format to use.
     ///   - labelColumn: `nil` means none, except column 0 for `tsv` (the UCR layout).
     ///   - header: whether a CSV/TSV file has a header row (detected by default).
     ///   - labelsFile: labels in a separate file (npy, idx or a one-column csv), one per row.
@@ -89,13 +98,14 @@ public struct DetectorData {
         _ url: URL, format: Format? = nil, labelColumn: LabelColumn? = nil,
         header: CSVOptions.Header = .automatic, labelsFile: URL? = nil, skippingNonFiniteRows: Bool = false
     ) throws -> DetectorData {
+        let formatGiven = format != nil
         let format = try format ?? Self.format(of: url)
         var data: DetectorData
         switch format {
         case .csv, .tsv:
             let column = labelColumn ?? (format == .tsv ? .index(0) : LabelColumn.none)
-            var options = CSVOptions(
-                delimiter: format == .tsv ? .tab : .comma, header: header)
+            let forced: CSVOptions.Delimiter? = formatGiven ? (format == .tsv ? .tab : .comma) : nil
+            var options = CSVOptions(delimiter: forced, header: header)
             options.nonFiniteValues = skippingNonFiniteRows ? .skipRow : .reject
             switch column {
             case .none: options.labelColumn = nil
@@ -167,11 +177,12 @@ public struct DetectorData {
                 message:
                     "the label column is given by name (\"\(name)\") but arrays have no header",
                 remedy: "Give the label column by index.")
-        case .index(let i):
-            guard x.rank == 2, i < x.shape[1] else {
+        case .index(let given):
+            let i = x.rank == 2 && given < 0 ? x.shape[1] + given : given
+            guard x.rank == 2, i >= 0, i < x.shape[1] else {
                 throw DataError(
                     .missingColumn, file: source,
-                    message: "label column \(i) does not exist in an array of shape \(x.shape)",
+                    message: "label column \(given) does not exist in an array of shape \(x.shape)",
                     remedy:
                         "Give an index below \(x.rank == 2 ? x.shape[1] : 0), or use a labels file."
                 )
@@ -200,7 +211,11 @@ public struct DetectorData {
         case .npy: return try NPYFile.read(from: url).tensor().scalars.map(formatLabel)
         case .idx: return try IDXFile.read(from: url).tensor().scalars.map(formatLabel)
         case .csv, .tsv:
-            let table = try CSVFile.read(from: url, options: CSVOptions(labelColumn: .first))
+            // The extension's delimiter, not a detected one: a label may hold spaces.
+            let table = try CSVFile.read(
+                from: url,
+                options: CSVOptions(
+                    delimiter: CSVFile.defaultDelimiter(for: url), labelColumn: .first))
             guard table.featureCount == 0, let labels = table.labels else {
                 throw DataError(
                     .wrongFieldCount, file: name,
@@ -229,12 +244,10 @@ public struct DetectorData {
         }
         let flags = labels.map { Self.labelsMatch($0, normalLabel) }
         guard flags.contains(true) else {
-            let distinct = Array(Set(labels)).sorted().prefix(10)
             throw DetectorError.schemaMismatch(
                 source: source,
-                message: "no row has the normal label '\(normalLabel)'; the label "
-                    + "column holds \(distinct.map { "'\($0)'" }.joined(separator: ", "))"
-                    + (Set(labels).count > 10 ? ", …" : ""))
+                message: "no row has the normal label '\(printableCell(normalLabel))'; the label "
+                    + "column holds \(echoedValues(Array(Set(labels)).sorted()))")
         }
         return flags
     }

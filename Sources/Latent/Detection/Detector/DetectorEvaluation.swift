@@ -25,6 +25,10 @@ public struct DetectorEvaluation {
     public let roc: ROCCurve?
     /// The precision–recall curve, when both classes are present.
     public let precisionRecall: PrecisionRecallCurve?
+    /// For each row, whether it is one of the normal rows the detector was fitted on
+    /// (trained, stopped or calibrated on; see ``RowFingerprints``). All `false` for a
+    /// detector without fingerprints.
+    public let wasFittedOn: [Bool]
     /// The rows, scaled, with their reconstructions (for image grids).
     let scaled: Tensor
     let reconstruction: Tensor
@@ -43,6 +47,9 @@ public struct DetectorEvaluation {
         scores = result.scores
         reconstruction = result.reconstruction ?? scaled
         isAnomaly = isNormal.map { !$0 }
+        wasFittedOn =
+            detector.fingerprints?.contains(rowsOf: rows)
+            ?? [Bool](repeating: false, count: isNormal.count)
         confusion = try ConfusionMatrix(
             scores: scores, labels: isAnomaly, threshold: detector.threshold)
         let bothClasses = isAnomaly.contains(true) && isAnomaly.contains(false)
@@ -56,9 +63,28 @@ public struct DetectorEvaluation {
     /// Average precision (anomaly = positive), `nil` when only one class is present.
     public var averagePrecision: Double? { precisionRecall?.averagePrecision }
 
+    /// How many rows the detector was fitted on (all of them normal rows at fit time).
+    public var fittedOnCount: Int { wasFittedOn.filter { $0 }.count }
+
+    /// The normal rows the detector never saw: where a false-positive rate checks the
+    /// guarantee.
+    public var unseenNormalCount: Int {
+        isAnomaly.indices.filter { !isAnomaly[$0] && !wasFittedOn[$0] }.count
+    }
+
+    /// The share of unseen normal rows above the threshold; `nil` when there are none.
+    public var unseenFalsePositiveRate: Double? {
+        let unseen = isAnomaly.indices.filter { !isAnomaly[$0] && !wasFittedOn[$0] }
+        guard !unseen.isEmpty else { return nil }
+        let flagged = unseen.filter { scores[$0] > detector.threshold }.count
+        return Double(flagged) / Double(unseen.count)
+    }
+
     /// `metrics.json`: `auroc`, `average_precision`, `accuracy`, `precision`, `recall`,
-    /// `f1`, `confusion_matrix`, `false_positive_rate` (on the normal rows), and the
-    /// threshold, rule, counts and expected false-alarm rate. Undefined values are `null`.
+    /// `f1`, `confusion_matrix`, `false_positive_rate` (on the normal rows),
+    /// `false_positive_rate_unseen` (on the normal rows the detector was not fitted on),
+    /// `rows_fitted_on`, `unseen_normal_rows`, and the threshold, rule, counts and expected
+    /// false-alarm rate. Undefined values are `null`.
     public var metrics: JSONValue {
         let c = confusion
         let expected = detector.falseAlarmEstimate
@@ -77,6 +103,9 @@ public struct DetectorEvaluation {
             "positive_class": .string("anomaly"),
         ])
         m["false_positive_rate"] = JSONValue(c.falsePositiveRate)
+        m["rows_fitted_on"] = JSONValue(fittedOnCount)
+        m["false_positive_rate_unseen"] = unseenFalsePositiveRate.map { JSONValue($0) } ?? .null
+        m["unseen_normal_rows"] = JSONValue(unseenNormalCount)
         m["expected_false_positive_rate"] = JSONValue(expected.expectedRate)
         m["expected_false_positive_rate_spread"] = JSONValue(expected.spread)
         m["threshold"] = JSONValue(detector.threshold)
@@ -108,7 +137,7 @@ public struct DetectorEvaluation {
                 try AtomicFile.write(svg, to: dir.appendingPathComponent("\(name).svg"))
                 report.addFigure(svg: svg, caption: caption, width: .half)
             }
-            if let grid = exampleGrid() {
+            if let (grid, errorRange) = exampleGrid() {
                 let png = grid.pngData()
                 try AtomicFile.write(png, to: dir.appendingPathComponent("examples.png"))
                 report.addSection("Examples")
@@ -116,6 +145,9 @@ public struct DetectorEvaluation {
                     png: png,
                     caption: "Top to bottom: inputs, reconstructions, per-pixel error (magma, one "
                         + "shared scale); left half normal rows, right half anomalous rows.")
+                report.addFigure(
+                    svg: HeatMap.colorBarSVG(range: errorRange, label: "per-pixel error |x − x̂| (bottom row)"),
+                    caption: "The error row's colour scale.")
             }
             try AtomicFile.write(report.html(), to: dir.appendingPathComponent("report.html"))
         }
@@ -169,7 +201,7 @@ public struct DetectorEvaluation {
 
     /// For images: inputs, reconstructions and error heat maps of up to 8 normal and 8
     /// anomalous rows.
-    func exampleGrid() -> PNGImage? {
+    func exampleGrid() -> (image: PNGImage, errorRange: ClosedRange<Float>)? {
         guard detector.schema.isImage else { return nil }
         let shape = detector.schema.exampleShape
         let (h, w, channels) = (shape[0], shape[1], shape[2])
@@ -196,7 +228,8 @@ public struct DetectorEvaluation {
                 PNGImage(grayscale: $0.map { min(max($0, 0), 1) }, width: w, height: h)
             }
             + errors.map { HeatMap.image(values: $0, width: w, height: h, range: 0...top) }
-        return ImageGrid.compose(
+        let grid = ImageGrid.compose(
             tiles: tiles, columns: picked.count, padding: 2, scale: max(1, 84 / max(h, w)))
+        return (grid, 0...top)
     }
 }

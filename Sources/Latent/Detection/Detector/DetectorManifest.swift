@@ -65,6 +65,8 @@ public struct DetectorManifest: Codable, Equatable, Sendable {
         public var report: String
         /// The loss history CSV, if written.
         public var history: String?
+        /// Hashes of the rows it was fitted on (``RowFingerprints``), if written.
+        public var fingerprints: String? = nil
     }
 
     /// The threshold and how it was chosen.

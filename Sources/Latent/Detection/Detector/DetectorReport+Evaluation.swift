@@ -15,6 +15,14 @@ extension DetectorReport {
                 + "with other labels (anomalies, the positive class). A row is flagged when its score "
                 + "is above the saved threshold \(String(format: "%.5g", d.threshold)) (rule \(d.thresholdRule))."
         )
+        if e.fittedOnCount > 0 {
+            report.addWarning(
+                "\(e.fittedOnCount) of the \(normals) normal rows were used to fit this detector (to "
+                    + "train it, stop it or calibrate its threshold): their scores are optimistic, and "
+                    + "the false-positive rate on them says nothing about new data. The rate on the "
+                    + "\(e.unseenNormalCount) normal rows it never saw is shown apart; evaluate on a "
+                    + "held-out file to measure the detector.")
+        }
         var rows: [(String, MetricValue)] = []
         if let auroc = e.auroc { rows.append(("AUROC", .number(auroc))) }
         if let ap = e.averagePrecision { rows.append(("average precision", .number(ap))) }
@@ -22,6 +30,15 @@ extension DetectorReport {
             ("accuracy", .number(c.accuracy)), ("precision", .number(c.precision)),
             ("recall", .number(c.recall)), ("F1", .number(c.f1)),
             ("false-positive rate (normal rows)", .number(c.falsePositiveRate)),
+        ]
+        if e.fittedOnCount > 0 {
+            rows.append(
+                (
+                    "false-positive rate (normal rows not fitted on)",
+                    e.unseenFalsePositiveRate.map { .number($0) } ?? .text("undefined (none)")
+                ))
+        }
+        rows += [
             (
                 "expected false-positive rate",
                 .text(String(format: "%.3f ± %.3f", expected.expectedRate, expected.spread))

@@ -46,7 +46,10 @@ public struct Histogram {
             case .density: "density"
             case .fraction: "fraction"
             }
-        figure = Figure(title: title, xLabel: xLabel, yLabel: yLabel ?? defaultLabel)
+        // The size of ``ROCPlot`` and ``PrecisionRecallPlot``: reports set them side by side,
+        // and figures of one size scale to the same height there.
+        figure = Figure(
+            title: title, xLabel: xLabel, yLabel: yLabel ?? defaultLabel, width: 560, height: 460)
         self.binCount = binCount
         self.range = range
         self.normalization = normalization

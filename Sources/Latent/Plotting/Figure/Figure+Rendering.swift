@@ -21,7 +21,8 @@ extension Figure {
         let lines =
             marks.contains { if case .annotation = $0 { true } else { false } }
             ? occupiedPixels(layout, includingPoints: false) : []
-        for mark in marks { drawLabel(mark, &doc, layout, avoiding: lines) }
+        var placed: [LabelBox] = []
+        for mark in marks { drawLabel(mark, &doc, layout, avoiding: lines, placed: &placed) }
         drawLegend(&doc, layout)
         drawTitles(&doc, layout)
         return doc.rendered(id: "fig-" + SVGDocument.hash(doc.body), fontFamily: Figure.fontFamily)
@@ -76,9 +77,15 @@ extension Figure {
     private func drawTitles(_ doc: inout SVGDocument, _ layout: FigureLayout) {
         let centre = (layout.left + layout.right) / 2
         if !title.isEmpty {
-            doc.text(
-                title, x: centre, y: 26, size: FigureLayout.titleFontSize, anchor: "middle",
-                weight: "600")
+            let (lines, size) = titleLines()
+            for (i, line) in lines.enumerated() {
+                // Centred over the plot, but moved in so the line stays inside the figure.
+                let half = TextMetrics.width(line, fontSize: size) / 2
+                let x = min(max(centre, half + 8), width - half - 8)
+                doc.text(
+                    line, x: x, y: 24 + Double(i) * (size + 4), size: size, anchor: "middle",
+                    weight: "600")
+            }
         }
         if !xLabel.isEmpty {
             doc.text(
@@ -88,8 +95,20 @@ extension Figure {
         if !yLabel.isEmpty {
             let middle = (layout.top + layout.bottom) / 2
             doc.text(
-                yLabel, x: 18, y: middle, size: FigureLayout.labelFontSize, anchor: "middle",
+                shownYLabel, x: 18, y: middle, size: FigureLayout.labelFontSize, anchor: "middle",
                 color: .ink, rotate: -90)
+        }
+    }
+
+    /// A label's rectangle in pixels, to keep labels apart.
+    struct LabelBox {
+        var x: Double, y: Double, width: Double, height: Double
+        init(_ x: Double, _ y: Double, _ width: Double, _ height: Double) {
+            (self.x, self.y, self.width, self.height) = (x, y, width, height)
+        }
+        func intersects(_ other: LabelBox) -> Bool {
+            x < other.x + other.width && other.x < x + width && y < other.y + other.height
+                && other.y < y + height
         }
     }
 
@@ -257,7 +276,7 @@ extension Figure {
     /// plot and crosses the fewest line pixels (`avoiding`).
     private func drawLabel(
         _ mark: Mark, _ doc: inout SVGDocument, _ layout: FigureLayout,
-        avoiding lines: [(Double, Double)]
+        avoiding lines: [(Double, Double)], placed: inout [LabelBox]
     ) {
         let size = 12.0
         switch mark {
@@ -266,33 +285,56 @@ extension Figure {
             let w = TextMetrics.width(label, fontSize: size)
             if m.isVertical, let px = layout.x(m.value), px >= layout.left, px <= layout.right {
                 let fitsRight = px + 5 + w <= layout.right - 4
+                let x0 = fitsRight ? px + 5 : px - 5 - w
+                // Lower, line by line, until clear of labels already placed.
+                var y = layout.top + 15
+                while placed.contains(where: { $0.intersects(LabelBox(x0, y - size, w, size + 3)) }),
+                    y + 15 < layout.bottom
+                {
+                    y += 15
+                }
+                placed.append(LabelBox(x0, y - size, w, size + 3))
                 doc.text(
-                    label, x: fitsRight ? px + 5 : px - 5, y: layout.top + 15, size: size,
+                    label, x: fitsRight ? px + 5 : px - 5, y: y, size: size,
                     anchor: fitsRight ? "start" : "end", color: m.color, halo: true)
             } else if !m.isVertical, let py = layout.y(m.value), py >= layout.top,
                 py <= layout.bottom
             {
                 let above = py - 6 >= layout.top + 12
+                let y = above ? py - 6 : py + 15
+                placed.append(LabelBox(layout.right - 6 - w, y - size, w, size + 3))
                 doc.text(
-                    label, x: layout.right - 6, y: above ? py - 6 : py + 15, size: size,
+                    label, x: layout.right - 6, y: y, size: size,
                     anchor: "end", color: m.color, halo: true)
             }
         case .annotation(let m):
             guard let px = layout.x(m.x), let py = layout.y(m.y), !m.text.isEmpty else { return }
             let w = TextMetrics.width(m.text, fontSize: size)
-            // (dx, baseline dy, anchor) for up-right, down-right, up-left, down-left.
-            let options: [(Double, Double, String)] = [
-                (10, -9, "start"), (10, 19, "start"), (-10, -9, "end"), (-10, 19, "end"),
-            ]
-            let costs = options.map { dx, dy, anchor -> Int in
+            // (dx, baseline dy, anchor) for up-right, down-right, up-left, down-left, then
+            // the same a line and two lines further out: labels of nearby points (two class
+            // means) must never print over each other.
+            let options: [(Double, Double, String)] = (0..<3).flatMap { k -> [(Double, Double, String)] in
+                let out = Double(k) * 15
+                return [
+                    (10, -9 - out, "start"), (10, 19 + out, "start"), (-10, -9 - out, "end"),
+                    (-10, 19 + out, "end"),
+                ]
+            }
+            let costs = options.enumerated().map { i, option -> Int in
+                let (dx, dy, anchor) = option
                 let x0 = anchor == "start" ? px + dx : px + dx - w
                 let (y0, y1) = (py + dy - size, py + dy + 3)
                 let outside =
                     x0 < layout.left + 2 || x0 + w > layout.right - 2 || y0 < layout.top
                     || y1 > layout.bottom
-                return (outside ? 100_000 : 0) + Figure.count(lines, inX: x0, x0 + w, y: y0, y1)
+                let box = LabelBox(x0, y0, w, y1 - y0)
+                let overlaps = placed.filter { $0.intersects(box) }.count
+                return (outside ? 100_000 : 0) + overlaps * 1_000_000
+                    + Figure.count(lines, inX: x0, x0 + w, y: y0, y1) + i / 4 * 3
             }
             let (dx, dy, anchor) = options[costs.indices.min { costs[$0] < costs[$1] }!]
+            let x0 = anchor == "start" ? px + dx : px + dx - w
+            placed.append(LabelBox(x0, py + dy - size, w, size + 3))
             doc.text(
                 m.text, x: px + dx, y: py + dy, size: size, anchor: anchor, weight: "600",
                 halo: true)

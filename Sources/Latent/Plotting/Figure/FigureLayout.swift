@@ -41,7 +41,7 @@ extension Figure {
         let yDomain = Figure.domain(
             extent.y, fixed: yRange, scale: yScale, padding: 0.05,
             stickyLower: extent.barsFromZero ? 0 : nil)
-        let top: Double = title.isEmpty ? 16 : 44
+        let top: Double = title.isEmpty ? 16 : titleLines().lines.count > 1 ? 62 : 44
         let bottom = height - (xLabel.isEmpty ? 30 : 50)
         var layout = FigureLayout(
             left: 0, top: top, right: width, bottom: bottom,
@@ -93,6 +93,38 @@ extension Figure {
         return layout
     }
 
+    /// The title as drawn: one line at 15 px if it fits the figure's width, else shrunk
+    /// (to no less than 12 px), else wrapped into two lines at the size that fits (a long
+    /// title is never clipped at the figure's edges).
+    func titleLines() -> (lines: [String], fontSize: Double) {
+        let room = width - 16
+        let full = FigureLayout.titleFontSize
+        let w = TextMetrics.width(title, fontSize: full)
+        if w <= room { return ([title], full) }
+        if w * 12 / full <= room { return ([title], (full * room / w * 10).rounded(.down) / 10) }
+        // Two lines, split at the space nearest the middle.
+        let words = title.split(separator: " ", omittingEmptySubsequences: false)
+        var best: (String, String)? = nil
+        var bestWidth = Double.infinity
+        for cut in 1..<max(words.count, 1) {
+            let a = words[..<cut].joined(separator: " "), b = words[cut...].joined(separator: " ")
+            let widest = max(TextMetrics.width(a, fontSize: 13), TextMetrics.width(b, fontSize: 13))
+            if widest < bestWidth { (best, bestWidth) = ((a, b), widest) }
+        }
+        guard let (a, b) = best else {
+            return ([title], max(6, (full * room / w * 10).rounded(.down) / 10))
+        }
+        return ([a, b], min(13, (13 * room / bestWidth * 10).rounded(.down) / 10))
+    }
+
+    /// The y-axis label as drawn: a log axis says so.
+    var shownYLabel: String {
+        guard yScale == .log, !yLabel.isEmpty, !yLabel.lowercased().contains("log") else {
+            return yLabel
+        }
+        return yLabel + " (log scale)"
+    }
+
     /// The largest tick set (up to ~1 per 70 px) whose labels keep ≥ 12 px apart.
     static func spacedXTicks(_ layout: FigureLayout, scale: AxisScale, minimumStep: Double?)
         -> [FigureLayout.Tick]
@@ -122,11 +154,13 @@ extension Figure {
         case .linear:
             let values = Ticks.linear(
                 in: domain, targetCount: targetCount, minimumStep: minimumStep)
-            let step =
+            // Whole-number axes (epochs) label whole numbers, also with a single tick.
+            let step = max(
                 values.count > 1
-                ? values[1] - values[0]
-                : Ticks.niceStep(
-                    span: domain.upperBound - domain.lowerBound, targetCount: targetCount)
+                    ? values[1] - values[0]
+                    : Ticks.niceStep(
+                        span: domain.upperBound - domain.lowerBound, targetCount: targetCount),
+                minimumStep ?? 0)
             return values.map {
                 FigureLayout.Tick(position: $0, label: Ticks.label($0, step: step))
             }

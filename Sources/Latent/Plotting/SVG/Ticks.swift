@@ -70,7 +70,9 @@ public enum Ticks {
     }
 
     /// Ticks for a log axis over `range` (positive values): powers of ten, thinned to about
-    /// `targetCount`; when the range spans less than two decades, 2× and 5× are added.
+    /// `targetCount`; when the range spans three decades or less, 2× and 5× are added, and
+    /// 3× (then 1.5×, 4× and 7×) while that still leaves fewer than four labelled ticks
+    /// (a loss falling from 0.08 to 0.03 gets 0.03, 0.04, 0.05, 0.07, not two ticks).
     public static func logarithmic(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double]
     {
         let lo = max(range.lowerBound, .leastNormalMagnitude)
@@ -80,9 +82,14 @@ public enum Ticks {
         let inside = { (v: Double) in v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) }
         let decades = Array(e0...max(e0, e1))
         if decades.count <= 3 {
-            let candidates = decades.flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }
-                .filter(inside)
-            if candidates.count >= 2 { return candidates }
+            var best: [Double] = []
+            for multiples in [[1.0, 2, 5], [1.0, 2, 3, 5], [1.0, 1.5, 2, 3, 4, 5, 7]] {
+                let candidates = decades.flatMap { e in multiples.map { $0 * pow(10, Double(e)) } }
+                    .filter(inside)
+                if candidates.count <= targetCount + 1 || best.count < 2 { best = candidates }
+                if best.count >= 4 { break }
+            }
+            if best.count >= 2 { return best }
         }
         // Every k-th power of ten, k chosen for about targetCount ticks, but never so
         // sparse that fewer than two remain.
