@@ -5,8 +5,10 @@
 #
 # Fits a small ECG5000 detector (140 features, 5 epochs), starts the release
 # latent-server on 127.0.0.1:$PORT, then runs wrk for SECONDS (default 5) at 1, 16 and
-# 64 connections with one V2 infer request of ROWS rows (default 1). Prints requests/s,
-# p50/p99 latency, non-2xx/socket errors and the server's RSS before and after each level.
+# 64 connections (LEVELS="1 16 64" to change) with one V2 infer request of ROWS rows
+# (default 1). Prints requests/s, p50/p99 latency, non-2xx/socket errors, the p99 of
+# /v2/health/live probed by a second wrk (one connection) during the level, and the
+# server's RSS after each level.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_LEVEL=${1:-5}
@@ -46,17 +48,21 @@ rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$SERVER/status"; }
 # Warm up, then measure.
 wrk -t1 -c4 -d1s -s "$WORK/post.lua" "http://127.0.0.1:$PORT/v2/models/ecg/infer" >/dev/null
 echo "rows/request=$ROWS seconds/level=$SECONDS_PER_LEVEL  RSS after warm-up: $(rss)"
-printf "%-6s %10s %10s %10s %8s %8s  %s\n" conns req/s p50 p99 non2xx errors "RSS after"
-for c in 1 16 64; do
+printf "%-6s %10s %10s %10s %8s %8s %12s  %s\n" conns req/s p50 p99 non2xx errors "health p99" "RSS after"
+for c in ${LEVELS:-1 16 64}; do
     t=$(( c < 2 ? 1 : 2 ))
+    wrk -t1 -c1 -d"${SECONDS_PER_LEVEL}s" --latency "http://127.0.0.1:$PORT/v2/health/live" > "$WORK/health.txt" &
+    probe=$!
     out=$(wrk -t"$t" -c"$c" -d"${SECONDS_PER_LEVEL}s" --latency -s "$WORK/post.lua" \
         "http://127.0.0.1:$PORT/v2/models/ecg/infer")
+    wait "$probe"
+    hp99=$(awk '$1=="99%" {print $2}' "$WORK/health.txt")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1=="50%" {print $2}' <<<"$out")
     p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
     errs=$(awk '/Socket errors/ {gsub(",", ""); print $4+$6+$8+$10}' <<<"$out"); errs=${errs:-0}
-    printf "%-6s %10s %10s %10s %8s %8s  %s\n" "$c" "$rps" "$p50" "$p99" "$non2xx" "$errs" "$(rss)"
+    printf "%-6s %10s %10s %10s %8s %8s %12s  %s\n" "$c" "$rps" "$p50" "$p99" "$non2xx" "$errs" "$hp99" "$(rss)"
 done
 kill -TERM "$SERVER"; wait "$SERVER" || true
 echo "server log lines: $(wc -l < "$WORK/server.log"); last: $(tail -1 "$WORK/server.log")"

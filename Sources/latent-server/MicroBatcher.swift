@@ -16,7 +16,9 @@ import Latent
 final class MicroBatcher: @unchecked Sendable {
     let detector: AnomalyDetector
     let maxBatchRows: Int
-    private let queue: DispatchQueue
+    /// The serial queue all scoring runs on (internal so tests can hold it busy and prove
+    /// that requests arriving meanwhile are joined into one batch).
+    let queue: DispatchQueue
     private let lock = NSLock()
     private var pending: [Job] = []
     private var running = false
@@ -41,6 +43,13 @@ final class MicroBatcher: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (batches, requests)
+    }
+
+    /// Requests waiting for the queue.
+    var pendingCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return pending.count
     }
 
     /// Scores `count` rows (`rows` holds `count × featureCount` values, row-major).

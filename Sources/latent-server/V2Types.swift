@@ -3,27 +3,6 @@ import Foundation
 // The Open Inference Protocol (KServe V2) REST messages this server reads and writes.
 // https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
 
-/// `POST /v2/models/NAME/infer` body.
-struct InferenceRequest: Decodable {
-    var id: String?
-    var parameters: [String: ParameterValue]?
-    var inputs: [RequestInput]
-    var outputs: [RequestedOutput]?
-}
-
-struct RequestInput: Decodable {
-    var name: String
-    var shape: [Int]
-    var datatype: String
-    var parameters: [String: ParameterValue]?
-    /// The tensor's values, row-major; nested arrays are accepted and flattened.
-    var data: FlatNumbers
-}
-
-struct RequestedOutput: Decodable {
-    var name: String
-}
-
 /// A V2 parameter value: a number, a string or a boolean.
 enum ParameterValue: Codable, Equatable {
     case number(Double)
@@ -56,29 +35,6 @@ enum ParameterValue: Codable, Equatable {
         case .number(let d): return d.rounded() == d && abs(d) < 1e9 ? Int(d) : nil
         case .string(let s): return Int(s)
         case .bool: return nil
-        }
-    }
-}
-
-/// The numbers of a V2 `data` field, flat or nested to any depth, in row-major order.
-struct FlatNumbers: Decodable {
-    var values: [Float]
-
-    init(from decoder: Decoder) throws {
-        values = []
-        var c = try decoder.unkeyedContainer()
-        try FlatNumbers.append(&c, to: &values)
-    }
-
-    private static func append(_ c: inout UnkeyedDecodingContainer, to values: inout [Float]) throws {
-        if let n = c.count { values.reserveCapacity(values.count + n) }
-        while !c.isAtEnd {
-            if let x = try? c.decode(Double.self) {
-                values.append(Float(x))
-            } else {
-                var inner = try c.nestedUnkeyedContainer()
-                try append(&inner, to: &values)
-            }
         }
     }
 }
