@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 config=${FUZZ_CONFIG:-debug}
-all_targets="idx-raw idx-gzip csv tsv npy safetensors model-json detector-json stream-line checkpoint"
+all_targets="idx-raw idx-gzip csv tsv npy npz safetensors model-json detector-json stream-line checkpoint"
 read -r -a targets <<< "${FUZZ_TARGETS:-$all_targets}"
 scratch=.build-fuzz-$config
 out=Fuzz/out
@@ -32,6 +32,7 @@ sources() {
         csv) echo CSVCommon.swift CSV.swift ;;
         tsv) echo CSVCommon.swift TSV.swift ;;
         npy) echo NPY.swift ;;
+        npz) echo NPZ.swift ;;
         safetensors) echo SafeTensors.swift ;;
         model-json) echo ModelJSON.swift ;;
         detector-json) echo DetectorFixture.swift DetectorJSON.swift ;;

@@ -13,11 +13,12 @@ export SWIFT_BACKTRACE=enable=no
 # Readers (every format, hostile inputs included), model files, detector directories and
 # streamed scoring input, the engine's kernels (elementwise, broadcasting, reductions,
 # convolutions, threading), layers, training.
-address_tests='LatentTests\.(CSVFileTests|CSVFileLineLengthTests|CheckpointHostileTests|GzipTests|IDXFileTests|NPYFileTests|DatasetTests|SafeTensors[A-Za-z]*Tests|ModelFile[A-Za-z]*Tests|AnomalyDetector[A-Za-z]*Tests|ScoreStreamTests|DetectorDataTests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|RowInvariantGEMMTests|DenseDistanceTests|RowBlocksTests|BatchShardsTests|TeamTests|LayerGradientTests|GradientCheckTests|OptimizerTests|TrainerTests)/'
+address_tests='LatentTests\.(CSVFileTests|CSVFileLineLengthTests|CheckpointHostileTests|GzipTests|IDXFileTests|NPYFileTests|DatasetTests|SafeTensors[A-Za-z]*Tests|ModelFile[A-Za-z]*Tests|AnomalyDetector[A-Za-z]*Tests|ScoreStreamTests|DetectorDataTests|KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|RowInvariantGEMMTests|DenseDistanceTests|RowBlocksTests|BatchShardsTests|TeamTests|TransposedBPackingTests|AvailableCPUsTests|LayerGradientTests|GradientCheckTests|OptimizerTests|TrainerTests)/'
 # Everything that runs Engine.parallelFor / parallelChunks on 2 threads: elementwise and
 # broadcast kernels, direct convolutions and their pullbacks, fused Adam, training, the
-# row-invariant GEMM's and dense distance's row blocks, data-parallel shards, the helper team.
-thread_tests='LatentTests\.(KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|RowInvariantGEMMTests|DenseDistanceTests|RowBlocksTests|BatchShardsTests|TeamTests|OptimizerTests|TrainerTests)/'
+# row-invariant GEMM's and dense distance's row blocks, data-parallel shards, the helper team
+# (parts claimed by any thread, the parked caller), the measured thread choice.
+thread_tests='LatentTests\.(KernelTests|ConvolutionKernelTests|TensorOpsTests|FloatModeTests|ThreadingDeterminismTests|RowInvariantGEMMTests|DenseDistanceTests|RowBlocksTests|BatchShardsTests|TeamTests|MeasuredThreadChoiceTests|AvailableCPUsTests|OptimizerTests|TrainerTests)/'
 
 # XCTest on Linux keeps test cases alive past exit and Foundation leaks a 4 KiB buffer per
 # empty file read (lsan.supp), so leak checking stays with the fuzz targets.

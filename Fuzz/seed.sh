@@ -14,7 +14,7 @@ out=${1:?usage: Fuzz/seed.sh OUT}
 datasets=../shared/datasets
 fixtures=Tests/LatentTests/Fixtures
 rm -rf "$out"
-mkdir -p "$out"/{idx-raw,idx-gzip,csv,tsv,npy,safetensors,model-json,detector-json,stream-line,checkpoint}
+mkdir -p "$out"/{idx-raw,idx-gzip,csv,tsv,npy,npz,safetensors,model-json,detector-json,stream-line,checkpoint}
 
 # ---- IDX --------------------------------------------------------------------------
 # Hand-made: one file per element type, ranks 1 to 3.
@@ -77,6 +77,14 @@ cp "$fixtures"/npy/*.npy "$out/npy/"
 # Version 2.0 (4-byte header length) and a shape with a zero axis.
 header="{'descr': '<i4', 'fortran_order': False, 'shape': (0, 3), }"
 printf '\x93NUMPY\x02\x00'"$(printf '\\x%02x\\x00\\x00\\x00' ${#header})"'%s' "$header" > "$out/npy/v2-i4-0x3.npy"
+
+# ---- .npz ---------------------------------------------------------------------------
+# numpy.savez (stored) and savez_compressed (deflated, ZIP64 local headers), other keys,
+# and the smallest real ADBench archives when the data sets are here.
+cp "$fixtures"/npz/*.npz "$out/npz/"
+for f in 15_Hepatitis 21_Lymphography; do
+    [ -f "../shared/datasets/adbench/$f.npz" ] && cp "../shared/datasets/adbench/$f.npz" "$out/npz/"
+done
 
 # ---- safetensors --------------------------------------------------------------------
 cp "$fixtures/python-numpy.safetensors" "$out/safetensors/"

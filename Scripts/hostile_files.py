@@ -53,6 +53,31 @@ header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967
 header += " " * (63 - (10 + len(header)) % 64) + "\n"
 data_file("huge-shape.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + bytes(64))
 
+# npz (issue 15): a member whose directory entry claims 4 GiB from a few hundred bytes;
+# an archive cut in half; a member whose CRC-32 is wrong; an archive without the X array;
+# a member compressed with bzip2 (method 12).
+import io
+import zipfile
+def npz(members, method=zipfile.ZIP_DEFLATED):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as z:
+        for name, payload in members:
+            z.writestr(name, payload)
+    return buffer.getvalue()
+small_npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", 118) + (
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (50, 12), }".ljust(117) + "\n").encode() + bytes(50 * 12 * 4)
+good_npz = npz([("X.npy", small_npy)])
+lying = bytearray(good_npz)
+entry = lying.index(b"PK\x01\x02")
+lying[entry + 24: entry + 28] = struct.pack("<I", 0xFFFFFFF0)
+data_file("lying-size.npz", bytes(lying))
+data_file("truncated.npz", good_npz[: len(good_npz) // 2])
+bad_crc = bytearray(npz([("X.npy", small_npy)], zipfile.ZIP_STORED))
+bad_crc[200] ^= 0x01
+data_file("bad-crc.npz", bytes(bad_crc))
+data_file("no-x.npz", npz([("features.npy", small_npy)]))
+data_file("bzip2.npz", npz([("X.npy", small_npy)], zipfile.ZIP_BZIP2))
+
 # CSV: NaN cells; ragged rows; a 300 MB line with no newline (sparse); binary garbage;
 # an empty file; a directory where a file should be.
 data_file("nan.csv", (rows + ",".join(["nan"] * 12) + "\n").encode())

@@ -16,8 +16,8 @@ extension LatentCommand {
         @Option(help: "Workload: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", ")) or all.")
         var workload: String = "all"
 
-        @Option(help: "Threads for BLAS and Latent's loops.")
-        var threads: Int = 2
+        @Option(help: "Threads for BLAS and Latent's loops (default: LATENT_THREADS, else the CPUs available to this process).")
+        var threads: Int?
 
         @Option(help: "Training epochs to time after one warm-up epoch.")
         var epochs: Int = 2
@@ -45,7 +45,11 @@ extension LatentCommand {
         var rows: Int?
 
         func run() throws {
-            Engine.threadCount = threads
+            if let threads {
+                guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+                Engine.threadCount = threads
+            }
+            let threads = Engine.threadCount
             let selected = workload == "all" ? BenchWorkload.allCases : [try BenchWorkload.parse(workload)]
             var results: [BenchResult] = []
             if !child {
@@ -75,7 +79,7 @@ extension LatentCommand {
             if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
                 process.executableURL = Bundle.main.executableURL
             }
-            process.arguments = ["bench", "--workload", w.rawValue, "--threads", "\(threads)", "--epochs", "\(epochs)", "--child"]
+            process.arguments = ["bench", "--workload", w.rawValue, "--threads", "\(Engine.threadCount)", "--epochs", "\(epochs)", "--child"]
             let pipe = Pipe()
             process.standardOutput = pipe
             try process.run()

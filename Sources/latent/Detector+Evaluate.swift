@@ -34,19 +34,16 @@ extension LatentCommand.Detector {
 
         func run() throws {
             notesAreQuiet = quiet.quiet
+            Engine.threadCount = max(1, file.threads)
             if SignalDetector.isSignalDetector(at: URL(fileURLWithPath: detector)) {
                 return try runSignal()
             }
             let directory = URL(fileURLWithPath: detector)
             let detector = try AnomalyDetector.load(from: directory)
             // The label fit was told, as the label column is reused below.
-            guard let normalLabel = labels.normalLabel ?? detector.schema.normalLabel else {
-                throw CommandLineError(
-                    "evaluate needs --normal-label (and a label column or --labels) to tell normal "
-                        + "rows from anomalies; this detector was fitted without one.")
-            }
-            if labels.normalLabel == nil {
-                note("No --normal-label given: using \(normalLabel), the label fit took as normal.")
+            let givenLabel = labels.normalLabel ?? detector.schema.normalLabel
+            if labels.normalLabel == nil, let givenLabel {
+                note("No --normal-label given: using \(givenLabel), the label fit took as normal.")
             }
             var column = labels.column
             if column == nil, labels.labels == nil, file.format != .tsv,
@@ -60,8 +57,15 @@ extension LatentCommand.Detector {
             }
             let table = try DetectorData.read(
                 URL(fileURLWithPath: data), format: file.format, labelColumn: column,
-                header: file.headerChoice, labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
+                header: file.headerChoice, labelsFile: labels.labelsURL,
+                skippingNonFiniteRows: file.skipNonFinite, arrayKeys: file.arrayKeys)
             note("Read \(table.summary).")
+            // An npz archive's y array has its own default (0 = normal).
+            guard let normalLabel = givenLabel ?? table.defaultNormalLabel else {
+                throw CommandLineError(
+                    "evaluate needs --normal-label (and a label column or --labels) to tell normal "
+                        + "rows from anomalies; this detector was fitted without one.")
+            }
             let isNormal = try table.isNormal(normalLabel: normalLabel)
             let evaluation = try DetectorEvaluation(
                 detector, rows: table.features, isNormal: isNormal, source: table.source)

@@ -14,7 +14,7 @@ extension LatentCommand.Detector {
                 to the data and recorded in detector.json and report.html.
                 """)
 
-        @Option(help: "The training data (csv, tsv, npy or idx).")
+        @Option(help: "The training data (csv, tsv, npy, npz or idx).")
         var data: String
 
         @Option(help: "The detector directory to write (replaced atomically).")
@@ -35,7 +35,7 @@ extension LatentCommand.Detector {
         var loss: DetectorConfiguration.ReconstructionLoss = .mae
 
         @Option(
-            help: "Most training epochs (default: sized to take at least 3000 optimizer steps).")
+            help: "Most training epochs (default: sized to take at least --minimum-steps optimizer steps).")
         var epochs: Int?
 
         @Option(help: "Rows per optimizer step (default: about rows/8, between 16 and 256).")
@@ -46,11 +46,11 @@ extension LatentCommand.Detector {
 
         @Option(
             help: ArgumentHelp(
-                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | fpr:ALPHA@CONFIDENCE (calibration-conditional) | youden.",
+                "mean-std:K | percentile:Q | contamination:P | fpr:ALPHA | fpr:ALPHA@CONFIDENCE (calibration-conditional) | youden (default: fpr:0.05; with fewer than 19 calibration rows, the strictest fpr rule they support, said in the output).",
                 discussion:
                     "contamination:P is PyOD's: the share P of the training data taken as anomalous, on an unlabelled file. With --normal-label the calibration rows are normal only, and it flags a share P of normal rows (= percentile:100(1-P)); docs/thresholds.md.",
                 valueName: "rule"))
-        var threshold: String = "fpr:0.05"
+        var threshold: String?
 
         @Option(
             help: ArgumentHelp(
@@ -62,9 +62,18 @@ extension LatentCommand.Detector {
 
         @Option(
             help:
-                "Min-max scaling: automatic (global for images and one-unit tables such as signals, per-feature for mixed units), per-feature or global."
+                "Min-max scaling: automatic (global for images and signals of 64+ samples in one unit, per-feature for other tables), per-feature or global."
         )
         var scaler: DetectorConfiguration.ScalerChoice = .automatic
+
+        @Option(
+            help: ArgumentHelp(
+                "Scale of features constant in the training rows: a value they never took there counts as S training ranges (1: no more than any column).",
+                valueName: "S"))
+        var constantScale: Float?
+
+        @Option(help: "The fewest optimizer steps a sized training run takes (default: \(DetectorConfiguration().minimumSteps)).")
+        var minimumSteps: Int?
 
         @Flag(help: "Print nothing but errors and the detector's path (no plan, no progress).")
         var quiet = false
@@ -94,6 +103,8 @@ extension LatentCommand.Detector {
             c.seed = seed
             c.validationFraction = validationFraction
             c.scaler = scaler
+            c.constantColumnScale = constantScale
+            if let minimumSteps { c.minimumSteps = minimumSteps }
             if let hidden {
                 let widths = hidden.split(separator: ",").map {
                     Int($0.trimmingCharacters(in: .whitespaces))
@@ -106,7 +117,10 @@ extension LatentCommand.Detector {
                 c.hidden = widths.map { $0! }
             }
             do {
-                c.threshold = try ThresholdRule(parsing: threshold)
+                if let threshold {
+                    c.threshold = try ThresholdRule(parsing: threshold)
+                    c.thresholdIsRequired = true
+                }
             } catch {
                 throw ValidationError("--threshold: \(error)")
             }
@@ -115,12 +129,14 @@ extension LatentCommand.Detector {
         }
 
         func run() throws {
+            Engine.threadCount = max(1, file.threads)
             notesAreQuiet = quiet
             if signal.signal { return try runSignal() }
             let url = URL(fileURLWithPath: data)
             let table = try DetectorData.read(
                 url, format: file.format, labelColumn: labels.column, header: file.headerChoice,
-                labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite)
+                labelsFile: labels.labelsURL, skippingNonFiniteRows: file.skipNonFinite,
+                arrayKeys: file.arrayKeys)
             note("Read \(table.summary).")
             if labels.column == nil, labels.labels == nil,
                 let suspect = table.suspectedLabelColumn()
@@ -132,7 +148,8 @@ extension LatentCommand.Detector {
                 FileHandle.standardError.write(Data(("Warning: " + text + "\n").utf8))
             }
             var isNormal: [Bool]? = nil
-            if let normalLabel = labels.normalLabel {
+            let normalLabel = labels.normalLabel ?? table.defaultNormalLabel
+            if let normalLabel {
                 isNormal = try table.isNormal(normalLabel: normalLabel)
                 let count = isNormal!.filter { $0 }.count
                 note("Normal rows (label \(normalLabel)): \(count) of \(isNormal!.count).")
@@ -149,7 +166,7 @@ extension LatentCommand.Detector {
             let progress = quiet ? ProgressReporter.silent : ProgressReporter()
             let detector = try AnomalyDetector.fit(
                 table.features, isNormal: isNormal,
-                schema: table.schema(normalLabel: labels.normalLabel),
+                schema: table.schema(normalLabel: normalLabel),
                 configuration: configuration,
                 onPlan: { plan in FitMessages.plan(plan).forEach(note) }
             ) { record, plan in
@@ -178,6 +195,7 @@ extension LatentCommand.Detector {
                     + String(
                         format: "expected false-alarm rate %.3f ± %.3f.", estimate.expectedRate,
                         estimate.spread))
+            if let fallback = plan.thresholdFallback { print(fallback) }
             if let diagnostics = detector.diagnostics, !diagnostics.anomalyScores.isEmpty {
                 let flagged = diagnostics.anomalyScores.filter { $0 > detector.threshold }.count
                 print(

@@ -85,15 +85,16 @@ extension LatentCommand.Detector {
             if batchSize < 1 {
                 throw ValidationError("--batch-size must be at least 1, not \(batchSize).")
             }
-            if input == "-" && (file.format == .npy || file.format == .idx) {
+            if input == "-" && (file.format == .npy || file.format == .npz || file.format == .idx) {
                 throw ValidationError(
-                    "--input - reads CSV, TSV or NDJSON rows; give npy or idx data as a file.")
+                    "--input - reads CSV, TSV or NDJSON rows; give npy, npz or idx data as a file.")
             }
         }
 
         @OptionGroup var quiet: QuietOption
 
         func run() throws {
+            Engine.threadCount = max(1, file.threads)
             notesAreQuiet = quiet.quiet
             if SignalDetector.isSignalDetector(at: URL(fileURLWithPath: detector)) {
                 return try runSignal()
@@ -132,7 +133,8 @@ extension LatentCommand.Detector {
             let data = try DetectorData.read(
                 URL(fileURLWithPath: input), for: detector.schema, format: file.format,
                 labelColumn: labelColumn.map(DetectorData.LabelColumn.init(parsing:)),
-                header: file.headerChoice)
+                header: file.headerChoice, skippingNonFiniteRows: file.skipNonFinite,
+                arrayKeys: file.arrayKeys)
             note("Read \(data.summary).")
             let n = data.features.shape[0]
             var text = writer.header

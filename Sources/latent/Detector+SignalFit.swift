@@ -5,7 +5,7 @@ import Latent
 extension LatentCommand.Detector.Fit {
     /// `detector fit --signal`: fits a ``SignalDetector`` on the first --train-rows rows.
     func runSignal() throws {
-        let configuration = try signal.configuration(threshold: threshold)
+        let configuration = try signal.configuration(threshold: threshold ?? "fpr:0.05")
         let file = try Signal.read(
             URL(fileURLWithPath: data), labelColumn: labels.labelColumn,
             ignoredColumns: signal.ignoreColumn)

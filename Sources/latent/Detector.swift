@@ -32,7 +32,7 @@ extension LatentCommand {
 struct DataFileOptions: ParsableArguments {
     @Option(
         help:
-            "File format: csv, tsv (UCR layout: class in column 0), npy or idx (default: from the extension)."
+            "File format: csv, tsv (UCR layout: class in column 0), npy, npz or idx (default: from the extension)."
     )
     var format: DetectorData.Format?
 
@@ -46,6 +46,22 @@ struct DataFileOptions: ParsableArguments {
     @Flag(help: "Skip CSV/TSV rows that hold NaN or ±Inf (they are counted and reported) instead of stopping at the first.")
     var skipNonFinite = false
 
+    @Option(help: ArgumentHelp("The array of an npz archive that holds the rows.", valueName: "KEY"))
+    var featuresKey: String = "X"
+
+    @Option(
+        help: ArgumentHelp(
+            "The array of an npz archive that holds the labels (default: y, when there is one; its normal label is 0 unless --normal-label says otherwise).",
+            valueName: "KEY"))
+    var labelsKey: String?
+
+    @Option(help: "Threads for training and scoring.")
+    var threads: Int = Engine.threadCount
+
+    var arrayKeys: DetectorData.ArrayKeys {
+        DetectorData.ArrayKeys(features: featuresKey, labels: labelsKey)
+    }
+
     var headerChoice: CSVOptions.Header {
         header.map { $0 ? .present : .absent } ?? .automatic
     }
@@ -57,7 +73,7 @@ struct LabelOptions: ParsableArguments {
         help: ArgumentHelp(
             "The label column: a zero-based index N (negative counts from the end: --label-column=-1), first, last, a header NAME, or none.",
             discussion:
-                "Default: none for csv, column 0 for tsv (the UCR layout). `fit` refuses a table whose first or last column looks like a label (a few whole-number values) until you give --label-column, or none to train on it.",
+                "Default: none for csv and npy, column 0 for tsv (the UCR layout), the y array for npz. `fit` refuses a table whose first or last column looks like a label (a few whole-number values) until you give --label-column, or none to train on it.",
             valueName: "N|first|last|NAME|none"))
     var labelColumn: String?
 

@@ -3,6 +3,7 @@
 //   ./gemm_harness            correctness, row invariance, speed
 //   ./gemm_harness check      correctness and row invariance only
 //   ./gemm_harness speed      speed only
+//   ./gemm_harness train      training's NN / NT / TN products: AVX2, AVX-512, OpenBLAS
 #include "CLatentSupport.h"
 #include <cblas.h>
 #include <float.h>
@@ -173,22 +174,28 @@ static void invariance(void) {
 }
 
 // ---- 3. speed ------------------------------------------------------------------------
-static double gflops(int which, long m, long n, long k, const float *A, const float *B, float *C) {
+// op(A) is m×k, op(B) k×n; ta/tb transpose A (stored k×m) and B (stored n×k).
+static double gflops_t(int which, int ta, int tb, long m, long n, long k, const float *A, const float *B, float *C) {
     double flops = 2.0 * m * n * k, best = 1e30;
     long reps = (long)(2e7 / flops) + 1;  // ~20 MFLOP per timing
+    long lda = ta ? m : k, ldb = tb ? k : n;
     for (int trial = 0; trial < 7; trial++) {
         double t0 = now();
         for (long r = 0; r < reps; r++) {
             if (which < 0)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1, A, (int)k, B, (int)n,
-                            0, C, (int)n);
+                cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+                            (int)k, 1, A, (int)lda, B, (int)ldb, 0, C, (int)n);
             else
-                latent_sgemm_rows_level(which, 0, 0, n, k, 1, A, k, B, n, 0, C, n, 0, m);
+                latent_sgemm_rows_level(which, ta, tb, n, k, 1, A, lda, B, ldb, 0, C, n, 0, m);
         }
         double t = (now() - t0) / reps;
         if (t < best) best = t;
     }
     return flops / best * 1e-9;
+}
+
+static double gflops(int which, long m, long n, long k, const float *A, const float *B, float *C) {
+    return gflops_t(which, 0, 0, m, n, k, A, B, C);
 }
 
 extern void openblas_set_num_threads(int);
@@ -211,10 +218,41 @@ static void speed(void) {
         }
 }
 
+// Training's three products for a Dense layer k→n at batch shard m: forward X·W (NN),
+// input gradient dY·Wᵀ (NT), weight gradient Xᵀ·dY (TN), AVX2 and AVX-512 against OpenBLAS.
+static void train_speed(void) {
+    openblas_set_num_threads(1);
+    printf("\nGFLOP/s, one thread, training products, best of 7\n");
+    printf("%-5s %5s %5s %5s | %8s %8s %8s\n", "op", "m", "n", "k", "AVX2", "AVX-512", "OpenBLAS");
+    static const long layers[][2] = {{784, 64}, {64, 784}, {140, 32}, {32, 140}, {784, 256}, {256, 784}};
+    static const long ms[] = {10, 64, 128};
+    for (long s = 0; s < 6; s++)
+        for (int q = 0; q < 3; q++) {
+            long m = ms[q], k = layers[s][0], n = layers[s][1];
+            // NN: X[m,k]·W[k,n]; NT: dY[m,n]·Wᵀ → [m,k] (op(B) = Wᵀ, B stored [k,n] = "n×k" of this call);
+            // TN: Xᵀ[k,m]·dY[m,n] → [k,n].
+            struct { const char *op; int ta, tb; long M, N, K; } cases[] = {
+                {"NN", 0, 0, m, n, k}, {"NT", 0, 1, m, k, n}, {"TN", 1, 0, k, n, m}};
+            for (int c = 0; c < 3; c++) {
+                long M = cases[c].M, N = cases[c].N, K = cases[c].K;
+                float *A = randv(M * K), *B = randv(K * N), *C = randv(M * N);
+                double g1 = gflops_t(1, cases[c].ta, cases[c].tb, M, N, K, A, B, C);
+                double g2 = gflops_t(2, cases[c].ta, cases[c].tb, M, N, K, A, B, C);
+                double go = gflops_t(-1, cases[c].ta, cases[c].tb, M, N, K, A, B, C);
+                printf("%-5s %5ld %5ld %5ld | %8.1f %8.1f %8.1f\n", cases[c].op, M, N, K, g1, g2, go);
+                free(A); free(B); free(C);
+            }
+        }
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "all";
     if (argc > 3) only_n = atol(argv[2]), only_k = atol(argv[3]);  // speed N K: one shape
     printf("latent_kernels_level() = %d\n", latent_kernels_level());
+    if (!strcmp(mode, "train")) {
+        train_speed();
+        return 0;
+    }
     if (strcmp(mode, "speed")) {
         correctness();
         invariance();

@@ -32,7 +32,7 @@ def emit(framework, workload, threads, epochs, train_seconds, train_peak, passes
     n = SAMPLES[workload]
     print(json.dumps({
         "framework": framework, "workload": workload, "batchSize": BATCH[workload], "threads": threads,
-        "epochs": epochs, "trainSamplesPerSecond": n * epochs / train_seconds,
+        "epochs": epochs, "trainSamplesPerSecond": n * epochs / train_seconds if train_seconds > 0 else 0.0,
         "scoreSamplesPerSecond": n * passes / score_seconds,
         "trainPeakResidentMegabytes": train_peak, "peakResidentMegabytes": peak_rss_mb(),
     }))

@@ -34,13 +34,24 @@ int latent_thread_shard(void);
 /// Sets the calling thread's shard; returns the previous value.
 int latent_thread_set_shard(int shard);
 
-/// A job for latent_team_run: called once per worker index.
-typedef void (*latent_team_fn)(void *ctx, long worker);
-/// Runs fn(ctx, 0) on the calling thread and fn(ctx, 1…workers−1) on Latent's helper
-/// threads (FTZ/DAZ set; they spin ~1 ms between jobs, then sleep), returning when all
-/// are done. Returns −1 without running anything when another job holds the team or a
-/// helper cannot be started: the caller then runs the work another way (Team.c).
-int latent_team_run(long workers, latent_team_fn fn, void *ctx);
+/// Counts one training step run on several threads (1: shards side by side or ops split)
+/// or on one (0); latent_shard_steps reads the counts (process-wide, for `latent bench`).
+void latent_count_shard_step(int side_by_side);
+long latent_shard_steps(int side_by_side);
+
+/// A job for latent_team_run: called once per part index.
+typedef void (*latent_team_fn)(void *ctx, long part);
+/// Runs fn(ctx, 0…parts−1), each part exactly once, on the calling thread and up to
+/// threads − 1 of Latent's helper threads (FTZ/DAZ set; they spin ~1 ms between jobs, then
+/// park), returning when all are done. Parts are claimed, not assigned: any thread may run any part, and the
+/// caller runs them all when no helper gets a CPU in time. Returns −1 without running
+/// anything when another job holds the team or no helper can be started: the caller then
+/// runs the work another way (Team.c).
+int latent_team_run(long parts, long threads, latent_team_fn fn, void *ctx);
+/// How often a caller of latent_team_run has parked waiting for a helper (for tests).
+long latent_team_caller_parks(void);
+/// The CPUs this process may run on (sched_getaffinity; the online CPUs elsewhere).
+long latent_affinity_cpus(void);
 
 /// The name of the kernel set OpenBLAS uses ("" with another BLAS).
 const char *latent_blas_core_name(void);

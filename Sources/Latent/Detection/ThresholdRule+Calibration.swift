@@ -49,3 +49,23 @@ extension ThresholdRule {
         }
     }
 }
+
+extension ThresholdRule {
+    /// The fewest calibration scores for which `fpr:ALPHA` can flag anything: the smallest
+    /// conformal p-value, `1/(n + 1)`, must reach ALPHA, so `n ≥ ⌈1/ALPHA − 1⌉` (19 for 0.05).
+    public static func calibrationRowsNeeded(falsePositiveRate alpha: Double) -> Int {
+        Int((1 / alpha - 1 - 1e-9).rounded(.up))
+    }
+
+    /// The validation fraction (rounded up to hundredths, at most 0.99) that holds out
+    /// `needed` of `normalRows` normal rows for calibration.
+    public static func validationFraction(needed: Int, normalRows: Int) -> Double {
+        guard normalRows > 0 else { return 0.99 }
+        var fraction = (100 * Double(needed) / Double(normalRows)).rounded(.up) / 100
+        // The split rounds fraction · n to the nearest row: step up until it gives enough.
+        while fraction < 0.99 && Int((fraction * Double(normalRows)).rounded()) < needed {
+            fraction += 0.01
+        }
+        return min(fraction, 0.99)
+    }
+}

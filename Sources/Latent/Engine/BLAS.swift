@@ -44,13 +44,16 @@ enum BLAS {
                             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
-    /// Whether ``sgemm`` runs Latent's AVX-512 GEMM (`RowInvariantGEMM.c`) instead of
-    /// BLAS. Measured on the lessons' training shapes (one core, Zen 5; batch 10–256 ×
-    /// 8–784, all three transpose cases): 90–230 GFLOP/s against OpenBLAS 0.3.21's
-    /// 47–102 with its Haswell kernels and 140–240 with its SkylakeX ones, and it needs no
-    /// BLAS threads (which spin in `sched_yield` next to the training threads). With AVX2
-    /// only it is no faster than OpenBLAS, so BLAS keeps those machines.
-    static let usesOwnKernels = latent_kernels_level() >= 2
+    /// Whether ``sgemm`` runs Latent's own GEMM (`RowInvariantGEMM.c`) instead of BLAS:
+    /// with AVX-512 or AVX2 (`LATENT_GEMM=blas` keeps BLAS, for A/B measurements).
+    /// Measured on the lessons' training shapes (one core, Zen 5; batch 10–256 × 8–784,
+    /// all three transpose cases): 90–230 GFLOP/s against OpenBLAS 0.3.21's 47–102 with
+    /// its Haswell kernels and 140–240 with its SkylakeX ones. The AVX2 path reaches
+    /// OpenBLAS's speed since its transposed-B packing is vectorised (bench/gemm
+    /// `train`, Zen 4: 63–99 GFLOP/s against 42–116), and it needs no BLAS threads,
+    /// which spin in `sched_yield` next to the training threads.
+    static let usesOwnKernels = latent_kernels_level() >= 1
+        && ProcessInfo.processInfo.environment["LATENT_GEMM"] != "blas"
 
     /// The row-invariant GEMM; products of at least ``threadedWorkThreshold``
     /// multiply-adds are split by rows over ``Engine/workerCount`` threads (same bits).

@@ -1,11 +1,33 @@
 import Dispatch
 import CLatentSupport
+import Foundation
 
 /// Process-wide settings for the compute engine.
 public enum Engine {
-    nonisolated(unsafe) private static var threads = 2
+    nonisolated(unsafe) private static var threads = defaultThreadCount(
+        environment: ProcessInfo.processInfo.environment["LATENT_THREADS"], available: availableCPUs)
 
-    /// How many threads BLAS and Latent's own loops may use (default 2).
+    /// The CPUs this process can use: its affinity mask (`taskset`, a cpuset) and its
+    /// cgroup CPU quota (a container's CPU limit), whichever is smaller.
+    public static let availableCPUs = AvailableCPUs.count()
+
+    /// The most threads the default team gets: the lessons' batches give no more than
+    /// this many blocks of useful size, and it is what has been measured.
+    static let defaultThreadCap = 8
+
+    /// `LATENT_THREADS` when it is a whole number ≥ 1, else ``availableCPUs`` (at most
+    /// ``defaultThreadCap``). A malformed value is reported on standard error and ignored.
+    static func defaultThreadCount(environment: String?, available: Int) -> Int {
+        if let environment {
+            if let n = Int(environment.trimmingCharacters(in: .whitespaces)), n >= 1 { return n }
+            FileHandle.standardError.write(Data(
+                "latent: LATENT_THREADS=\(environment) is not a whole number ≥ 1; using \(Swift.min(available, defaultThreadCap)) threads\n".utf8))
+        }
+        return Swift.max(1, Swift.min(available, defaultThreadCap))
+    }
+
+    /// How many threads BLAS and Latent's own loops may use: by default `LATENT_THREADS`,
+    /// else the CPUs available to this process (``availableCPUs``, at most 8).
     public static var threadCount: Int {
         get { threads }
         set {
@@ -61,30 +83,29 @@ public enum Engine {
         }
     }
 
-    /// Runs `body(0..<workers)` with one call per worker, concurrently, each thread with
-    /// FTZ/DAZ set; one worker runs inline.
-    static func parallelChunks(_ workers: Int, _ body: (Int) -> Void) {
-        if workers <= 1 {
-            body(0)
+    /// Runs `body(0..<parts)` with one call per part, concurrently on up to `threads`
+    /// threads (default: `parts`, at most ``threadCount``), each thread with FTZ/DAZ set;
+    /// one part, one thread or a serial thread (a row block's or shard's) runs inline.
+    static func parallelChunks(_ parts: Int, threads: Int? = nil, _ body: (Int) -> Void) {
+        let threads = Swift.min(threads ?? parts, parts)
+        if parts <= 1 || threads <= 1 || latent_thread_is_serial() != 0 {
+            for w in 0..<parts { body(w) }
             return
         }
-        if latent_thread_is_serial() != 0 {
-            for w in 0..<workers { body(w) }
-            return
-        }
-        run(workers, body)
+        run(parts, threads: threads, body)
     }
 
     /// `body(0..<workers)` concurrently, each with FTZ/DAZ set: on Latent's helper team
-    /// (`Team.c`: no scheduler wake-up per job), or on Dispatch's pool while the team is
+    /// (`Team.c`: no scheduler wake-up per job; any thread may run any `w`, the caller all
+    /// of them when no helper gets a CPU in time), or on Dispatch's pool while the team is
     /// busy with another caller's job.
-    private static func run(_ workers: Int, _ body: (Int) -> Void) {
-        let previous = latent_enable_flush_to_zero()  // worker 0 is this thread
+    private static func run(_ workers: Int, threads: Int? = nil, _ body: (Int) -> Void) {
+        let previous = latent_enable_flush_to_zero()  // the caller runs parts too
         defer { latent_restore_float_mode(previous) }
         let ran = withoutActuallyEscaping(body) { body in
             var job = body
             return withUnsafeMutablePointer(to: &job) { pointer in
-                latent_team_run(workers, { context, w in
+                latent_team_run(workers, Swift.min(threads ?? workers, threadCount), { context, w in
                     context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(w)
                 }, pointer) == 0
             }

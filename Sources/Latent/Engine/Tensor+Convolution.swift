@@ -219,13 +219,15 @@ struct DirectConvolution {
         }
     }
 
-    /// The kernel's gradient [KH, KW, C, F] from input x and output gradient gy. Each
-    /// thread sums its images into its own buffer; the buffers are added in order.
+    /// The kernel's gradient [KH, KW, C, F] from input x and output gradient gy. The batch
+    /// is cut into at most two parts by its size alone (never by the thread count, so the
+    /// bits do not depend on it); each part sums its images into its own buffer, on its own
+    /// thread when there are two, and the buffers are added in order.
     func backwardWeight(_ x: Tensor, _ gy: Tensor) -> Tensor {
         record(2)
         var g = geometry
         let size = g.kh * g.kw * g.c * g.f
-        let workers = Swift.max(1, Swift.min(Engine.workerCount, batch / imagesPerChunk))
+        let workers = Swift.max(1, Swift.min(2, batch / imagesPerChunk))
         return Tensor(shape: [g.kh, g.kw, g.c, g.f]) { dw in
             let out = dw.baseAddress!
             out.initialize(repeating: 0, count: size)
@@ -237,7 +239,7 @@ struct DirectConvolution {
             defer { partial.deallocate() }
             partial.initialize(repeating: 0, count: size * (workers - 1))
             let chunk = (batch + workers - 1) / workers
-            Engine.parallelChunks(workers) { w in
+            Engine.parallelChunks(workers, threads: Engine.workerCount) { w in
                 var gw = g
                 let start = w * chunk, end = Swift.min(batch, start + chunk)
                 let target = w == 0 ? out : partial + (w - 1) * size

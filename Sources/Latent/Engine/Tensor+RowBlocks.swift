@@ -1,4 +1,5 @@
 import CLatentSupport
+import Dispatch
 
 extension Tensor {
     /// `body` applied to blocks of rows (the first axis), the results stacked back in
@@ -35,17 +36,25 @@ extension Tensor {
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
         BLAS.useThreads(1)  // the blocks' GEMMs run on their own thread
-        Engine.parallelChunks(workers) { w in
+        // One part per block: the threads claim blocks as they come free, so a thread that
+        // the scheduler holds back (a busy machine) leaves its blocks to the others; how
+        // many threads take part is measured per shape (RowBlockThreads).
+        let key = RowBlockThreads.Key(rowSize: rowSize, parallel: workers)
+        let threads = workers > 1 ? RowBlockThreads.next(key) : 1
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer {
+            if workers > 1 {
+                RowBlockThreads.record(key, threads: threads, rows: n,
+                                       seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            }
+        }
+        Engine.parallelChunks(blocks, threads: threads) { b in
             // Worker threads do not see the caller's task-local gradient mode.
             let previous = latent_thread_set_serial(1)
             defer { latent_thread_set_serial(previous) }
             withoutGradients {
-                var b = w
-                while b < blocks {
-                    let lower = b * perBlock
-                    results[b] = body(rowView(lower..<Swift.min(n, lower + perBlock)))
-                    b += workers
-                }
+                let lower = b * perBlock
+                results[b] = body(rowView(lower..<Swift.min(n, lower + perBlock)))
             }
         }
         let first = results[0]!

@@ -1,4 +1,5 @@
 import CLatentSupport
+import Dispatch
 
 /// Data-parallel training steps: a batch's rows are cut into shards, each shard runs the
 /// forward and backward pass on its own thread, and the gradients are added in shard order.
@@ -23,11 +24,13 @@ struct BatchShards {
     /// one after the other (mnist-vae, batch 20 in shards of 10, Zen 5).
     static let minimumRows = 16
 
-    /// Two shards (one per thread with more threads) of at least ``minimumRows`` rows;
-    /// one when `dataParallel` is off.
+    /// Shards per batch. A constant, not the thread count: the default thread count
+    /// follows the CPUs available, and the bits must not.
+    static let perBatch = 2
+
+    /// ``perBatch`` shards of at least ``minimumRows`` rows; one when `dataParallel` is off.
     init(rows: Int, dataParallel: Bool) {
-        let wanted = Swift.max(2, Engine.threadCount)
-        let count = dataParallel ? Swift.max(1, Swift.min(wanted, rows / Self.minimumRows)) : 1
+        let count = dataParallel ? Swift.max(1, Swift.min(Self.perBatch, rows / Self.minimumRows)) : 1
         ranges = (0..<count).map { s in (s * rows / count)..<((s + 1) * rows / count) }
     }
 
@@ -40,11 +43,34 @@ struct BatchShards {
     ///
     /// Shard 0 draws its noise from `generator`, shard s > 0 from a stream split off it
     /// before the step (in shard order), so the draws depend on the seed and the batch only.
+    ///
+    /// `threads` (when given) chooses how many threads run the shards (with one shard:
+    /// whether its ops split) from the steps timed so far and records this one
+    /// (``MeasuredThreadChoice``); without it, as many as there are shards, up to
+    /// ``Engine/workerCount``.
     func lossAndGradients(
         inputs: Tensor, targets: Tensor, rows: [Int], parameters: [Parameter], generator: inout RandomGenerator,
+        threads: UnsafeMutablePointer<MeasuredThreadChoice>? = nil,
         loss: (_ inputs: Tensor, _ targets: Tensor, _ noise: inout RandomGenerator) -> Tensor
     ) -> Float {
         if count == 1 {
+            // One shard: its ops split over the threads or (measured faster, `threads`) the
+            // whole step stays on this thread. The same bits either way: every op that
+            // splits computes each element the same way however it is split
+            // (BatchShardsTests.testUnshardedBatchesGiveTheSameBitsOnOneAndTwoThreads).
+            let parallel = Engine.workerCount > 1
+            let serial = parallel && (threads.map { $0.pointee.next == 1 } ?? false)
+            let started = DispatchTime.now().uptimeNanoseconds
+            let previous = serial ? latent_thread_set_serial(1) : 0
+            if serial { BLAS.useThreads(1) }
+            defer {
+                if serial { latent_thread_set_serial(previous) }
+                if let threads, parallel {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    threads.pointee.record(threads: serial ? 1 : 2, rows: rows.count, seconds: seconds)
+                    latent_count_shard_step(serial ? 0 : 1)
+                }
+            }
             let value = loss(inputs.gathering(rows: rows), targets.gathering(rows: rows), &generator)
             let scalar = value.item
             if scalar.isFinite { value.backward() }
@@ -54,24 +80,30 @@ struct BatchShards {
         var streams = [generator] + (1..<count).map { _ in generator.split() }
         var losses = [Float](repeating: .nan, count: count)
         let n = Float(rows.count)
-        let workers = Swift.min(Engine.workerCount, count)
+        let available = Swift.min(Engine.workerCount, count)
+        let workers = threads.map { Swift.min(available, $0.pointee.next) } ?? available
+        let started = DispatchTime.now().uptimeNanoseconds
+        latent_count_shard_step(workers > 1 ? 1 : 0)
+        defer {
+            if let threads, available > 1 {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                threads.pointee.record(threads: workers, rows: rows.count, seconds: seconds)
+            }
+        }
         BLAS.useThreads(1)  // each shard's GEMMs stay on its thread
         streams.withUnsafeMutableBufferPointer { streams in
             losses.withUnsafeMutableBufferPointer { losses in
-                Engine.parallelChunks(workers) { w in
+                // One part per shard, claimed by whichever thread is free (Team.c).
+                Engine.parallelChunks(count, threads: workers) { s in
                     let serial = latent_thread_set_serial(1)
                     defer { latent_thread_set_serial(serial) }
-                    var s = w
-                    while s < count {
-                        let shard = latent_thread_set_shard(Int32(s))
-                        defer { latent_thread_set_shard(shard) }
-                        let part = Array(rows[ranges[s]])
-                        let value = loss(inputs.gathering(rows: part), targets.gathering(rows: part), &streams[s])
-                        losses[s] = value.item
-                        if losses[s].isFinite {
-                            value.backward(seed: Tensor(repeating: Float(part.count) / n, shape: value.shape))
-                        }
-                        s += workers
+                    let shard = latent_thread_set_shard(Int32(s))
+                    defer { latent_thread_set_shard(shard) }
+                    let part = Array(rows[ranges[s]])
+                    let value = loss(inputs.gathering(rows: part), targets.gathering(rows: part), &streams[s])
+                    losses[s] = value.item
+                    if losses[s].isFinite {
+                        value.backward(seed: Tensor(repeating: Float(part.count) / n, shape: value.shape))
                     }
                 }
             }

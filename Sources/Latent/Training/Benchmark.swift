@@ -1,4 +1,5 @@
 import Foundation
+import CLatentSupport
 
 /// The lessons' training workloads at their batch sizes, on synthetic data of the same
 /// shapes, for `latent bench`.
@@ -87,14 +88,19 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         let options = TrainingOptions(epochs: 1, batchSize: batchSize, progress: .silent)
         let trainGEMMs = GEMMRecorder()
         var seconds = Double.infinity
+        var shardSteps = (serial: 0, sideBySide: 0)
+        var shardsSideBySide: Double?
         if !scoreOnly {
             _ = try trainer.fit(inputs: x, targets: x, options: options, generator: &g, loss: loss)
             var timed = options
             timed.epochs = epochs
             BLAS.recorder = trainGEMMs
+            shardSteps = (latent_shard_steps(0), latent_shard_steps(1))
             let history = try trainer.fit(inputs: x, targets: x, options: timed, generator: &g, loss: loss)
             BLAS.recorder = nil
             seconds = history.epochs.map(\.seconds).reduce(0, +)
+            let serial = latent_shard_steps(0) - shardSteps.serial, sideBySide = latent_shard_steps(1) - shardSteps.sideBySide
+            if serial + sideBySide > 0 { shardsSideBySide = Double(sideBySide) / Double(serial + sideBySide) }
         }
         let trainPeak = Engine.peakResidentBytes
         if trainOnly {
@@ -102,7 +108,8 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
                 workload: rawValue, batchSize: batchSize, threads: Engine.threadCount, epochs: epochs,
                 trainSamplesPerSecond: Double(samples * epochs) / seconds, scoreSamplesPerSecond: 0,
                 trainPeakResidentMegabytes: Double(trainPeak) / 1e6, peakResidentMegabytes: Double(trainPeak) / 1e6,
-                trainGFLOPS: trainGEMMs.flops / seconds / 1e9, trainSgemmGFLOPS: 0, scoreGFLOPS: 0, scoreSgemmGFLOPS: 0)
+                trainGFLOPS: trainGEMMs.flops / seconds / 1e9, trainSgemmGFLOPS: 0, scoreGFLOPS: 0, scoreSgemmGFLOPS: 0,
+                shardsSideBySide: shardsSideBySide)
         }
 
         // Scoring: one warm-up pass, then whole passes until the minimum time is reached,
@@ -139,7 +146,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
             trainGFLOPS: trainGEMMs.flops / seconds / 1e9,
             trainSgemmGFLOPS: scoreOnly ? 0 : trainGEMMs.measuredRoofGFLOPS(),
             scoreGFLOPS: scoreGEMMs.flops / scoreSeconds / 1e9,
-            scoreSgemmGFLOPS: scoreGEMMs.measuredRoofGFLOPS())
+            scoreSgemmGFLOPS: scoreGEMMs.measuredRoofGFLOPS(), shardsSideBySide: shardsSideBySide)
     }
 }
 
@@ -166,17 +173,23 @@ public struct BenchResult: Codable, Sendable {
     public let trainSgemmGFLOPS: Double
     public let scoreGFLOPS: Double
     public let scoreSgemmGFLOPS: Double
+    /// The share of the timed training steps that ran on several threads (shards side by
+    /// side, or one shard's ops split) rather than on one (``MeasuredThreadChoice``); nil
+    /// with one thread.
+    public var shardsSideBySide: Double? = nil
 
     public static let header =
         pad("workload", 16) + pad("batch", 6, right: true) + pad("train/s", 11, right: true) + pad("score/s", 11, right: true)
         + pad("train MB", 10, right: true) + pad("peak MB", 9, right: true)
         + pad("train GF/s (roof)", 20, right: true) + pad("score GF/s (roof)", 20, right: true)
+        + pad("steps ∥", 10, right: true)
 
     public var line: String {
         Self.pad(workload, 16) + Self.pad("\(batchSize)", 6, right: true)
             + String(format: "%11.0f%11.0f%10.0f%9.0f %10.1f (%6.1f) %10.1f (%6.1f)",
                      trainSamplesPerSecond, scoreSamplesPerSecond, trainPeakResidentMegabytes, peakResidentMegabytes,
                      trainGFLOPS, trainSgemmGFLOPS, scoreGFLOPS, scoreSgemmGFLOPS)
+            + Self.pad(shardsSideBySide.map { String(format: "%.0f %%", $0 * 100) } ?? "—", 10, right: true)
     }
 
     static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {

@@ -56,6 +56,8 @@ public final class Trainer {
     public let optimizer: Optimizer
     /// Called after each epoch with its record; return `false` to stop training.
     public var onEpochEnd: ((EpochRecord) -> Bool)?
+    /// Whether shards run side by side, from the steps timed so far; kept across fits.
+    private var threadChoice = MeasuredThreadChoice(parallel: 1)
 
     public init(model: Module, optimizer: Optimizer) {
         self.model = model
@@ -135,6 +137,8 @@ public final class Trainer {
         // Reflection finds the parameters in microseconds per layer: once per fit, not per step.
         let parameters = model.namedParameters().map(\.parameter)
         func zeroGradients() { for p in parameters { p.zeroGradient() } }
+        let parallel = Swift.min(Engine.threadCount, BatchShards.perBatch)
+        if threadChoice.parallel != parallel { threadChoice = MeasuredThreadChoice(parallel: parallel) }
         for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
             // Each epoch's order comes from the generator alone, so a checkpoint of the
             // generator is enough to replay it.
@@ -148,7 +152,7 @@ public final class Trainer {
                 zeroGradients()
                 let scalar = BatchShards(rows: rows.count, dataParallel: options.dataParallel).lossAndGradients(
                     inputs: inputs, targets: targets, rows: rows, parameters: parameters, generator: &lossGenerator,
-                    loss: loss)
+                    threads: &threadChoice, loss: loss)
                 guard scalar.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, value: scalar)
                 }

@@ -36,10 +36,65 @@ final class NPYFileTests: XCTestCase {
         }
     }
 
-    func testRefusesFortranOrder() throws {
+    func testReadsFortranOrderInCOrder() throws {
+        // np.asfortranarray(np.arange(6, dtype='<f4').reshape(2, 3)): the file holds
+        // 0 3 1 4 2 5 (columns first); the array is still [[0, 1, 2], [3, 4, 5]].
         let url = try fixture("f4_fortran")
-        assertDataError(.unsupported, [url.path, "byte 10", "Fortran", "ascontiguousarray"]) {
-            try NPYFile.read(from: url)
+        let array = try NPYFile.read(from: url)
+        XCTAssertEqual(array.shape, [2, 3])
+        XCTAssertEqual(array.floats(), [0, 1, 2, 3, 4, 5])
+    }
+
+    func testReadsFortranOrderOfThreeAxes() throws {
+        let array = try NPYFile.read(from: fixture("f4_fortran_2x3x4"))
+        XCTAssertEqual(array.shape, [2, 3, 4])
+        XCTAssertEqual(array.floats(), (0..<24).map(Float.init))
+    }
+
+    func testReadsEveryIntegerWidthBoolAndHalf() throws {
+        XCTAssertEqual(try NPYFile.read(from: fixture("i1_4")).integers(), [-128, -1, 0, 127])
+        XCTAssertEqual(try NPYFile.read(from: fixture("i2_4")).integers(), [-32768, -1, 0, 32767])
+        XCTAssertEqual(try NPYFile.read(from: fixture("i2_4")).floats(), [-32768, -1, 0, 32767])
+        XCTAssertEqual(try NPYFile.read(from: fixture("i2_big_endian")).integers(), [-2, 300])
+        XCTAssertEqual(try NPYFile.read(from: fixture("u2_3")).integers(), [0, 1, 65535])
+        XCTAssertEqual(try NPYFile.read(from: fixture("u4_3")).integers(), [0, 1, 4_294_967_295])
+        XCTAssertEqual(try NPYFile.read(from: fixture("u8_3")).integers(), [0, 1, 1 << 53])
+        XCTAssertEqual(try NPYFile.read(from: fixture("u8_3")).floats(), [0, 1, 0x1p53])
+        let flags = try NPYFile.read(from: fixture("b1_4"))
+        XCTAssertEqual(flags.dataType, .bool)
+        XCTAssertEqual(try flags.integers(), [1, 0, 0, 1])
+        XCTAssertEqual(flags.floats(), [1, 0, 0, 1])
+        let half = try NPYFile.read(from: fixture("f2_6"))
+        XCTAssertEqual(half.dataType, .float16)
+        XCTAssertEqual(half.floats(), [1, -2.5, 65504, 0x1p-24, .infinity, 0])
+        assertDataError(.unsupported, ["f2_6.npy", "not integers"]) { try half.integers() }
+    }
+
+    func testHalfToFloatIsExactEverywhere() {
+        XCTAssertEqual(NPYArray.halfToFloat(0x3C00), 1)
+        XCTAssertEqual(NPYArray.halfToFloat(0x8000).sign, .minus)
+        XCTAssertEqual(NPYArray.halfToFloat(0x0001), 0x1p-24)  // smallest subnormal
+        XCTAssertEqual(NPYArray.halfToFloat(0x03FF), 1023 * 0x1p-24)  // largest subnormal
+        XCTAssertEqual(NPYArray.halfToFloat(0x0400), 0x1p-14)  // smallest normal
+        XCTAssertEqual(NPYArray.halfToFloat(0xFC00), -.infinity)
+        XCTAssertTrue(NPYArray.halfToFloat(0x7E00).isNaN)
+    }
+
+    func testUInt64LabelsBeyondIntAreRefused() throws {
+        let bytes = withUnsafeBytes(of: UInt64.max.littleEndian) { Array($0) }
+        let array = NPYArray(dataType: .uint64, shape: [1], bytes: bytes, source: "big.npy")
+        assertDataError(.unsupported, ["big.npy", "larger than the largest Int"]) {
+            try array.integers()
+        }
+    }
+
+    func testRefusesComplexAndStrings() throws {
+        for descr in ["<c8", "<U3", "|O", "<f16", "|b2"] {
+            let header = Array("{'descr': '\(descr)', 'fortran_order': False, 'shape': (1,), }\n".utf8)
+            let bytes = NPYFile.magic + [1, 0, UInt8(header.count), 0] + header + [UInt8](repeating: 0, count: 16)
+            assertDataError(.unsupported, ["x.npy", "element type '\(descr)' is not supported"]) {
+                try NPYFile.read(bytes: bytes, file: "x.npy")
+            }
         }
     }
 
@@ -170,7 +225,7 @@ final class NPYFileTests: XCTestCase {
     }
 
     func testUnsupportedTypesAndVersions() {
-        for descr in ["<f2", "<c8", "|b1", "O", "<U5", "|f4"] {
+        for descr in ["<c8", "O", "<U5", "|f4", "<b2", "|i2"] {  // <f2 and |b1 are read since issue 15
             let bytes = file(
                 header: "{'descr': '\(descr)', 'fortran_order': False, 'shape': (1,), }",
                 data: [0, 0, 0, 0])

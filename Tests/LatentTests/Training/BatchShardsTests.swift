@@ -39,7 +39,7 @@ final class BatchShardsTests: XCTestCase {
             for p in parameters { p.zeroGradient() }
             var noise = RandomGenerator(seed: 1)
             let shards = BatchShards(rows: 50, dataParallel: dataParallel)
-            XCTAssertEqual(shards.count, dataParallel ? 3 : 1)
+            XCTAssertEqual(shards.count, dataParallel ? BatchShards.perBatch : 1)
             let loss = shards.lossAndGradients(inputs: x, targets: x, rows: Array(0..<50), parameters: parameters,
                                                generator: &noise) { a, b, _ in meanSquaredError(model(a), b) }
             return (loss, parameters.flatMap { $0.gradient!.scalars })
@@ -52,6 +52,47 @@ final class BatchShardsTests: XCTestCase {
         XCTAssertEqual(shardedLoss, wholeLoss, accuracy: 1e-6)
         assertClose(sharded, whole, tolerance: 1e-6)
         XCTAssertNotEqual(whole.map { abs($0) }.max() ?? 0, 0)
+    }
+
+    /// Batches too small to shard (20 rows) run their ops split over the threads or, when
+    /// measured faster, all on one: LeNet and a VAE give the same bits on 1 and 2 threads.
+    func testUnshardedBatchesGiveTheSameBitsOnOneAndTwoThreads() throws {
+        func train(threads: Int) throws -> [Float] {
+            let saved = Engine.threadCount
+            Engine.threadCount = threads
+            defer { Engine.threadCount = saved }
+            var g = RandomGenerator(seed: 20)
+            let lenet = Architectures.lenet(generator: &g)
+            let vae = VariationalAutoencoder(inputShape: [784], hidden: 64, codeSize: 8, generator: &g)
+            let images = Tensor.randomUniform([60, 28, 28, 1], using: &g)
+            let labels = Tensor.randomUniform([60, 1], using: &g)
+            let flat = Tensor.randomUniform([60, 784], using: &g)
+            let options = TrainingOptions(epochs: 2, batchSize: 20, progress: .silent)
+            _ = try Trainer(model: lenet, optimizer: Adam()).fit(inputs: images, targets: labels, options: options, generator: &g) {
+                binaryCrossEntropy(probabilities: lenet($0), targets: $1)
+            }
+            _ = try Trainer(model: vae, optimizer: Adam()).fit(inputs: flat, targets: flat, options: options, generator: &g) { input, target, noise in
+                let (mu, s) = vae.encode(input)
+                let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
+                return meanSquaredError(vae.decode(z), target) + 0.01 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+            }
+            return (lenet.namedParameters() + vae.namedParameters()).flatMap { $0.parameter.wrappedValue.scalars }
+        }
+        let one = try train(threads: 1), two = try train(threads: 2)
+        XCTAssertEqual(one.map(\.bitPattern), two.map(\.bitPattern))
+    }
+
+    /// The default thread count follows the CPUs available; the shards (and so the bits)
+    /// must not.
+    func testShardsDoNotDependOnTheThreadCount() {
+        let saved = Engine.threadCount
+        defer { Engine.threadCount = saved }
+        var seen: Set<[Range<Int>]> = []
+        for threads in [1, 2, 3, 8] {
+            Engine.threadCount = threads
+            seen.insert(BatchShards(rows: 100, dataParallel: true).ranges)
+        }
+        XCTAssertEqual(seen, [[0..<50, 50..<100]])
     }
 
     func testShardRowsAreContiguousAndBalanced() {

@@ -2,7 +2,7 @@
 ///
 /// ```text
 /// x' = (x − min) / (max − min)        per feature, or with one global min and max
-/// x' = x − min                        for a constant feature (max = min): no division by 0
+/// x' = (x − min) · c                  for a constant feature (max = min): c = constantScale, 1 if unset
 /// ```
 ///
 /// Fit on training data only, then transform training, validation and test data with the
@@ -33,6 +33,10 @@ public struct MinMaxScaler: Codable, Equatable, Sendable {
     public var maximum: [Float]
     /// Whether ``transform(_:)`` clips its output to [0, 1].
     public var clips: Bool
+    /// The factor for features constant in the fitted data (`nil`: 1). A large one makes
+    /// any value such a feature never took in training stand out, as a z-score with
+    /// `std + ε` does (PyOD's AutoEncoder divides by `std + 1e-8`).
+    public var constantScale: Float?
 
     /// Learns the range of `data` (`[n, …]`, n ≥ 1, finite values).
     public init(fitting data: Tensor, mode: Mode = .perFeature, clips: Bool = false) {
@@ -65,9 +69,10 @@ public struct MinMaxScaler: Codable, Equatable, Sendable {
         self.clips = clips
     }
 
-    /// `1 / (max − min)`, or 1 where the feature was constant.
+    /// `1 / (max − min)`, or ``constantScale`` (1 if unset) where the feature was constant.
     private var scale: [Float] {
-        zip(minimum, maximum).map { low, high in high > low ? 1 / (high - low) : 1 }
+        let constant = constantScale ?? 1
+        return zip(minimum, maximum).map { low, high in high > low ? 1 / (high - low) : constant }
     }
 
     /// Maps `data` (`[n, …]` with the fitted feature count) into the training range.

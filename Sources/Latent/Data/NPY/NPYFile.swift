@@ -11,8 +11,10 @@ import Foundation
 /// data:   product(shape) elements, C order
 /// ```
 ///
-/// Supported element types: float32 `<f4`, float64 `<f8`, uint8 `|u1`, int32 `<i4`,
-/// int64 `<i8` (big-endian `>` variants are converted). Fortran-order arrays are refused.
+/// Supported element types (``NPYDataType``): float16/32/64 `<f2` `<f4` `<f8`, every integer
+/// width `|i1` `<i2` `<i4` `<i8` `|u1` `<u2` `<u4` `<u8`, and bool `|b1` (big-endian `>` and
+/// native `=` variants are converted). Fortran-order (column-major) arrays, as NumPy saves
+/// the transpose of a C array and as ADBench ships its tables, are reordered to C order.
 ///
 /// ```swift
 /// try NPYFile.write(features, to: url)                  // float32, C order
@@ -26,7 +28,7 @@ public enum NPYFile {
 
     /// Reads the array in the file at `url`.
     /// - Throws: ``DataError``: `.fileNotFound`, `.empty`, `.badMagic`, `.unsupported`
-    ///   (version, element type, Fortran order), `.corrupt` (malformed header, extra
+    ///   (version, element type), `.corrupt` (malformed header, extra
     ///   bytes), `.tooLarge` (shape overflows), `.truncated` (the data is shorter than the
     ///   shape implies; detected before allocating anything).
     public static func read(from url: URL) throws -> NPYArray {
@@ -81,11 +83,6 @@ public enum NPYFile {
             Array(bytes[headerStart..<(headerStart + headerLength)]), file: file,
             offset: headerStart)
         let (dataType, bigEndian) = try elementType(header.descr, file: file, offset: headerStart)
-        guard !header.fortranOrder else {
-            throw error(
-                .unsupported, headerStart, "the array is stored in Fortran (column-major) order",
-                "Save it in C order: numpy.save(path, numpy.ascontiguousarray(a)).")
-        }
         let dataStart = headerStart + headerLength
         var (size, overflow) = (dataType.size, false)
         for d in header.shape where !overflow {
@@ -116,7 +113,40 @@ public enum NPYFile {
                 data[start..<(start + n)].reverse()
             }
         }
+        if header.fortranOrder && header.shape.filter({ $0 > 1 }).count > 1 {
+            data = cOrder(fromFortran: data, shape: header.shape, elementSize: dataType.size)
+        }
         return NPYArray(dataType: dataType, shape: header.shape, bytes: data, source: file)
+    }
+
+    /// The elements of a column-major array in row-major order: element (i₀, …, i_k) sits
+    /// at Σ i_j · (d₀ ⋯ d_{j−1}) in Fortran order and is written at its C-order position.
+    static func cOrder(fromFortran bytes: [UInt8], shape: [Int], elementSize: Int) -> [UInt8] {
+        let count = shape.reduce(1, *)
+        var out = [UInt8](repeating: 0, count: bytes.count)
+        var stride = [Int](repeating: 1, count: shape.count)  // Fortran strides, in elements
+        for j in shape.indices.dropFirst() { stride[j] = stride[j - 1] * shape[j - 1] }
+        var index = [Int](repeating: 0, count: shape.count)
+        var source = 0
+        bytes.withUnsafeBytes { from in
+            out.withUnsafeMutableBytes { to in
+                for c in 0..<count {
+                    (to.baseAddress! + c * elementSize).copyMemory(
+                        from: from.baseAddress! + source * elementSize, byteCount: elementSize)
+                    // Advance the C-order odometer (last axis fastest).
+                    var j = shape.count - 1
+                    while j >= 0 {
+                        index[j] += 1
+                        source += stride[j]
+                        if index[j] < shape[j] { break }
+                        source -= stride[j] * shape[j]
+                        index[j] = 0
+                        j -= 1
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The element type and byte order of a `descr` such as `<f4`.

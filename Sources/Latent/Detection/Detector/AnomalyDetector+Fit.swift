@@ -34,6 +34,7 @@ extension AnomalyDetector {
         onEpoch: ((EpochRecord, TrainingPlan) -> Void)? = nil
     ) throws -> AnomalyDetector {
         try configuration.validate()
+        var configuration = configuration
         guard x.rank >= 2, x.shape[0] > 0 else {
             throw DetectorError.insufficientData("the data has no rows (shape \(x.shape))")
         }
@@ -66,6 +67,9 @@ extension AnomalyDetector {
             2, Int((configuration.earlyStoppingFraction * Double(rest.count)).rounded()))
         let stoppingRows = Array(rest.prefix(stoppingCount))
         let training = Array(rest.dropFirst(stoppingCount))
+        let fallback = relaxedThreshold(
+            configuration, calibrationRows: calibrationRows.count, normalRows: normal.count)
+        if let fallback { configuration.threshold = fallback.rule }
         try checkSizes(
             training: training.count, heldOut: calibrationRows.count, normal: normal.count,
             anomalous: anomalous.count, configuration: configuration)
@@ -77,7 +81,21 @@ extension AnomalyDetector {
             trainingRows: training.count, earlyStoppingRows: stoppingRows.count,
             calibrationRows: calibrationRows.count,
             featureRanges: zip(ranges.minimum, ranges.maximum).map { $1 - $0 })
-        let scaler = MinMaxScaler(fitting: rawTraining, mode: plan.scaler)
+        if let fallback {
+            plan.thresholdFallback = fallback.note
+            plan.notes.append(fallback.note)
+        }
+        var scaler = MinMaxScaler(fitting: rawTraining, mode: plan.scaler)
+        if plan.scaler == .perFeature {
+            scaler.constantScale = configuration.constantColumnScale ?? DetectorConfiguration.defaultConstantColumnScale
+            let constant = zip(scaler.minimum, scaler.maximum).filter { $0 == $1 }.count
+            if constant > 0 {
+                plan.notes.append(
+                    "\(constant) of \(scaler.minimum.count) features are constant in the training rows; "
+                        + "a value they never took there counts as \(scaler.constantScale!) training ranges "
+                        + "(--constant-scale).")
+            }
+        }
         let trainX = scaler.transform(rawTraining)
         let stoppingX = scaler.transform(flat.gathering(rows: stoppingRows))
         let calibrationX = scaler.transform(flat.gathering(rows: calibrationRows))
@@ -116,6 +134,34 @@ extension AnomalyDetector {
         return detector
     }
 
+    /// The strictest `fpr` rule `calibrationRows` support, when the configured rule is the
+    /// default `fpr:0.05`, was not required, and needs more of them (small data: 20 normal
+    /// rows hold out 4); `nil` otherwise.
+    static func relaxedThreshold(
+        _ configuration: DetectorConfiguration, calibrationRows n: Int, normalRows: Int
+    ) -> (rule: ThresholdRule, note: String)? {
+        guard configuration.thresholdIsRequired != true,
+            configuration.threshold == DetectorConfiguration().threshold,
+            case .falsePositiveRate(let alpha) = configuration.threshold, n >= 2,
+            n < ThresholdRule.calibrationRowsNeeded(falsePositiveRate: alpha)
+        else { return nil }
+        // The smallest ALPHA with ⌈1/ALPHA − 1⌉ ≤ n is 1/(n + 1); rounded up to 3 decimals.
+        let relaxed = (1000 / Double(n + 1)).rounded(.up) / 1000
+        let rule = ThresholdRule.falsePositiveRate(relaxed)
+        let needed = ThresholdRule.calibrationRowsNeeded(falsePositiveRate: alpha)
+        let fraction = ThresholdRule.validationFraction(needed: needed, normalRows: normalRows)
+        // Holding out more than half of the rows would starve training: say how many rows.
+        let remedy =
+            fraction <= 0.5
+            ? "give more normal rows, or --validation-fraction \(fraction) with --threshold fpr:\(alpha) to require it"
+            : "about \(Int((Double(needed) / configuration.validationFraction).rounded(.up))) normal rows "
+                + "would give them at --validation-fraction \(configuration.validationFraction)"
+        let note =
+            "Threshold: the default fpr:\(alpha) needs \(needed) calibration rows and there are \(n) "
+            + "(of \(normalRows) normal rows); used \(rule), the strictest rule they support (\(remedy))."
+        return (rule, note)
+    }
+
     /// Enough rows to train, to stop early, and for the rule to flag anything.
     private static func checkSizes(
         training: Int, heldOut: Int, normal: Int, anomalous: Int,
@@ -133,12 +179,13 @@ extension AnomalyDetector {
                     + "each are needed (give more normal rows)")
         }
         if case .falsePositiveRate(let alpha) = configuration.threshold {
-            let needed = Int((1 / alpha - 1).rounded(.up))
+            let needed = ThresholdRule.calibrationRowsNeeded(falsePositiveRate: alpha)
             guard heldOut >= needed else {
                 throw DetectorError.insufficientData(
-                    "fpr:\(alpha) needs at least \(needed) held-out normal rows for any p-value to "
-                        + "reach \(alpha), but there are \(heldOut); raise --validation-fraction, give "
-                        + "more normal rows, or choose a larger ALPHA")
+                    "fpr:\(alpha) needs at least \(needed) held-out normal rows (calibration rows) for any "
+                        + "p-value to reach \(alpha), but there are \(heldOut) of \(normal) normal rows; "
+                        + "--validation-fraction \(ThresholdRule.validationFraction(needed: needed, normalRows: normal)) "
+                        + "would give \(needed), or give more normal rows, or choose a larger ALPHA")
             }
         }
         if case let .conditionalFalsePositiveRate(alpha, confidence, bound) = configuration.threshold,
@@ -160,8 +207,10 @@ extension AnomalyDetector {
         }
     }
 
-    /// Trains for at least `minimumEpochs`, then until the held-out loss has not
-    /// improved for `patience` epochs; restores the best epoch's weights.
+    /// Trains for at least `minimumEpochs`, then until the held-out loss has not improved
+    /// by ``TrainingPlan/improvementTolerance`` (relative) for `patience` epochs; restores
+    /// the best epoch's weights. (Without the tolerance a held-out loss that creeps down by
+    /// 0.01 % an epoch never lets training stop.)
     private static func train(
         _ network: DetectorNetwork, plan: inout TrainingPlan, configuration: DetectorConfiguration,
         training: Tensor, heldOut: Tensor, generator: inout RandomGenerator,
@@ -174,6 +223,9 @@ extension AnomalyDetector {
             var loss = Float.infinity
             var epoch = 0
             var weights: [String: Tensor] = [:]
+            /// The loss and epoch of the last improvement by more than the tolerance.
+            var reference = Float.infinity
+            var gainEpoch = 0
         }
         let best = Best()
         let snapshot = plan
@@ -183,9 +235,12 @@ extension AnomalyDetector {
                 (best.loss, best.epoch) = (v, record.epoch)
                 best.weights = model.parameters().mapValues { $0.copied() }
             }
+            if v < best.reference * (1 - TrainingPlan.improvementTolerance) {
+                (best.reference, best.gainEpoch) = (v, record.epoch)
+            }
             onEpoch?(record, snapshot)
             return record.epoch < snapshot.minimumEpochs
-                || record.epoch - best.epoch < snapshot.patience
+                || record.epoch - best.gainEpoch < snapshot.patience
         }
         let (lossKind, klWeight) = (plan.loss, configuration.klWeight)
         let history = try trainer.fit(
@@ -201,10 +256,18 @@ extension AnomalyDetector {
         plan.epochsRun = history.epochs.count
         plan.bestEpoch = best.epoch
         plan.stepsRun = plan.epochsRun * plan.stepsPerEpoch
-        plan.stopReason =
-            history.stopReason != nil
-            ? "the held-out loss did not improve for \(plan.patience) epochs after epoch \(best.epoch)"
-            : "reached the maximum of \(plan.maximumEpochs) epochs"
+        let tolerance = String(format: "%g", TrainingPlan.improvementTolerance * 100)
+        if history.stopReason != nil {
+            plan.stopReason =
+                "the held-out loss did not improve by \(tolerance) % for \(plan.patience) epochs after epoch \(best.gainEpoch)"
+        } else if plan.epochsRun - best.gainEpoch < plan.patience && plan.epochsRun > 1 {
+            plan.stopReason =
+                "reached the maximum of \(plan.maximumEpochs) epochs while the held-out loss was still "
+                + "falling (by \(tolerance) % or more within the last \(plan.patience) epochs; best epoch "
+                + "\(best.epoch)): more epochs (--epochs) may fit better"
+        } else {
+            plan.stopReason = "reached the maximum of \(plan.maximumEpochs) epochs"
+        }
         return history
     }
 

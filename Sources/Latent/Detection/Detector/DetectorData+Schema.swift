@@ -14,11 +14,13 @@ extension DetectorData {
     public static func read(
         _ url: URL, for schema: DetectorSchema, format: Format? = nil,
         labelColumn: LabelColumn? = nil, header: CSVOptions.Header = .automatic,
-        labelsFile: URL? = nil
+        labelsFile: URL? = nil, skippingNonFiniteRows: Bool = false,
+        arrayKeys: ArrayKeys = ArrayKeys()
     ) throws -> DetectorData {
         func attempt(_ column: LabelColumn?) throws -> DetectorData {
             try read(
-                url, format: format, labelColumn: column, header: header, labelsFile: labelsFile)
+                url, format: format, labelColumn: column, header: header, labelsFile: labelsFile,
+                skippingNonFiniteRows: skippingNonFiniteRows, arrayKeys: arrayKeys)
         }
         guard labelColumn == nil else {
             let data = try attempt(labelColumn)

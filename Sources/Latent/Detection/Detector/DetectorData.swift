@@ -1,13 +1,15 @@
 import Foundation
 
-/// Rows for a detector read from a file: CSV/TSV tables, `.npy` arrays or IDX files, with
-/// an optional label column (numbers or text) and the header decision reported.
+/// Rows for a detector read from a file: CSV/TSV tables, `.npy` arrays, `.npz` archives or
+/// IDX files, with an optional label column (numbers or text) and the header decision
+/// reported.
 ///
 /// | format | rows | labels |
 /// |---|---|---|
 /// | `csv` | one row per line, comma-separated | `labelColumn`, none by default |
 /// | `tsv` | tab-separated, as the UCR archive ships it | column 0 by default (the UCR class) |
 /// | `npy` | `[n, d]` table, `[n, H, W]` or `[n, H, W, C]` images | a column of a `[n, d]` table, or a labels file |
+/// | `npz` | the array `X` (or ``ArrayKeys/features``), shaped as for npy | the array `y` when there is one (or ``ArrayKeys/labels``); `0` = normal unless told |
 /// | `idx` | `[n, H, W]` images (MNIST layout), `[n, d]` tables | a labels file (`…-labels-idx1-ubyte`) |
 ///
 /// ```swift
@@ -17,8 +19,26 @@ import Foundation
 public struct DetectorData {
     /// A file format.
     public enum Format: String, CaseIterable, Sendable {
-        case csv, tsv, npy, idx
+        case csv, tsv, npy, npz, idx
     }
+
+    /// Which arrays of a `.npz` archive hold the rows and the labels.
+    public struct ArrayKeys: Equatable, Sendable {
+        /// The rows (`X` by default, as ADBench and scikit-learn name them).
+        public var features: String
+        /// The labels; `nil` reads `y` when the archive has it and no labels otherwise.
+        public var labels: String?
+
+        /// `X` and, when present, `y`.
+        public init(features: String = "X", labels: String? = nil) {
+            self.features = features
+            self.labels = labels
+        }
+    }
+
+    /// The label of normal rows when none is given: `0` for labels from a `.npz` archive
+    /// (the ADBench and PyOD convention, 1 = anomaly); `nil` otherwise (it must be given).
+    public var defaultNormalLabel: String?
 
     /// Which column holds the labels.
     public enum LabelColumn: Equatable, Sendable {
@@ -64,7 +84,8 @@ public struct DetectorData {
     public var summary: String
 
     /// The format implied by a file name: `.csv`/`.txt` → csv, `.tsv`/`.tab` → tsv,
-    /// `.npy` → npy, `.idx`/`-ubyte`/`.idx3-ubyte` … → idx (a trailing `.gz` is ignored).
+    /// `.npy` → npy, `.npz` → npz, `.idx`/`-ubyte`/`.idx3-ubyte` … → idx (a trailing `.gz` is
+    /// ignored).
     /// - Throws: ``DetectorError/schemaMismatch(source:message:)`` for an unknown extension.
     public static func format(of url: URL) throws -> Format {
         var name = url.lastPathComponent.lowercased()
@@ -72,12 +93,13 @@ public struct DetectorData {
         if name.hasSuffix(".csv") || name.hasSuffix(".txt") { return .csv }
         if name.hasSuffix(".tsv") || name.hasSuffix(".tab") { return .tsv }
         if name.hasSuffix(".npy") { return .npy }
+        if name.hasSuffix(".npz") { return .npz }
         if name.hasSuffix(".idx") || name.hasSuffix("-ubyte") || name.contains(".idx") {
             return .idx
         }
         throw DetectorError.schemaMismatch(
             source: url.path,
-            message: "cannot tell the format from the file name; give --format csv, tsv, npy or idx"
+            message: "cannot tell the format from the file name; give --format csv, tsv, npy, npz or idx"
         )
     }
 
@@ -92,11 +114,13 @@ public struct DetectorData {
     ///   - labelsFile: labels in a separate file (npy, idx or a one-column csv), one per row.
     ///   - skippingNonFiniteRows: drop CSV/TSV rows holding NaN or ±Inf (counted in the
     ///     summary) instead of refusing the file.
+    ///   - arrayKeys: the arrays of a `.npz` archive to read (`X`, and `y` when present).
     /// - Throws: ``DataError`` naming the file, line and column of bad input;
     ///   ``DetectorError`` for label problems.
     public static func read(
         _ url: URL, format: Format? = nil, labelColumn: LabelColumn? = nil,
-        header: CSVOptions.Header = .automatic, labelsFile: URL? = nil, skippingNonFiniteRows: Bool = false
+        header: CSVOptions.Header = .automatic, labelsFile: URL? = nil, skippingNonFiniteRows: Bool = false,
+        arrayKeys: ArrayKeys = ArrayKeys()
     ) throws -> DetectorData {
         let formatGiven = format != nil
         let format = try format ?? Self.format(of: url)
@@ -123,6 +147,9 @@ public struct DetectorData {
                 format == .npy
                 ? try NPYFile.read(from: url).tensor() : try IDXFile.read(from: url).tensor()
             data = try arrayData(tensor, source: name, labelColumn: labelColumn ?? LabelColumn.none)
+        case .npz:
+            data = try archiveData(
+                NPZFile.read(from: url), keys: arrayKeys, labelColumn: labelColumn ?? LabelColumn.none)
         }
         if let labelsFile {
             let labels = try readLabels(labelsFile)
@@ -134,6 +161,7 @@ public struct DetectorData {
                     remedy: "Give one label per row.")
             }
             data.labels = labels
+            data.defaultNormalLabel = nil
             data.summary += ", labels from \(DataError.name(of: labelsFile))"
         }
         return data
@@ -204,11 +232,42 @@ public struct DetectorData {
             labelName: nil, source: source, summary: summary)
     }
 
-    /// Labels from a separate file: a rank-1 `.npy` or IDX array, or a one-column text file.
+    /// Rows from the array `keys.features` of an archive, labels from `keys.labels` (or
+    /// from `y` when the archive has one), or from a column of the rows.
+    static func archiveData(_ archive: NPZArchive, keys: ArrayKeys, labelColumn: LabelColumn) throws
+        -> DetectorData
+    {
+        let features = try archive.array(keys.features)
+        var data = try arrayData(
+            features.tensor(), source: archive.source, labelColumn: labelColumn)
+        data.summary = data.summary.replacingOccurrences(
+            of: archive.source + ":", with: archive.source + " (array \(keys.features)):")
+        let labelsKey = keys.labels ?? (archive.contains("y") && keys.features != "y" ? "y" : nil)
+        if let labelsKey, data.labels == nil {
+            let labels = try archive.array(labelsKey)
+            guard labels.shape.reduce(1, *) == data.features.shape[0], labels.shape.count <= 2,
+                labels.shape.count < 2 || labels.shape[1] == 1
+            else {
+                throw DataError(
+                    .mismatch, file: archive.source,
+                    message: "array '\(labelsKey)' has shape \(labels.shape), but there is one label per row "
+                        + "of '\(keys.features)' (\(data.features.shape[0]) rows)",
+                    remedy: "Name the labels array with --labels-key.")
+            }
+            data.labels = labels.tensor().scalars.map(formatLabel)
+            data.defaultNormalLabel = "0"
+            data.summary += ", labels from array \(labelsKey)"
+        }
+        return data
+    }
+
+    /// Labels from a separate file: a rank-1 `.npy` or IDX array, the `y` array of a `.npz`
+    /// archive, or a one-column text file.
     static func readLabels(_ url: URL) throws -> [String] {
         let name = DataError.name(of: url)
         switch try format(of: url) {
         case .npy: return try NPYFile.read(from: url).tensor().scalars.map(formatLabel)
+        case .npz: return try NPZFile.read(from: url).array("y").tensor().scalars.map(formatLabel)
         case .idx: return try IDXFile.read(from: url).tensor().scalars.map(formatLabel)
         case .csv, .tsv:
             // The extension's delimiter, not a detected one: a label may hold spaces.

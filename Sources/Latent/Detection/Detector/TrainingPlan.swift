@@ -11,14 +11,16 @@ import Foundation
 /// ```
 /// batch         = clamp(nearest power of two to n / 8, 16, 256), at most n
 /// stepsPerEpoch = ⌈n / batch⌉
-/// minimumEpochs = ⌈minimumSteps / stepsPerEpoch⌉          (≥ 3000 steps by default)
+/// minimumEpochs = ⌈minimumSteps / stepsPerEpoch⌉          (≥ 1000 steps by default)
 /// epochs        = min(2 · minimumEpochs, 10 000)          (an upper bound)
 /// patience      = max(10, minimumEpochs / 5)
-/// hidden        = 64, 32, … halving down to the code size, first ≤ d / 2,
-///                 code = clamp(d / 8, 2, 16)               (140 features: 64, 32, 16)
-/// scaler        = global   for images, and for tables whose features' training ranges
-///                          are within a factor 20 of each other (one unit: a signal)
-///                 per-feature otherwise (mixed units)
+/// hidden        = 64, 32, … halving down to the code size,
+///                 code = clamp(d / 8, 8, 16)      (6 features: 64-32-16-8; 140: 64-32-16)
+/// scaler        = global   for images, and for rows of at least 64 features whose
+///                          training ranges are all non-zero and within a factor 20 of
+///                          each other (samples of one signal)
+///                 per-feature otherwise (tables: each column weighs the same; a column
+///                          constant in training gets scale 1000, see constantColumnScale)
 /// ```
 ///
 /// Why the scaler default depends on the data: min-max scaling per feature gives every
@@ -74,6 +76,9 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
     public var stepsRun = 0
     /// Why training ended.
     public var stopReason = ""
+    /// Set when the default threshold rule needed more calibration rows than there were
+    /// and a looser one was used: which, and why.
+    public var thresholdFallback: String?
 
     /// Fills in every `nil` field of `configuration` for `trainingRows` rows of
     /// `exampleShape`.
@@ -105,7 +110,7 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
             self.hidden = TrainingPlan.defaultWidths(features: d)
             notes.append(
                 "Hidden widths \(self.hidden.map(String.init).joined(separator: "-")) for \(d) "
-                    + "features: halving from at most d/2 = \(d / 2) down to a code of clamp(d/8, 2, 16)."
+                    + "features: 64 halving down to a code of clamp(d/8, \(TrainingPlan.smallestCode), 16) = \(self.hidden.last!)."
             )
         }
 
@@ -117,20 +122,28 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
             if isImage {
                 scaler = .global
                 notes.append("Global min-max scaling: pixels share one intensity scale.")
-            } else if spread <= TrainingPlan.commensurableRangeRatio {
+            } else if d >= TrainingPlan.signalLength && spread <= TrainingPlan.commensurableRangeRatio
+                && !featureRanges.contains(0)
+            {
                 scaler = .global
                 notes.append(
-                    "Global min-max scaling: the features' training ranges are within a factor of "
+                    "Global min-max scaling: \(d) features whose training ranges are within a factor of "
                         + String(format: "%.1f", spread)
-                        + " of each other (one unit, as in a signal), "
+                        + " of each other look like samples of one signal, "
                         + "so a global range keeps their relative sizes.")
             } else {
                 scaler = .perFeature
                 notes.append(
-                    "Per-feature min-max scaling: the features' training ranges differ by a factor of "
-                        + (spread.isFinite ? String(format: "%.0f", spread) : "∞")
-                        + " (mixed units); "
-                        + "a global range would drown the small-unit columns.")
+                    "Per-feature min-max scaling: "
+                        + (d < TrainingPlan.signalLength
+                            ? "\(d) features are a table, not a signal (fewer than \(TrainingPlan.signalLength))"
+                            : featureRanges.contains(0)
+                            ? "\(featureRanges.filter { $0 == 0 }.count) features are constant in the training rows, "
+                                + "which a signal's samples are not"
+                            : "the features' training ranges differ by a factor of "
+                                + (spread.isFinite ? String(format: "%.0f", spread) : "∞")
+                                + " (mixed units)")
+                        + "; each column gets the same weight in the score.")
             }
         }
 
@@ -167,6 +180,17 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
     /// unit and are scaled globally.
     public static let commensurableRangeRatio: Double = 20
 
+    /// The fewest features a table needs to be taken for a sampled signal (and scaled
+    /// globally when its ranges agree); shorter rows are tables of separate measurements.
+    public static let signalLength = 64
+
+    /// The relative fall of the early-stopping loss that counts as an improvement: training
+    /// stops after `patience` epochs without one.
+    public static let improvementTolerance: Float = 0.01
+
+    /// The smallest code the default widths use.
+    static let smallestCode = 8
+
     /// Largest over smallest non-zero range (`∞` when there are none).
     static func rangeRatio(_ ranges: [Float]) -> Double {
         let positive = ranges.filter { $0 > 0 && $0.isFinite }
@@ -174,10 +198,11 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
         return Double(high) / Double(low)
     }
 
-    /// Default encoder widths for `d` features: `64, 32, …` halving down to the code size.
+    /// Default encoder widths for `d` features: `64, 32, …` halving down to a code of
+    /// `clamp(d/8, 8, 16)`: 64-32-16-8 below 72 features, 64-32-16 from 128.
     static func defaultWidths(features d: Int) -> [Int] {
-        let code = min(max(d / 8, 2), 16)
-        var width = min(64, max(code, d / 2))
+        let code = min(max(d / 8, smallestCode), 16)
+        var width = 64
         var widths: [Int] = []
         while width > code {
             widths.append(width)

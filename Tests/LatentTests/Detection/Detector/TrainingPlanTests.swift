@@ -12,10 +12,10 @@ final class TrainingPlanTests: XCTestCase {
             trainingRows: 211, earlyStoppingRows: 23, calibrationRows: 58)
         XCTAssertEqual(plan.batchSize, 32)
         XCTAssertEqual(plan.stepsPerEpoch, 7)
-        XCTAssertEqual(plan.minimumEpochs, 429)  // 429 × 7 = 3003 steps
-        XCTAssertGreaterThanOrEqual(plan.minimumEpochs * plan.stepsPerEpoch, 3000)
-        XCTAssertEqual(plan.maximumEpochs, 858)
-        XCTAssertEqual(plan.patience, 85)
+        XCTAssertEqual(plan.minimumEpochs, 143)  // 143 × 7 = 1001 steps
+        XCTAssertGreaterThanOrEqual(plan.minimumEpochs * plan.stepsPerEpoch, 1000)
+        XCTAssertEqual(plan.maximumEpochs, 286)
+        XCTAssertEqual(plan.patience, 28)
         XCTAssertEqual(plan.hidden, [64, 32, 16])
         XCTAssertEqual(plan.scaler, .perFeature)
         XCTAssertFalse(plan.notes.isEmpty, "the choices are explained")
@@ -27,7 +27,7 @@ final class TrainingPlanTests: XCTestCase {
             trainingRows: 48_000, earlyStoppingRows: 5_000, calibrationRows: 12_000)
         XCTAssertEqual(plan.batchSize, 256)
         XCTAssertEqual(plan.stepsPerEpoch, 188)
-        XCTAssertEqual(plan.minimumEpochs, 16)
+        XCTAssertEqual(plan.minimumEpochs, 6)  // ⌈1000 / 188⌉
         XCTAssertEqual(plan.scaler, .global)
     }
 
@@ -47,18 +47,30 @@ final class TrainingPlanTests: XCTestCase {
     func testDefaultWidthsHalveDownToTheCode() {
         XCTAssertEqual(TrainingPlan.defaultWidths(features: 140), [64, 32, 16])
         XCTAssertEqual(TrainingPlan.defaultWidths(features: 784), [64, 32, 16])
-        XCTAssertEqual(TrainingPlan.defaultWidths(features: 30), [15, 7, 3])
-        XCTAssertEqual(TrainingPlan.defaultWidths(features: 4), [2])
+        XCTAssertEqual(TrainingPlan.defaultWidths(features: 100), [64, 32, 16, 12])
+        // Few features: wide layers and a code of 8, not a funnel down to 2 (issue 15).
+        XCTAssertEqual(TrainingPlan.defaultWidths(features: 30), [64, 32, 16, 8])
+        XCTAssertEqual(TrainingPlan.defaultWidths(features: 6), [64, 32, 16, 8])
     }
 }
 
 extension TrainingPlanTests {
     func testAutomaticScalerIsGlobalForOneUnitAndPerFeatureForMixedUnits() {
         let signal = TrainingPlan(
+            configuration: DetectorConfiguration(), exampleShape: [64], trainingRows: 100,
+            earlyStoppingRows: 10, calibrationRows: 25,
+            featureRanges: [1, 2.5, 8, 3] + [Float](repeating: 2, count: 60))
+        XCTAssertEqual(signal.scaler, .global, "64 samples with ranges within a factor 8")
+        let withConstant = TrainingPlan(
+            configuration: DetectorConfiguration(), exampleShape: [64], trainingRows: 100,
+            earlyStoppingRows: 10, calibrationRows: 25,
+            featureRanges: [1, 2.5, 8, 0] + [Float](repeating: 2, count: 60))
+        XCTAssertEqual(withConstant.scaler, .perFeature, "a column constant in training is no signal")
+        let table = TrainingPlan(
             configuration: DetectorConfiguration(), exampleShape: [4], trainingRows: 100,
             earlyStoppingRows: 10, calibrationRows: 25, featureRanges: [1, 2.5, 8, 0])
-        XCTAssertEqual(
-            signal.scaler, .global, "ranges within a factor 8 (constant features ignored)")
+        XCTAssertEqual(table.scaler, .perFeature, "4 columns are a table, not a signal")
+        XCTAssertTrue(table.notes.contains { $0.contains("a table, not a signal") }, "\(table.notes)")
         let mixed = TrainingPlan(
             configuration: DetectorConfiguration(), exampleShape: [3], trainingRows: 100,
             earlyStoppingRows: 10, calibrationRows: 25, featureRanges: [0.1, 2000, 5])

@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+@testable import Latent
+
+/// Reading detector input from `.npz` archives: `X` and `y` by default (y = 0 normal),
+/// other keys on request, clear errors for what is missing.
+final class DetectorDataNPZTests: XCTestCase {
+    private func write(_ arrays: [String: NPYArray], _ name: String) throws -> URL {
+        let url = try temporaryDirectory(self).appendingPathComponent(name)
+        try NPZFile.write(arrays, to: url)
+        return url
+    }
+
+    private let rows = NPYArray(Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]))
+
+    func testXAndYByDefaultWithZeroAsNormal() throws {
+        let url = try write(["X": rows, "y": NPYArray(integers: [0, 1, 0])], "set.npz")
+        XCTAssertEqual(try DetectorData.format(of: url), .npz)
+        let data = try DetectorData.read(url)
+        XCTAssertEqual(data.features.shape, [3, 2])
+        XCTAssertEqual(data.labels, ["0", "1", "0"])
+        XCTAssertEqual(data.defaultNormalLabel, "0")
+        XCTAssertEqual(try data.isNormal(normalLabel: data.defaultNormalLabel!), [true, false, true])
+        XCTAssertTrue(data.summary.contains("array X"), data.summary)
+        XCTAssertTrue(data.summary.contains("labels from array y"), data.summary)
+    }
+
+    func testWithoutYEveryRowIsUnlabelled() throws {
+        let data = try DetectorData.read(try write(["X": rows], "x.npz"))
+        XCTAssertNil(data.labels)
+        XCTAssertNil(data.defaultNormalLabel)
+    }
+
+    func testOtherKeys() throws {
+        let url = try write(
+            ["features": rows, "target": NPYArray(integers: [2, 2, 7])], "k.npz")
+        let data = try DetectorData.read(
+            url, arrayKeys: .init(features: "features", labels: "target"))
+        XCTAssertEqual(data.labels, ["2", "2", "7"])
+        assertDataError(.missingColumn, ["k.npz", "no array 'X'", "'features'"]) {
+            try DetectorData.read(url)
+        }
+        assertDataError(.missingColumn, ["k.npz", "no array 'y'"]) {
+            try DetectorData.read(url, arrayKeys: .init(features: "features", labels: "y"))
+        }
+    }
+
+    func testLabelsOfTheWrongLengthAreRefused() throws {
+        let url = try write(["X": rows, "y": NPYArray(integers: [0, 1])], "short.npz")
+        assertDataError(.mismatch, ["short.npz", "'y' has shape [2]", "3 rows"]) {
+            try DetectorData.read(url)
+        }
+    }
+
+    func testALabelColumnOfXWinsOverY() throws {
+        let url = try write(["X": rows, "y": NPYArray(integers: [0, 1, 0])], "col.npz")
+        let data = try DetectorData.read(url, labelColumn: .index(1))
+        XCTAssertEqual(data.features.shape, [3, 1])
+        XCTAssertEqual(data.labels, ["2", "4", "6"])
+        XCTAssertNil(data.defaultNormalLabel)
+    }
+
+    func testScoringReadsTheSameRowsAsTraining() throws {
+        let url = try write(["X": rows, "y": NPYArray(integers: [0, 1, 0])], "s.npz")
+        let schema = try DetectorData.read(url).schema(normalLabel: "0")
+        let data = try DetectorData.read(url, for: schema)
+        XCTAssertEqual(data.features.scalars, [1, 2, 3, 4, 5, 6])
+    }
+}

@@ -1,0 +1,75 @@
+import XCTest
+@testable import Latent
+
+/// Whether shards run side by side follows the measured step times, and follows them
+/// again when the load changes.
+final class MeasuredThreadChoiceTests: XCTestCase {
+    /// Runs `steps` steps where one thread takes `one` s per row and two take `two`; returns
+    /// the threads used per step.
+    func simulate(_ choice: inout MeasuredThreadChoice, steps: Int, one: Double, two: Double) -> [Int] {
+        (0..<steps).map { _ in
+            let t = choice.next
+            choice.record(threads: t, rows: 100, seconds: 100 * (t > 1 ? two : one))
+            return t
+        }
+    }
+
+    func testPicksTheFasterAndReprobes() {
+        var slowPair = MeasuredThreadChoice(parallel: 2)
+        let used = simulate(&slowPair, steps: 200, one: 1e-6, two: 3e-6)
+        XCTAssertEqual(Array(used.prefix(MeasuredThreadChoice.warmUpSteps)), [2, 2])
+        let settled = used.dropFirst(MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps)
+        // Mostly one thread, the other tried only in the short reprobes.
+        XCTAssertGreaterThan(settled.filter { $0 == 1 }.count, settled.count * 9 / 10)
+        XCTAssertEqual(slowPair.secondsPerRow(0)!, 1e-6, accuracy: 1e-12)
+        XCTAssertTrue(settled.contains(2))
+
+        var fastPair = MeasuredThreadChoice(parallel: 2)
+        let usedFast = simulate(&fastPair, steps: 200, one: 2e-6, two: 1e-6)
+        let settledFast = usedFast.dropFirst(MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps)
+        XCTAssertGreaterThan(settledFast.filter { $0 == 2 }.count, settledFast.count * 9 / 10)
+    }
+
+    func testFollowsAChangeInLoad() {
+        var choice = MeasuredThreadChoice(parallel: 2)
+        _ = simulate(&choice, steps: 100, one: 2e-6, two: 1e-6)
+        XCTAssertEqual(choice.bestIndex, 1)
+        // Another process starts: two threads now collapse.
+        let after = simulate(&choice, steps: 300, one: 2e-6, two: 20e-6)
+        XCTAssertEqual(choice.bestIndex, 0)
+        // One thread but for a reprobe block in every 64 steps.
+        XCTAssertGreaterThanOrEqual(after.suffix(64).filter { $0 == 1 }.count, 64 - MeasuredThreadChoice.blockLength)
+    }
+
+    /// A step that waited for a preempted thread counts for its share of the time, not as
+    /// a new average: two threads at 1 µs per row with one step in eight waiting 5× as
+    /// long (2 µs per row on average) lose to one thread at 1.5 µs.
+    func testOccasionalStallsCountByTheirShare() {
+        var choice = MeasuredThreadChoice(parallel: 2)
+        for s in 0..<400 {
+            let t = choice.next
+            let perRow = t > 1 ? (s % 8 == 0 ? 9e-6 : 1e-6) : 1.5e-6
+            choice.record(threads: t, rows: 100, seconds: 100 * perRow)
+        }
+        XCTAssertEqual(choice.bestIndex, 0)
+    }
+
+    /// Scoring keeps one choice per row size (per model).
+    func testRowBlockChoicesArePerShape() {
+        let slow = RowBlockThreads.Key(rowSize: 12_347, parallel: 2)
+        let fast = RowBlockThreads.Key(rowSize: 12_348, parallel: 2)
+        for _ in 0..<100 {
+            let t = RowBlockThreads.next(slow)
+            RowBlockThreads.record(slow, threads: t, rows: 100, seconds: t > 1 ? 3e-3 : 1e-3)
+            let u = RowBlockThreads.next(fast)
+            RowBlockThreads.record(fast, threads: u, rows: 100, seconds: u > 1 ? 1e-3 : 3e-3)
+        }
+        XCTAssertEqual(RowBlockThreads.next(slow), 1)
+        XCTAssertEqual(RowBlockThreads.next(fast), 2)
+    }
+
+    func testOneThreadWhenThereIsNoChoice() {
+        var choice = MeasuredThreadChoice(parallel: 1)
+        XCTAssertEqual(simulate(&choice, steps: 20, one: 1e-6, two: 1e-9), Array(repeating: 1, count: 20))
+    }
+}
