@@ -10,24 +10,32 @@ final class ResumeTests: XCTestCase {
             .mapValues { $0.scalars.map(\.bitPattern) }
     }
 
+    /// Runs `latent arguments` and SIGKILLs it as soon as `marker` exists; fails unless
+    /// the kill landed while it was still running.
+    func killWhenPresent(_ arguments: [String], marker: URL, within seconds: TimeInterval,
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("latent")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run must really have been killed mid-training",
+                       file: file, line: line)
+    }
+
     func testKilledRunResumesToTheSameWeights() throws {
         let root = try temporaryDirectory(self)
         let reference = root.appendingPathComponent("reference"), interrupted = root.appendingPathComponent("interrupted")
         let common = ["example", "ecg-anomaly", "--quick", "--quiet", "--epochs", "12", "--seed", "4"]
         XCTAssertEqual(try latent(common + ["--out", reference.path]).status, 0)
 
-        let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("latent")
-        process.arguments = common + ["--out", interrupted.path, "--checkpoint-every", "1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let marker = interrupted.appendingPathComponent("checkpoints/autoencoder/trainer.json")
-        let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning && Date() < deadline { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run must really have been killed mid-training")
+        try killWhenPresent(common + ["--out", interrupted.path, "--checkpoint-every", "1"],
+                            marker: interrupted.appendingPathComponent("checkpoints/autoencoder/trainer.json"), within: 60)
         XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("metrics.json").path))
 
         let resumed = try latent(common + ["--resume", interrupted.path])
@@ -45,18 +53,9 @@ final class ResumeTests: XCTestCase {
         let common = ["example", "mnist-latent", "--quick", "--quiet", "--epochs", "2", "--seed", "4", "--data-dir", data.path]
         XCTAssertEqual(try latent(common + ["--out", reference.path]).status, 0)
 
-        let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("latent")
-        process.arguments = common + ["--out", interrupted.path, "--checkpoint-every", "1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let marker = interrupted.appendingPathComponent("checkpoints/l2_code/trainer.json")
-        let deadline = Date().addingTimeInterval(300)
-        while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning && Date() < deadline { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run must really have been killed while the second model trained")
+        // The second model's first checkpoint: the first model is finished, the third not begun.
+        try killWhenPresent(common + ["--out", interrupted.path, "--checkpoint-every", "1"],
+                            marker: interrupted.appendingPathComponent("checkpoints/l2_code/trainer.json"), within: 300)
         XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("vae.safetensors").path))
 
         let resumed = try latent(common + ["--resume", interrupted.path])

@@ -78,7 +78,13 @@ public enum Gzip {
 
     /// Compresses `bytes` into one gzip member at the given zlib `level` (0–9).
     public static func compress(_ bytes: [UInt8], level: Int = 6) -> [UInt8] {
-        precondition(bytes.count < Int(UInt32.max), "Gzip.compress handles inputs under 4 GiB.")
+        deflate(bytes, level: level, windowBits: 16 + MAX_WBITS)
+    }
+
+    /// zlib's deflate over `bytes` in one call: `windowBits` 16 + MAX_WBITS writes a gzip
+    /// member, −MAX_WBITS a raw stream (ZIP members, ``NPZFile``).
+    static func deflate(_ bytes: [UInt8], level: Int, windowBits: Int32) -> [UInt8] {
+        precondition(bytes.count < Int(UInt32.max), "Gzip.deflate handles inputs under 4 GiB.")
         // zlib checks that the stream keeps its address between calls: give it a fixed one.
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -88,7 +94,7 @@ public enum Gzip {
             stream.deallocate()
         }
         let status = deflateInit2_(
-            stream, Int32(level), Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+            stream, Int32(level), Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY,
             zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "zlib could not start compressing (status \(status)).")
         var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, UInt(bytes.count))) + 32)
@@ -98,7 +104,7 @@ public enum Gzip {
                 stream.pointee.avail_in = UInt32(source.count)
                 stream.pointee.next_out = target.baseAddress
                 stream.pointee.avail_out = UInt32(target.count)
-                let result = deflate(stream, Z_FINISH)
+                let result = CZlib.deflate(stream, Z_FINISH)
                 precondition(result == Z_STREAM_END, "zlib could not compress (status \(result)).")
                 return target.count - Int(stream.pointee.avail_out)
             }

@@ -68,31 +68,7 @@ public enum NPZFile {
 
     /// A raw deflate stream (no wrapper) of `bytes`.
     private static func deflate(_ bytes: [UInt8]) -> [UInt8] {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            deflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        let status = deflateInit2_(
-            stream, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
-            Int32(MemoryLayout<z_stream>.size))
-        precondition(status == Z_OK, "zlib could not start compressing (status \(status)).")
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, UInt(bytes.count))) + 32)
-        let written = bytes.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target -> Int in
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
-                stream.pointee.avail_in = UInt32(source.count)
-                stream.pointee.next_out = target.baseAddress
-                stream.pointee.avail_out = UInt32(target.count)
-                let result = CZlib.deflate(stream, Z_FINISH)
-                precondition(result == Z_STREAM_END, "zlib could not compress (status \(result)).")
-                return target.count - Int(stream.pointee.avail_out)
-            }
-        }
-        output.removeSubrange(written...)
-        return output
+        Gzip.deflate(bytes, level: 6, windowBits: -MAX_WBITS)
     }
 }
 
