@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import XCTest
 
@@ -34,11 +35,19 @@ func latent(_ arguments: [String], input: Data? = nil, environment: [String: Str
     process.standardError = err
     process.standardInput = inPipe
     try process.run()
-    if let input { inPipe.fileHandleForWriting.write(input) }
-    try inPipe.fileHandleForWriting.close()
-    // Read before waiting so a full pipe cannot deadlock the child.
+    // Standard input is written and standard error read on their own threads while this one
+    // reads standard output: with one pipe at a time, a child that fills another pipe's
+    // 64 KB buffer (a long error message, a large input it answers as it reads) would block
+    // forever, and the test with it.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var stderr = Data()
+    DispatchQueue.global().async(group: group) { stderr = err.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) {
+        if let input { inPipe.fileHandleForWriting.write(input) }
+        try? inPipe.fileHandleForWriting.close()
+    }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                          stderr: String(decoding: stderr, as: UTF8.self))

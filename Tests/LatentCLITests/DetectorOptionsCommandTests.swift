@@ -111,6 +111,21 @@ final class DetectorOptionsCommandTests: XCTestCase {
         XCTAssertFalse(written.stdout.contains("index,score"), "the records go to the file only")
     }
 
+    /// 20,000 rows (1.4 MB) through `score --input -`: the scorer answers while it reads,
+    /// so input and output pipes are both full at once (the test helper must feed one and
+    /// drain the other concurrently, or both sides wait forever).
+    func testLargeStandardInputStreamsThrough() throws {
+        let dir = try temporaryDirectory(self)
+        let (csv, _) = try rows(dir)
+        let det = dir.appendingPathComponent("det")
+        try fit(["--data", csv.path, "--out", det.path])
+        let block = try String(contentsOf: csv, encoding: .utf8)
+        let input = String(repeating: block, count: 100)
+        let result = try latent(["detector", "score", det.path, "--input", "-"], input: Data(input.utf8))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").count, 20_001)
+    }
+
     func testBenchReportsEveryFigure() throws {
         let dir = try temporaryDirectory(self)
         let json = dir.appendingPathComponent("bench.json")
