@@ -27,14 +27,19 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        // Tiny C shims Swift cannot express: the floating-point control register (FTZ/DAZ).
-        .target(name: "CLatentSupport"),
+        // Latent's compute kernels in C: elementwise, GEMM, convolution and pooling loops built
+        // for AVX-512, AVX2+FMA and the baseline target, chosen at run time.
+        .target(name: "CLatentKernels"),
+        // What Swift cannot say itself about the process and its threads: FTZ/DAZ, thread-local
+        // state, the helper thread team, glibc's allocator, CPU affinity, rename-exchange.
+        .target(name: "CLatentSystem"),
         .target(
             name: "Latent",
             dependencies: [
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 "CZlib",
-                "CLatentSupport",
+                "CLatentKernels",
+                "CLatentSystem",
             ],
             resources: [.copy("Resources/ecg5000")]
         ),

@@ -73,9 +73,10 @@ for t in "${targets[@]}"; do
         -module-name "Fuzz_${t//-/_}" -I "$lib/Modules" \
         -Xcc -fmodule-map-file=Sources/COpenBLAS/module.modulemap \
         -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
-        -Xcc -fmodule-map-file="$lib/CLatentSupport.build/module.modulemap" \
-        -I Sources/CLatentSupport/include $(pkg-config --cflags-only-I openblas) \
-        "${files[@]}" "$lib"/Latent.build/*.o "$lib"/CLatentSupport.build/*.o \
+        -Xcc -fmodule-map-file="$lib/CLatentKernels.build/module.modulemap" \
+        -Xcc -fmodule-map-file="$lib/CLatentSystem.build/module.modulemap" \
+        -I Sources/CLatentKernels/include -I Sources/CLatentSystem/include $(pkg-config --cflags-only-I openblas) \
+        "${files[@]}" "$lib"/Latent.build/*.o "$lib"/CLatentKernels.build/*.o "$lib"/CLatentSystem.build/*.o \
         $(pkg-config --libs openblas zlib) -o "$scratch/fuzz/$t"
 done
 

@@ -1,10 +1,10 @@
-// Standalone checks and timings for latent_sgemm_rows (Sources/CLatentSupport/RowInvariantGEMM.c).
+// Standalone checks and timings for latent_sgemm_rows (Sources/CLatentKernels/RowInvariantGEMM.c).
 // Build and run: see bench/gemm/README.md.
 //   ./gemm_harness            correctness, row invariance, speed
 //   ./gemm_harness check      correctness and row invariance only
 //   ./gemm_harness speed      speed only
 //   ./gemm_harness train      training's NN / NT / TN products: AVX2, AVX-512, OpenBLAS
-#include "CLatentSupport.h"
+#include "CLatentKernels.h"
 #include <cblas.h>
 #include <float.h>
 #include <math.h>

@@ -23,8 +23,9 @@ extension Tensor {
                 // which then updates them in place instead of copying.
                 node.gradient = nil
                 let inputGradients = node.consumePullback(g)
+                // A constant input's gradient is never computed.
                 for (input, gradient) in zip(node.inputs, inputGradients) {
-                    if let input, let gradient { input.accumulate(gradient) }
+                    if let input { input.accumulate(gradient()) }
                 }
             }
         }

@@ -1,3 +1,9 @@
+/// An operation's gradient rule: from the gradient g of its result, one closure per input
+/// that computes that input's gradient (in the input's shape or one that broadcasts to it).
+/// Backward runs only the closures of inputs that take part in the graph, so a rule never
+/// checks which inputs are constants.
+typealias Pullback = (_ g: Tensor) -> [() -> Tensor]
+
 /// One vertex of the reverse-mode graph: the tensor-valued result of an operation
 /// (or a leaf such as a parameter) and the rule that maps the gradient flowing into it
 /// to the gradients of its inputs.
@@ -11,7 +17,7 @@ final class GradNode {
     /// shape or in a shape that broadcasts to it (it is summed back in ``accumulate``).
     /// ``Tensor/backward(seed:)`` releases it once used, which frees the tensors it
     /// captured (activations, weights) as soon as the backward pass is past them.
-    private(set) var pullback: ((Tensor) -> [Tensor?])?
+    private(set) var pullback: Pullback?
     /// Whether this node is a leaf (a tensor the user asked gradients for).
     let isLeaf: Bool
     /// The shape of the value this node stands for.
@@ -27,7 +33,7 @@ final class GradNode {
         self.shape = shape
     }
 
-    init(shape: [Int], inputs: [GradNode?], pullback: @escaping (Tensor) -> [Tensor?]) {
+    init(shape: [Int], inputs: [GradNode?], pullback: @escaping Pullback) {
         self.inputs = inputs
         self.pullback = pullback
         self.isLeaf = false
@@ -35,7 +41,7 @@ final class GradNode {
     }
 
     /// Runs the pullback once and releases it (and everything it captured).
-    func consumePullback(_ g: Tensor) -> [Tensor?] {
+    func consumePullback(_ g: Tensor) -> [() -> Tensor] {
         guard let pullback else {
             preconditionFailure(
                 "backward() already ran through this part of the graph; run the forward pass again before a second backward().")
@@ -72,10 +78,9 @@ extension Tensor {
     public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
 
     /// Wraps `result` in a graph node when gradients are being recorded and any input
-    /// takes part in a graph. `pullback` maps the result's gradient to the inputs'.
-    static func recorded(
-        _ result: Tensor, inputs: [Tensor], pullback: @escaping (Tensor) -> [Tensor?]
-    ) -> Tensor {
+    /// takes part in a graph. `pullback` maps the result's gradient to one gradient
+    /// closure per input; those of constant inputs are never run.
+    static func recorded(_ result: Tensor, inputs: [Tensor], pullback: @escaping Pullback) -> Tensor {
         guard GradientMode.isRecording, inputs.contains(where: { $0.node != nil }) else { return result }
         var out = result
         out.node = GradNode(shape: result.shape, inputs: inputs.map(\.node), pullback: pullback)

@@ -1,10 +1,10 @@
 import Foundation
-import CLatentSupport
 
 // Elementwise primitives. Each op computes its value with a vectorised C kernel
-// (CLatentSupport/Kernels.c) and, when gradients are recorded, its pullback a few lines
-// below (style rule: forward and backward side by side). Broadcast gradients are summed
-// back to the operand's shape in one place, `GradNode.accumulate`.
+// (``UnaryKernel``, ``BinaryKernel``) and, when gradients are recorded, its pullback right
+// below it, one closure per input with its formula (style rule: forward and backward side
+// by side). Broadcast gradients are summed back to the operand's shape in one place,
+// `GradNode.accumulate`.
 
 extension Tensor {
     /// Applies `f` to every element (no gradient; a building block for rare ops).
@@ -16,7 +16,7 @@ extension Tensor {
     }
 
     /// Combines two tensors elementwise with broadcasting through a scalar closure (no
-    /// gradient; for rare ops — the common ones go through ``combined(_:_:_:)-(Int32,_,_)``).
+    /// gradient; for rare ops — the common ones go through ``combined(_:_:_:)-(BinaryKernel,_,_)``).
     static func combined(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         let shape = Broadcasting.shape(a.shape, b.shape)
         let sa = Broadcasting.strides(of: a.shape, in: shape), sb = Broadcasting.strides(of: b.shape, in: shape)
@@ -38,16 +38,15 @@ extension Tensor {
         }
     }
 
-    /// Applies a C unary kernel (`LATENT_UN_*`) to every element (no gradient).
-    func applying(_ op: Int32) -> Tensor {
+    /// Applies a C unary kernel to every element (no gradient).
+    func applying(_ op: UnaryKernel) -> Tensor {
         Tensor(shape: shape) { out in
             Elementwise.unary(op, storage.pointer, out.baseAddress!, count: count)
         }
     }
 
-    /// Combines two tensors with a C binary kernel (`LATENT_BIN_*`) and broadcasting (no
-    /// gradient).
-    static func combined(_ op: Int32, _ a: Tensor, _ b: Tensor) -> Tensor {
+    /// Combines two tensors with a C binary kernel and broadcasting (no gradient).
+    static func combined(_ op: BinaryKernel, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = Broadcasting.shape(a.shape, b.shape)
         return Tensor(shape: shape) { out in
             Elementwise.broadcast(op, a.storage.pointer, shapeA: a.shape, b.storage.pointer, shapeB: b.shape,
@@ -61,38 +60,40 @@ extension Tensor {
 extension Tensor {
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        recorded(combined(Int32(LATENT_BIN_ADD), a, b), inputs: [a, b]) { g in [g, g] }
+        recorded(combined(.add, a, b), inputs: [a, b]) { g in
+            [{ g },   // ∂(a + b)/∂a = 1
+             { g }]   // ∂(a + b)/∂b = 1
+        }
     }
 
     /// Elementwise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        recorded(combined(Int32(LATENT_BIN_SUB), a, b), inputs: [a, b]) { g in
-            [g, b.node == nil ? nil : g.applying(Int32(LATENT_UN_NEG))]
+        recorded(combined(.subtract, a, b), inputs: [a, b]) { g in
+            [{ g },                       // ∂(a − b)/∂a = 1
+             { g.applying(.negate) }]     // ∂(a − b)/∂b = −1
         }
     }
 
     /// Elementwise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        recorded(combined(Int32(LATENT_BIN_MUL), a, b), inputs: [a, b]) { g in
-            [a.node == nil ? nil : combined(Int32(LATENT_BIN_MUL), g, b),
-             b.node == nil ? nil : combined(Int32(LATENT_BIN_MUL), g, a)]
+        recorded(combined(.multiply, a, b), inputs: [a, b]) { g in
+            [{ combined(.multiply, g, b) },   // ∂(a·b)/∂a = b
+             { combined(.multiply, g, a) }]   // ∂(a·b)/∂b = a
         }
     }
 
     /// Elementwise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let out = combined(Int32(LATENT_BIN_DIV), a, b)
+        let out = combined(.divide, a, b)
         return recorded(out, inputs: [a, b]) { g in
-            let ga = a.node == nil ? nil : combined(Int32(LATENT_BIN_DIV), g, b)
-            // d(a/b)/db = -(a/b)/b
-            let gb = b.node == nil ? nil : combined(Int32(LATENT_BIN_NEG_DIV), combined(Int32(LATENT_BIN_MUL), g, out), b)
-            return [ga, gb]
+            [{ combined(.divide, g, b) },                                      // ∂(a/b)/∂a = 1/b
+             { combined(.negatedQuotient, combined(.multiply, g, out), b) }]   // ∂(a/b)/∂b = −(a/b)/b
         }
     }
 
     /// Negation.
     public static prefix func - (x: Tensor) -> Tensor {
-        recorded(x.applying(Int32(LATENT_UN_NEG)), inputs: [x]) { g in [g.applying(Int32(LATENT_UN_NEG))] }
+        recorded(x.applying(.negate), inputs: [x]) { g in [{ g.applying(.negate) }] }   // ∂(−x)/∂x = −1
     }
 
     public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }
@@ -114,65 +115,69 @@ extension Tensor {
 extension Tensor {
     /// eˣ elementwise (a vectorised Cephes-style exponential, ≈1 ulp on normal results).
     public func exp() -> Tensor {
-        let out = applying(Int32(LATENT_UN_EXP))
-        return Tensor.recorded(out, inputs: [self]) { g in [Tensor.combined(Int32(LATENT_BIN_MUL), g, out)] }
+        let y = applying(.exp)
+        return Tensor.recorded(y, inputs: [self]) { g in
+            [{ Tensor.combined(.multiply, g, y) }]   // ∂eˣ/∂x = eˣ
+        }
     }
 
     /// Natural logarithm elementwise.
     public func log() -> Tensor {
-        Tensor.recorded(applying(Int32(LATENT_UN_LOG)), inputs: [self]) { g in
-            [Tensor.combined(Int32(LATENT_BIN_DIV), g, self)]
+        Tensor.recorded(applying(.log), inputs: [self]) { g in
+            [{ Tensor.combined(.divide, g, self) }]   // ∂ln x/∂x = 1/x
         }
     }
 
     /// √x elementwise.
     public func sqrt() -> Tensor {
-        let out = applying(Int32(LATENT_UN_SQRT))
-        return Tensor.recorded(out, inputs: [self]) { g in [Tensor.combined(Int32(LATENT_BIN_SQRT_GRAD), g, out)] }
+        let y = applying(.sqrt)
+        return Tensor.recorded(y, inputs: [self]) { g in
+            [{ Tensor.combined(.sqrtGradient, g, y) }]   // ∂√x/∂x = 1/(2√x)
+        }
     }
 
     /// x² elementwise.
     public func squared() -> Tensor {
-        Tensor.recorded(applying(Int32(LATENT_UN_SQUARE)), inputs: [self]) { g in
-            [Tensor.combined(Int32(LATENT_BIN_SQUARE_GRAD), g, self)]
+        Tensor.recorded(applying(.square), inputs: [self]) { g in
+            [{ Tensor.combined(.squareGradient, g, self) }]   // ∂x²/∂x = 2x
         }
     }
 
     /// |x| elementwise; the gradient at 0 is taken as 0.
     public func abs() -> Tensor {
-        Tensor.recorded(applying(Int32(LATENT_UN_ABS)), inputs: [self]) { g in
-            [Tensor.combined(Int32(LATENT_BIN_ABS_GRAD), g, self)]
+        Tensor.recorded(applying(.abs), inputs: [self]) { g in
+            [{ Tensor.combined(.absGradient, g, self) }]   // ∂|x|/∂x = sign(x)
         }
     }
 
     /// max(x, 0) elementwise; the gradient at 0 is taken as 0.
     public func relu() -> Tensor {
-        Tensor.recorded(applying(Int32(LATENT_UN_RELU)), inputs: [self]) { g in
-            [Tensor.combined(Int32(LATENT_BIN_RELU_GRAD), g, self)]
+        Tensor.recorded(applying(.relu), inputs: [self]) { g in
+            [{ Tensor.combined(.reluGradient, g, self) }]   // ∂relu/∂x = [x > 0]
         }
     }
 
     /// 1 / (1 + e⁻ˣ) elementwise, computed without overflow for large |x|.
     public func sigmoid() -> Tensor {
-        let out = applying(Int32(LATENT_UN_SIGMOID))
-        return Tensor.recorded(out, inputs: [self]) { g in
-            [Tensor.combined(Int32(LATENT_BIN_SIGMOID_GRAD), g, out)]
+        let y = applying(.sigmoid)
+        return Tensor.recorded(y, inputs: [self]) { g in
+            [{ Tensor.combined(.sigmoidGradient, g, y) }]   // ∂σ/∂x = σ(1 − σ)
         }
     }
 
     /// Hyperbolic tangent elementwise.
     public func tanh() -> Tensor {
-        let out = applying(Int32(LATENT_UN_TANH))
-        return Tensor.recorded(out, inputs: [self]) { g in
-            [Tensor.combined(Int32(LATENT_BIN_TANH_GRAD), g, out)]
+        let y = applying(.tanh)
+        return Tensor.recorded(y, inputs: [self]) { g in
+            [{ Tensor.combined(.tanhGradient, g, y) }]   // ∂tanh/∂x = 1 − tanh²
         }
     }
 
     /// log(1 + eˣ) elementwise, computed as max(x, 0) + log1p(e^-|x|) so it never
     /// overflows.
     public func softplus() -> Tensor {
-        Tensor.recorded(applying(Int32(LATENT_UN_SOFTPLUS)), inputs: [self]) { g in
-            [Tensor.combined(Int32(LATENT_BIN_SOFTPLUS_GRAD), g, self)]
+        Tensor.recorded(applying(.softplus), inputs: [self]) { g in
+            [{ Tensor.combined(.softplusGradient, g, self) }]   // ∂softplus/∂x = σ(x)
         }
     }
 
@@ -180,7 +185,7 @@ extension Tensor {
     public func clamped(min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
         precondition(low <= high, "clamped(min:max:) needs min ≤ max, got \(low) > \(high).")
         return Tensor.recorded(mapped { Swift.min(Swift.max($0, low), high) }, inputs: [self]) { g in
-            [Tensor.combined(g, self) { ($1 >= low && $1 <= high) ? $0 : 0 }]
+            [{ Tensor.combined(g, self) { ($1 >= low && $1 <= high) ? $0 : 0 } }]   // 1 inside, 0 outside
         }
     }
 

@@ -1,6 +1,6 @@
 extension Tensor {
-    /// Matrix product op(a) · op(b) through BLAS SGEMM; a transpose flag makes BLAS read
-    /// the operand transposed, without a copy.
+    /// Matrix product op(a) · op(b) through SGEMM (``BLAS/sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``);
+    /// a transpose flag makes the GEMM read the operand transposed, without a copy.
     ///
     /// Shapes: op(a) is [m, k], op(b) is [k, n], the result is [m, n].
     /// Gradients: dA = g · op(b)ᵀ, dB = op(a)ᵀ · g (each mapped back through the flags).
@@ -15,15 +15,12 @@ extension Tensor {
                 a: a.storage.pointer, lda: a.shape[1], b: b.storage.pointer, ldb: b.shape[1],
                 c: c.baseAddress!, ldc: n)
         }
+        // For C = A·B: ∂L/∂A = g·Bᵀ, ∂L/∂B = Aᵀ·g; a transposed operand swaps the roles.
         return recorded(out, inputs: [a, b]) { g in
-            // For C = A·B: dA = g·Bᵀ, dB = Aᵀ·g. Transposed operands swap roles.
-            let ga: Tensor? = a.node == nil ? nil :
-                (transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
-                            : matmul(g, b, transposeA: false, transposeB: !transposeB))
-            let gb: Tensor? = b.node == nil ? nil :
-                (transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
-                            : matmul(a, g, transposeA: !transposeA, transposeB: false))
-            return [ga, gb]
+            [{ transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                          : matmul(g, b, transposeA: false, transposeB: !transposeB) },
+             { transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                          : matmul(a, g, transposeA: !transposeA, transposeB: false) }]
         }
     }
 

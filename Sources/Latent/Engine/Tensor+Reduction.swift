@@ -2,7 +2,7 @@ extension Tensor {
     /// Sum of all elements, as a scalar tensor.
     public func sum() -> Tensor {
         let total = withUnsafeBufferPointer { Reduction.sum($0.baseAddress!, count: count) }
-        return Tensor.recorded(Tensor(total), inputs: [self]) { [shape] g in [g.broadcasted(to: shape)] }
+        return Tensor.recorded(Tensor(total), inputs: [self]) { [shape] g in [{ g.broadcasted(to: shape) }] }   // ∂Σx/∂xᵢ = 1
     }
 
     /// Sum over the given axes (negative axes count from the end).
@@ -15,7 +15,7 @@ extension Tensor {
         let outShape = keepingDimensions ? keptShape : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
         let out = Tensor(shape: outShape, storage: reduced.storage)
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
-            [g.reshaped(keptShape).broadcasted(to: shape)]
+            [{ g.reshaped(keptShape).broadcasted(to: shape) }]   // 1 for each summed element
         }
     }
 
@@ -71,56 +71,5 @@ extension Tensor {
         for a in result { precondition(a >= 0 && a < rank, "Axis \(a) is out of range for shape \(shape).") }
         precondition(Set(result).count == result.count, "Axes \(axes) repeat.")
         return result
-    }
-}
-
-enum Reduction {
-    /// Sum in Float with four independent accumulators for speed, pairwise across blocks
-    /// so long sums keep their precision.
-    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        if count <= 4096 {
-            var acc = SIMD16<Float>()
-            var i = 0
-            while i + 16 <= count {
-                acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-                i += 16
-            }
-            var s = acc.sum()
-            while i < count { s += x[i]; i += 1 }
-            return s
-        }
-        let half = count / 2
-        return sum(x, count: half) + sum(x + half, count: count - half)
-    }
-
-    /// out[o, i] = Σ_j x[o, j, i] for x viewed as [outer, n, inner].
-    static func sumAxis(_ x: UnsafePointer<Float>, outer: Int, n: Int, inner: Int, into out: UnsafeMutablePointer<Float>) {
-        if inner == 1 {
-            for o in 0..<outer { out[o] = sum(x + o * n, count: n) }
-            return
-        }
-        for o in 0..<outer {
-            let dst = out + o * inner
-            dst.initialize(repeating: 0, count: inner)
-            for j in 0..<n {
-                let src = x + (o * n + j) * inner
-                Vector.add(dst, src, into: dst, count: inner)
-            }
-        }
-    }
-}
-
-/// Small vector kernels over raw pointers, written as SIMD loops.
-enum Vector {
-    @inline(__always)
-    static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + 16 <= count {
-            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
-            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(out + i).storeBytes(of: va + vb, as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < count { out[i] = a[i] + b[i]; i += 1 }
     }
 }

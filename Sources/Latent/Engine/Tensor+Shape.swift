@@ -1,5 +1,3 @@
-import CLatentSupport
-
 extension Tensor {
     /// The same elements viewed with another shape; one axis may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) -> Tensor {
@@ -14,7 +12,7 @@ extension Tensor {
             "Cannot reshape \(shape) (\(count) elements) to \(newShape).")
         if target == shape { return self }
         return Tensor.recorded(Tensor(shape: target, storage: storage), inputs: [self]) { [shape] g in
-            [g.reshaped(shape)]
+            [{ g.reshaped(shape) }]   // the same elements in the input's shape
         }
     }
 
@@ -23,11 +21,11 @@ extension Tensor {
         if target == shape { return self }
         precondition(Broadcasting.shape(shape, target) == target, "Cannot broadcast \(shape) to \(target).")
         let out = Tensor(shape: target) { dst in
-            Elementwise.broadcast(Int32(LATENT_BIN_SECOND), storage.pointer, shapeA: shape, storage.pointer, shapeB: shape,
+            Elementwise.broadcast(.second, storage.pointer, shapeA: shape, storage.pointer, shapeB: shape,
                                   dst.baseAddress!, shape: target)
         }
         // The accumulate step sums the gradient back to this tensor's shape.
-        return Tensor.recorded(out, inputs: [self]) { g in [g] }
+        return Tensor.recorded(out, inputs: [self]) { g in [{ g }] }
     }
 
     /// The transpose of a matrix (a copy; ``matmul(_:_:transposeA:transposeB:)`` reads
@@ -63,7 +61,7 @@ extension Tensor {
         }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, o) in order.enumerated() { inverse[o] = i }
-        return Tensor.recorded(out, inputs: [self]) { g in [g.permuted(inverse)] }
+        return Tensor.recorded(out, inputs: [self]) { g in [{ g.permuted(inverse) }] }   // axes put back
     }
 
     /// Rows `range` along the first axis (a copy).
@@ -77,13 +75,16 @@ extension Tensor {
             if dst.count > 0 { dst.baseAddress!.update(from: storage.pointer + range.lowerBound * rowSize, count: dst.count) }
         }
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
-            var full = Tensor.zeros(shape)
-            full.withUnsafeMutableBufferPointer { dst in
-                g.withUnsafeBufferPointer { src in
-                    if src.count > 0 { (dst.baseAddress! + range.lowerBound * rowSize).update(from: src.baseAddress!, count: src.count) }
+            [{
+                // g in the rows taken, 0 elsewhere
+                var full = Tensor.zeros(shape)
+                full.withUnsafeMutableBufferPointer { dst in
+                    g.withUnsafeBufferPointer { src in
+                        if src.count > 0 { (dst.baseAddress! + range.lowerBound * rowSize).update(from: src.baseAddress!, count: src.count) }
+                    }
                 }
-            }
-            return [full]
+                return full
+            }]
         }
     }
 
@@ -100,16 +101,19 @@ extension Tensor {
             }
         }
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
-            var full = Tensor.zeros(shape)
-            full.withUnsafeMutableBufferPointer { dst in
-                g.withUnsafeBufferPointer { src in
-                    for (k, r) in indices.enumerated() {
-                        let d = dst.baseAddress! + r * rowSize
-                        Vector.add(d, src.baseAddress! + k * rowSize, into: d, count: rowSize)
+            [{
+                // each row of g added to the row it was gathered from
+                var full = Tensor.zeros(shape)
+                full.withUnsafeMutableBufferPointer { dst in
+                    g.withUnsafeBufferPointer { src in
+                        for (k, r) in indices.enumerated() {
+                            let d = dst.baseAddress! + r * rowSize
+                            Vector.add(d, src.baseAddress! + k * rowSize, into: d, count: rowSize)
+                        }
                     }
                 }
-            }
-            return [full]
+                return full
+            }]
         }
     }
 
@@ -137,16 +141,17 @@ extension Tensor {
                 start += n
             }
         }
+        // Where each input starts along `axis`.
+        let starts = sizes.reduce(into: [0]) { $0.append($0.last! + $1) }
         return recorded(out, inputs: tensors) { g in
-            var start = 0
-            return sizes.map { n in
-                let piece = Tensor(shape: { var s = outShape; s[axis] = n; return s }()) { dst in
-                    for o in 0..<outer {
-                        (dst.baseAddress! + o * n * inner).update(from: g.storage.pointer + (o * total + start) * inner, count: n * inner)
+            zip(sizes, starts).map { (n: Int, start: Int) -> () -> Tensor in
+                { // each input's gradient: its slice of g
+                    Tensor(shape: { var s = outShape; s[axis] = n; return s }()) { dst in
+                        for o in 0..<outer {
+                            (dst.baseAddress! + o * n * inner).update(from: g.storage.pointer + (o * total + start) * inner, count: n * inner)
+                        }
                     }
                 }
-                start += n
-                return piece
             }
         }
     }

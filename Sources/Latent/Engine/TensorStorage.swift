@@ -1,4 +1,4 @@
-import CLatentSupport
+import CLatentSystem
 
 /// The heap buffer behind a ``Tensor``: a fixed number of 64-byte aligned `Float`s.
 ///

@@ -1,4 +1,4 @@
-import CLatentSupport
+import CLatentSystem
 import Foundation
 
 /// Crash-safe file writing: data goes to a temporary file beside the target, is flushed

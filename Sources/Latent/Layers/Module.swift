@@ -1,4 +1,4 @@
-import CLatentSupport
+import CLatentSystem
 
 /// A trainable tensor held by a ``Module``: `@Parameter var weight: Tensor`.
 ///

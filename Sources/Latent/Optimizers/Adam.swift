@@ -1,5 +1,5 @@
 import Foundation
-import CLatentSupport
+import CLatentKernels
 
 /// Adam (Kingma & Ba), in Keras's formulation, with optional weight decay either as an
 /// L2 term added to the gradient (`Adam(weightDecay:)`) or decoupled from it (``AdamW``):

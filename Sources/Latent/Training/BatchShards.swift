@@ -1,4 +1,4 @@
-import CLatentSupport
+import CLatentSystem
 import Dispatch
 
 /// Data-parallel training steps: a batch's rows are cut into shards, each shard runs the

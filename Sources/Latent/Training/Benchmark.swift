@@ -1,5 +1,5 @@
 import Foundation
-import CLatentSupport
+import CLatentSystem
 
 /// The lessons' training workloads at their batch sizes, on synthetic data of the same
 /// shapes, for `latent bench`.

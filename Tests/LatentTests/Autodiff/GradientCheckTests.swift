@@ -103,7 +103,7 @@ final class GradientCheckTests: XCTestCase {
         // A deliberately wrong derivative (d/dx x² taken as x) must be reported.
         let x = uniform([3])
         let result = checkGradients(of: { xs in
-            Tensor.recorded(xs[0].squared().detached(), inputs: [xs[0]]) { g in [g * xs[0].detached()] }
+            Tensor.recorded(xs[0].squared().detached(), inputs: [xs[0]]) { g in [{ g * xs[0].detached() }] }
         }, at: [x])
         XCTAssertGreaterThan(result.maximumError, 0.1)
     }

@@ -1,0 +1,47 @@
+// Compiles the template named by LATENT_TEMPLATE once per instruction set, every name
+// through FN(...): latent_avx512_*, latent_avx2_* (x86-64 with clang) and latent_base_*.
+// LATENT_DISPATCH(name, ...) then calls the build latent_kernels_level() picks.
+//
+//     #define LATENT_TEMPLATE "ElementwiseTemplate.h"
+//     #include "Builds.h"
+//
+// Not include-guarded: each kernel file includes it once for its own template.
+#if defined(__clang__) && defined(__x86_64__)
+#define LATENT_X86_BUILDS 1
+
+#define FN(name) latent_avx2_##name
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#include LATENT_TEMPLATE
+#pragma clang attribute pop
+#undef FN
+
+// 512-bit vectors: clang's loop vectoriser uses zmm registers when asked to prefer them.
+#define FN(name) latent_avx512_##name
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"), \
+                                            min_vector_width(512))), apply_to = function)
+#include LATENT_TEMPLATE
+#pragma clang attribute pop
+#undef FN
+#endif
+
+#ifndef LATENT_X86_BUILDS
+#define LATENT_X86_BUILDS 0
+#endif
+
+#define FN(name) latent_base_##name
+#include LATENT_TEMPLATE
+#undef FN
+
+#ifndef LATENT_DISPATCH
+#if LATENT_X86_BUILDS
+#define LATENT_DISPATCH(name, ...)                                              \
+    ({                                                                          \
+        int level_ = latent_kernels_level();                                    \
+        level_ == 2   ? latent_avx512_##name(__VA_ARGS__)                       \
+        : level_ == 1 ? latent_avx2_##name(__VA_ARGS__)                         \
+                      : latent_base_##name(__VA_ARGS__);                        \
+    })
+#else
+#define LATENT_DISPATCH(name, ...) latent_base_##name(__VA_ARGS__)
+#endif
+#endif

@@ -1,0 +1,156 @@
+// 2-D convolutions over NHWC images: the one place a convolution's kernel is chosen, from
+// the geometry and the CPU. In order of preference:
+//
+// - one input or one output channel with AVX-512: ConvolutionOneChannel.c, faster than
+//   both below (the generic kernels vectorise over channels and have almost none);
+// - at least 8 filters over several channels: im2col + the row-invariant GEMM per image,
+//   2–2.5× the direct kernels at the lessons' channel counts (LeNet's 10 → 20, the
+//   denoiser's 16 → 8; measured with the C harness in bench/gemm);
+// - otherwise the direct kernels of ConvolutionTemplate.h.
+//
+// Every kernel computes an image from that image alone, so a batch may be split anywhere.
+#include "CLatentKernels.h"
+#include "ConvolutionOneChannel.h"
+#include "Window.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define LATENT_TEMPLATE "ConvolutionTemplate.h"
+#include "Builds.h"
+
+// ---- im2col + row-invariant GEMM -------------------------------------------------------
+// One image at a time: its patch matrix [OH·OW, KH·KW·C] (≤ a few hundred KB for the
+// lessons' models) stays in cache while latent_sgemm_rows multiplies it by the kernel
+// [KH·KW·C, F], which is already that matrix in row-major order. Each output pixel is
+// one GEMM row, so an image's result never depends on the other images in the batch.
+
+// cols[(oh, ow), (kh, kw, c)] = image[oh·s + kh − pt, ow·s + kw − pl, c] (0 outside).
+static void im2col_image(const latent_conv_geometry *g, const float *image, float *cols) {
+    const long C = g->c;
+    float *dst = cols;
+    for (long oh = 0; oh < g->oh; oh++)
+    for (long ow = 0; ow < g->ow; ow++) {
+        long iw0 = ow * g->sw - g->pl;
+        int rowInside = iw0 >= 0 && iw0 + g->kw <= g->w;
+        for (long kh = 0; kh < g->kh; kh++) {
+            long ih = oh * g->sh + kh - g->pt;
+            if (ih < 0 || ih >= g->h) {
+                for (long t = 0; t < g->kw * C; t++) dst[t] = 0.0f;
+            } else if (rowInside) {
+                // The kernel row's taps are KW·C consecutive floats of the image row.
+                const float *src = image + (ih * g->w + iw0) * C;
+                for (long t = 0; t < g->kw * C; t++) dst[t] = src[t];
+            } else {
+                for (long kw = 0; kw < g->kw; kw++) {
+                    long iw = iw0 + kw;
+                    const float *src = image + (ih * g->w + iw) * C;
+                    int inside = iw >= 0 && iw < g->w;
+                    for (long c = 0; c < C; c++) dst[kw * C + c] = inside ? src[c] : 0.0f;
+                }
+            }
+            dst += g->kw * C;
+        }
+    }
+}
+
+// image = Σ of the patch entries that read each pixel (the adjoint of im2col), overwritten.
+static void col2im_image(const latent_conv_geometry *g, const float *cols, float *image) {
+    const long C = g->c, taps = g->kh * g->kw;
+    for (long i = 0; i < g->h * g->w * C; i++) image[i] = 0.0f;
+    for (long oh = 0; oh < g->oh; oh++)
+    for (long ow = 0; ow < g->ow; ow++) {
+        const float *patch = cols + (oh * g->ow + ow) * taps * C;
+        LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
+            float *d = image + p * C;
+            const float *src = patch + t * C;
+            for (long c = 0; c < C; c++) d[c] += src[c];
+        }
+    }
+}
+
+static float *floats(long n) {
+    float *p = malloc((size_t)(n > 0 ? n : 1) * sizeof(float));
+    if (!p) abort();
+    return p;
+}
+
+static void forward_gemm(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
+    float *cols = floats(pixels * patch);
+    for (long n = n0; n < n1; n++) {
+        im2col_image(g, x + n * g->h * g->w * C, cols);
+        latent_sgemm_rows(0, 0, F, patch, 1.0f, cols, patch, w, F, 0.0f, y + n * pixels * F, F, 0, pixels);
+    }
+    free(cols);
+}
+
+// dw [KH·KW·C, F] += colsᵀ · gy over images n0..<n1: one GEMM with K = every pixel of
+// those images, in order.
+static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
+                                 long n1) {
+    const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
+    const long images = n1 - n0;
+    if (images <= 0) return;
+    float *cols = floats(images * pixels * patch);
+    for (long n = n0; n < n1; n++) im2col_image(g, x + n * g->h * g->w * C, cols + (n - n0) * pixels * patch);
+    latent_sgemm_rows(1, 0, F, images * pixels, 1.0f, cols, patch, gy + n0 * pixels * F, F, 1.0f, dw, F, 0, patch);
+    free(cols);
+}
+
+// dx = col2im(gy · wᵀ) for images n0..<n1 (overwritten); w is the kernel [KH·KW·C, F].
+static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,
+                                long n1) {
+    const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
+    float *cols = floats(pixels * patch);
+    for (long n = n0; n < n1; n++) {
+        latent_sgemm_rows(0, 1, patch, F, 1.0f, gy + n * pixels * F, F, w, F, 0.0f, cols, patch, 0, pixels);
+        col2im_image(g, cols, dx + n * g->h * g->w * C);
+    }
+    free(cols);
+}
+
+// ---- The choice --------------------------------------------------------------------------
+
+// Whether the one-channel AVX-512 kernels run: the CPU has them, and one side of the
+// convolution has a single channel and the other 2…16 (one zmm register).
+static int one_input_channel(const latent_conv_geometry *g) {
+    return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->c == 1 && g->f >= 2 && g->f <= 16;
+}
+static int one_output_channel(const latent_conv_geometry *g) {
+    return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->f == 1 && g->c >= 2 && g->c <= 16;
+}
+
+void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+#if LATENT_X86_BUILDS
+    if (one_input_channel(g)) { latent_avx512_conv_forward_one_input(g, x, w, y, n0, n1); return; }
+    if (one_output_channel(g)) { latent_avx512_conv_forward_one_output(g, x, w, y, n0, n1); return; }
+#endif
+    if (g->f >= 8 && g->c > 1) { forward_gemm(g, x, w, y, n0, n1); return; }
+    LATENT_DISPATCH(conv_forward, g, x, w, y, n0, n1);
+}
+
+void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,
+                                long n1) {
+    // GEMM (gy · wᵀ) + col2im: faster than the direct kernels at every shape of the
+    // lessons but one output channel.
+    if (g->f > 1) { backward_input_gemm(g, gy, w, dx, n0, n1); return; }
+    // One filter: the kernel transposed per tap, [KH, KW, F, C], which the direct
+    // kernels read, is the kernel itself.
+#if LATENT_X86_BUILDS
+    if (one_output_channel(g)) { latent_avx512_conv_backward_input_one_output(g, gy, w, dx, n0, n1); return; }
+#endif
+    LATENT_DISPATCH(conv_backward_input, g, gy, w, dx, n0, n1);
+}
+
+void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
+                                 long n1) {
+#if LATENT_X86_BUILDS
+    if (g->kh * g->kw <= 64 && one_input_channel(g))
+        { latent_avx512_conv_backward_weight_single(g, x, gy, dw, n0, n1, 1); return; }
+    if (g->kh * g->kw <= 64 && one_output_channel(g))
+        { latent_avx512_conv_backward_weight_single(g, x, gy, dw, n0, n1, 0); return; }
+#endif
+    // im2col + GEMM: 2.5–3× a direct kernel on LeNet's and the denoiser's layers
+    // (bench/gemm). Groups of 32 images bound the patch buffer.
+    for (long n = n0; n < n1; n += 32) backward_weight_gemm(g, x, gy, dw, n, n + 32 < n1 ? n + 32 : n1);
+}

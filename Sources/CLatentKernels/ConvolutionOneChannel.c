@@ -1,0 +1,205 @@
+// Convolutions with one input channel (the first layer of LeNet and of the denoiser) or
+// one output channel (the denoiser's last), AVX-512 only; the generic kernels in
+// ConvolutionTemplate.h vectorise over channels and have almost none to work with here.
+// Convolution.c decides when they apply.
+//
+// One input channel:
+// C = 1, so a pixel's F outputs are Σ_taps x[tap] · w[tap, 0..F) and there is no channel
+// axis to vectorise the generic kernels over. Here the F ≤ 16 outputs of a pixel are one
+// zmm register; each tap's weights are loaded once for four pixels, whose inputs are
+// broadcast straight into the FMAs. Every pixel sums its taps in (kh, kw) order, one
+// FMA chain, whichever group of four it falls in: an image's result never depends on the
+// batch or the split.
+#include "ConvolutionOneChannel.h"
+#include "Window.h"
+
+#if defined(__clang__) && defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
+
+// One pixel with bounds checks (borders of `same` padding).
+AVX512 static inline __m512 pixel_checked(const latent_conv_geometry *g, const float *image, const float *w, long F,
+                                          __mmask16 mask, long oh, long ow) {
+    __m512 acc = _mm512_setzero_ps();
+    LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
+        __m512 wt = _mm512_maskz_loadu_ps(mask, w + t * F);
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(image[p]), wt, acc);
+    }
+    return acc;
+}
+
+AVX512 void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long F = g->f, KW = g->kw, SW = g->sw;
+    const __mmask16 mask = (__mmask16)((1u << F) - 1u);
+    // Output columns whose taps all fall inside the image (same for every row).
+    long owLo = 0, owHi = g->ow;
+    while (owLo < g->ow && owLo * SW - g->pl < 0) owLo++;
+    while (owHi > owLo && (owHi - 1) * SW - g->pl + KW > g->w) owHi--;
+    for (long n = n0; n < n1; n++) {
+        const float *image = x + n * g->h * g->w;
+        for (long oh = 0; oh < g->oh; oh++) {
+            float *yr = y + ((n * g->oh + oh) * g->ow) * F;
+            long ih0 = oh * g->sh - g->pt;
+            int rowsInside = ih0 >= 0 && ih0 + g->kh <= g->h;
+            long ow = 0;
+            if (rowsInside) {
+                for (; ow < owLo; ow++) _mm512_mask_storeu_ps(yr + ow * F, mask, pixel_checked(g, image, w, F, mask, oh, ow));
+                for (; ow + 4 <= owHi; ow += 4) {
+                    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                    const float *base = image + ih0 * g->w + ow * SW - g->pl;
+                    for (long kh = 0; kh < g->kh; kh++) {
+                        const float *xr = base + kh * g->w;
+                        const float *wr = w + kh * KW * F;
+                        for (long kw = 0; kw < KW; kw++) {
+                            __m512 wt = _mm512_maskz_loadu_ps(mask, wr + kw * F);
+                            a0 = _mm512_fmadd_ps(_mm512_set1_ps(xr[kw]), wt, a0);
+                            a1 = _mm512_fmadd_ps(_mm512_set1_ps(xr[kw + SW]), wt, a1);
+                            a2 = _mm512_fmadd_ps(_mm512_set1_ps(xr[kw + 2 * SW]), wt, a2);
+                            a3 = _mm512_fmadd_ps(_mm512_set1_ps(xr[kw + 3 * SW]), wt, a3);
+                        }
+                    }
+                    _mm512_mask_storeu_ps(yr + ow * F, mask, a0);
+                    _mm512_mask_storeu_ps(yr + (ow + 1) * F, mask, a1);
+                    _mm512_mask_storeu_ps(yr + (ow + 2) * F, mask, a2);
+                    _mm512_mask_storeu_ps(yr + (ow + 3) * F, mask, a3);
+                }
+            }
+            for (; ow < g->ow; ow++) _mm512_mask_storeu_ps(yr + ow * F, mask, pixel_checked(g, image, w, F, mask, oh, ow));
+        }
+    }
+}
+
+// ---- One output channel (the denoiser's last layer: C = 16 → F = 1) -----------------
+// A tap's C ≤ 16 input channels are one register: forward is a dot product per pixel,
+// the input gradient an axpy per tap, the weight gradient one accumulator per tap.
+
+// One pixel's dot product over its taps' C ≤ 16 channels; taps outside are skipped.
+AVX512 static inline __m512 f1_pixel(const latent_conv_geometry *g, const float *x, const float *w, __mmask16 mask,
+                                     long n, long oh, long ow) {
+    const long C = g->c;
+    __m512 acc = _mm512_setzero_ps();
+    LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
+        __m512 xv = _mm512_maskz_loadu_ps(mask, x + (n * g->h * g->w + p) * C);
+        acc = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(mask, w + t * C), acc);
+    }
+    return acc;
+}
+
+// Four pixels at a time where all their taps are inside (four independent FMA chains:
+// one chain alone waits on the FMA latency), the same per-pixel order as f1_pixel.
+AVX512 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const long C = g->c, SW = g->sw;
+    const __mmask16 mask = (__mmask16)((1u << C) - 1u);
+    long owLo = 0, owHi = g->ow;
+    while (owLo < g->ow && owLo * SW - g->pl < 0) owLo++;
+    while (owHi > owLo && (owHi - 1) * SW - g->pl + g->kw > g->w) owHi--;
+    for (long n = n0; n < n1; n++)
+    for (long oh = 0; oh < g->oh; oh++) {
+        float *yr = y + (n * g->oh + oh) * g->ow;
+        long ih0 = oh * g->sh - g->pt;
+        long ow = 0;
+        if (ih0 >= 0 && ih0 + g->kh <= g->h) {
+            for (; ow < owLo; ow++) yr[ow] = _mm512_reduce_add_ps(f1_pixel(g, x, w, mask, n, oh, ow));
+            for (; ow + 4 <= owHi; ow += 4) {
+                __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    const float *xr = x + ((n * g->h + ih0 + kh) * g->w + ow * SW - g->pl) * C;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        __m512 wt = _mm512_maskz_loadu_ps(mask, w + (kh * g->kw + kw) * C);
+                        a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + kw * C), wt, a0);
+                        a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + SW) * C), wt, a1);
+                        a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + 2 * SW) * C), wt, a2);
+                        a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + 3 * SW) * C), wt, a3);
+                    }
+                }
+                yr[ow] = _mm512_reduce_add_ps(a0);
+                yr[ow + 1] = _mm512_reduce_add_ps(a1);
+                yr[ow + 2] = _mm512_reduce_add_ps(a2);
+                yr[ow + 3] = _mm512_reduce_add_ps(a3);
+            }
+        }
+        for (; ow < g->ow; ow++) yr[ow] = _mm512_reduce_add_ps(f1_pixel(g, x, w, mask, n, oh, ow));
+    }
+}
+
+// dx[ih, iw, 0..C) = Σ over the (output pixel, tap) pairs that read (ih, iw) of
+// gy[pixel] · w[tap, 0..C): gathered per input pixel, in (kh, kw) order, so the sum
+// stays in a register (scattering into dx made each tap wait on the last one's store).
+AVX512 static inline __m512 f1_input_pixel(const latent_conv_geometry *g, const float *gy, const float *wt, __mmask16 mask,
+                                           long n, long ih, long iw) {
+    __m512 acc = _mm512_setzero_ps();
+    for (long kh = 0; kh < g->kh; kh++) {
+        long th = ih + g->pt - kh;
+        if (th < 0 || th % g->sh != 0 || th / g->sh >= g->oh) continue;
+        for (long kw = 0; kw < g->kw; kw++) {
+            long tw = iw + g->pl - kw;
+            if (tw < 0 || tw % g->sw != 0 || tw / g->sw >= g->ow) continue;
+            __m512 gv = _mm512_set1_ps(gy[(n * g->oh + th / g->sh) * g->ow + tw / g->sw]);
+            acc = _mm512_fmadd_ps(gv, _mm512_maskz_loadu_ps(mask, wt + (kh * g->kw + kw) * g->c), acc);
+        }
+    }
+    return acc;
+}
+
+AVX512 void latent_avx512_conv_backward_input_one_output(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
+    const long C = g->c;
+    const __mmask16 mask = (__mmask16)((1u << C) - 1u);
+    // Stride 1: input columns whose taps all map inside the output, four at a time.
+    const int unit = g->sh == 1 && g->sw == 1;
+    long iwLo = 0, iwHi = g->w;
+    while (iwLo < g->w && iwLo + g->pl - (g->kw - 1) < 0) iwLo++;
+    while (iwHi > iwLo && (iwHi - 1) + g->pl >= g->ow) iwHi--;
+    for (long n = n0; n < n1; n++)
+    for (long ih = 0; ih < g->h; ih++) {
+        float *dr = dx + (n * g->h + ih) * g->w * C;
+        long iw = 0;
+        if (unit && ih + g->pt - (g->kh - 1) >= 0 && ih + g->pt < g->oh) {
+            for (; iw < iwLo; iw++) _mm512_mask_storeu_ps(dr + iw * C, mask, f1_input_pixel(g, gy, wt, mask, n, ih, iw));
+            for (; iw + 4 <= iwHi; iw += 4) {
+                __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                for (long kh = 0; kh < g->kh; kh++) {
+                    const float *gr = gy + (n * g->oh + ih + g->pt - kh) * g->ow + iw + g->pl;
+                    for (long kw = 0; kw < g->kw; kw++) {
+                        __m512 w = _mm512_maskz_loadu_ps(mask, wt + (kh * g->kw + kw) * C);
+                        a0 = _mm512_fmadd_ps(_mm512_set1_ps(gr[-kw]), w, a0);
+                        a1 = _mm512_fmadd_ps(_mm512_set1_ps(gr[1 - kw]), w, a1);
+                        a2 = _mm512_fmadd_ps(_mm512_set1_ps(gr[2 - kw]), w, a2);
+                        a3 = _mm512_fmadd_ps(_mm512_set1_ps(gr[3 - kw]), w, a3);
+                    }
+                }
+                _mm512_mask_storeu_ps(dr + iw * C, mask, a0);
+                _mm512_mask_storeu_ps(dr + (iw + 1) * C, mask, a1);
+                _mm512_mask_storeu_ps(dr + (iw + 2) * C, mask, a2);
+                _mm512_mask_storeu_ps(dr + (iw + 3) * C, mask, a3);
+            }
+        }
+        for (; iw < g->w; iw++) _mm512_mask_storeu_ps(dr + iw * C, mask, f1_input_pixel(g, gy, wt, mask, n, ih, iw));
+    }
+}
+
+// The weight gradient when one side has a single channel: dw[tap, 0..L) += Σ_pixels of
+// x[pixel(tap)] (broadcast) · gy[pixel, 0..L) for one input channel (L = F), or of
+// x[pixel(tap), 0..L) · gy[pixel] (broadcast) for one output channel (L = C). Each tap
+// accumulates in its own register, pixels in order.
+AVX512 void latent_avx512_conv_backward_weight_single(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1,
+                                        int oneInput) {
+    const long L = oneInput ? g->f : g->c, taps = g->kh * g->kw;
+    const __mmask16 mask = (__mmask16)((1u << L) - 1u);
+    __m512 acc[64];
+    for (long t = 0; t < taps; t++) acc[t] = _mm512_setzero_ps();
+    for (long n = n0; n < n1; n++)
+    for (long oh = 0; oh < g->oh; oh++)
+    for (long ow = 0; ow < g->ow; ow++) {
+        const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * (oneInput ? g->f : 1);
+        __m512 gv = oneInput ? _mm512_maskz_loadu_ps(mask, go) : _mm512_set1_ps(*go);
+        LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
+            const float *xp = x + (n * g->h * g->w + p) * g->c;
+            __m512 xv = oneInput ? _mm512_set1_ps(*xp) : _mm512_maskz_loadu_ps(mask, xp);
+            acc[t] = _mm512_fmadd_ps(xv, gv, acc[t]);
+        }
+    }
+    for (long t = 0; t < taps; t++)
+        _mm512_mask_storeu_ps(dw + t * L, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, dw + t * L), acc[t]));
+}
+#endif

@@ -1,0 +1,25 @@
+// The AVX-512 convolutions for one input or one output channel (ConvolutionOneChannel.c),
+// for Convolution.c, which checks that they apply: the CPU runs AVX-512 and the geometry
+// is theirs (each says which).
+#ifndef LATENT_CONVOLUTION_ONE_CHANNEL_H
+#define LATENT_CONVOLUTION_ONE_CHANNEL_H
+
+#include "CLatentKernels.h"
+
+#if defined(__clang__) && defined(__x86_64__)
+/// y = conv(x, w) for c = 1, 2 ≤ f ≤ 16.
+void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w, float *y,
+                                          long n0, long n1);
+/// y = conv(x, w) for f = 1, 2 ≤ c ≤ 16.
+void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y,
+                                           long n0, long n1);
+/// dx = convᵀ(gy, wt) for f = 1, 2 ≤ c ≤ 16 (overwritten); wt [kh, kw, f, c].
+void latent_avx512_conv_backward_input_one_output(const latent_conv_geometry *g, const float *gy, const float *wt,
+                                                  float *dx, long n0, long n1);
+/// dw += the weight gradient for kh·kw ≤ 64 taps and one input channel (oneInput: c = 1,
+/// 2 ≤ f ≤ 16) or one output channel (f = 1, 2 ≤ c ≤ 16).
+void latent_avx512_conv_backward_weight_single(const latent_conv_geometry *g, const float *x, const float *gy,
+                                               float *dw, long n0, long n1, int oneInput);
+#endif
+
+#endif

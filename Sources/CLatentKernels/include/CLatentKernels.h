@@ -1,0 +1,130 @@
+#ifndef CLATENT_KERNELS_H
+#define CLATENT_KERNELS_H
+
+#include <stdint.h>
+
+// Latent's compute kernels: plain loops over float arrays, built for AVX-512, AVX2+FMA and
+// the baseline target and chosen at run time (CPU.c). An element's result never depends
+// on how a caller splits the arrays across threads.
+//
+// Files, each using only those above it: CPU.c, Elementwise.c (+ ElementwiseTemplate.h),
+// Pooling.c, RowInvariantGEMM.c, ConvolutionOneChannel.c, Convolution.c
+// (+ ConvolutionTemplate.h), DenseDistance.c; BLASCore.c picks OpenBLAS's kernels.
+
+// ---- Which kernels (CPU.c) -------------------------------------------------------------
+
+/// What the CPU runs: 2 AVX-512 (F, VL, BW, DQ) with AVX2+FMA, 1 AVX2+FMA, 0 neither.
+int latent_cpu_level(void);
+/// The kernels in use: latent_cpu_level capped by LATENT_KERNELS=avx2|baseline (to compare
+/// the builds on one machine).
+int latent_kernels_level(void);
+
+// ---- Elementwise (Elementwise.c) -------------------------------------------------------
+
+enum {
+    LATENT_ACT_IDENTITY = 0, LATENT_ACT_RELU = 1, LATENT_ACT_SIGMOID = 2, LATENT_ACT_TANH = 3,
+    LATENT_ACT_SOFTPLUS = 4
+};
+
+enum {
+    LATENT_UN_NEG = 0, LATENT_UN_EXP, LATENT_UN_LOG, LATENT_UN_SQRT, LATENT_UN_SQUARE, LATENT_UN_ABS,
+    LATENT_UN_RELU, LATENT_UN_SIGMOID, LATENT_UN_TANH, LATENT_UN_SOFTPLUS
+};
+
+enum {
+    LATENT_BIN_ADD = 0, LATENT_BIN_SUB, LATENT_BIN_MUL, LATENT_BIN_DIV,
+    LATENT_BIN_SECOND,        /* b (a broadcast copy) */
+    LATENT_BIN_RELU_GRAD,     /* a = g, b = x: x > 0 ? g : 0 */
+    LATENT_BIN_SIGMOID_GRAD,  /* a = g, b = y: g·y·(1 − y) */
+    LATENT_BIN_TANH_GRAD,     /* a = g, b = y: g·(1 − y²) */
+    LATENT_BIN_SQUARE_GRAD,   /* a = g, b = x: 2·g·x */
+    LATENT_BIN_ABS_GRAD,      /* a = g, b = x: g·sign(x) */
+    LATENT_BIN_SQRT_GRAD,     /* a = g, b = y: g / (2y) */
+    LATENT_BIN_SOFTPLUS_GRAD, /* a = g, b = x: g·sigmoid(x) */
+    LATENT_BIN_NEG_DIV        /* −a / b */
+};
+
+/// y[i] = op(x[i]); y may be x.
+void latent_unary(int op, const float *x, float *y, long n);
+/// out[i] = op(a[i·sa], b[i·sb]), sa and sb each 0 (a scalar) or 1.
+void latent_binary(int op, const float *a, long sa, const float *b, long sb, float *out, long n);
+/// y[r, c] = act(z[r, c] + bias[c]) over a rows×cols matrix; bias may be NULL, y may be z.
+void latent_bias_act(const float *z, const float *bias, float *y, long rows, long cols, int act);
+/// dz = g ⊙ act'(·) given the activation's output y; dz may be g.
+void latent_act_grad(const float *g, const float *y, float *dz, long n, int act);
+/// out[c] = Σ_r x[r, c].
+void latent_column_sums(const float *x, float *out, long rows, long cols);
+/// Σ (p − t)² (kind 0) or Σ |p − t| (kind 1), accumulated in double across blocks.
+double latent_distance_sum(const float *p, const float *t, long n, int kind);
+/// out = s·(p − t) (kind 0) or s·sign(p − t) (kind 1).
+void latent_distance_grad(const float *p, const float *t, float *out, long n, float s, int kind);
+/// One fused Adam step (Keras's form) over n parameters.
+void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
+                 float alpha, float l2, float shrink);
+
+// ---- GEMM (RowInvariantGEMM.c) ---------------------------------------------------------
+
+/// Rows i0..<i1 of C = alpha·op(A)·op(B) + beta·C (row-major; op(A) is M×K, op(B) K×N).
+/// Each row is computed by the same instructions whatever the batch, position or split,
+/// so a row's result never depends on the rows around it.
+void latent_sgemm_rows(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
+                       const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1);
+/// latent_sgemm_rows on the path of at most `level` (latent_kernels_level's scale, capped
+/// at what the CPU runs), for tests and benchmarks. Every path computes the same recipe per
+/// element, so all levels ≥ 1 give the same bits.
+void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, float alpha, const float *A,
+                             long lda, const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1);
+/// Rows i0..<i1 of C = act(A·W + bias), a Dense layer at inference (A [M, K] with row
+/// stride lda, W [K, N] row-major, bias [N] or NULL): the same bits as latent_sgemm_rows
+/// then latent_bias_act, the bias and activation applied in the GEMM's stores where the
+/// kernels can (identity and relu).
+void latent_dense_rows(long N, long K, const float *A, long lda, const float *W, const float *bias, int act, float *C,
+                       long ldc, long i0, long i1);
+/// latent_dense_rows on the path of at most `level`, for tests.
+void latent_dense_rows_level(int level, long N, long K, const float *A, long lda, const float *W, const float *bias,
+                             int act, float *C, long ldc, long i0, long i1);
+
+// ---- Dense layer and distance fused, for scoring (DenseDistance.c) ---------------------
+
+/// out[i] = mean over j of (y[i, j] − T[i, j])² (kind 0) or |y[i, j] − T[i, j]| (kind 1),
+/// where y = act(A·W + bias) (A [M, K] row-major with row stride lda, W [K, N], bias [N] or
+/// NULL), for rows i0..<i1, y never stored whole: the same bits as latent_dense_rows and
+/// latent_distance_sum in turn. Returns 0, or −1 when a row of N floats could not be
+/// allocated.
+int latent_dense_distance_rows(const float *A, long lda, const float *W, long N, long K, const float *bias,
+                               int act, const float *T, long ldt, int kind, float *out, long i0, long i1);
+
+// ---- Convolutions and pooling over NHWC images (Convolution.c, Pooling.c) --------------
+
+/// One 2-D convolution over NHWC images: input [n, h, w, c], kernel [kh, kw, c, f],
+/// stride (sh, sw), zero padding pt (top) and pl (left), output [n, oh, ow, f].
+typedef struct {
+    long n, h, w, c, f, kh, kw, sh, sw, pt, pl, oh, ow;
+} latent_conv_geometry;
+
+/// y = conv(x, w) for images n0..<n1 (overwritten), w [kh, kw, c, f]. Each image's output
+/// depends on that image only. The kernel is chosen here from the geometry and the CPU.
+void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// dx = the adjoint of conv applied to gy, for images n0..<n1 (overwritten), with the
+/// same kernel w [kh, kw, c, f] as the forward.
+void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,
+                                long n1);
+/// dw += Σ_{images n0..<n1} x ⊗ gy per tap; dw is [kh, kw, c, f].
+void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
+                                 long n1);
+/// Max pooling (valid padding, kernel kh×kw, stride sh×sw; f unused) for images n0..<n1:
+/// y [n, oh, ow, c] and each output's flat input index of its window's first maximum
+/// (arg NULL: not wanted).
+void latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1);
+
+// ---- OpenBLAS (BLASCore.c) -------------------------------------------------------------
+
+/// The name of the kernel set OpenBLAS uses ("" with another BLAS).
+const char *latent_blas_core_name(void);
+/// On a CPU with AVX-512 whose OpenBLAS fell back to older kernels (it does not know the
+/// model), selects OpenBLAS's SkylakeX kernels, as OPENBLAS_CORETYPE would at load time.
+/// Does nothing when OPENBLAS_CORETYPE is set. Call before the first BLAS call.
+/// Returns 1 when the kernels were changed.
+int latent_blas_select_core(void);
+
+#endif

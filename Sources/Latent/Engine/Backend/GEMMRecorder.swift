@@ -1,0 +1,69 @@
+import Dispatch
+import Foundation
+
+/// Counts the GEMMs a piece of work runs (installed as ``BLAS/recorder`` by
+/// `latent bench`), and times the same shapes alone to give the roof they could reach.
+final class GEMMRecorder {
+    struct Shape: Hashable { let transposeA, transposeB: Bool; let m, n, k: Int }
+    private(set) var counts: [Shape: Int] = [:]
+    /// 2·m·n·k summed over every recorded call.
+    private(set) var flops: Double = 0
+
+    /// Calls come from several threads when row blocks are scored in parallel.
+    private let lock = NSLock()
+
+    func record(_ s: Shape) {
+        lock.lock()
+        defer { lock.unlock() }
+        counts[s, default: 0] += 1
+        flops += 2 * Double(s.m) * Double(s.n) * Double(s.k)
+    }
+
+    /// Total flops / total time if every recorded call ran at the speed BLAS reaches on
+    /// that shape alone, with hot caches (the faster of one thread and all threads).
+    func measuredRoofGFLOPS() -> Double {
+        guard !counts.isEmpty else { return 0 }
+        var seconds = 0.0
+        for (shape, count) in counts {
+            seconds += Double(count) * BLAS.secondsPerCall(shape)
+        }
+        return flops / seconds / 1e9
+    }
+}
+
+extension BLAS {
+    /// The recorder of the GEMMs run now, if any (`latent bench` installs one).
+    nonisolated(unsafe) static var recorder: GEMMRecorder?
+
+    /// The best time of one sgemm of `shape` (median of a few timed blocks, over 1 and
+    /// ``Engine/threadCount`` threads).
+    static func secondsPerCall(_ s: GEMMRecorder.Shape) -> Double {
+        let (rowsA, colsA) = s.transposeA ? (s.k, s.m) : (s.m, s.k)
+        let (rowsB, colsB) = s.transposeB ? (s.n, s.k) : (s.k, s.n)
+        var g = RandomGenerator(seed: 5)
+        let a = Tensor.randomUniform([rowsA, colsA], using: &g), b = Tensor.randomUniform([rowsB, colsB], using: &g)
+        var c = Tensor.zeros([s.m, s.n])
+        let saved = recorder
+        recorder = nil
+        defer { recorder = saved }
+        let perCall = 2 * Double(s.m) * Double(s.n) * Double(s.k)
+        let reps = max(1, min(2000, Int(2e8 / perCall)))
+        var best = Double.infinity
+        for threads in Set([1, Engine.threadCount]) {
+            var times: [Double] = []
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                c.withUnsafeMutableBufferPointer { cp in
+                    for _ in 0..<reps {
+                        sgemmForcingThreads(threads, transposeA: s.transposeA, transposeB: s.transposeB, m: s.m, n: s.n, k: s.k,
+                                            a: a.storage.pointer, lda: colsA, b: b.storage.pointer, ldb: colsB,
+                                            c: cp.baseAddress!, ldc: s.n)
+                    }
+                }
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(reps))
+            }
+            best = min(best, times.sorted()[times.count / 2])
+        }
+        return best
+    }
+}
