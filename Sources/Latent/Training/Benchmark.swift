@@ -71,11 +71,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         case .mnistVAE:
             let m = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
-            loss = { input, target, noise in
-                let (mu, s) = m.encode(input)
-                let z = m.reparameterize(mean: mu, logSD: s, generator: &noise)
-                return meanSquaredError(m.decode(z), target) + 5e-4 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
-            }
+            loss = { input, target, noise in m.loss(input, target: target, klWeight: 5e-4, generator: &noise) }
             score = { m.reconstructionErrors($0) }
         case .lenet:
             let m = Architectures.lenet(generator: &g); model = m

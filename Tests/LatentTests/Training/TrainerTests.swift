@@ -91,9 +91,7 @@ final class CheckpointTests: XCTestCase {
         options.resume = resume
         if let stopAfter { trainer.onEpochEnd = { $0.epoch < stopAfter } }
         let history = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &g) { input, target, noise in
-            let (mu, s) = vae.encode(input)
-            let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
-            return meanSquaredError(vae.decode(z), target) + 0.01 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+            vae.loss(input, target: target, klWeight: 0.01, generator: &noise)
         }
         return (vae.namedParameters().flatMap { $0.parameter.wrappedValue.scalars.map(\.bitPattern) }, history, g)
     }

@@ -104,14 +104,12 @@ struct DetectorNetwork {
         _ x: Tensor, loss: DetectorConfiguration.ReconstructionLoss, klWeight: Float,
         generator: inout RandomGenerator
     ) -> Tensor {
-        func error(_ xHat: Tensor) -> Tensor {
-            loss == .mae ? meanAbsoluteError(xHat, x) : meanSquaredError(xHat, x)
+        func error(_ xHat: Tensor, _ target: Tensor) -> Tensor {
+            loss == .mae ? meanAbsoluteError(xHat, target) : meanSquaredError(xHat, target)
         }
-        guard let vae = model as? VariationalAutoencoder else { return error(reconstruct(x)) }
-        let (mu, s) = vae.encode(x)
-        let z = vae.reparameterize(mean: mu, logSD: s, generator: &generator)
-        let xHat = vae.decode(z).reshaped([x.shape[0], featureCount])
-        return error(xHat) + klWeight * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+        guard let vae = model as? VariationalAutoencoder else { return error(reconstruct(x), x) }
+        // The VAE takes and gives flat rows `[n, d]` (built with input shape `[d]`).
+        return vae.loss(x, target: x, klWeight: klWeight, generator: &generator, reconstruction: error)
     }
 
     /// Per-row scores and, optionally, per-feature errors of flat rows `[n, d]`, in
