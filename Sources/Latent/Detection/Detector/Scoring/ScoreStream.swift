@@ -232,19 +232,7 @@ public struct ScoreStream {
     /// Writes all of `text` to `fd` and empties it.
     private func write(_ text: inout String, to fd: Int32) throws {
         guard !text.isEmpty else { return }
-        var utf8 = Array(text.utf8)
+        try AtomicFile.writeAll(text, to: fd)
         text = ""
-        var offset = 0
-        while offset < utf8.count {
-            let n = utf8.withUnsafeMutableBytes {
-                Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
-            offset += n
-        }
-        utf8.removeAll()
     }
 }
