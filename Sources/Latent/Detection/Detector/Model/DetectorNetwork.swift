@@ -113,7 +113,7 @@ struct DetectorNetwork {
     }
 
     /// Per-row scores and, optionally, per-feature errors of flat rows `[n, d]`, in
-    /// batches of `batchSize` without recording gradients.
+    /// batches of `batchSize` rows (``ScoringBatches``) without recording gradients.
     ///
     /// ```
     /// eᵢⱼ = |xᵢⱼ − x̂ᵢⱼ|  (mae)   or   (xᵢⱼ − x̂ᵢⱼ)²  (mse)
@@ -121,20 +121,20 @@ struct DetectorNetwork {
     /// ```
     func errors(
         _ x: Tensor, loss: DetectorConfiguration.ReconstructionLoss, keepFeatures: Bool,
-        batchSize: Int = 1024
+        batchSize: Int = ScoringBatches.rows
     ) -> (scores: [Float], features: [Float]?, reconstruction: Tensor?) {
         let n = x.shape[0]
         let d = featureCount
         var scores = [Float](repeating: 0, count: n)
         var features = keepFeatures ? [Float](repeating: 0, count: n * d) : nil
         var reconstructions: [Tensor] = []
+        // Same bits, in cache-sized blocks on every thread.
+        let perBlock = ScoringBatches.rowsPerBlock(
+            rowSize: d, expansion: kind == .conv ? ScoringBatches.convolutionExpansion : 1)
         withoutGradients {
-            var start = 0
-            while start < n {
-                let end = min(n, start + batchSize)
-                let xb = x.rows(start..<end)
-                // Same bits, in cache-sized blocks on every thread.
-                let perBlock = Tensor.rowsPerBlock(rowSize: d, expansion: kind == .conv ? 16 : 1)
+            ScoringBatches.forEach(rowsOf: n, size: batchSize) { range in
+                let (start, end) = (range.lowerBound, range.upperBound)
+                let xb = x.rows(range)
                 let absolute = loss == .mae
                 let batchScores: Tensor
                 if keepFeatures {
@@ -156,8 +156,7 @@ struct DetectorNetwork {
                         model.reconstructionErrors(modelInput($0), absolute: absolute).reshaped([$0.shape[0]])
                     }
                 }
-                batchScores.withUnsafeBufferPointer { scores.replaceSubrange(start..<end, with: $0) }
-                start = end
+                batchScores.withUnsafeBufferPointer { scores.replaceSubrange(range, with: $0) }
             }
         }
         let reconstruction =

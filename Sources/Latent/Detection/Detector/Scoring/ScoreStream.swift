@@ -21,7 +21,7 @@ public struct ScoreStream {
     public let detector: AnomalyDetector
     public let writer: ScoreRecordWriter
     /// Rows per scoring batch.
-    public var batchSize = 256
+    public var batchSize = ScoringBatches.streamRows
     /// Stop at the first bad line (throwing) instead of writing an error record.
     public var strict = false
     /// The CSV delimiter; `nil` detects comma or tab per line.
