@@ -169,13 +169,13 @@ extension AnomalyDetector {
     ) throws {
         guard normal > 0 else {
             throw DetectorError.insufficientData(
-                "no row is labelled normal (\(anomalous) rows have other labels); check --normal-label"
+                "no row is labelled normal (\(anomalous) rows have other labels); check `isNormal`"
             )
         }
         guard training >= 2, heldOut >= 2 else {
             throw DetectorError.insufficientData(
                 "\(normal) normal rows split into \(training) for training and \(heldOut) held out "
-                    + "at validation fraction \(configuration.validationFraction); at least 2 of "
+                    + "at `validationFraction` \(configuration.validationFraction); at least 2 of "
                     + "each are needed (give more normal rows)")
         }
         if case .falsePositiveRate(let alpha) = configuration.threshold {
@@ -184,7 +184,7 @@ extension AnomalyDetector {
                 throw DetectorError.insufficientData(
                     "fpr:\(alpha) needs at least \(needed) held-out normal rows (calibration rows) for any "
                         + "p-value to reach \(alpha), but there are \(heldOut) of \(normal) normal rows; "
-                        + "--validation-fraction \(ThresholdRule.validationFraction(needed: needed, normalRows: normal)) "
+                        + "`validationFraction` \(ThresholdRule.validationFraction(needed: needed, normalRows: normal)) "
                         + "would give \(needed), or give more normal rows, or choose a larger ALPHA")
             }
         }
@@ -197,13 +197,13 @@ extension AnomalyDetector {
                 : "more held-out normal rows"
             throw DetectorError.insufficientData(
                 "\(configuration.threshold) needs \(needed) to flag anything, but there are \(heldOut); raise "
-                    + "--validation-fraction, give more normal rows, or choose a larger ALPHA or "
+                    + "`validationFraction`, give more normal rows, or choose a larger ALPHA or "
                     + "a lower confidence")
         }
         if configuration.threshold == .youden && anomalous == 0 {
             throw DetectorError.insufficientData(
-                "the youden rule needs rows labelled anomalous (with --label-column and "
-                    + "--normal-label) to balance sensitivity and specificity; choose another rule")
+                "the youden rule needs rows labelled anomalous (`isNormal` false) to balance "
+                    + "sensitivity and specificity; choose another rule")
         }
     }
 

@@ -41,9 +41,9 @@ struct DetectorNetwork {
                 exampleShape[1] % factor == 0
             else {
                 throw DetectorError.invalidConfiguration(
-                    "--model conv needs images [H, W, C] whose height and width are multiples of "
+                    "`model` conv needs images [H, W, C] whose height and width are multiples of "
                         + "\(factor) (\(hidden.count) stride-2 layers), but the examples have shape "
-                        + "\(exampleShape); use --model dense or vae")
+                        + "\(exampleShape); use `model` dense or vae")
             }
             model = convolutional(channels: exampleShape[2], hidden: hidden, generator: &g)
         }
