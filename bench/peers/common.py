@@ -37,3 +37,13 @@ def emit(framework, workload, threads, epochs, train_seconds, train_peak, passes
         "trainPeakResidentMegabytes": train_peak, "peakResidentMegabytes": peak_rss_mb(),
     }))
     sys.stdout.flush()
+
+
+def parse_args():
+    """The command line every peer script takes: WORKLOAD [--threads N] [--epochs N]."""
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument("workload")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=2)
+    return parser.parse_args()

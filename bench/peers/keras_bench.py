@@ -5,21 +5,16 @@ compiled forward pass.
 
 usage: python keras_bench.py WORKLOAD [--threads N] [--epochs N]
 """
-import argparse
 import os
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from common import BATCH, SAMPLES, SCORING_BATCH, emit, peak_rss_mb, time_scoring  # noqa: E402
+from common import BATCH, SAMPLES, SCORING_BATCH, emit, parse_args, peak_rss_mb, time_scoring  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("workload")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=2)
-    args = parser.parse_args()
+    args = parse_args()
 
     import numpy as np
     import tensorflow as tf

@@ -6,7 +6,6 @@ Training is not timed (trainSamplesPerSecond is 0): ONNX Runtime is an inference
 
 usage: python onnx_bench.py WORKLOAD [--threads N] [--epochs N]   (fashion-ae, ecg-ae, mnist-vae)
 """
-import argparse
 import os
 import tempfile
 import warnings
@@ -16,7 +15,7 @@ import onnxruntime as ort
 import torch
 from torch import nn
 
-from common import SAMPLES, SCORING_BATCH, emit, time_scoring
+from common import SAMPLES, SCORING_BATCH, emit, parse_args, time_scoring
 from torch_bench import build, glorot
 
 
@@ -34,11 +33,7 @@ class Scored(nn.Module):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("workload")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=2)
-    args = parser.parse_args()
+    args = parse_args()
     w, n = args.workload, SAMPLES[args.workload]
     if w not in ("fashion-ae", "ecg-ae", "mnist-vae"):
         raise SystemExit(f"onnx_bench: scoring of {w} is not exported (dense workloads only)")

@@ -4,13 +4,12 @@ warm-up epoch, then timed epochs; scoring in batches of 4096 without gradients.
 
 usage: python torch_bench.py WORKLOAD [--threads N] [--epochs N]
 """
-import argparse
 import time
 
 import torch
 from torch import nn
 
-from common import BATCH, SAMPLES, SCORING_BATCH, emit, peak_rss_mb, time_scoring
+from common import BATCH, SAMPLES, SCORING_BATCH, emit, parse_args, peak_rss_mb, time_scoring
 
 
 def glorot(module):
@@ -62,11 +61,7 @@ def build(workload):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("workload")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=2)
-    args = parser.parse_args()
+    args = parse_args()
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)
     torch.manual_seed(0)

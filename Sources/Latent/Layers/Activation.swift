@@ -13,17 +13,3 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         }
     }
 }
-
-/// An activation as a layer of its own.
-public final class ActivationLayer: Layer {
-    public let activation: Activation
-    public init(_ activation: Activation) { self.activation = activation }
-    public func callAsFunction(_ x: Tensor) -> Tensor { activation(x) }
-}
-
-/// Glorot (Xavier) uniform initialisation, Keras's default: U(−l, l) with
-/// l = √(6 / (fanIn + fanOut)).
-public func glorotUniform(_ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout RandomGenerator) -> Tensor {
-    let limit = (6 / Float(fanIn + fanOut)).squareRoot()
-    return Tensor.randomUniform(shape, low: -limit, high: limit, using: &generator)
-}

@@ -7,11 +7,7 @@ import XCTest
 /// indices and capped value lists.
 final class CSVFileDelimiterTests: XCTestCase {
     private func write(_ text: String, _ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("delim-\(UUID().uuidString)-\(name)")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
+        try temporaryFile(self, text, named: name)
     }
 
     func testSniffsEachDelimiter() {

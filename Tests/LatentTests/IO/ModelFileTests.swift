@@ -48,12 +48,17 @@ final class ModelFileTests: TemporaryDirectoryTestCase {
         }
     }
 
-    func testRefusesNewerFormatVersionAndForeignJSON() throws {
+    /// A small dense model saved as `model`, with its JSON's URL and text, to be edited.
+    private func savedSmallModel() throws -> (url: URL, jsonURL: URL, text: String) {
         var g = RandomGenerator(seed: 1)
         let url = directory.appendingPathComponent("model")
         try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10], to: url)
         let jsonURL = url.appendingPathExtension("json")
-        let text = try String(contentsOf: jsonURL, encoding: .utf8)
+        return (url, jsonURL, try String(contentsOf: jsonURL, encoding: .utf8))
+    }
+
+    func testRefusesNewerFormatVersionAndForeignJSON() throws {
+        let (url, jsonURL, text) = try savedSmallModel()
         try text.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 99").write(to: jsonURL, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("format version 99"), "\($0)") }
         try "{\"hello\": 1}".write(to: jsonURL, atomically: true, encoding: .utf8)
@@ -71,11 +76,7 @@ final class ModelFileTests: TemporaryDirectoryTestCase {
     }
 
     func testRefusesAWeightsPathOutsideTheDirectory() throws {
-        var g = RandomGenerator(seed: 1)
-        let url = directory.appendingPathComponent("model")
-        try ModelFile.save(Architectures.denseVector(inputSize: 10, hidden: [4], generator: &g), inputShape: [10], to: url)
-        let jsonURL = url.appendingPathExtension("json")
-        let text = try String(contentsOf: jsonURL, encoding: .utf8)
+        let (url, jsonURL, text) = try savedSmallModel()
         try text.replacingOccurrences(of: "\"model.safetensors\"", with: "\"../etc/passwd\"").write(to: jsonURL, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ModelFile.load(from: url)) { XCTAssertTrue("\($0)".contains("not a plain file name"), "\($0)") }
     }

@@ -25,6 +25,15 @@ func temporaryDirectory(_ test: XCTestCase) throws -> URL {
     return url
 }
 
+/// Writes `text` to a fresh temporary file whose name ends in `name` (so its extension
+/// counts), removed when the test ends.
+func temporaryFile(_ test: XCTestCase, _ text: String, named name: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("latent-\(UUID().uuidString)-\(name)")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
 /// Writes `bytes` to `name` inside `directory` and returns its URL.
 @discardableResult
 func writeFile(_ bytes: [UInt8], _ name: String, in directory: URL) throws -> URL {

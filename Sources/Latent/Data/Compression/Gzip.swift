@@ -85,18 +85,13 @@ public enum Gzip {
     /// member, −MAX_WBITS a raw stream (ZIP members, ``NPZFile``).
     static func deflate(_ bytes: [UInt8], level: Int, windowBits: Int32) -> [UInt8] {
         precondition(bytes.count < Int(UInt32.max), "Gzip.deflate handles inputs under 4 GiB.")
-        // zlib checks that the stream keeps its address between calls: give it a fixed one.
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            deflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
+        var status: Int32 = Z_OK
+        guard let zstream = ZStream(.deflate(level: Int32(level), windowBits: windowBits), status: &status) else {
+            preconditionFailure("zlib could not start compressing (status \(status)).")
         }
-        let status = deflateInit2_(
-            stream, Int32(level), Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY,
-            zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        precondition(status == Z_OK, "zlib could not start compressing (status \(status)).")
+        let stream = zstream.pointer
+        // Swift may release an object after its last use: keep the stream until the end.
+        defer { withExtendedLifetime(zstream) {} }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, UInt(bytes.count))) + 32)
         let written = bytes.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target -> Int in

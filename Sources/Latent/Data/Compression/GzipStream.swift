@@ -10,7 +10,8 @@ import CZlib
 final class GzipStream {
     private let input: [UInt8]
     private let file: String
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let zstream: ZStream
+    private var stream: UnsafeMutablePointer<z_stream> { zstream.pointer }
     /// Bytes of `input` consumed so far.
     private(set) var inputOffset = 0
     /// Decompressed bytes produced so far.
@@ -22,24 +23,14 @@ final class GzipStream {
     init(_ input: [UInt8], file: String) throws {
         self.input = input
         self.file = file
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
         // 16 + MAX_WBITS: expect a gzip wrapper (header and CRC-32 trailer), not zlib's.
-        let status = inflateInit2_(
-            stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
+        var status: Int32 = Z_OK
+        guard let zstream = ZStream(.inflate(windowBits: 16 + MAX_WBITS), status: &status) else {
             throw DataError(
                 .unreadable, file: file,
                 message: "zlib could not start decompressing (status \(status))")
         }
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        self.zstream = zstream
     }
 
     /// Fills `buffer` with the next decompressed bytes and returns how many were written;

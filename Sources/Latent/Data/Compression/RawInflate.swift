@@ -14,21 +14,16 @@ enum RawInflate {
     static func inflate(_ input: ArraySlice<UInt8>, size: Int, file: String, member: String)
         throws -> [UInt8]
     {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            inflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
         // −MAX_WBITS: a raw deflate stream, no header or trailer.
-        let status = inflateInit2_(
-            stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
+        var status: Int32 = Z_OK
+        guard let zstream = ZStream(.inflate(windowBits: -MAX_WBITS), status: &status) else {
             throw DataError(
                 .unreadable, file: file,
                 message: "zlib could not start decompressing member '\(member)' (status \(status))")
         }
+        let stream = zstream.pointer
+        // Swift may release an object after its last use: keep the stream until the end.
+        defer { withExtendedLifetime(zstream) {} }
         // One spare byte: a stream that fills it is longer than declared.
         var output = [UInt8](repeating: 0, count: size + 1)
         var consumed = 0

@@ -1,10 +1,12 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Fetching one URL into memory: `file:` URLs from disk, `http(s):` with `URLSession`.
+/// Fetching one URL into memory: `file:` URLs from disk, `http(s):` through `curl`.
+///
+/// Why `curl` and not `URLSession`: on Linux, `URLSession` lives in FoundationNetworking,
+/// which links libcurl and some 35 more shared libraries into every Latent binary. Each
+/// start of `latent` paid for loading them (a third of the time of `latent --help`),
+/// though only `latent datasets fetch` ever downloads. The `curl` program is on every
+/// common system; where it is not, the error says so and how to fetch the file by hand.
 enum Download {
     /// The body at `url`, refusing more than `maximumSize` bytes.
     /// - Throws: ``DataError`` `.downloadFailed` naming the URL.
@@ -16,8 +18,10 @@ enum Download {
             } catch {
                 throw failure(url, "it could not be read (\(error.localizedDescription))")
             }
+        } else if ["http", "https"].contains(url.scheme?.lowercased() ?? "") {
+            data = try http(url, maximumSize: maximumSize, timeout: timeout)
         } else {
-            data = try http(url, timeout: timeout)
+            throw failure(url, "Latent downloads only http, https and file URLs")
         }
         guard data.count <= maximumSize else {
             throw failure(url, "it is \(data.count) bytes, more than the \(maximumSize) expected")
@@ -25,37 +29,49 @@ enum Download {
         return data
     }
 
-    private static func http(_ url: URL, timeout: TimeInterval) throws -> Data {
-        final class Outcome: @unchecked Sendable {
-            var result: Result<Data, Error> = .failure(URLError(.unknown))
-        }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: url) { body, response, error in
-            if let error {
-                outcome.result = .failure(error)
-            } else if let http = response as? HTTPURLResponse,
-                !(200..<300).contains(http.statusCode)
-            {
-                outcome.result = .failure(
-                    failure(url, "the server answered HTTP \(http.statusCode)"))
-            } else {
-                outcome.result = .success(body ?? Data())
-            }
-            done.signal()
-        }
-        task.resume()
-        done.wait()
+    /// `curl` writes the body to a temporary file (no pipe to drain while it runs), follows
+    /// redirects, fails on HTTP errors and stops after `timeout`.
+    private static func http(_ url: URL, maximumSize: Int, timeout: TimeInterval) throws -> Data {
+        let body = FileManager.default.temporaryDirectory
+            .appendingPathComponent("latent-download-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: body) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "curl", "--fail", "--silent", "--show-error", "--location", "--proto", "=http,https",
+            "--max-time", String(Int(timeout.rounded(.up))),
+            "--output", body.path, url.absoluteString,
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         do {
-            return try outcome.result.get()
-        } catch let error as DataError {
-            throw error
+            try process.run()
         } catch {
-            throw failure(url, "the request failed (\(error.localizedDescription))")
+            throw failure(url, "the program curl could not be started (\(error.localizedDescription))")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        process.waitUntilExit()
+        switch process.terminationStatus {
+        case 0:
+            // The size is checked before the body is read, so a huge answer is never held in memory.
+            let size = (try? FileManager.default.attributesOfItem(atPath: body.path)[.size] as? Int) ?? 0
+            guard size <= maximumSize else {
+                throw failure(url, "it is \(size) bytes, more than the \(maximumSize) expected")
+            }
+            do {
+                return try Data(contentsOf: body)
+            } catch {
+                throw failure(url, "curl's output could not be read (\(error.localizedDescription))")
+            }
+        case 127:
+            throw failure(url, "the program curl, which Latent downloads with, is not installed (apt install curl)")
+        default:
+            // curl's own words: "curl: (22) The requested URL returned error: 404", …
+            let reason = message.isEmpty ? "curl exited with status \(process.terminationStatus)" : String(message.prefix(300))
+            throw failure(url, "the request failed (\(reason))")
         }
     }
 

@@ -7,13 +7,13 @@ public enum ModelSpec: Codable, Equatable, Sendable {
     /// Builds a freshly initialised model of this architecture.
     public func build(generator: inout RandomGenerator) throws -> any Model {
         func sequential(_ spec: LayerSpec) throws -> Sequential {
-            guard case .sequential = spec, let s = spec.build(generator: &generator) as? Sequential else {
+            guard spec.isSequential, let s = spec.build(generator: &generator) as? Sequential else {
                 throw ModelSpecError("expected a sequential part, found \(spec.typeName)")
             }
             return s
         }
         func dense(_ spec: LayerSpec) throws -> Dense {
-            guard case .dense = spec, let d = spec.build(generator: &generator) as? Dense else {
+            guard spec.kind is Dense.Spec, let d = spec.build(generator: &generator) as? Dense else {
                 throw ModelSpecError("expected a dense head, found \(spec.typeName)")
             }
             return d
@@ -37,10 +37,6 @@ public struct ModelSpecError: Error, CustomStringConvertible {
     public let reason: String
     public var description: String { "Invalid model architecture: \(reason)." }
     init(_ message: String) { reason = message }
-}
-
-extension LayerSpec {
-    var isSequential: Bool { if case .sequential = self { return true } else { return false } }
 }
 
 /// A layer whose whole architecture can be saved and rebuilt: Sequential stacks,

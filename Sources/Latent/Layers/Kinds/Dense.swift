@@ -28,3 +28,32 @@ public final class Dense: Layer {
         return Tensor.dense(x, weight: weight, bias: bias, activation: activation)
     }
 }
+
+extension Dense: SpecifiedLayer {
+    /// A Dense layer as data: `{"dense": {"inputSize", "outputSize", "activation"}}`.
+    public struct Spec: LayerKind {
+        public static let key = "dense"
+        public let inputSize: Int
+        public let outputSize: Int
+        public let activation: Activation
+
+        public var typeName: String { "Dense" }
+
+        public func build(generator: inout RandomGenerator) -> any Layer {
+            Dense(inputSize: inputSize, outputSize: outputSize, activation: activation, generator: &generator)
+        }
+
+        /// inputSize · outputSize + outputSize.
+        public func checkedParameterCount(_ check: LayerCheck) throws -> Int {
+            try check.positive(["input size": inputSize, "output size": outputSize])
+            return try check.parameters([inputSize, outputSize], plus: outputSize)
+        }
+
+        public func checkedOutputShape(for input: [Int], _ check: LayerCheck) throws -> [Int] {
+            guard input == [inputSize] else { throw check.fail("expects [\(inputSize)] inputs but receives shape \(input)") }
+            return [outputSize]
+        }
+    }
+
+    public var spec: LayerSpec { .dense(inputSize: inputSize, outputSize: outputSize, activation: activation) }
+}
