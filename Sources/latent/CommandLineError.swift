@@ -51,6 +51,9 @@ enum CommandLineWords {
         for (library, commandLine) in replacements {
             text = text.replacingOccurrences(of: library, with: commandLine)
         }
+        for (field, flag) in flags {
+            text = text.replacingOccurrences(of: "`\(field)`", with: flag)
+        }
         return replacingFetchCalls(text)
     }
 
@@ -66,7 +69,7 @@ enum CommandLineWords {
         command is LatentCommand.Detector.Threshold || command is LatentCommand.Detector.Score
     }
 
-    /// Library phrases and the command line's words for them.
+    /// Library phrases and the command line's words for them (before ``flags``).
     static let replacements: [(String, String)] = [
         ("or use .first or .last",
          "or --label-column first or last (negative indices count from the end: -1 is the last column)"),
@@ -87,6 +90,21 @@ enum CommandLineWords {
         ("Read it with the commas delimiter.", "Use --format csv."),
         ("Read it with the semicolons delimiter.",
          "Leave out --format: semicolon-separated files are then detected."),
+        ("(`isNormal` false)", "(with --label-column and --normal-label)"),
+        ("fit it with `isNormal` false for the anomalies of data that holds some",
+         "fit it with --label-column and --normal-label on data that holds anomalies"),
+    ]
+
+    /// The fields library errors name in backticks (`` `validationFraction` ``), and the
+    /// flags that set them; fields no flag sets are named in words.
+    static let flags: [(field: String, flag: String)] = [
+        ("model", "--model"), ("hidden", "--hidden"), ("loss", "--loss"), ("epochs", "--epochs"),
+        ("batchSize", "--batch-size"), ("seed", "--seed"), ("threshold", "--threshold"),
+        ("validationFraction", "--validation-fraction"), ("scaler", "--scaler"),
+        ("minimumSteps", "--minimum-steps"), ("constantColumnScale", "--constant-scale"),
+        ("isNormal", "--normal-label"),
+        ("patience", "the patience"), ("earlyStoppingFraction", "the early-stopping fraction"),
+        ("learningRate", "the learning rate"), ("klWeight", "the KL weight"),
     ]
 
     /// `DatasetFetcher().fetch(.fashionMNIST)` → `latent datasets fetch fashion-mnist`.

@@ -11,11 +11,10 @@ extension LatentCommand {
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show each dataset, its files and whether they are present.")
 
-            @Option(help: "Data root (default: $LATENT_DATA, else ~/.cache/latent).")
-            var dataDir: String?
+            @OptionGroup var root: DataRootOption
 
             func run() throws {
-                let fetcher = DatasetFetcher(root: dataDir.map { URL(fileURLWithPath: $0) })
+                let fetcher = DatasetFetcher(root: root.url)
                 for dataset in RemoteDataset.all {
                     let dir = fetcher.directory(for: dataset)
                     let missing = fetcher.unverifiedFiles(of: dataset)
@@ -32,8 +31,7 @@ extension LatentCommand {
             @Argument(help: "mnist, fashion-mnist, ecg5000 or all.")
             var name: String
 
-            @Option(help: "Data root (default: $LATENT_DATA, else ~/.cache/latent).")
-            var dataDir: String?
+            @OptionGroup var root: DataRootOption
 
             @Option(help: ArgumentHelp("Fetch from this base URL instead of the canonical mirrors (e.g. file:///mnt/mirror/mnist/).",
                                        discussion: "Files are still checked against the pinned SHA-256 sums."))
@@ -49,7 +47,7 @@ extension LatentCommand {
             }
 
             func run() throws {
-                let fetcher = DatasetFetcher(root: dataDir.map { URL(fileURLWithPath: $0) }, baseURL: baseURL.flatMap(URL.init(string:)),
+                let fetcher = DatasetFetcher(root: root.url, baseURL: baseURL.flatMap(URL.init(string:)),
                                              log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
                 let datasets = name == "all" ? RemoteDataset.all : [RemoteDataset.named(name)!]
                 for dataset in datasets {

@@ -59,7 +59,7 @@ extension LatentCommand.Detector {
         var labelColumn: String?
 
         @Option(help: "Rows per scoring batch when streaming.")
-        var batchSize: Int = 256
+        var batchSize: Int = ScoringBatches.streamRows
 
         @OptionGroup var rule: RuleOptions
 
@@ -136,114 +136,16 @@ extension LatentCommand.Detector {
                 header: file.headerChoice, skippingNonFiniteRows: file.skipNonFinite,
                 arrayKeys: file.arrayKeys)
             note("Read \(data.summary).")
-            let n = data.features.shape[0]
-            var text = writer.header
-            var anomalies = 0
-            var start = 0
-            if let fdr {
-                // Benjamini–Hochberg needs every p-value before any record is written.
-                var rows: [RowScore] = []
-                rows.reserveCapacity(n)
-                while start < n {
-                    let end = min(n, start + 4096)
-                    rows += try detector.evaluate(data.features.rows(start..<end), topK: explain)
-                    start = end
-                }
-                let discovered = try benjaminiHochberg(rows.map(\.pValue), falseDiscoveryRate: fdr)
-                for (i, row) in rows.enumerated() {
-                    writer.append(index: i, row, discovered: discovered[i], to: &text)
-                    if row.anomaly { anomalies += 1 }
-                    if text.utf8.count > 1 << 20 {
-                        try destination.write(text)
-                        text = ""
-                    }
-                }
-                try destination.write(text)
-                try destination.commit()
-                note(
-                    "Scored \(n) rows; \(anomalies) anomalies at threshold \(FitMessages.score(detector.threshold)) (\(detector.thresholdRule)); "
-                        + "\(discovered.filter { $0 }.count) discoveries at false discovery rate \(fdr) (Benjamini–Hochberg over all \(n) rows)."
-                )
-                return
-            }
-            while start < n {
-                let end = min(n, start + 4096)
-                let rows = try detector.evaluate(data.features.rows(start..<end), topK: explain)
-                for (k, row) in rows.enumerated() {
-                    writer.append(index: start + k, row, to: &text)
-                    if row.anomaly { anomalies += 1 }
-                }
-                try destination.write(text)
-                text = ""
-                start = end
-            }
+            var scoring = ScoreFile(detector: detector, writer: writer)
+            scoring.falseDiscoveryRate = fdr
+            let summary = try scoring.run(data.features, output: destination.fd)
             try destination.commit()
+            let n = summary.rows
             note(
-                "Scored \(n) rows; \(anomalies) anomalies at threshold \(FitMessages.score(detector.threshold)) (\(detector.thresholdRule))."
-            )
-        }
-    }
-}
-
-/// Standard output, or a file written beside its final name and renamed into place when
-/// complete.
-final class Destination {
-    let fd: Int32
-    private let path: String?
-    private let temporary: String?
-
-    init(_ path: String) throws {
-        if path == "-" {
-            fd = STDOUT_FILENO
-            self.path = nil
-            temporary = nil
-        } else {
-            let url = URL(fileURLWithPath: path)
-            let temp = url.deletingLastPathComponent()
-                .appendingPathComponent(
-                    ".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))"
-                ).path
-            let opened = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard opened >= 0 else {
-                throw CommandLineError("Cannot write \(path): \(String(cString: strerror(errno))).")
-            }
-            fd = opened
-            self.path = path
-            temporary = temp
-        }
-    }
-
-    func write(_ text: String) throws {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes {
-                Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CommandLineError(
-                    "Cannot write \(path ?? "standard output"): \(String(cString: strerror(errno)))."
-                )
-            }
-            offset += n
-        }
-        bytes.removeAll()
-    }
-
-    /// Renames the finished file into place.
-    func commit() throws {
-        guard let path, let temporary else { return }
-        fsync(fd)
-        if rename(temporary, path) != 0 {
-            throw CommandLineError("Cannot write \(path): \(String(cString: strerror(errno))).")
-        }
-    }
-
-    func close() {
-        if let temporary {
-            Foundation.close(fd)
-            unlink(temporary)  // no-op once renamed
+                "Scored \(n) rows; \(summary.anomalies) anomalies at threshold \(FitMessages.score(detector.threshold)) (\(detector.thresholdRule))"
+                    + (fdr.map {
+                        "; \(summary.discoveries) discoveries at false discovery rate \($0) (Benjamini–Hochberg over all \(n) rows)"
+                    } ?? "") + ".")
         }
     }
 }

@@ -68,16 +68,6 @@ struct SignalFitOptions: ParsableArguments {
     }
 }
 
-/// `detector score` and `detector evaluate` on a signal detector.
-struct SignalInputOptions: ParsableArguments {
-    @Option(
-        help: "Signal detectors: the first row to write a score for; earlier rows only fill the windows (default: 0).")
-    var fromRow: Int?
-
-    @Option(help: "Signal detectors: a column that is neither a channel nor the label (repeatable).")
-    var ignoreColumn: [String] = []
-}
-
 extension SignalDetector {
     /// Checks that a signal read for scoring has the training channels.
     static func checkChannels(_ names: [String], manifest: Manifest, source: String) throws {

@@ -2,61 +2,6 @@ import ArgumentParser
 import Foundation
 import Latent
 
-/// `--rule RULE`, or `--fpr ALPHA [--confidence C]`: a threshold rule chosen on the
-/// command line.
-struct RuleOptions: ParsableArguments {
-    @Option(
-        help: ArgumentHelp(
-            "The threshold rule: \(ThresholdRule.validForms).", valueName: "rule"))
-    var rule: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "Shorthand for --rule fpr:ALPHA: flag rows whose conformal p-value is ≤ ALPHA.",
-            valueName: "ALPHA"))
-    var fpr: Double?
-
-    @Option(
-        help: ArgumentHelp(
-            "With --fpr: make the false-alarm rate ≤ ALPHA with this probability (1 − DELTA) over the calibration draw, not only on average (--rule fpr:ALPHA@C; DKW-adjusted p-values, see docs/thresholds.md).",
-            valueName: "C"))
-    var confidence: Double?
-
-    @Option(
-        help: ArgumentHelp(
-            "With --confidence: the simultaneous bound, dkw (default) or simes (tighter in the tail; --rule fpr:ALPHA@C:simes).",
-            valueName: "dkw|simes"))
-    var bound: String?
-
-    func validate() throws { _ = try parsed() }
-
-    /// The rule given, or `nil`.
-    func parsed() throws -> ThresholdRule? {
-        if confidence != nil && fpr == nil {
-            throw ValidationError("--confidence goes with --fpr ALPHA (e.g. --fpr 0.05 --confidence 0.9).")
-        }
-        if bound != nil && confidence == nil {
-            throw ValidationError("--bound goes with --fpr ALPHA --confidence C.")
-        }
-        if rule != nil && fpr != nil {
-            throw ValidationError("Give either --rule or --fpr, not both.")
-        }
-        let text: String
-        if let fpr {
-            text = "fpr:\(fpr)" + (confidence.map { "@\($0)" } ?? "") + (bound.map { ":\($0)" } ?? "")
-        } else if let rule {
-            text = rule
-        } else {
-            return nil
-        }
-        do {
-            return try ThresholdRule(parsing: text)
-        } catch {
-            throw ValidationError("\(fpr == nil ? "--rule" : "--fpr/--confidence"): \(error)")
-        }
-    }
-}
-
 extension LatentCommand.Detector {
     struct Threshold: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -157,6 +157,29 @@ final class ErrorWordsTests: XCTestCase {
         XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n\n"))
     }
 
+    /// The library names configuration fields (`` `validationFraction` ``); the command line
+    /// shows the flags that set them.
+    func testConfigurationFieldsAreShownAsFlags() throws {
+        let dir = try temporaryDirectory(self)
+        let (_, train) = try fittedDetector(dir)
+        let fit = [
+            "detector", "fit", "--data", train.path, "--out", dir.appendingPathComponent("new").path,
+            "--label-column", "last", "--normal-label", "1", "--epochs", "2",
+        ]
+        let cases: [([String], String)] = [
+            (["--validation-fraction", "1.5"], "--validation-fraction must be strictly between 0 and 1 (got 1.5)"),
+            (["--model", "conv"], "--model conv needs images"),
+            (["--minimum-steps=-1"], "--minimum-steps must not be negative"),
+        ]
+        for (arguments, words) in cases {
+            let result = try latent(fit + arguments)
+            XCTAssertNotEqual(result.status, 0, result.stderr)
+            let error = String(result.stderr.split(separator: "\n").first { $0.hasPrefix("Error:") } ?? "")
+            XCTAssertTrue(error.contains(words), result.stderr)
+            XCTAssertEqual(Self.swiftNamesIn(error), [], error)
+        }
+    }
+
     func testThresholdErrorsSaySettingTheThreshold() throws {
         let dir = try temporaryDirectory(self)
         let rows = (0..<120).map { (i: Int) -> String in

@@ -34,4 +34,23 @@ final class NumericFaultTests: XCTestCase {
             try FileManager.default.removeItem(at: out)
         }
     }
+
+    /// `detector score` honours --skip-non-finite as fit does (it once read the file
+    /// without passing the flag on).
+    func testScoreSkipsNonFiniteRowsOnlyWhenAsked() throws {
+        let dir = try temporaryDirectory(self)
+        let clean = dir.appendingPathComponent("clean.csv"), faulty = dir.appendingPathComponent("faulty.csv")
+        try table(withFault: "0.5").write(to: clean, atomically: true, encoding: .utf8)
+        try table(withFault: "nan").write(to: faulty, atomically: true, encoding: .utf8)
+        let det = dir.appendingPathComponent("det")
+        let fit = try latent(["detector", "fit", "--data", clean.path, "--out", det.path, "--epochs", "3", "--quiet"])
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        let refused = try latent(["detector", "score", det.path, "--input", faulty.path])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("line 8"), refused.stderr)
+        let scored = try latent(["detector", "score", det.path, "--input", faulty.path, "--skip-non-finite"])
+        XCTAssertEqual(scored.status, 0, scored.stderr)
+        XCTAssertTrue(scored.stderr.contains("skipped 1 rows"), scored.stderr)
+        XCTAssertEqual(scored.stdout.split(separator: "\n").count, 1 + 119, scored.stdout)
+    }
 }

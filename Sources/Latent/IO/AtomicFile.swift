@@ -7,30 +7,13 @@ import Foundation
 public enum AtomicFile {
     /// Writes `data` to `url` atomically, creating parent directories as needed.
     /// - Throws: `CocoaError` / POSIX errors from the file system, naming the path.
+    ///
+    /// ### See Also
+    /// - ``Writer`` to write a file in pieces (streaming) and publish it the same way.
     public static func write(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
-        // open(2), not FileManager.createFile: on Linux that writes through a temporary of
-        // its own (`.dat.nosync…`), which a kill at the wrong moment leaves behind.
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        do {
-            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temporary.path, url.path) != 0 {
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO,
-                                 userInfo: [NSFilePathErrorKey: url.path])
-            }
-            removeStaleTemporaries(of: url)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        let file = try Writer(url: url)
+        try file.write(data)
+        try file.commit()
     }
 
     /// Writes a UTF-8 string atomically.

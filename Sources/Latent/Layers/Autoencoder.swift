@@ -67,6 +67,33 @@ public final class VariationalAutoencoder: Layer {
 
     public func decode(_ z: Tensor) -> Tensor { decoder(z) }
 
+    /// The training objective for a batch: the reconstruction error of a sampled code plus
+    /// `klWeight` times the KL divergence of q(z | x) from the prior N(0, I).
+    ///
+    /// ```
+    /// (μ, s) = encode(x);  z = μ + e^s ⊙ ε,  ε ~ N(0, I) from `generator`
+    /// loss = reconstruction(decode(z), target) + klWeight · mean(½(μ² + e^{2s} − 1) − s)
+    /// ```
+    ///
+    /// Pass the generator the trainer hands to the loss closure: under data-parallel
+    /// training each shard then draws its own noise, the same for any thread count.
+    ///
+    /// - Parameters:
+    ///   - x: a batch in the model's input layout, `[n, …]`.
+    ///   - target: what `decode(z)` should reproduce, the shape of the decoder's output.
+    ///   - klWeight: the weight of the KL term (β in a β-VAE).
+    ///   - generator: where ε comes from.
+    ///   - reconstruction: `(prediction, target) → scalar`; mean squared error by default.
+    /// - Returns: a scalar tensor, recorded for gradients.
+    public func loss(
+        _ x: Tensor, target: Tensor, klWeight: Float, generator: inout RandomGenerator,
+        reconstruction: (_ prediction: Tensor, _ target: Tensor) -> Tensor = { meanSquaredError($0, $1) }
+    ) -> Tensor {
+        let (mu, s) = encode(x)
+        let z = reparameterize(mean: mu, logSD: s, generator: &generator)
+        return reconstruction(decode(z), target) + klWeight * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+    }
+
     /// Reconstruction from the mean code (the log-sd head is not needed, so not run).
     public func callAsFunction(_ x: Tensor) -> Tensor { decoder(meanHead(encoder(x))) }
 

@@ -9,17 +9,15 @@ enum MNISTData {
     }
 }
 
-/// Trains a VAE on `x` with loss = MSE(decoder(z), x) + klWeight · KL, where z is
-/// reparameterised from the encoder and KL is the mean over code coordinates and batch.
+/// Trains a VAE on `x` with ``VariationalAutoencoder/loss(_:target:klWeight:generator:reconstruction:)``:
+/// MSE(decoder(z), x) + klWeight · KL, z reparameterised from the encoder.
 func trainVAE(_ vae: VariationalAutoencoder, name: String, on x: Tensor, validation: Tensor? = nil, klWeight: Float, epochs: Int,
               batchSize: Int, settings: LessonSettings, generator: inout RandomGenerator) throws -> History {
     try Trainer(model: vae, optimizer: Adam()).fit(
         inputs: x, targets: x, validation: validation.map { ($0, $0) },
         options: settings.trainingOptions(name, epochs: epochs, batchSize: batchSize),
         generator: &generator) { input, target, noise in
-            let (mu, logSD) = vae.encode(input)
-            let z = vae.reparameterize(mean: mu, logSD: logSD, generator: &noise)
-            return meanSquaredError(vae.decode(z), target) + klWeight * gaussianKLDivergence(mean: mu, logStandardDeviation: logSD)
+            vae.loss(input, target: target, klWeight: klWeight, generator: &noise)
         }
 }
 

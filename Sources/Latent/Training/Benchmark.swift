@@ -29,11 +29,8 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// Rows per scoring batch.
-    public static let scoringBatchSize = 4096
-
     /// Trains one warm-up epoch, then `epochs` timed epochs; then scores every row in
-    /// batches of 4096 (one warm-up pass, then passes until `minimumScoringSeconds`).
+    /// ``ScoringBatches`` (one warm-up pass, then passes until `minimumScoringSeconds`).
     ///
     /// Scoring is what the lessons' detectors compute: the per-row reconstruction error
     /// (mean squared error; mean absolute error for the ECG model; the VAE reconstructs
@@ -71,11 +68,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         case .mnistVAE:
             let m = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g); model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
-            loss = { input, target, noise in
-                let (mu, s) = m.encode(input)
-                let z = m.reparameterize(mean: mu, logSD: s, generator: &noise)
-                return meanSquaredError(m.decode(z), target) + 5e-4 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
-            }
+            loss = { input, target, noise in m.loss(input, target: target, klWeight: 5e-4, generator: &noise) }
             score = { m.reconstructionErrors($0) }
         case .lenet:
             let m = Architectures.lenet(generator: &g); model = m
@@ -114,14 +107,11 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
 
         // Scoring: one warm-up pass, then whole passes until the minimum time is reached,
         // each batch in cache-sized row blocks (the conv models' activations are 8–16× their input).
-        let expansion = self == .fashionDenoise ? 16 : (self == .lenet ? 8 : 1)
-        let rowsPerBlock = rowsPerBlock ?? Tensor.rowsPerBlock(rowSize: x.count / samples, expansion: expansion)
+        let expansion = self == .fashionDenoise ? ScoringBatches.convolutionExpansion : (self == .lenet ? 8 : 1)
+        let rowsPerBlock = rowsPerBlock ?? ScoringBatches.rowsPerBlock(rowSize: x.count / samples, expansion: expansion)
         func scoringPass() {
-            var i = 0
-            while i < samples {
-                let end = min(samples, i + Self.scoringBatchSize)
-                _ = x.rowView(i..<end).mapRowBlocks(rowsPerBlock: rowsPerBlock, score).item(at: 0)  // a slice, as torch's x[i:j]
-                i = end
+            ScoringBatches.forEach(rowsOf: samples) { range in
+                _ = x.rowView(range).mapRowBlocks(rowsPerBlock: rowsPerBlock, score).item(at: 0)  // a slice, as torch's x[i:j]
             }
         }
         Engine.withDenormalsFlushedToZero { withoutGradients { scoringPass() } }

@@ -65,6 +65,10 @@ struct TrainingCheckpoint: Codable {
             throw TrainingError.invalidCheckpoint(
                 "\(json.path) records best epoch \(best), outside the \(checkpoint.epoch) epochs it completed")
         }
+        if let improved = checkpoint.history.improvedEpoch, improved < 1 || improved > checkpoint.epoch {
+            throw TrainingError.invalidCheckpoint(
+                "\(json.path) records the last improvement at epoch \(improved), outside the \(checkpoint.epoch) epochs it completed")
+        }
         guard checkpoint.parameterNames == model.namedParameters().map(\.name) else {
             throw TrainingError.invalidCheckpoint("\(json.path) was written for a different model (its parameter names differ)")
         }

@@ -19,6 +19,9 @@ public struct History: Codable, Equatable, Sendable {
     public var epochs: [EpochRecord] = []
     /// The epoch whose weights were kept, when early stopping restored the best ones.
     public var restoredEpoch: Int?
+    /// With early stopping: the last epoch whose validation loss improved on the one before
+    /// by more than ``TrainingOptions/earlyStoppingTolerance``; patience counts from it.
+    public var improvedEpoch: Int?
     /// Why training stopped before its last epoch, if it did.
     public var stopReason: String?
 

@@ -9,8 +9,16 @@ public struct TrainingOptions: Sendable {
     /// Reshuffle the training rows every epoch (from the run's generator).
     public var shuffle = true
     /// Stop after this many epochs without a better validation loss, then restore the
-    /// best weights. `nil` trains all epochs.
+    /// best weights (those of the lowest validation loss). `nil` trains all epochs.
     public var earlyStoppingPatience: Int?
+    /// With ``earlyStoppingPatience``: the relative fall below the last improvement that
+    /// counts as a better validation loss, `v < v_last · (1 − tolerance)`; 0 (the default)
+    /// counts any fall. Without one, a loss that creeps down by 0.01 % an epoch never lets
+    /// training stop. The weights restored are still those of the lowest loss.
+    public var earlyStoppingTolerance: Float = 0
+    /// With ``earlyStoppingPatience``: epochs always trained before early stopping may end
+    /// the run.
+    public var earlyStoppingMinimumEpochs = 0
     /// Samples per batch when computing the validation loss.
     public var validationBatchSize = 1024
     public var progress = ProgressReporter()
@@ -118,6 +126,8 @@ public final class Trainer {
         var history = History()
         let steps = (n + options.batchSize - 1) / options.batchSize
         var best: (loss: Float, epoch: Int, weights: [String: Tensor])?
+        // The last validation loss lower than the one before by more than the tolerance.
+        var improved: (epoch: Int, loss: Float)?
         var lossGenerator = generator.split()
         var firstEpoch = 1
         if options.resume, let directory = options.checkpointDirectory, TrainingCheckpoint.exists(in: directory) {
@@ -126,6 +136,13 @@ public final class Trainer {
             lossGenerator = checkpoint.lossGenerator
             history = checkpoint.history
             if let e = checkpoint.bestEpoch, let l = checkpoint.bestLoss, let w = bestWeights { best = (l, e, w) }
+            if let e = history.improvedEpoch, let v = history.epochs.first(where: { $0.epoch == e })?.validationLoss {
+                improved = (e, v)
+            } else if let e = checkpoint.bestEpoch, let l = checkpoint.bestLoss {
+                // A checkpoint from before the tolerance: without one, the last improvement is the best.
+                improved = (e, l)
+                history.improvedEpoch = e
+            }
             firstEpoch = checkpoint.epoch + 1
             options.progress.message("Resuming after epoch \(checkpoint.epoch) from \(directory.path).")
             if history.stopReason != nil { firstEpoch = options.epochs + 1 }
@@ -171,7 +188,11 @@ public final class Trainer {
             if let patience = options.earlyStoppingPatience, let v = validationLoss {
                 if best == nil || v < best!.loss {
                     best = (v, epoch, model.parameters().mapValues { $0.copied() })
-                } else if epoch - best!.epoch >= patience {
+                }
+                if improved == nil || v < improved!.loss * (1 - options.earlyStoppingTolerance) {
+                    improved = (epoch, v)
+                    history.improvedEpoch = epoch
+                } else if epoch >= options.earlyStoppingMinimumEpochs, epoch - improved!.epoch >= patience {
                     history.stopReason = "validation loss did not improve for \(patience) epochs"
                 }
             }

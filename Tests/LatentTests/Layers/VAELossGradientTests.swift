@@ -19,9 +19,7 @@ final class VAELossGradientTests: XCTestCase {
 
         func loss() -> Tensor {
             var noise = RandomGenerator(seed: 99)        // the same ε at every evaluation
-            let (mean, logSD) = vae.encode(x)
-            let z = vae.reparameterize(mean: mean, logSD: logSD, generator: &noise)
-            return meanSquaredError(vae.decode(z), x) + klWeight * gaussianKLDivergence(mean: mean, logStandardDeviation: logSD)
+            return vae.loss(x, target: x, klWeight: klWeight, generator: &noise)
         }
         vae.zeroGradients()
         loss().backward()
@@ -42,5 +40,38 @@ final class VAELossGradientTests: XCTestCase {
             }
         }
         XCTAssertEqual(checked, 6 * 5 + 5 + 2 * (5 * 2 + 2) + 2 * 5 + 5 + 5 * 6 + 6)
+    }
+
+    /// The method is the objective the detector, the lessons and the bench wrote by hand,
+    /// to the bit: the same noise, the same order of operations, the same gradients.
+    func testLossMethodIsTheHandWrittenObjectiveBitForBit() {
+        var g = RandomGenerator(seed: 5)
+        let vae = VariationalAutoencoder(inputShape: [7], hidden: 6, codeSize: 3, generator: &g)
+        let x = Tensor.randomUniform([9, 7], using: &g)
+        func gradients(_ loss: () -> Tensor) -> (Float, [UInt32]) {
+            vae.zeroGradients()
+            let value = loss()
+            value.backward()
+            return (value.item, vae.namedParameters().flatMap { $0.parameter.gradient!.scalars.map(\.bitPattern) })
+        }
+        for (weight, absolute) in [(Float(5e-4), false), (1e-3, true)] {
+            let byHand = gradients {
+                var noise = RandomGenerator(seed: 8)
+                let (mu, s) = vae.encode(x)
+                let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
+                let xHat = vae.decode(z)
+                let error = absolute ? meanAbsoluteError(xHat, x) : meanSquaredError(xHat, x)
+                return error + weight * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+            }
+            let method = gradients {
+                var noise = RandomGenerator(seed: 8)
+                return absolute
+                    ? vae.loss(x, target: x, klWeight: weight, generator: &noise) { meanAbsoluteError($0, $1) }
+                    : vae.loss(x, target: x, klWeight: weight, generator: &noise)
+            }
+            XCTAssertEqual(byHand.0.bitPattern, method.0.bitPattern)
+            XCTAssertEqual(byHand.1, method.1)
+            XCTAssertFalse(byHand.1.allSatisfy { $0 == 0 })
+        }
     }
 }

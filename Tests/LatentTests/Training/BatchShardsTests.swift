@@ -14,9 +14,7 @@ final class BatchShardsTests: XCTestCase {
         var options = TrainingOptions(epochs: 1, batchSize: 64, progress: .silent)
         options.dataParallel = dataParallel
         _ = try Trainer(model: vae, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) { input, target, noise in
-            let (mu, s) = vae.encode(input)
-            let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
-            return meanSquaredError(vae.decode(z), target) + 0.01 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+            vae.loss(input, target: target, klWeight: 0.01, generator: &noise)
         }
         _ = try Trainer(model: dense, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) {
             meanAbsoluteError(dense($0), $1)
@@ -72,9 +70,7 @@ final class BatchShardsTests: XCTestCase {
                 binaryCrossEntropy(probabilities: lenet($0), targets: $1)
             }
             _ = try Trainer(model: vae, optimizer: Adam()).fit(inputs: flat, targets: flat, options: options, generator: &g) { input, target, noise in
-                let (mu, s) = vae.encode(input)
-                let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
-                return meanSquaredError(vae.decode(z), target) + 0.01 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+                vae.loss(input, target: target, klWeight: 0.01, generator: &noise)
             }
             return (lenet.namedParameters() + vae.namedParameters()).flatMap { $0.parameter.wrappedValue.scalars }
         }

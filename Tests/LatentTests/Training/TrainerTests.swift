@@ -47,6 +47,42 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(history.csv().hasPrefix("epoch,loss,val_loss,seconds,samples_per_second\n1,"))
     }
 
+    /// The detector's early stopping, now the trainer's: only a fall by more than the
+    /// tolerance resets the patience, nothing stops before the minimum epochs, and the
+    /// weights kept are still those of the lowest loss.
+    func testEarlyStoppingToleranceAndMinimumEpochs() throws {
+        func run(tolerance: Float, minimumEpochs: Int, patience: Int? = 3) throws -> (History, Float) {
+            var g = RandomGenerator(seed: 4)
+            let x = Tensor.randomUniform([64, 3], using: &g)
+            let model = Dense(inputSize: 3, outputSize: 3, generator: &g)
+            var options = TrainingOptions(epochs: 40, batchSize: 16, earlyStoppingPatience: patience, progress: .silent)
+            options.earlyStoppingTolerance = tolerance
+            options.earlyStoppingMinimumEpochs = minimumEpochs
+            let trainer = Trainer(model: model, optimizer: SGD(learningRate: 0.05))
+            let history = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &g) {
+                meanSquaredError(model($0), $1)
+            }
+            return (history, trainer.evaluate(inputs: x, targets: x) { meanSquaredError(model($0), $1) })
+        }
+        let all = try run(tolerance: 0, minimumEpochs: 0, patience: nil).0.validationLosses
+        XCTAssertEqual(all.count, 40)
+        for (tolerance, minimum) in [(Float(0.2), 0), (0.2, 25)] {
+            let (history, kept) = try run(tolerance: tolerance, minimumEpochs: minimum)
+            let losses = history.validationLosses
+            XCTAssertNotNil(history.stopReason, "a 20 % fall every 3 epochs does not last")
+            XCTAssertEqual(losses, Array(all.prefix(losses.count)), "stopping changes nothing before it")
+            XCTAssertGreaterThanOrEqual(losses.count, minimum)
+            let improved = try XCTUnwrap(history.improvedEpoch)
+            if minimum == 0 { XCTAssertEqual(losses.count, improved + 3) }
+            for later in losses[improved...] {
+                XCTAssertGreaterThanOrEqual(later, losses[improved - 1] * (1 - tolerance))
+            }
+            let best = losses.indices.min { losses[$0] < losses[$1] }! + 1
+            XCTAssertEqual(history.restoredEpoch, best)
+            XCTAssertEqual(kept, losses[best - 1], accuracy: 1e-6)
+        }
+    }
+
     func testTrainingLeavesTheCallersFloatModeAlone() throws {
         var g = RandomGenerator(seed: 1)
         let x = Tensor.randomUniform([16, 2], using: &g)
@@ -91,9 +127,7 @@ final class CheckpointTests: XCTestCase {
         options.resume = resume
         if let stopAfter { trainer.onEpochEnd = { $0.epoch < stopAfter } }
         let history = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &g) { input, target, noise in
-            let (mu, s) = vae.encode(input)
-            let z = vae.reparameterize(mean: mu, logSD: s, generator: &noise)
-            return meanSquaredError(vae.decode(z), target) + 0.01 * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+            vae.loss(input, target: target, klWeight: 0.01, generator: &noise)
         }
         return (vae.namedParameters().flatMap { $0.parameter.wrappedValue.scalars.map(\.bitPattern) }, history, g)
     }

@@ -51,7 +51,7 @@ final class AnomalyDetectorSmallDataTests: XCTestCase {
         c.thresholdIsRequired = true
         XCTAssertThrowsError(try AnomalyDetector.fit(data.x, configuration: c)) { error in
             let text = "\(error)"
-            for fragment in ["fpr:0.05 needs at least 19", "there are 14 of 69", "--validation-fraction 0.28"] {
+            for fragment in ["fpr:0.05 needs at least 19", "there are 14 of 69", "`validationFraction` 0.28"] {
                 XCTAssertTrue(text.contains(fragment), "«\(text)» lacks «\(fragment)»")
             }
         }

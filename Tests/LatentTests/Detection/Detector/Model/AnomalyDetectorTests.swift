@@ -137,7 +137,7 @@ final class AnomalyDetectorTests: XCTestCase {
         c.model = .conv
         XCTAssertThrowsError(try AnomalyDetector.fit(Tensor.zeros([40, 16]), configuration: c)) {
             error in
-            XCTAssertTrue("\(error)".contains("--model conv needs images"), "\(error)")
+            XCTAssertTrue("\(error)".contains("`model` conv needs images"), "\(error)")
         }
     }
 

@@ -21,7 +21,7 @@ public struct ScoreStream {
     public let detector: AnomalyDetector
     public let writer: ScoreRecordWriter
     /// Rows per scoring batch.
-    public var batchSize = 256
+    public var batchSize = ScoringBatches.streamRows
     /// Stop at the first bad line (throwing) instead of writing an error record.
     public var strict = false
     /// The CSV delimiter; `nil` detects comma or tab per line.
@@ -232,19 +232,7 @@ public struct ScoreStream {
     /// Writes all of `text` to `fd` and empties it.
     private func write(_ text: inout String, to fd: Int32) throws {
         guard !text.isEmpty else { return }
-        var utf8 = Array(text.utf8)
+        try AtomicFile.writeAll(text, to: fd)
         text = ""
-        var offset = 0
-        while offset < utf8.count {
-            let n = utf8.withUnsafeMutableBytes {
-                Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
-            offset += n
-        }
-        utf8.removeAll()
     }
 }

@@ -18,8 +18,8 @@ extension AnomalyDetector {
         if rule.needsLabels && anomalyScores.isEmpty {
             throw DetectorError.insufficientData(
                 "the youden rule needs the scores of rows labelled anomalous, and this detector "
-                    + "stored none (fit it with --label-column and --normal-label on data that "
-                    + "holds anomalies); choose another rule")
+                    + "stored none (fit it with `isNormal` false for the anomalies of data that "
+                    + "holds some); choose another rule")
         }
         let value = try Self.calibrate(
             rule, normal: calibration.sortedScores, anomalies: anomalyScores)

@@ -169,13 +169,13 @@ extension AnomalyDetector {
     ) throws {
         guard normal > 0 else {
             throw DetectorError.insufficientData(
-                "no row is labelled normal (\(anomalous) rows have other labels); check --normal-label"
+                "no row is labelled normal (\(anomalous) rows have other labels); check `isNormal`"
             )
         }
         guard training >= 2, heldOut >= 2 else {
             throw DetectorError.insufficientData(
                 "\(normal) normal rows split into \(training) for training and \(heldOut) held out "
-                    + "at validation fraction \(configuration.validationFraction); at least 2 of "
+                    + "at `validationFraction` \(configuration.validationFraction); at least 2 of "
                     + "each are needed (give more normal rows)")
         }
         if case .falsePositiveRate(let alpha) = configuration.threshold {
@@ -184,7 +184,7 @@ extension AnomalyDetector {
                 throw DetectorError.insufficientData(
                     "fpr:\(alpha) needs at least \(needed) held-out normal rows (calibration rows) for any "
                         + "p-value to reach \(alpha), but there are \(heldOut) of \(normal) normal rows; "
-                        + "--validation-fraction \(ThresholdRule.validationFraction(needed: needed, normalRows: normal)) "
+                        + "`validationFraction` \(ThresholdRule.validationFraction(needed: needed, normalRows: normal)) "
                         + "would give \(needed), or give more normal rows, or choose a larger ALPHA")
             }
         }
@@ -197,74 +197,54 @@ extension AnomalyDetector {
                 : "more held-out normal rows"
             throw DetectorError.insufficientData(
                 "\(configuration.threshold) needs \(needed) to flag anything, but there are \(heldOut); raise "
-                    + "--validation-fraction, give more normal rows, or choose a larger ALPHA or "
+                    + "`validationFraction`, give more normal rows, or choose a larger ALPHA or "
                     + "a lower confidence")
         }
         if configuration.threshold == .youden && anomalous == 0 {
             throw DetectorError.insufficientData(
-                "the youden rule needs rows labelled anomalous (with --label-column and "
-                    + "--normal-label) to balance sensitivity and specificity; choose another rule")
+                "the youden rule needs rows labelled anomalous (`isNormal` false) to balance "
+                    + "sensitivity and specificity; choose another rule")
         }
     }
 
     /// Trains for at least `minimumEpochs`, then until the held-out loss has not improved
     /// by ``TrainingPlan/improvementTolerance`` (relative) for `patience` epochs; restores
-    /// the best epoch's weights. (Without the tolerance a held-out loss that creeps down by
-    /// 0.01 % an epoch never lets training stop.)
+    /// the best epoch's weights (the trainer's early stopping).
     private static func train(
         _ network: DetectorNetwork, plan: inout TrainingPlan, configuration: DetectorConfiguration,
         training: Tensor, heldOut: Tensor, generator: inout RandomGenerator,
         onEpoch: ((EpochRecord, TrainingPlan) -> Void)?
     ) throws -> History {
-        let model = network.model
         let trainer = Trainer(
-            model: model, optimizer: Adam(learningRate: configuration.learningRate))
-        final class Best {
-            var loss = Float.infinity
-            var epoch = 0
-            var weights: [String: Tensor] = [:]
-            /// The loss and epoch of the last improvement by more than the tolerance.
-            var reference = Float.infinity
-            var gainEpoch = 0
-        }
-        let best = Best()
+            model: network.model, optimizer: Adam(learningRate: configuration.learningRate))
         let snapshot = plan
         trainer.onEpochEnd = { record in
-            let v = record.validationLoss ?? record.loss
-            if v < best.loss {
-                (best.loss, best.epoch) = (v, record.epoch)
-                best.weights = model.parameters().mapValues { $0.copied() }
-            }
-            if v < best.reference * (1 - TrainingPlan.improvementTolerance) {
-                (best.reference, best.gainEpoch) = (v, record.epoch)
-            }
             onEpoch?(record, snapshot)
-            return record.epoch < snapshot.minimumEpochs
-                || record.epoch - best.gainEpoch < snapshot.patience
+            return true
         }
+        var options = TrainingOptions(
+            epochs: plan.maximumEpochs, batchSize: plan.batchSize,
+            earlyStoppingPatience: plan.patience, progress: .silent)
+        options.earlyStoppingTolerance = TrainingPlan.improvementTolerance
+        options.earlyStoppingMinimumEpochs = plan.minimumEpochs
         let (lossKind, klWeight) = (plan.loss, configuration.klWeight)
         let history = try trainer.fit(
             inputs: training, targets: training, validation: (heldOut, heldOut),
-            options: TrainingOptions(
-                epochs: plan.maximumEpochs, batchSize: plan.batchSize,
-                progress: .silent),
-            generator: &generator
+            options: options, generator: &generator
         ) { x, _, noise in network.trainingLoss(x, loss: lossKind, klWeight: klWeight, generator: &noise) }
-        if best.epoch > 0 && best.epoch != history.epochs.last?.epoch {
-            try model.load(parameters: best.weights)
-        }
+        let improved = history.improvedEpoch ?? 0
         plan.epochsRun = history.epochs.count
-        plan.bestEpoch = best.epoch
+        plan.bestEpoch = history.restoredEpoch ?? 0
         plan.stepsRun = plan.epochsRun * plan.stepsPerEpoch
         let tolerance = String(format: "%g", TrainingPlan.improvementTolerance * 100)
         if history.stopReason != nil {
             plan.stopReason =
-                "the held-out loss did not improve by \(tolerance) % for \(plan.patience) epochs after epoch \(best.gainEpoch)"
-        } else if plan.epochsRun - best.gainEpoch < plan.patience && plan.epochsRun > 1 {
+                "the held-out loss did not improve by \(tolerance) % for \(plan.patience) epochs after epoch \(improved)"
+        } else if plan.epochsRun - improved < plan.patience && plan.epochsRun > 1 {
             plan.stopReason =
                 "reached the maximum of \(plan.maximumEpochs) epochs while the held-out loss was still "
                 + "falling (by \(tolerance) % or more within the last \(plan.patience) epochs; best epoch "
-                + "\(best.epoch)): more epochs (--epochs) may fit better"
+                + "\(plan.bestEpoch)): more epochs (--epochs) may fit better"
         } else {
             plan.stopReason = "reached the maximum of \(plan.maximumEpochs) epochs"
         }

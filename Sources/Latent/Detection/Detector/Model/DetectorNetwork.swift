@@ -41,9 +41,9 @@ struct DetectorNetwork {
                 exampleShape[1] % factor == 0
             else {
                 throw DetectorError.invalidConfiguration(
-                    "--model conv needs images [H, W, C] whose height and width are multiples of "
+                    "`model` conv needs images [H, W, C] whose height and width are multiples of "
                         + "\(factor) (\(hidden.count) stride-2 layers), but the examples have shape "
-                        + "\(exampleShape); use --model dense or vae")
+                        + "\(exampleShape); use `model` dense or vae")
             }
             model = convolutional(channels: exampleShape[2], hidden: hidden, generator: &g)
         }
@@ -104,18 +104,16 @@ struct DetectorNetwork {
         _ x: Tensor, loss: DetectorConfiguration.ReconstructionLoss, klWeight: Float,
         generator: inout RandomGenerator
     ) -> Tensor {
-        func error(_ xHat: Tensor) -> Tensor {
-            loss == .mae ? meanAbsoluteError(xHat, x) : meanSquaredError(xHat, x)
+        func error(_ xHat: Tensor, _ target: Tensor) -> Tensor {
+            loss == .mae ? meanAbsoluteError(xHat, target) : meanSquaredError(xHat, target)
         }
-        guard let vae = model as? VariationalAutoencoder else { return error(reconstruct(x)) }
-        let (mu, s) = vae.encode(x)
-        let z = vae.reparameterize(mean: mu, logSD: s, generator: &generator)
-        let xHat = vae.decode(z).reshaped([x.shape[0], featureCount])
-        return error(xHat) + klWeight * gaussianKLDivergence(mean: mu, logStandardDeviation: s)
+        guard let vae = model as? VariationalAutoencoder else { return error(reconstruct(x), x) }
+        // The VAE takes and gives flat rows `[n, d]` (built with input shape `[d]`).
+        return vae.loss(x, target: x, klWeight: klWeight, generator: &generator, reconstruction: error)
     }
 
     /// Per-row scores and, optionally, per-feature errors of flat rows `[n, d]`, in
-    /// batches of `batchSize` without recording gradients.
+    /// batches of `batchSize` rows (``ScoringBatches``) without recording gradients.
     ///
     /// ```
     /// eᵢⱼ = |xᵢⱼ − x̂ᵢⱼ|  (mae)   or   (xᵢⱼ − x̂ᵢⱼ)²  (mse)
@@ -123,20 +121,20 @@ struct DetectorNetwork {
     /// ```
     func errors(
         _ x: Tensor, loss: DetectorConfiguration.ReconstructionLoss, keepFeatures: Bool,
-        batchSize: Int = 1024
+        batchSize: Int = ScoringBatches.rows
     ) -> (scores: [Float], features: [Float]?, reconstruction: Tensor?) {
         let n = x.shape[0]
         let d = featureCount
         var scores = [Float](repeating: 0, count: n)
         var features = keepFeatures ? [Float](repeating: 0, count: n * d) : nil
         var reconstructions: [Tensor] = []
+        // Same bits, in cache-sized blocks on every thread.
+        let perBlock = ScoringBatches.rowsPerBlock(
+            rowSize: d, expansion: kind == .conv ? ScoringBatches.convolutionExpansion : 1)
         withoutGradients {
-            var start = 0
-            while start < n {
-                let end = min(n, start + batchSize)
-                let xb = x.rows(start..<end)
-                // Same bits, in cache-sized blocks on every thread.
-                let perBlock = Tensor.rowsPerBlock(rowSize: d, expansion: kind == .conv ? 16 : 1)
+            ScoringBatches.forEach(rowsOf: n, size: batchSize) { range in
+                let (start, end) = (range.lowerBound, range.upperBound)
+                let xb = x.rows(range)
                 let absolute = loss == .mae
                 let batchScores: Tensor
                 if keepFeatures {
@@ -158,8 +156,7 @@ struct DetectorNetwork {
                         model.reconstructionErrors(modelInput($0), absolute: absolute).reshaped([$0.shape[0]])
                     }
                 }
-                batchScores.withUnsafeBufferPointer { scores.replaceSubrange(start..<end, with: $0) }
-                start = end
+                batchScores.withUnsafeBufferPointer { scores.replaceSubrange(range, with: $0) }
             }
         }
         let reconstruction =

@@ -8,11 +8,11 @@ import XCTest
 final class ECGDetectorTests: XCTestCase {
     /// The UCR split with a short training run: already well separated.
     func testUCRSplitReducedRun() throws {
-        // This file sits one folder deeper than the shared helper assumes.
+        // This file sits two folders deeper than the shared helper assumes.
         let dir = try sharedDatasets(
             "ecg5000",
             filePath: URL(fileURLWithPath: #filePath)
-                .deletingLastPathComponent().path)
+                .deletingLastPathComponent().deletingLastPathComponent().path)
         let train = try DetectorData.read(dir.appendingPathComponent("ECG5000_TRAIN.tsv"))
         var configuration = DetectorConfiguration()
         configuration.epochs = 30

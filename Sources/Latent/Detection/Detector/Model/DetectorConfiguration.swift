@@ -95,7 +95,8 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
     public static let defaultConstantColumnScale: Float = 1000
 
     /// Throws unless every given value is in range.
-    /// - Throws: ``DetectorError/invalidConfiguration(_:)`` naming the field.
+    /// - Throws: ``DetectorError/invalidConfiguration(_:)`` naming the field in backticks
+    ///   (`` `validationFraction` ``), which the CLI turns into its flag.
     public func validate() throws {
         func require(_ ok: Bool, _ message: String) throws {
             if !ok { throw DetectorError.invalidConfiguration(message) }
@@ -103,28 +104,28 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
         if let hidden {
             try require(
                 !hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
-                "hidden widths must be positive integers, such as 32,16,8 (got \(hidden))")
+                "`hidden` widths must be positive integers, such as 32,16,8 (got \(hidden))")
         }
-        if let epochs { try require(epochs >= 1, "epochs must be at least 1 (got \(epochs))") }
+        if let epochs { try require(epochs >= 1, "`epochs` must be at least 1 (got \(epochs))") }
         if let batchSize {
-            try require(batchSize >= 1, "batch size must be at least 1 (got \(batchSize))")
+            try require(batchSize >= 1, "`batchSize` must be at least 1 (got \(batchSize))")
         }
         if let patience {
-            try require(patience >= 1, "patience must be at least 1 (got \(patience))")
+            try require(patience >= 1, "`patience` must be at least 1 (got \(patience))")
         }
         try require(
             validationFraction > 0 && validationFraction < 1,
-            "the validation fraction must be strictly between 0 and 1 (got \(validationFraction))")
+            "`validationFraction` must be strictly between 0 and 1 (got \(validationFraction))")
         try require(
             earlyStoppingFraction > 0 && earlyStoppingFraction <= 0.5,
-            "the early-stopping fraction must be in (0, 0.5] (got \(earlyStoppingFraction))")
-        try require(minimumSteps >= 0, "minimum steps must not be negative")
-        try require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive")
-        try require(klWeight >= 0 && klWeight.isFinite, "the KL weight must not be negative")
+            "`earlyStoppingFraction` must be in (0, 0.5] (got \(earlyStoppingFraction))")
+        try require(minimumSteps >= 0, "`minimumSteps` must not be negative (got \(minimumSteps))")
+        try require(learningRate > 0 && learningRate.isFinite, "`learningRate` must be positive (got \(learningRate))")
+        try require(klWeight >= 0 && klWeight.isFinite, "`klWeight` must not be negative (got \(klWeight))")
         if let constantColumnScale {
             try require(
                 constantColumnScale > 0 && constantColumnScale.isFinite,
-                "the constant-column scale must be a positive number (got \(constantColumnScale))")
+                "`constantColumnScale` must be a positive number (got \(constantColumnScale))")
         }
         do { try threshold.validate() } catch {
             throw DetectorError.invalidConfiguration("\(error)")
