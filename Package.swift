@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // latent-server's gRPC side; its Swift code is generated once (Scripts/generate-grpc.sh).
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // BLAS on Linux: OpenBLAS found through pkg-config. macOS uses Accelerate instead.
@@ -63,7 +68,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["GRPC/Proto"]
         ),
         .testTarget(
             name: "LatentServerTests",
@@ -71,6 +81,8 @@ let package = Package(
                 "latent-server",
                 "Latent",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ]
         ),
         .testTarget(
@@ -80,3 +92,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz/sanitize.sh sets LATENT_LIBRARY_ONLY: its AddressSanitizer and ThreadSanitizer builds
+// test the library, and the server's HTTP and gRPC stacks (two copies of BoringSSL among
+// them), which those tests never run, would add minutes to each.
+if Context.environment["LATENT_LIBRARY_ONLY"] != nil {
+    package.products.removeAll { $0.name == "latent-server" }
+    package.targets.removeAll { $0.name == "latent-server" || $0.name == "LatentServerTests" }
+}

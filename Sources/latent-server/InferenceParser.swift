@@ -1,15 +1,6 @@
 import Foundation
 import Latent
 
-/// A checked inference request.
-struct ParsedInference {
-    var id: String?
-    var rows: Int
-    var values: [Float]
-    var explain: Int
-    var outputs: Set<String>
-}
-
 /// The parts of a V2 infer body the server reads, before they are checked against the model.
 struct RawInferenceRequest {
     struct Input {
@@ -135,10 +126,6 @@ struct RawInferenceRequest {
     }
 }
 
-let outputNames: Set<String> = [
-    "score", "threshold", "anomaly", "p_value", "explain_index", "explain_feature", "explain_error",
-]
-let explainOutputs: Set<String> = ["explain_index", "explain_feature", "explain_error"]
 let numericDatatypes: Set<String> = [
     "FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64",
 ]
@@ -210,31 +197,10 @@ func parseInference(
             .badRequest,
             "input '\(name)' has shape \(shape) (\(n * d) values) but its data holds \(values.count)")
     }
-    if let bad = values.firstIndex(where: { !$0.isFinite }) {
-        throw V2Error(.badRequest, "row \(bad / d), feature \(bad % d) is not a finite FP32 number")
-    }
-    var explain = 0
-    if let value = request.parameters["explain"] ?? input.parameters["explain"] {
-        let most = min(limits.maxExplain, d)
-        guard let k = value.integer, k >= 0, k <= most else {
-            throw V2Error(.badRequest, "parameter explain must be a whole number from 0 to \(most)")
-        }
-        explain = k
-    }
-    var outputs = outputNames
-    if let requested = request.outputs, !requested.isEmpty {
-        outputs = Set(requested)
-        if let unknown = outputs.subtracting(outputNames).first {
-            throw V2Error(
-                .badRequest,
-                "unknown output '\(clip(unknown))'; outputs are \(outputNames.sorted().joined(separator: ", "))")
-        }
-        if explain == 0, let missing = outputs.intersection(explainOutputs).sorted().first {
-            throw V2Error(
-                .badRequest, "output '\(missing)' is produced only with the parameter explain: K (K ≥ 1)")
-        }
-    }
-    return ParsedInference(id: request.id, rows: n, values: values, explain: explain, outputs: outputs)
+    return try checkedInference(
+        id: request.id, rows: n, values: values, features: d,
+        explain: request.parameters["explain"] ?? input.parameters["explain"], outputs: request.outputs,
+        limits: limits)
 }
 
 /// The values of a binary input: `size` bytes at the start of `binary`.
@@ -257,11 +223,5 @@ private func binaryValues(
             .badRequest,
             "input '\(name)' declares \(bytes) binary bytes but the body carries \(binary?.count ?? 0) after the JSON header")
     }
-    let raw = UnsafeRawBufferPointer(binary)
-    if width == 4 {
-        return (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-    }
-    return (0..<count).map {
-        Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))))
-    }
+    return littleEndianValues(UnsafeRawBufferPointer(binary), width: width, count: count)
 }

@@ -5,17 +5,9 @@ import Latent
 /// round-trip form): the answer for 256 rows is ~25 kB, and JSONEncoder's boxing of every
 /// value was a large share of the time per request.
 ///
-/// A row whose score is not finite is refused (400 naming the row): its values, scaled by
-/// the detector's fitted ranges, overflow FP32. The protocol has no way to carry such a
-/// number in an FP32 tensor, and a string there would break clients.
+/// A row whose score is not finite is refused (``checkFinite(_:)``).
 func inferenceResponse(_ parsed: ParsedInference, _ rows: [RowScore], model: ServedModel) throws -> [UInt8] {
-    for (i, row) in rows.enumerated()
-    where !row.score.isFinite || !row.pValue.isFinite || !row.explanation.allSatisfy(\.error.isFinite) {
-        throw V2Error(
-            .badRequest,
-            "row \(i): its values, scaled by the model's fitted feature ranges, overflow FP32 "
-                + "(the reconstruction error is not a finite number); send values nearer the training data's range")
-    }
+    try checkFinite(rows)
     let n = rows.count
     let k = parsed.explain
     var w = JSONTextWriter()
@@ -48,6 +40,19 @@ func inferenceResponse(_ parsed: ParsedInference, _ rows: [RowScore], model: Ser
     }
     w.raw("]}")
     return w.bytes
+}
+
+/// Refuses rows whose score is not finite (400 naming the row): their values, scaled by
+/// the detector's fitted ranges, overflow FP32. The protocol has no way to carry such a
+/// number in an FP32 tensor, and a string there would break clients.
+func checkFinite(_ rows: [RowScore]) throws {
+    for (i, row) in rows.enumerated()
+    where !row.score.isFinite || !row.pValue.isFinite || !row.explanation.allSatisfy(\.error.isFinite) {
+        throw V2Error(
+            .badRequest,
+            "row \(i): its values, scaled by the model's fitted feature ranges, overflow FP32 "
+                + "(the reconstruction error is not a finite number); send values nearer the training data's range")
+    }
 }
 
 /// Appends JSON text to a byte array.

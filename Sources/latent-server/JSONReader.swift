@@ -145,33 +145,14 @@ struct JSONReader {
         guard p < end else { throw fail("unterminated string") }
         var bytes = Array(UnsafeBufferPointer(start: first, count: p - first))
         while p.pointee != UInt8(ascii: "\"") {
-            // p is at a backslash
-            p += 1
-            guard p < end else { throw fail("unterminated string") }
-            let c = p.pointee
-            p += 1
-            switch c {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(c)
-            case UInt8(ascii: "b"): bytes.append(0x08)
-            case UInt8(ascii: "f"): bytes.append(0x0C)
-            case UInt8(ascii: "n"): bytes.append(0x0A)
-            case UInt8(ascii: "r"): bytes.append(0x0D)
-            case UInt8(ascii: "t"): bytes.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar) {
-                    guard end - p >= 6, p[0] == UInt8(ascii: "\\"), p[1] == UInt8(ascii: "u") else {
-                        throw fail("unpaired surrogate in a string")
-                    }
-                    p += 2
-                    let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate in a string") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00..<0xE000).contains(scalar) {
-                    throw fail("unpaired surrogate in a string")
-                }
-                bytes.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
-            default: throw fail("bad escape in a string")
+            // p is at a backslash: the library decodes the escape (JSONEscape).
+            var i = p + 1 - start
+            do throws(JSONEscape.Failure) {
+                try JSONEscape.decode(UnsafeBufferPointer(start: start, count: end - start), at: &i, into: &bytes)
+                p = start + i
+            } catch {
+                p = start + i
+                throw fail(error.message)
             }
             while p < end, p.pointee != UInt8(ascii: "\""), p.pointee != UInt8(ascii: "\\") {
                 guard p.pointee >= 0x20 else { throw fail("control character in a string") }
@@ -185,24 +166,6 @@ struct JSONReader {
             throw fail("a string is not valid UTF-8")
         }
         return text
-    }
-
-    private mutating func hex4() throws -> UInt32 {
-        guard end - p >= 4 else { throw fail("bad \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = p.pointee
-            let digit: UInt32
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - 55)
-            default: throw fail("bad \\u escape")
-            }
-            v = v * 16 + digit
-            p += 1
-        }
-        return v
     }
 
     /// A number, as `Double` (shapes and parameters; the tensor data goes through ``floats``).

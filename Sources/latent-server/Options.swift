@@ -21,14 +21,26 @@ struct LatentServer: AsyncParsableCommand {
             /v2/repository/index and /v2/repository/models/NAME/load|unload, which load \
             DIR/NAME by name. A served directory that changes (a new fit, `latent detector \
             threshold`) is reloaded within --reload-interval, and every one on SIGHUP. \
-            Stops gracefully on SIGTERM or SIGINT.
+            With --grpc-port the same models are also served over gRPC \
+            (inference.GRPCInferenceService: ServerLive, ServerReady, ModelReady, \
+            ServerMetadata, ModelMetadata, ModelInfer, and with --model-repository \
+            RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload), sharing the models, \
+            batching, token and limits. Stops gracefully on SIGTERM or SIGINT.
             """)
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "The port to listen on (0 picks a free one).")
+    @Option(
+        name: [.customLong("port"), .customLong("http-port")],
+        help: "The HTTP port to listen on (0 picks a free one).")
     var port = 8080
+
+    @Option(
+        help: ArgumentHelp(
+            "Also serve gRPC on this port, at --host (0 picks a free one). Off by default.",
+            valueName: "PORT"))
+    var grpcPort: Int?
 
     @Option(help: "The largest request body, in bytes.")
     var maxBodyBytes = ServerLimits().maxBodyBytes
@@ -95,6 +107,12 @@ struct LatentServer: AsyncParsableCommand {
         guard maxBodyBytes > 0, maxRows > 0, maxBatchRows > 0, decodeConcurrency > 0, maxConnections > 0 else {
             throw ValidationError("limits must be positive")
         }
+        if let grpcPort {
+            guard (0...65535).contains(grpcPort) else { throw ValidationError("--grpc-port must be 0 to 65535") }
+            guard grpcPort != port || port == 0 else {
+                throw ValidationError("--grpc-port must differ from the HTTP port (--port)")
+            }
+        }
         guard bodyTimeout > 0, idleTimeout > 0, shutdownTimeout > 0, reloadInterval >= 0 else {
             throw ValidationError("timeouts must be positive")
         }
@@ -121,13 +139,23 @@ struct LatentServer: AsyncParsableCommand {
             logger: logger)
         let connections = ConnectionLimits(
             maxConnections: maxConnections, idleTimeout: idleTimeout, shutdownTimeout: shutdownTimeout)
+        // One work pool for both protocols: --decode-concurrency bounds them together.
+        let pool = WorkPool(width: limits.decodeConcurrency)
         let app = makeApplication(
             registry: registry, limits: limits, connections: connections, auth: auth,
-            address: .hostname(host, port: port), logger: logger)
+            address: .hostname(host, port: port), logger: logger, pool: pool)
         let watcher = ReloadWatcher(registry: registry, interval: reloadInterval, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: watcher)]
+        if let grpcPort {
+            guard #available(macOS 15.0, *) else { throw ServerStartError("--grpc-port needs macOS 15 or later") }
+            services.append(
+                .init(
+                    service: GRPCListener(
+                        host: host, port: grpcPort, registry: registry, limits: limits, connections: connections,
+                        pool: pool, auth: auth, logger: logger)))
+        }
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: watcher)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownTimeout * 1000))
         configuration.maximumCancellationDuration = .seconds(2)
         ShutdownDeadline.arm(after: shutdownTimeout + 3, logger: logger)
@@ -138,10 +166,11 @@ struct LatentServer: AsyncParsableCommand {
 /// The HTTP application: routes, connection cap, idle timeout.
 func makeApplication(
     registry: ModelRegistry, limits: ServerLimits, connections: ConnectionLimits, auth: AccessToken?,
-    address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    address: BindAddress, logger: Logger, pool: WorkPool? = nil,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(registry: registry, limits: limits, auth: auth),
+        router: buildRouter(registry: registry, limits: limits, auth: auth, pool: pool),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(connections.idleTimeout * 1000)))),
         configuration: .init(
             address: address, serverName: "latent-server",

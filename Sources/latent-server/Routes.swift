@@ -5,13 +5,14 @@ import NIOCore
 import Latent
 
 /// The V2 routes over `registry`, with the error, logging and access middleware; the
-/// model repository routes exist only when the registry has a repository.
+/// model repository routes exist only when the registry has a repository. `pool` is shared
+/// with the gRPC service when there is one.
 func buildRouter(
-    registry: ModelRegistry, limits: ServerLimits, auth: AccessToken? = nil
+    registry: ModelRegistry, limits: ServerLimits, auth: AccessToken? = nil, pool: WorkPool? = nil
 ) -> Router<ServerContext> {
     let router = Router(context: ServerContext.self)
     router.middlewares.add(V2Middleware(auth: auth, metrics: registry.metrics))
-    let pool = WorkPool(width: limits.decodeConcurrency)
+    let pool = pool ?? WorkPool(width: limits.decodeConcurrency)
     let hasRepository = registry.repository != nil
     let extensions = hasRepository ? ["model_repository"] : []
 

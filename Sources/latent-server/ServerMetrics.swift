@@ -13,7 +13,7 @@ final class ServerMetrics: Sendable {
 
     init() {
         inFlight = registry.makeGauge(
-            name: "latent_requests_in_flight", help: "HTTP requests being answered now.")
+            name: "latent_requests_in_flight", help: "Requests (HTTP and gRPC) being answered now.")
         loadsOK = registry.makeCounter(
             name: "latent_model_loads_total", labels: [("result", "ok")],
             help: "Detector directories loaded (start, repository load, reload).")
@@ -42,6 +42,20 @@ final class ServerMetrics: Sendable {
         registry.makeDurationHistogram(
             name: "latent_http_request_duration_seconds", labels: [("route", route)], buckets: Self.buckets,
             help: "Time from request head to answer, by route template."
+        ).record(elapsed)
+    }
+
+    /// Counts one answered gRPC call: `method` is the RPC's name (a fixed set), `code` its
+    /// status (`ok`, `invalidArgument`, …).
+    func finishedRPC(method: String, code: String, elapsed: Duration) {
+        inFlight.decrement()
+        registry.makeCounter(
+            name: "latent_grpc_requests_total", labels: [("method", method), ("code", code)],
+            help: "gRPC calls answered, by method and status code."
+        ).increment()
+        registry.makeDurationHistogram(
+            name: "latent_grpc_request_duration_seconds", labels: [("method", method)], buckets: Self.buckets,
+            help: "Time from call to answer, by gRPC method."
         ).record(elapsed)
     }
 

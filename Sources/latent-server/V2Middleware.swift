@@ -74,8 +74,14 @@ struct AccessToken: Sendable {
     }
 
     func check(_ request: Request) throws {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw V2Error(.unauthorized, "this route needs 'Authorization: Bearer TOKEN'")
+        try check(authorization: request.headers[.authorization], what: "this route")
+    }
+
+    /// Checks an `Authorization` header (HTTP) or `authorization` metadata value (gRPC).
+    /// - Parameter what: the route or RPC, for the refusal.
+    func check(authorization header: String?, what: String) throws {
+        guard let header, header.hasPrefix("Bearer ") else {
+            throw V2Error(.unauthorized, "\(what) needs 'Authorization: Bearer TOKEN'")
         }
         let given = Array(header.utf8.dropFirst(7))
         // Constant time in the token's content: compare every byte whatever differs first.

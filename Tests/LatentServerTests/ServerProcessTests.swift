@@ -10,6 +10,9 @@ import XCTest
 
 /// The built `latent-server` as operators run it: signals, the shutdown deadline, the log format.
 final class ServerProcessTests: XCTestCase {
+    /// The log ``start(_:)`` read while waiting for the port.
+    var startLog = ""
+
     /// Starts the binary with `arguments` on a free port; returns it, its port and its stderr.
     func start(_ arguments: [String]) throws -> (Process, Int, Pipe) {
         let process = Process()
@@ -32,6 +35,7 @@ final class ServerProcessTests: XCTestCase {
             text += String(decoding: chunk, as: UTF8.self)
             if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 let port = Int(text[range].split(separator: ":").last!)!
+                startLog = text
                 return (process, port, errors)
             }
         }
@@ -91,6 +95,33 @@ final class ServerProcessTests: XCTestCase {
         XCTAssertFalse(line?.contains(String(repeating: "x", count: 300)) ?? true, "the echoed path was not cut")
     }
 
+    /// `--grpc-port`: both servers up, and SIGTERM stops both.
+    func testSIGTERMStopsHTTPAndGRPC() throws {
+        let (process, port, errors) = try start(["--grpc-port", "0", Fixture.directory.path])
+        // The gRPC address is logged once its listener is up (after the HTTP one, or before).
+        var text = startLog
+        var grpcPort: Int?
+        let deadline = Date().addingTimeInterval(30)
+        while grpcPort == nil, Date() < deadline {
+            if let range = text.range(of: #"grpc_address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                grpcPort = Int(text[range].split(separator: ":").last!)
+                break
+            }
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let grpc = try XCTUnwrap(grpcPort, "no grpc_address in the log: \(text)")
+        XCTAssertNotEqual(grpc, port)
+        _ = try RawConnection(port: grpc)  // accepts connections
+        let start = Date()
+        kill(process.processIdentifier, SIGTERM)
+        while process.isRunning, Date().timeIntervalSince(start) < 15 { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertFalse(process.isRunning, "still running 15 s after SIGTERM")
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertThrowsError(try RawConnection(port: grpc), "the gRPC port still accepts connections")
+    }
+
     func testLogfmtQuoting() {
         XCTAssertEqual(LogfmtHandler.quote("plain"), "plain")
         XCTAssertEqual(LogfmtHandler.quote("two words"), "\"two words\"")
@@ -98,3 +129,4 @@ final class ServerProcessTests: XCTestCase {
         XCTAssertEqual(LogfmtHandler.quote(""), "\"\"")
     }
 }
+

@@ -6,17 +6,12 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-command -v nginx >/dev/null || { echo "test_tls_proxy: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
-if [ -z "${LATENT_BIN_DIR:-}" ]; then
-    for dir in $(ls -td "$root"/.build/debug "$root"/.build/release 2>/dev/null); do
-        if [ -x "$dir/latent" ] && [ -x "$dir/latent-server" ]; then LATENT_BIN_DIR="$dir"; break; fi
-    done
-fi
-[ -n "${LATENT_BIN_DIR:-}" ] || { echo "test_tls_proxy: build latent and latent-server first" >&2; exit 1; }
-
-work="$(mktemp -d /tmp/latent-tls-test.XXXXXX)"
-server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+name=test_tls_proxy
+source "$here/../lib.sh"
+command -v nginx >/dev/null || latent_fail "needs nginx (apt-get install nginx-light)"
+latent_binaries
+latent_workdir
+cleanup_hooks+=('[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null')
 
 # A CA, and a certificate for 127.0.0.1 signed by it.
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=latent test CA" \
@@ -27,20 +22,10 @@ openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key
     -days 1 -extfile "$work/san.ext" -out "$work/server.pem" 2>/dev/null
 
 # A small detector, the server with a token, on a free port.
-gunzip -c "$root/Sources/Latent/Resources/ecg5000/ecg.csv.gz" > "$work/all.csv"
-head -n 400 "$work/all.csv" > "$work/ecg.csv"
-"$LATENT_BIN_DIR/latent" detector fit --data "$work/ecg.csv" --label-column 140 --normal-label 1 \
-    --epochs 2 --out "$work/ecg" >/dev/null 2>&1
+latent_fit_ecg 400 2
 python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$work/token"
-"$LATENT_BIN_DIR/latent-server" --port 0 --auth-token-file "$work/token" "$work/ecg" 2> "$work/server.log" &
-server=$!
-upstream=""
-for _ in $(seq 100); do
-    upstream=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$work/server.log" | grep -oE '127.*' || true)
-    [ -n "$upstream" ] && break
-    sleep 0.1
-done
-[ -n "$upstream" ] || { echo "test_tls_proxy: the server did not start" >&2; exit 1; }
+latent_serve --auth-token-file "$work/token" "$work/ecg"
+upstream="127.0.0.1:$http_port"
 tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sed -e "s|@CERT@|$work/server.pem|; s|@KEY@|$work/server.key|; s|@PORT@|$tls_port|; s|@UPSTREAM@|$upstream|; s|@WORK@|$work|g" \
     "$here/nginx.conf" > "$work/nginx.conf"
@@ -48,7 +33,7 @@ nginx -c "$work/nginx.conf" -p "$work"
 for _ in $(seq 50); do [ -f "$work/nginx.pid" ] && break; sleep 0.1; done
 
 base="https://127.0.0.1:$tls_port"
-fail() { echo "test_tls_proxy: $*" >&2; exit 1; }
+fail() { latent_fail "$*"; }
 curl -sf --cacert "$work/ca.pem" "$base/v2/health/ready" | grep -q '"ready":true' || fail "health over TLS"
 row=$(head -n 1 "$work/ecg.csv" | cut -d, -f1-140)
 body="{\"inputs\":[{\"name\":\"input\",\"shape\":[1,140],\"datatype\":\"FP32\",\"data\":[$row]}]}"

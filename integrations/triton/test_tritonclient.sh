@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# latent-server against NVIDIA's official Python client, tritonclient.http from PyPI:
-# health, readiness and metadata calls, then infer with JSON and with binary tensors
-# (the Triton binary tensor extension, tritonclient's default), compared bit for bit
-# with `latent detector score` on the same rows.
+# latent-server against NVIDIA's official Python clients from PyPI, tritonclient.http and
+# tritonclient.grpc: health, readiness and metadata calls, then infer over HTTP with JSON
+# and with binary tensors (the Triton binary tensor extension, tritonclient's default) and
+# over gRPC with raw tensors (tritonclient's default), each compared bit for bit with
+# `latent detector score` on the same rows; and the model repository RPCs over gRPC.
 #
 #   integrations/triton/test_tritonclient.sh
 #
@@ -13,40 +14,24 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-venv="${LATENT_TRITON_VENV:-/tmp/latent-triton-venv}"
+name=test_tritonclient
+source "$here/../lib.sh"
 version="2.73.0"
 
-if ! "$venv/bin/python" -c "import tritonclient.http, numpy" 2>/dev/null; then
-    echo "test_tritonclient: installing tritonclient[http] into $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "tritonclient[http]==$version" numpy
-fi
+latent_venv "${LATENT_TRITON_VENV:-/tmp/latent-triton-venv}" "tritonclient.http, tritonclient.grpc, numpy" \
+    "tritonclient[http,grpc]==$version" numpy
+venv="${LATENT_TRITON_VENV:-/tmp/latent-triton-venv}"
+latent_binaries
+latent_workdir
 
-if [ -z "${LATENT_BIN_DIR:-}" ]; then
-    for dir in $(ls -td "$root"/.build/debug "$root"/.build/release 2>/dev/null); do
-        if [ -x "$dir/latent" ] && [ -x "$dir/latent-server" ]; then LATENT_BIN_DIR="$dir"; break; fi
-    done
-fi
-[ -n "${LATENT_BIN_DIR:-}" ] || { echo "test_tritonclient: build latent and latent-server first" >&2; exit 1; }
-
-work="$(mktemp -d /tmp/latent-triton-test.XXXXXX)"
-server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-gunzip -c "$root/Sources/Latent/Resources/ecg5000/ecg.csv.gz" > "$work/ecg.csv"
-head -n 300 "$work/ecg.csv" > "$work/rows.csv"
-"$LATENT_BIN_DIR/latent" detector fit --data "$work/ecg.csv" --label-column 140 --normal-label 1 \
-    --epochs 3 --seed 1 --out "$work/ecg" >/dev/null 2>&1
+latent_fit_ecg 0 3 --seed 1
+head -n 300 "$work/all.csv" > "$work/rows.csv"
 "$LATENT_BIN_DIR/latent" detector score "$work/ecg" --input "$work/rows.csv" --output-format ndjson \
     --output "$work/cli.ndjson"
+# The served model and a repository holding a copy, for the repository RPCs.
+mkdir -p "$work/repository"
+cp -r "$work/ecg" "$work/repository/beats"
+latent_serve --grpc-port 0 --model-repository "$work/repository" "$work/ecg"
 
-"$LATENT_BIN_DIR/latent-server" --port 0 "$work/ecg" 2> "$work/server.log" &
-server=$!
-port=""
-for _ in $(seq 100); do
-    port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$work/server.log" | grep -oE '[0-9]+$' || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "test_tritonclient: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
-
-"$venv/bin/python" "$here/check_tritonclient.py" "127.0.0.1:$port" "$work/rows.csv" "$work/cli.ndjson"
+"$venv/bin/python" "$here/check_tritonclient.py" "127.0.0.1:$http_port" "127.0.0.1:$grpc_port" \
+    "$work/rows.csv" "$work/cli.ndjson"

@@ -168,50 +168,17 @@ indirect enum SafeTensorsJSON: Equatable {
             }
         }
 
+        /// The escape after a backslash (``JSONEscape``).
         mutating func escape(into utf8: inout [UInt8]) throws {
-            guard let c = current else { throw error("unterminated escape") }
-            position += 1
-            switch c {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(c)
-            case UInt8(ascii: "b"): utf8.append(0x08)
-            case UInt8(ascii: "f"): utf8.append(0x0C)
-            case UInt8(ascii: "n"): utf8.append(0x0A)
-            case UInt8(ascii: "r"): utf8.append(0x0D)
-            case UInt8(ascii: "t"): utf8.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar) {
-                    guard current == UInt8(ascii: "\\") else { throw error("lone surrogate in \\u escape") }
-                    position += 1
-                    try expect(UInt8(ascii: "u"), "a low surrogate \\u escape")
-                    let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00..<0xE000).contains(scalar) {
-                    throw error("lone surrogate in \\u escape")
+            var i = position
+            do throws(JSONEscape.Failure) {
+                try bytes.withUnsafeBufferPointer { buffer throws(JSONEscape.Failure) in
+                    try JSONEscape.decode(buffer, at: &i, into: &utf8)
                 }
-                utf8.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
-            default:
-                throw error("invalid escape")
-            }
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            var v: UInt32 = 0
-            for _ in 0..<4 {
-                guard let c = current, let d = hexDigit(c) else { throw error("invalid \\u escape") }
-                v = v << 4 | d
-                position += 1
-            }
-            return v
-        }
-
-        func hexDigit(_ c: UInt8) -> UInt32? {
-            switch c {
-            case 0x30...0x39: return UInt32(c - 0x30)
-            case 0x41...0x46: return UInt32(c - 0x41 + 10)
-            case 0x61...0x66: return UInt32(c - 0x61 + 10)
-            default: return nil
+                position = i
+            } catch {
+                position = i
+                throw self.error(error.message)
             }
         }
     }
