@@ -2,9 +2,9 @@ import Foundation
 import Latent
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Loads a detector directory from one consistent snapshot.
@@ -61,11 +61,11 @@ enum DetectorSnapshot {
             inode = UInt64(s.st_ino)
             size = Int64(s.st_size)
             #if canImport(Darwin)
-                modified = Int64(s.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(s.st_mtimespec.tv_nsec)
-                changed = Int64(s.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(s.st_ctimespec.tv_nsec)
+            modified = Int64(s.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(s.st_mtimespec.tv_nsec)
+            changed = Int64(s.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(s.st_ctimespec.tv_nsec)
             #else
-                modified = Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec)
-                changed = Int64(s.st_ctim.tv_sec) * 1_000_000_000 + Int64(s.st_ctim.tv_nsec)
+            modified = Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec)
+            changed = Int64(s.st_ctim.tv_sec) * 1_000_000_000 + Int64(s.st_ctim.tv_nsec)
             #endif
         }
     }
@@ -82,7 +82,9 @@ enum DetectorSnapshot {
     ///   that holds one, is refused: a link could lead the server outside the directory
     ///   it was given.
     /// - Returns: the detector and the fingerprint of the directory it was read from.
-    static func load(_ url: URL, name: String, followSymlinks: Bool) throws -> (
+    static func load(
+        _ url: URL, name: String, followSymlinks: Bool
+    ) throws -> (
         AnomalyDetector, Fingerprint
     ) {
         var flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC
@@ -125,9 +127,9 @@ enum DetectorSnapshot {
                     + "is it a directory written by `latent detector fit`?")
         }
         #if os(Linux)
-            let root = URL(fileURLWithPath: "/proc/self/fd/\(fd)", isDirectory: true)
+        let root = URL(fileURLWithPath: "/proc/self/fd/\(fd)", isDirectory: true)
         #else
-            let root = url  // no descriptor paths: the manifest fingerprint still catches a swap
+        let root = url  // no descriptor paths: the manifest fingerprint still catches a swap
         #endif
         do {
             let detector = try AnomalyDetector.load(from: root)
@@ -136,7 +138,8 @@ enum DetectorSnapshot {
             let prefixes = [root.path, url.path, url.standardizedFileURL.path]
             var text = problem
             for prefix in prefixes { text = text.replacingOccurrences(of: prefix, with: name) }
-            let where_ = file.hasPrefix(root.path) || file.hasPrefix(url.path)
+            let where_ =
+                file.hasPrefix(root.path) || file.hasPrefix(url.path)
                 ? URL(fileURLWithPath: file).lastPathComponent : "a file it names"
             throw LoadError(missing: false, description: "model '\(name)': \(where_): \(text)")
         } catch {

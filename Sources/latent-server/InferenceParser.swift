@@ -20,7 +20,9 @@ struct RawInferenceRequest {
     /// before any value is stored, and exactly that many values are allocated; otherwise
     /// the values are bounded by the body's size (each takes at least two bytes of text
     /// and four of memory: at most twice the body).
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, features d: Int, limits: ServerLimits) throws
+    static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, features d: Int, limits: ServerLimits
+    ) throws
         -> RawInferenceRequest
     {
         var request = RawInferenceRequest()
@@ -221,7 +223,8 @@ private func binaryValues(
     guard let binary, binary.count == bytes else {
         throw V2Error(
             .badRequest,
-            "input '\(name)' declares \(bytes) binary bytes but the body carries \(binary?.count ?? 0) after the JSON header")
+            "input '\(name)' declares \(bytes) binary bytes but the body carries \(binary?.count ?? 0) after the JSON header"
+        )
     }
     return littleEndianValues(UnsafeRawBufferPointer(binary), width: width, count: count)
 }

@@ -173,9 +173,10 @@ struct JSONReader {
         skipSpace()
         var q = p
         if q < end, q.pointee == UInt8(ascii: "-") { q += 1 }
-        while q < end, (q.pointee >= 48 && q.pointee <= 57) || q.pointee == UInt8(ascii: ".")
-            || q.pointee == UInt8(ascii: "e") || q.pointee == UInt8(ascii: "E")
-            || q.pointee == UInt8(ascii: "+") || q.pointee == UInt8(ascii: "-")
+        while q < end,
+            (q.pointee >= 48 && q.pointee <= 57) || q.pointee == UInt8(ascii: ".")
+                || q.pointee == UInt8(ascii: "e") || q.pointee == UInt8(ascii: "E")
+                || q.pointee == UInt8(ascii: "+") || q.pointee == UInt8(ascii: "-")
         {
             q += 1
         }
@@ -197,9 +198,15 @@ struct JSONReader {
             try array { reader in items.append(try reader.value()) }
             return .array(items)
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case nil: throw fail("unexpected end of the body")
         default: return .number(try number())
         }
@@ -213,7 +220,7 @@ struct JSONReader {
 }
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif

@@ -166,7 +166,8 @@ actor ModelRegistry {
             return "model name '\(clip(name))' has a path separator; give a directory name in the repository"
         }
         if name.contains("..") || name.hasPrefix(".") {
-            return "model name '\(clip(name))' starts with '.' or contains '..'; give a directory name in the repository"
+            return
+                "model name '\(clip(name))' starts with '.' or contains '..'; give a directory name in the repository"
         }
         return nil
     }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
-import NIOCore
 import Latent
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `latent-server [--host 127.0.0.1] [--port 8080] DIR…`: serves detector directories over
@@ -63,7 +63,9 @@ struct LatentServer: AsyncParsableCommand {
     var bodyTimeout = ServerLimits().bodyTimeout
 
     @Option(
-        help: "Seconds a connection may sit idle, or take to send a request head or the next body bytes, before it is closed.")
+        help:
+            "Seconds a connection may sit idle, or take to send a request head or the next body bytes, before it is closed."
+    )
     var idleTimeout = ConnectionLimits().idleTimeout
 
     @Option(help: "The most open connections; more wait to be accepted.")

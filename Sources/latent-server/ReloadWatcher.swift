@@ -15,11 +15,11 @@ struct ReloadWatcher: Service {
     func run() async throws {
         let (hangups, continuation) = AsyncStream.makeStream(of: Void.self)
         #if !os(Windows)
-            signal(SIGHUP, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-            source.setEventHandler { continuation.yield() }
-            source.resume()
-            defer { source.cancel() }
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { continuation.yield() }
+        source.resume()
+        defer { source.cancel() }
         #endif
         let registry = self.registry
         let logger = self.logger

@@ -1,8 +1,8 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
-import NIOCore
+import Hummingbird
 import Latent
+import NIOCore
 
 /// The V2 routes over `registry`, with the error, logging and access middleware; the
 /// model repository routes exist only when the registry has a repository. `pool` is shared
@@ -121,9 +121,10 @@ private func binaryJSONLength(_ request: Request) throws -> Int? {
 /// JSON bodies must say so (or say nothing); binary ones may be `application/octet-stream`.
 private func checkContentType(_ request: Request, binary: Bool) throws {
     guard let value = request.headers[.contentType] else { return }
-    let type = value.split(separator: ";").first.map {
-        $0.trimmingCharacters(in: .whitespaces).lowercased()
-    } ?? ""
+    let type =
+        value.split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
     if type == "application/json" || (binary && type == "application/octet-stream") { return }
     throw V2Error(
         .unsupportedMediaType,

@@ -24,7 +24,8 @@ struct V2Middleware: RouterMiddleware {
                 response.headers[.wwwAuthenticate] = "Bearer"
             }
         } catch let error as HTTPError {
-            let message = error.status == .contentTooLarge
+            let message =
+                error.status == .contentTooLarge
                 ? "the request body is larger than the server's limit" : (error.body ?? error.status.reasonPhrase)
             response = try json(ErrorBody(error: message), status: error.status)
         } catch {

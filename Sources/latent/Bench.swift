@@ -16,7 +16,10 @@ extension LatentCommand {
         @Option(help: "Workload: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", ")) or all.")
         var workload: String = "all"
 
-        @Option(help: "Threads for BLAS and Latent's loops (default: LATENT_THREADS, else the CPUs available to this process).")
+        @Option(
+            help:
+                "Threads for BLAS and Latent's loops (default: LATENT_THREADS, else the CPUs available to this process)."
+        )
         var threads: Int?
 
         @Option(help: "Training epochs to time after one warm-up epoch.")
@@ -53,11 +56,17 @@ extension LatentCommand {
             let selected = workload == "all" ? BenchWorkload.allCases : [try BenchWorkload.parse(workload)]
             var results: [BenchResult] = []
             if !child {
-                print("BLAS kernels: \(Engine.blasKernels); Latent kernels: \(Engine.vectorKernels); threads: \(threads)")
+                print(
+                    "BLAS kernels: \(Engine.blasKernels); Latent kernels: \(Engine.vectorKernels); threads: \(threads)")
                 print(BenchResult.header)
             }
             for w in selected {
-                let r = selected.count > 1 ? try runInChild(w) : try w.run(epochs: epochs, trainOnly: trainOnly, scoreOnly: scoreOnly, rows: rows, rowsPerBlock: rowsPerBlock)
+                let r =
+                    selected.count > 1
+                    ? try runInChild(w)
+                    : try w.run(
+                        epochs: epochs, trainOnly: trainOnly, scoreOnly: scoreOnly, rows: rows,
+                        rowsPerBlock: rowsPerBlock)
                 results.append(r)
                 if child {
                     FileHandle.standardOutput.write(try JSONEncoder().encode(r))
@@ -79,7 +88,10 @@ extension LatentCommand {
             if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
                 process.executableURL = Bundle.main.executableURL
             }
-            process.arguments = ["bench", "--workload", w.rawValue, "--threads", "\(Engine.threadCount)", "--epochs", "\(epochs)", "--child"]
+            process.arguments = [
+                "bench", "--workload", w.rawValue, "--threads", "\(Engine.threadCount)", "--epochs", "\(epochs)",
+                "--child",
+            ]
             let pipe = Pipe()
             process.standardOutput = pipe
             try process.run()

@@ -42,8 +42,11 @@ enum CommandLineWords {
                 text = "Cannot set the threshold: \(message)."
             }
         case let error as CocoaError:
-            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.errorUserInfo[NSFilePathErrorKey] as? String
-            let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+            let path =
+                (error.userInfo[NSFilePathErrorKey] as? String) ?? error.errorUserInfo[NSFilePathErrorKey] as? String
+            let reason = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map {
+                String(cString: strerror(Int32($0.code)))
+            }
             return "Cannot write \(path ?? "the output")" + (reason.map { ": \($0)" } ?? "") + "."
         default:
             text = "\(error)"
@@ -71,28 +74,44 @@ enum CommandLineWords {
 
     /// Library phrases and the command line's words for them (before ``flags``).
     static let replacements: [(String, String)] = [
-        ("or use .first or .last",
-         "or --label-column first or last (negative indices count from the end: -1 is the last column)"),
-        ("read with CSVOptions.nonFiniteValues = .skipRow to leave such rows out",
-         "give --skip-non-finite to leave such rows out"),
-        ("or raise CSVOptions.maximumLineLength.",
-         "(a line may hold at most 16 MB)."),
+        (
+            "or use .first or .last",
+            "or --label-column first or last (negative indices count from the end: -1 is the last column)"
+        ),
+        (
+            "read with CSVOptions.nonFiniteValues = .skipRow to leave such rows out",
+            "give --skip-non-finite to leave such rows out"
+        ),
+        (
+            "or raise CSVOptions.maximumLineLength.",
+            "(a line may hold at most 16 MB)."
+        ),
         ("Set CSVOptions.labelColumn when reading.", "Give --label-column N|NAME|first|last."),
-        ("Check the path, or fetch the dataset first (see DatasetFetcher).",
-         "Check the path, or fetch the dataset first (`latent datasets fetch NAME`)."),
+        (
+            "Check the path, or fetch the dataset first (see DatasetFetcher).",
+            "Check the path, or fetch the dataset first (`latent datasets fetch NAME`)."
+        ),
         ("Write the file with numpy.save, or with NPYFile.write.", "Write the file with numpy.save."),
-        ("Use tensor() for float arrays, or save the labels as an integer type.",
-         "Save the labels as an integer type."),
-        ("or use ECG5000.load(from:) with a downloaded ecg.csv",
-         "or fit a detector on a downloaded ecg.csv with `latent detector fit --data ecg.csv --label-column last --normal-label 1 --out DIR`"),
+        (
+            "Use tensor() for float arrays, or save the labels as an integer type.",
+            "Save the labels as an integer type."
+        ),
+        (
+            "or use ECG5000.load(from:) with a downloaded ecg.csv",
+            "or fit a detector on a downloaded ecg.csv with `latent detector fit --data ecg.csv --label-column last --normal-label 1 --out DIR`"
+        ),
         ("or pass the directory explicitly.", "or give --data-dir DIR."),
         ("Read it with the tabs delimiter.", "Use --format tsv."),
         ("Read it with the commas delimiter.", "Use --format csv."),
-        ("Read it with the semicolons delimiter.",
-         "Leave out --format: semicolon-separated files are then detected."),
+        (
+            "Read it with the semicolons delimiter.",
+            "Leave out --format: semicolon-separated files are then detected."
+        ),
         ("(`isNormal` false)", "(with --label-column and --normal-label)"),
-        ("fit it with `isNormal` false for the anomalies of data that holds some",
-         "fit it with --label-column and --normal-label on data that holds anomalies"),
+        (
+            "fit it with `isNormal` false for the anomalies of data that holds some",
+            "fit it with --label-column and --normal-label on data that holds anomalies"
+        ),
     ]
 
     /// The fields library errors name in backticks (`` `validationFraction` ``), and the

@@ -72,7 +72,10 @@ extension LatentCommand.Detector {
                 valueName: "S"))
         var constantScale: Float?
 
-        @Option(help: "The fewest optimizer steps a sized training run takes (default: \(DetectorConfiguration().minimumSteps)).")
+        @Option(
+            help:
+                "The fewest optimizer steps a sized training run takes (default: \(DetectorConfiguration().minimumSteps))."
+        )
         var minimumSteps: Int?
 
         @Flag(help: "Print nothing but errors and the detector's path (no plan, no progress).")

@@ -126,7 +126,8 @@ extension LatentCommand.Detector {
                     "Scored \(summary.rows - summary.errors) of \(summary.rows) rows"
                         + (summary.skippedHeader ? " (header line skipped)" : "")
                         + "; \(summary.anomalies) anomalies, \(summary.errors) unreadable lines"
-                        + (fdr.map { "; \(summary.discoveries) discoveries at FDR \($0) (windows of \(window) rows)" } ?? "")
+                        + (fdr.map { "; \(summary.discoveries) discoveries at FDR \($0) (windows of \(window) rows)" }
+                            ?? "")
                         + ".")
                 return
             }

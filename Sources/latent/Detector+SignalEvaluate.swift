@@ -15,7 +15,8 @@ struct SignalEvaluateOptions: ParsableArguments {
         let parts = anomalyRows.split(separator: "-").map { Int($0) }
         guard parts.count == 2, let b = parts[0], let e = parts[1], b >= 1, e >= b, e <= rows else {
             throw ValidationError(
-                "--anomaly-rows must be BEGIN-END with 1 <= BEGIN <= END <= \(rows) (the rows of the file), not '\(anomalyRows)'.")
+                "--anomaly-rows must be BEGIN-END with 1 <= BEGIN <= END <= \(rows) (the rows of the file), not '\(anomalyRows)'."
+            )
         }
         return (b - 1)...(e - 1)
     }
@@ -62,7 +63,10 @@ extension LatentCommand.Detector.Evaluate {
                 ("AUROC (point-wise)", .number(evaluation.auroc)),
                 ("average precision", .number(evaluation.averagePrecision)),
                 ("top-scoring row (0-based)", .integer(evaluation.topRow)),
-                ("labelled anomaly (0-based)", .text(evaluation.anomalySpan.map { "\($0.lowerBound)–\($0.upperBound)" } ?? "none")),
+                (
+                    "labelled anomaly (0-based)",
+                    .text(evaluation.anomalySpan.map { "\($0.lowerBound)–\($0.upperBound)" } ?? "none")
+                ),
                 ("solved (UCR rule, ±100 rows)", .text(evaluation.solved ? "yes" : "no")),
                 ("F1 at the threshold", .number(evaluation.f1)),
                 ("precision", .number(evaluation.precision)), ("recall", .number(evaluation.recall)),
@@ -70,7 +74,8 @@ extension LatentCommand.Detector.Evaluate {
                 ("scoring seconds", .number(seconds)),
             ], title: "Metrics")
         report.addParagraph(
-            "Window \(detector.window) rows (\(detector.period.method)); blocks of \(detector.blockSize) rows. Shaded: the labelled anomaly; black dot: the top-scoring row; dashed: where the training part ends.")
+            "Window \(detector.window) rows (\(detector.period.method)); blocks of \(detector.blockSize) rows. Shaded: the labelled anomaly; black dot: the top-scoring row; dashed: where the training part ends."
+        )
         report.addFigure(svg: whole.signal)
         report.addFigure(svg: whole.score)
         report.addFigure(svg: zoom.signal)
@@ -93,7 +98,10 @@ extension LatentCommand.Detector.Evaluate {
         print(String(format: "average_precision: %.4f", evaluation.averagePrecision))
         print("top_row: \(evaluation.topRow)")
         print("solved: \(evaluation.solved)")
-        print(String(format: "f1: %.4f  precision: %.4f  recall: %.4f", evaluation.f1, evaluation.precision, evaluation.recall))
+        print(
+            String(
+                format: "f1: %.4f  precision: %.4f  recall: %.4f", evaluation.f1, evaluation.precision,
+                evaluation.recall))
         print(String(format: "seconds_per_million_rows: %.2f", seconds * 1e6 / Double(rows)))
         print("Report: \(outURL.appendingPathComponent("report.html").path)")
     }

@@ -15,7 +15,9 @@ extension LatentCommand.Detector.Fit {
             throw ValidationError("--train-rows \(trainRows) is more than the \(rows) rows of \(data).")
         }
         if !quiet {
-            note("Read \(data): \(rows) rows × \(file.signal.channels) channels (\(file.signal.names.joined(separator: ", "))); training on rows 0..<\(trainRows).")
+            note(
+                "Read \(data): \(rows) rows × \(file.signal.channels) channels (\(file.signal.names.joined(separator: ", "))); training on rows 0..<\(trainRows)."
+            )
         }
         let start = Date()
         let detector = try SignalDetector.fit(
@@ -28,9 +30,11 @@ extension LatentCommand.Detector.Fit {
                     ? String(format: ", autocorrelation %.2f", detector.period.autocorrelation) : "")
                 + ".")
         print(
-            "Blocks of \(detector.blockSize) rows; windows \(detector.windows.map { "\($0 * detector.blockSize)" }.joined(separator: ", ")) rows (scales \(configuration.scales.map { "\($0)" }.joined(separator: ", "))), \(configuration.distance.rawValue) distance to the nearest training window, \(configuration.aggregation.rawValue) over covering windows.")
+            "Blocks of \(detector.blockSize) rows; windows \(detector.windows.map { "\($0 * detector.blockSize)" }.joined(separator: ", ")) rows (scales \(configuration.scales.map { "\($0)" }.joined(separator: ", "))), \(configuration.distance.rawValue) distance to the nearest training window, \(configuration.aggregation.rawValue) over covering windows."
+        )
         print(
-            "Threshold \(configuration.threshold) = \(detector.threshold) from \(detector.calibration.count) calibration blocks (held-out training tail).")
+            "Threshold \(configuration.threshold) = \(detector.threshold) from \(detector.calibration.count) calibration blocks (held-out training tail)."
+        )
         print(String(format: "Detector: %@ (%.1f s)", outURL.path, Date().timeIntervalSince(start)))
     }
 }

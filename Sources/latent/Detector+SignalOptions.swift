@@ -26,7 +26,9 @@ struct SignalFitOptions: ParsableArguments {
     var trainRows: Int?
 
     @Option(
-        help: "Signal: rows averaged into one block before windowing (default: chosen from the training length and window).")
+        help:
+            "Signal: rows averaged into one block before windowing (default: chosen from the training length and window)."
+    )
     var blockSize: Int?
 
     @Option(
@@ -73,7 +75,8 @@ extension SignalDetector {
     static func checkChannels(_ names: [String], manifest: Manifest, source: String) throws {
         guard names.count == manifest.channels.count else {
             throw ValidationError(
-                "\(source) has \(names.count) channels (\(names.joined(separator: ", "))) but the detector was fitted on \(manifest.channels.count) (\(manifest.channels.joined(separator: ", "))); use --ignore-column or --label-column for the others.")
+                "\(source) has \(names.count) channels (\(names.joined(separator: ", "))) but the detector was fitted on \(manifest.channels.count) (\(manifest.channels.joined(separator: ", "))); use --ignore-column or --label-column for the others."
+            )
         }
     }
 }

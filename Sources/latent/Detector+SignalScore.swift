@@ -64,7 +64,8 @@ struct SignalRecordWriter {
             switch format {
             case .csv: buffer += "\(next),\(s),\(t),\(s > t),\(p)\n"
             case .ndjson:
-                buffer += "{\"index\":\(next),\"score\":\(s),\"threshold\":\(t),\"anomaly\":\(s > t),\"p_value\":\(p)}\n"
+                buffer +=
+                    "{\"index\":\(next),\"score\":\(s),\"threshold\":\(t),\"anomaly\":\(s > t),\"p_value\":\(p)}\n"
             }
             if buffer.utf8.count > 1 << 16 { try flush() }
         }

@@ -8,8 +8,10 @@ extension LatentCommand {
     struct Example: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run one of the lessons end to end: train, evaluate, write figures and a report.",
-            discussion: Lesson.allCases.map { "  \($0.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))\($0.summary)" }
-                .joined(separator: "\n"))
+            discussion: Lesson.allCases.map {
+                "  \($0.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))\($0.summary)"
+            }
+            .joined(separator: "\n"))
 
         @Argument(help: "The example to run.")
         var name: Lesson
@@ -23,7 +25,8 @@ extension LatentCommand {
 
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train and evaluate the ECG anomaly detector on the bundled ECG5000 data (= example ecg-anomaly).")
+            abstract: "Train and evaluate the ECG anomaly detector on the bundled ECG5000 data (= example ecg-anomaly)."
+        )
 
         @OptionGroup var options: ExampleOptions
 

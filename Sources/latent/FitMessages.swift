@@ -6,7 +6,8 @@ enum FitMessages {
     /// The refusal (two values) or warning (more) for a table whose first or last column
     /// looks like a forgotten label.
     static func forgottenLabel(_ suspect: DetectorData.SuspectedLabel, rows: Int) -> String {
-        let values = suspect.values.prefix(10).joined(separator: ", ")
+        let values =
+            suspect.values.prefix(10).joined(separator: ", ")
             + (suspect.values.count > 10 ? ", …" : "")
         return "column \(suspect.column) (the \(suspect.position)) holds only \(suspect.values.count) "
             + "distinct whole numbers (\(values)) in \(rows) rows: it looks like a label, and "
@@ -28,7 +29,7 @@ enum FitMessages {
             : "\(plan.minimumEpochs) to \(plan.maximumEpochs) epochs (early stopping after \(plan.minimumEpochs), patience \(plan.patience))"
         var lines = [
             "Plan: \(plan.model) autoencoder \(widths), \(plan.loss.rawValue.uppercased()) loss, \(plan.scaler == .global ? "global" : "per-feature") scaling; "
-                + "batch \(plan.batchSize), \(plan.stepsPerEpoch) steps per epoch, \(epochs).",
+                + "batch \(plan.batchSize), \(plan.stepsPerEpoch) steps per epoch, \(epochs)."
         ]
         lines += plan.notes
         return lines

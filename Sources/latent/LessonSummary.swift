@@ -32,7 +32,8 @@ enum LessonSummary {
             lines.append(title)
             let width = group.map(\.count).max() ?? 0
             for key in group {
-                lines.append("  " + key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + describe(metrics[key]!))
+                lines.append(
+                    "  " + key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + describe(metrics[key]!))
             }
         }
         return lines.joined(separator: "\n")

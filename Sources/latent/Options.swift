@@ -20,7 +20,9 @@ struct DataFileOptions: ParsableArguments {
     )
     var header: Bool?
 
-    @Flag(help: "Skip CSV/TSV rows that hold NaN or ±Inf (they are counted and reported) instead of stopping at the first.")
+    @Flag(
+        help:
+            "Skip CSV/TSV rows that hold NaN or ±Inf (they are counted and reported) instead of stopping at the first.")
     var skipNonFinite = false
 
     @Option(help: ArgumentHelp("The array of an npz archive that holds the rows.", valueName: "KEY"))
@@ -149,8 +151,10 @@ struct DataRootOption: ParsableArguments {
 
 /// Options every example shares.
 struct ExampleOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Directory holding mnist/, fashion-mnist/ and ecg5000/.",
-                               discussion: "Default: $LATENT_DATA, else ~/.cache/latent (see `latent datasets fetch`)."))
+    @Option(
+        help: ArgumentHelp(
+            "Directory holding mnist/, fashion-mnist/ and ecg5000/.",
+            discussion: "Default: $LATENT_DATA, else ~/.cache/latent (see `latent datasets fetch`)."))
     var dataDir: String?
 
     @Option(help: "Directory for the run's files (default: runs/NAME-<timestamp>).")
@@ -171,23 +175,30 @@ struct ExampleOptions: ParsableArguments {
     @Option(help: "Save a training checkpoint every N epochs (under checkpoints/ in the output directory).")
     var checkpointEvery: Int?
 
-    @Option(help: ArgumentHelp("Continue an interrupted run: the output directory of that run.",
-                               discussion: "Give the same seed and options; every training resumes from its last checkpoint."))
+    @Option(
+        help: ArgumentHelp(
+            "Continue an interrupted run: the output directory of that run.",
+            discussion: "Give the same seed and options; every training resumes from its last checkpoint."))
     var resume: String?
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1.") }
         if resume != nil, out != nil { throw ValidationError("--resume names the run's directory; leave out --out.") }
-        if let resume, !FileManager.default.fileExists(atPath: URL(fileURLWithPath: resume).appendingPathComponent("checkpoints").path) {
-            throw ValidationError("\(resume) holds no checkpoints/ to resume from (was the run started with --checkpoint-every?).")
+        if let resume,
+            !FileManager.default.fileExists(
+                atPath: URL(fileURLWithPath: resume).appendingPathComponent("checkpoints").path)
+        {
+            throw ValidationError(
+                "\(resume) holds no checkpoints/ to resume from (was the run started with --checkpoint-every?).")
         }
     }
 
     func settings(for lesson: Lesson) -> LessonSettings {
         var settings = LessonSettings(
             dataDirectory: dataDir.map { URL(fileURLWithPath: $0) },
-            outputDirectory: (resume ?? out).map { URL(fileURLWithPath: $0) } ?? LessonSettings.defaultOutputDirectory(for: lesson.rawValue),
+            outputDirectory: (resume ?? out).map { URL(fileURLWithPath: $0) }
+                ?? LessonSettings.defaultOutputDirectory(for: lesson.rawValue),
             seed: seed, epochs: epochs, quick: quick,
             progress: quiet ? .silent : ProgressReporter())
         settings.checkpointEvery = checkpointEvery ?? (resume != nil ? 1 : nil)

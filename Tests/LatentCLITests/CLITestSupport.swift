@@ -22,15 +22,19 @@ var productsDirectory: URL {
 }
 
 @discardableResult
-func latent(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
-            file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+func latent(
+    _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+    file: StaticString = #filePath, line: UInt = #line
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("latent")
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     process.environment = env
-    let out = Pipe(), err = Pipe(), inPipe = Pipe()
+    let out = Pipe()
+    let err = Pipe()
+    let inPipe = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = inPipe
@@ -49,8 +53,9 @@ func latent(_ arguments: [String], input: Data? = nil, environment: [String: Str
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 func temporaryDirectory(_ test: XCTestCase) throws -> URL {

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import Latent
+import XCTest
 
 /// SIGKILL at seeded random moments (until that many kills land, with a floor that does
 /// not depend on the machine's speed): 24 while `latent detector fit` replaces a detector
@@ -16,7 +16,9 @@ final class CrashSafetyTests: XCTestCase {
             let t = Double(i % 50) / 50
             // `shift` changes the curves' shape, not just their offset: the detector scales
             // each column to [0, 1], so a plain offset would give the same detector.
-            let values = (0..<12).map { j in String(format: "%.4f", sin(Double(j) * 0.5 + 6 * t) + shift * sin(11 * t + Double(j))) }
+            let values = (0..<12).map { j in
+                String(format: "%.4f", sin(Double(j) * 0.5 + 6 * t) + shift * sin(11 * t + Double(j)))
+            }
             text += values.joined(separator: ",") + "\n"
         }
         try text.write(to: url, atomically: true, encoding: .utf8)
@@ -27,8 +29,10 @@ final class CrashSafetyTests: XCTestCase {
     /// and says whether the kill landed (false: it had already finished). Only the test's
     /// own SIGKILL counts: a run that dies of any other signal crashed, and one that exits
     /// non-zero failed.
-    func killOnce(_ arguments: [String], after delay: TimeInterval, whenPresent: (() -> Bool)? = nil,
-                  file: StaticString = #filePath, line: UInt = #line) throws -> Bool {
+    func killOnce(
+        _ arguments: [String], after delay: TimeInterval, whenPresent: (() -> Bool)? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Bool {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("latent")
         process.arguments = arguments
@@ -42,21 +46,28 @@ final class CrashSafetyTests: XCTestCase {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal {
-            XCTAssertEqual(process.terminationStatus, SIGKILL, "latent \(arguments.joined(separator: " ")) crashed (signal \(process.terminationStatus))",
-                           file: file, line: line)
+            XCTAssertEqual(
+                process.terminationStatus, SIGKILL,
+                "latent \(arguments.joined(separator: " ")) crashed (signal \(process.terminationStatus))",
+                file: file, line: line)
             return process.terminationStatus == SIGKILL
         }
-        XCTAssertEqual(process.terminationStatus, 0, "latent \(arguments.joined(separator: " ")) failed on its own", file: file, line: line)
+        XCTAssertEqual(
+            process.terminationStatus, 0, "latent \(arguments.joined(separator: " ")) failed on its own", file: file,
+            line: line)
         return false
     }
 
     func testKillDuringFitNeverLeavesATornDetector() throws {
         let root = try temporaryDirectory(self)
-        let old = root.appendingPathComponent("old.csv"), new = root.appendingPathComponent("new.csv")
+        let old = root.appendingPathComponent("old.csv")
+        let new = root.appendingPathComponent("new.csv")
         try writeData(old, shift: 0)
         try writeData(new, shift: 0.5)
         let out = root.appendingPathComponent("detector")
-        let fit = { (data: URL, out: URL) in ["detector", "fit", "--data", data.path, "--out", out.path, "--epochs", "30", "--quiet"] }
+        let fit = { (data: URL, out: URL) in
+            ["detector", "fit", "--data", data.path, "--out", out.path, "--epochs", "30", "--quiet"]
+        }
         // The same data and seed always give the same detector: fit the new one aside once.
         let reference = root.appendingPathComponent("reference")
         var started = Date()
@@ -78,16 +89,22 @@ final class CrashSafetyTests: XCTestCase {
         // makes the count independent of the machine's speed. A run that finishes before
         // its random kill means the estimate is long: shrink it.
         var rng = RandomGenerator(seed: 11)
-        var killed = 0, completed = 0, inSave = 0
+        var killed = 0
+        var completed = 0
+        var inSave = 0
         func saveTemporaries() -> Set<String> {
-            Set(((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix(".detector.tmp-") })
+            Set(
+                ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter {
+                    $0.hasPrefix(".detector.tmp-")
+                })
         }
         for round in 0..<100 where killed < 24 {
             let before = saveTemporaries()
             let landed: Bool
             if round % 2 == 1 {
-                landed = try killOnce(fit(new, out), after: 0.004 * Double(rng.nextUniform()),
-                                      whenPresent: { !saveTemporaries().subtracting(before).isEmpty })
+                landed = try killOnce(
+                    fit(new, out), after: 0.004 * Double(rng.nextUniform()),
+                    whenPresent: { !saveTemporaries().subtracting(before).isEmpty })
             } else {
                 landed = try killOnce(fit(new, out), after: Double(rng.nextUniform()) * duration)
             }
@@ -100,11 +117,15 @@ final class CrashSafetyTests: XCTestCase {
             }
             // Whatever happened, the directory holds one whole detector.
             let detector = try AnomalyDetector.load(from: out)
-            XCTAssertTrue([oldThreshold, newThreshold].contains(detector.threshold), "threshold \(detector.threshold) is neither the old nor the new one")
+            XCTAssertTrue(
+                [oldThreshold, newThreshold].contains(detector.threshold),
+                "threshold \(detector.threshold) is neither the old nor the new one")
         }
         XCTAssertGreaterThanOrEqual(killed, 20, "too few runs were interrupted")
         XCTAssertGreaterThanOrEqual(inSave, 8, "too few kills landed while the new detector was being written")
-        print("crash safety: fit: \(killed) runs killed, \(inSave) of them while saving, \(completed) completed (a whole fit estimated at \(String(format: "%.2f", duration)) s)")
+        print(
+            "crash safety: fit: \(killed) runs killed, \(inSave) of them while saving, \(completed) completed (a whole fit estimated at \(String(format: "%.2f", duration)) s)"
+        )
 
         // 20 kills while `detector threshold` rewrites the directory (the whole save,
         // alternating between two rules), timed across its short run.
@@ -117,7 +138,8 @@ final class CrashSafetyTests: XCTestCase {
         let thresholdStarted = Date()
         XCTAssertEqual(try latent(["detector", "threshold", out.path, "--rule", rules[0]]).status, 0)
         var thresholdDuration = Date().timeIntervalSince(thresholdStarted)
-        var thresholdKilled = 0, thresholdCompleted = 0
+        var thresholdKilled = 0
+        var thresholdCompleted = 0
         for round in 0..<120 where thresholdKilled < 20 {
             let arguments = ["detector", "threshold", out.path, "--rule", rules[round % 2]]
             if try killOnce(arguments, after: 0.9 * Double(rng.nextUniform()) * thresholdDuration) {
@@ -130,14 +152,17 @@ final class CrashSafetyTests: XCTestCase {
             XCTAssertTrue(values.contains(detector.threshold), "threshold \(detector.threshold) is neither rule's")
         }
         XCTAssertGreaterThanOrEqual(thresholdKilled, 10, "too few threshold runs were interrupted")
-        print("crash safety: threshold: \(thresholdKilled) runs killed, \(thresholdCompleted) completed (one estimated at \(String(format: "%.2f", thresholdDuration)) s)")
+        print(
+            "crash safety: threshold: \(thresholdKilled) runs killed, \(thresholdCompleted) completed (one estimated at \(String(format: "%.2f", thresholdDuration)) s)"
+        )
 
         // Killed writers leave hidden temporaries (fit: `.detector.tmp-*` beside the
         // directory; threshold: `.detector.json.tmp-*` inside it); loaders never read them,
         // and the next save of the same path removes those older than ten minutes.
         let fm = FileManager.default
         func temporaries() throws -> [URL] {
-            try fm.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".detector.") }.map(root.appendingPathComponent)
+            try fm.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".detector.") }.map(
+                root.appendingPathComponent)
                 + fm.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }.map(out.appendingPathComponent)
         }
         let leftovers = try temporaries()
@@ -148,7 +173,9 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(try latent(["detector", "threshold", out.path, "--rule", rules[0]]).status, 0)
         XCTAssertEqual(try latent(fit(new, out)).status, 0)
         XCTAssertEqual(try temporaries(), [])
-        print("crash safety: \(killed + thresholdKilled) kills in all, every one left a whole detector; \(leftovers.count) stale temporaries left by them, removed by the next saves")
+        print(
+            "crash safety: \(killed + thresholdKilled) kills in all, every one left a whole detector; \(leftovers.count) stale temporaries left by them, removed by the next saves"
+        )
     }
 
     /// SIGKILL while `latent example ecg-anomaly --quick` rewrites its output directory,
@@ -160,7 +187,8 @@ final class CrashSafetyTests: XCTestCase {
             ["example", "ecg-anomaly", "--quick", "--quiet", "--seed", "\(seed)", "--out", out.path]
         }
         func weights(_ dir: URL) throws -> [[Float]] {
-            try ModelFile.load(from: dir.appendingPathComponent("model")).model.namedParameters().map(\.parameter.wrappedValue.scalars)
+            try ModelFile.load(from: dir.appendingPathComponent("model")).model.namedParameters().map(
+                \.parameter.wrappedValue.scalars)
         }
         var references: [[[Float]]] = []
         var duration: TimeInterval = 0
@@ -177,7 +205,9 @@ final class CrashSafetyTests: XCTestCase {
         // The model is saved after training, before the figures and the report: kill in
         // the second half of the run, where the saves are.
         var rng = RandomGenerator(seed: 5)
-        var killed = 0, completed = 0, betweenRenames = 0
+        var killed = 0
+        var completed = 0
+        var betweenRenames = 0
         for round in 0..<60 where killed < 10 {
             let delay = (0.3 + 0.55 * Double(rng.nextUniform())) * duration
             if try killOnce(example(round % 2 == 0 ? 2 : 1, out), after: delay) {
@@ -187,13 +217,16 @@ final class CrashSafetyTests: XCTestCase {
                 duration *= 0.9  // the machine is faster than the estimate
             }
             // A kept copy of the old weights means the kill fell between the two renames.
-            if try FileManager.default.contentsOfDirectory(atPath: out.path).contains(where: { $0.contains(".prev-") }) {
+            if try FileManager.default.contentsOfDirectory(atPath: out.path).contains(where: { $0.contains(".prev-") })
+            {
                 betweenRenames += 1
             }
             let loaded = try weights(out)
             XCTAssertTrue(references.contains(loaded), "the model is neither seed's")
         }
         XCTAssertGreaterThanOrEqual(killed, 5, "too few runs were interrupted")
-        print("crash safety: example: \(killed) runs killed (\(betweenRenames) between the weights' and the JSON's rename), \(completed) completed (a whole run estimated at \(String(format: "%.2f", duration)) s)")
+        print(
+            "crash safety: example: \(killed) runs killed (\(betweenRenames) between the weights' and the JSON's rename), \(completed) completed (a whole run estimated at \(String(format: "%.2f", duration)) s)"
+        )
     }
 }

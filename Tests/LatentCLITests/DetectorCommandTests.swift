@@ -57,8 +57,7 @@ final class DetectorCommandTests: XCTestCase {
             XCTAssertTrue(score.contains(flag), flag)
         }
         let evaluate = try latent(["detector", "evaluate", "--help"]).stdout
-        for flag in ["--data", "--label-column", "--normal-label", "--format", "--header", "--out"]
-        {
+        for flag in ["--data", "--label-column", "--normal-label", "--format", "--header", "--out"] {
             XCTAssertTrue(evaluate.contains(flag), flag)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import Latent
+import XCTest
 
 /// The detector's options as a user types them, each proven to take effect: the model
 /// kind, widths and loss reach the saved model; npy and idx input give the same detector
@@ -8,7 +8,8 @@ import Latent
 final class DetectorOptionsCommandTests: XCTestCase {
     /// 200 smooth rows of 12 features, as CSV, and the same values as a Tensor.
     func rows(_ directory: URL) throws -> (csv: URL, values: Tensor) {
-        var text = "", values: [Float] = []
+        var text = ""
+        var values: [Float] = []
         for i in 0..<200 {
             let row = (0..<12).map { j in Float(String(format: "%.4f", sin(Double(j) * 0.5 + Double(i) * 0.1)))! }
             values += row
@@ -27,7 +28,8 @@ final class DetectorOptionsCommandTests: XCTestCase {
     func testHiddenWidthsAndLossReachTheModel() throws {
         let dir = try temporaryDirectory(self)
         let (csv, values) = try rows(dir)
-        let mse = dir.appendingPathComponent("mse"), mae = dir.appendingPathComponent("mae")
+        let mse = dir.appendingPathComponent("mse")
+        let mae = dir.appendingPathComponent("mae")
         try fit(["--data", csv.path, "--out", mse.path, "--hidden", "10,5", "--loss", "mse"])
         try fit(["--data", csv.path, "--out", mae.path, "--hidden", "10,5", "--loss", "mae"])
         let detector = try AnomalyDetector.load(from: mse)
@@ -43,7 +45,10 @@ final class DetectorOptionsCommandTests: XCTestCase {
         let scaled = detector.scaler.transform(values)
         for row in [0, 77, 199] {
             var sum = 0.0
-            for j in 0..<12 { let d = Double(reconstruction[row, j] - scaled[row, j]); sum += d * d }
+            for j in 0..<12 {
+                let d = Double(reconstruction[row, j] - scaled[row, j])
+                sum += d * d
+            }
             XCTAssertEqual(Double(scores[row]), sum / 12, accuracy: 1e-5 * (1 + sum / 12))
         }
     }
@@ -92,7 +97,9 @@ final class DetectorOptionsCommandTests: XCTestCase {
         XCTAssertEqual(thresholds[0].bitPattern, thresholds[1].bitPattern)
         XCTAssertEqual(thresholds[0].bitPattern, thresholds[2].bitPattern)
         // A forced format that does not match the bytes is an error naming the file.
-        let wrong = try latent(["detector", "fit", "--data", csv.path, "--format", "npy", "--out", dir.appendingPathComponent("x").path])
+        let wrong = try latent([
+            "detector", "fit", "--data", csv.path, "--format", "npy", "--out", dir.appendingPathComponent("x").path,
+        ])
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("rows.csv"), wrong.stderr)
     }

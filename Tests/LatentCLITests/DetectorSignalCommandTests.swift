@@ -67,8 +67,9 @@ final class DetectorSignalCommandTests: XCTestCase {
         for name in ["metrics.json", "scores.csv", "report.html", "signal.svg", "score-zoom.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
-        let metrics = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as! [String: Any]
+        let metrics =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as! [String: Any]
         XCTAssertGreaterThan(metrics["auroc"] as! Double, 0.9)
     }
 

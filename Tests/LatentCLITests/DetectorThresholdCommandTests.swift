@@ -13,7 +13,8 @@ final class DetectorThresholdCommandTests: XCTestCase {
             var values = (0..<8).map { j in 10 * (1 + sin(Double(j) + 6 * t)) + Double(j) }
             if anomalous { values[2] += 30 }
             let cells = values.map { String(format: "%.4f", $0) }
-            text += (cells[0..<4] + [anomalous ? "malignant" : "benign"] + cells[4...])
+            text +=
+                (cells[0..<4] + [anomalous ? "malignant" : "benign"] + cells[4...])
                 .joined(separator: ",") + "\n"
         }
         return text
@@ -89,7 +90,8 @@ final class DetectorThresholdCommandTests: XCTestCase {
         var flaggedCount = 0
         for line in conditionalLines.dropFirst() {
             let fields = line.split(separator: ",")
-            let pMarginal = Double(fields[4])!, pConditional = Double(fields[5])!
+            let pMarginal = Double(fields[4])!
+            let pConditional = Double(fields[5])!
             XCTAssertGreaterThanOrEqual(pConditional, pMarginal)
             XCTAssertEqual(fields[3] == "true", pConditional <= 0.3, String(line))
             if fields[3] == "true" { flaggedCount += 1 }
@@ -183,7 +185,9 @@ final class DetectorThresholdCommandTests: XCTestCase {
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
             while true {
-                results.lock.lock(); let stop = results.stop; results.lock.unlock()
+                results.lock.lock()
+                let stop = results.stop
+                results.lock.unlock()
                 if stop { break }
                 let result = try? latent(["detector", "score", det.path, "--input", data.path])
                 results.lock.lock()
@@ -193,10 +197,14 @@ final class DetectorThresholdCommandTests: XCTestCase {
             }
         }
         for round in 0..<12 {
-            let result = try latent(["detector", "threshold", det.path, "--rule", round % 2 == 0 ? "percentile:90" : "percentile:99"])
+            let result = try latent([
+                "detector", "threshold", det.path, "--rule", round % 2 == 0 ? "percentile:90" : "percentile:99",
+            ])
             XCTAssertEqual(result.status, 0, result.stderr)
         }
-        results.lock.lock(); results.stop = true; results.lock.unlock()
+        results.lock.lock()
+        results.stop = true
+        results.lock.unlock()
         group.wait()
         XCTAssertGreaterThan(results.statuses.count, 0)
         XCTAssertEqual(results.errors, [])

@@ -97,52 +97,106 @@ final class ErrorWordsTests: XCTestCase {
             ("text cell", fit + ["--data", try put("text.csv", row + "1,2,x,4,5,6\n")], "--label-column 2"),
             ("NaN cell", fit + ["--data", try put("nan.csv", row + "1,2,nan,4,5,6\n")], "--skip-non-finite"),
             ("bad quote", fit + ["--data", try put("quote.csv", row + "1,\"2,3,4,5,6\n")], "quote"),
-            ("label index out of range",
-             fit + ["--data", try put("six.csv", row + row), "--label-column", "9", "--normal-label", "1"],
-             "--label-column first or last"),
-            ("label name not found",
-             fit + ["--data", try put("head.csv", "a,b,c\n1,2,3\n"), "--label-column", "diagnosis",
-                    "--normal-label", "1"], "no column is named"),
-            ("labels file count",
-             fit + ["--data", try put("six2.csv", row + row), "--labels", try put("labels.csv", "1\n"),
-                    "--normal-label", "1"], "labels"),
+            (
+                "label index out of range",
+                fit + ["--data", try put("six.csv", row + row), "--label-column", "9", "--normal-label", "1"],
+                "--label-column first or last"
+            ),
+            (
+                "label name not found",
+                fit + [
+                    "--data", try put("head.csv", "a,b,c\n1,2,3\n"), "--label-column", "diagnosis",
+                    "--normal-label", "1",
+                ], "no column is named"
+            ),
+            (
+                "labels file count",
+                fit + [
+                    "--data", try put("six2.csv", row + row), "--labels", try put("labels.csv", "1\n"),
+                    "--normal-label", "1",
+                ], "labels"
+            ),
             ("unknown extension", fit + ["--data", try put("data.xlsx", row)], "--format"),
-            ("wrong delimiter forced", fit + ["--data", try put("tabs.tsv", "1;2;3\n4;5;6\n"), "--format", "tsv"],
-             "--format"),
-            ("no normal label match",
-             fit + ["--data", train.path, "--label-column", "last", "--normal-label", "7"], "normal label"),
+            (
+                "wrong delimiter forced", fit + ["--data", try put("tabs.tsv", "1;2;3\n4;5;6\n"), "--format", "tsv"],
+                "--format"
+            ),
+            (
+                "no normal label match",
+                fit + ["--data", train.path, "--label-column", "last", "--normal-label", "7"], "normal label"
+            ),
             ("npy bad magic", fit + ["--data", try putBytes("bad.npy", Array("not numpy".utf8))], "npy"),
-            ("npy truncated",
-             fit + ["--data", try putBytes("short.npy", [0x93] + Array("NUMPY".utf8) + [1, 0, 10, 0] + Array("{'descr'".utf8))],
-             "npy"),
+            (
+                "npy truncated",
+                fit + [
+                    "--data",
+                    try putBytes("short.npy", [0x93] + Array("NUMPY".utf8) + [1, 0, 10, 0] + Array("{'descr'".utf8)),
+                ],
+                "npy"
+            ),
             ("idx bad magic", fit + ["--data", try putBytes("x.idx", [1, 2, 3, 4, 5, 6, 7, 8])], "IDX"),
-            ("gzip damaged", fit + ["--data", try putBytes("d.csv.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3])], "gzip"),
+            (
+                "gzip damaged",
+                fit + ["--data", try putBytes("d.csv.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3])], "gzip"
+            ),
             ("too few rows", fit + ["--data", try put("two.csv", row + row), "--label-column", "none"], "rows"),
-            ("fpr needs rows",
-             fit + ["--data", train.path, "--label-column", "last", "--normal-label", "1", "--threshold", "fpr:0.001"],
-             "--validation-fraction"),
-            ("youden without anomalies",
-             fit + ["--data", train.path, "--label-column", "none", "--threshold", "youden"], "youden"),
-            ("out is not a detector",
-             ["detector", "fit", "--data", train.path, "--label-column", "last", "--normal-label", "1",
-              "--out", notADetector.path], "left untouched"),
-            ("score: no detector", ["detector", "score", dir.appendingPathComponent("nothing").path, "--input", train.path],
-             "latent detector fit"),
+            (
+                "fpr needs rows",
+                fit + [
+                    "--data", train.path, "--label-column", "last", "--normal-label", "1", "--threshold", "fpr:0.001",
+                ],
+                "--validation-fraction"
+            ),
+            (
+                "youden without anomalies",
+                fit + ["--data", train.path, "--label-column", "none", "--threshold", "youden"], "youden"
+            ),
+            (
+                "out is not a detector",
+                [
+                    "detector", "fit", "--data", train.path, "--label-column", "last", "--normal-label", "1",
+                    "--out", notADetector.path,
+                ], "left untouched"
+            ),
+            (
+                "score: no detector",
+                ["detector", "score", dir.appendingPathComponent("nothing").path, "--input", train.path],
+                "latent detector fit"
+            ),
             ("score: not a detector", ["detector", "score", notADetector.path, "--input", train.path], "detector"),
             ("score: broken manifest", ["detector", "score", brokenDetector.path, "--input", train.path], "JSON"),
-            ("score: wrong width", ["detector", "score", detector.path, "--input", try put("four.csv", "1,2,3,4\n")],
-             "features"),
-            ("threshold: not a detector",
-             ["detector", "threshold", notADetector.path, "--rule", "percentile:99"], "detector"),
-            ("evaluate: no label column",
-             ["detector", "evaluate", detector.path, "--data", try put("unlabelled.csv", row + row), "--label-column", "none"],
-             "--label-column"),
-            ("example: dataset missing",
-             ["example", "mnist-anomaly", "--data-dir", emptyData.path, "--quick", "--out", dir.appendingPathComponent("run").path],
-             "latent datasets fetch mnist"),
-            ("datasets: download failed",
-             ["datasets", "fetch", "mnist", "--data-dir", dir.appendingPathComponent("cache").path,
-              "--base-url", "file://" + dir.appendingPathComponent("no-mirror").path + "/"], "download"),
+            (
+                "score: wrong width",
+                ["detector", "score", detector.path, "--input", try put("four.csv", "1,2,3,4\n")],
+                "features"
+            ),
+            (
+                "threshold: not a detector",
+                ["detector", "threshold", notADetector.path, "--rule", "percentile:99"], "detector"
+            ),
+            (
+                "evaluate: no label column",
+                [
+                    "detector", "evaluate", detector.path, "--data", try put("unlabelled.csv", row + row),
+                    "--label-column", "none",
+                ],
+                "--label-column"
+            ),
+            (
+                "example: dataset missing",
+                [
+                    "example", "mnist-anomaly", "--data-dir", emptyData.path, "--quick", "--out",
+                    dir.appendingPathComponent("run").path,
+                ],
+                "latent datasets fetch mnist"
+            ),
+            (
+                "datasets: download failed",
+                [
+                    "datasets", "fetch", "mnist", "--data-dir", dir.appendingPathComponent("cache").path,
+                    "--base-url", "file://" + dir.appendingPathComponent("no-mirror").path + "/",
+                ], "download"
+            ),
         ]
         var failures: [String] = []
         for (what, arguments, words) in cases {
@@ -192,8 +246,10 @@ final class ErrorWordsTests: XCTestCase {
         try rows.joined(separator: "\n").write(to: data, atomically: true, encoding: .utf8)
         let detector = dir.appendingPathComponent("det")
         XCTAssertEqual(
-            try latent(["detector", "fit", "--data", data.path, "--out", detector.path, "--epochs", "2",
-                        "--threshold", "fpr:0.1", "--quiet"]).status, 0)
+            try latent([
+                "detector", "fit", "--data", data.path, "--out", detector.path, "--epochs", "2",
+                "--threshold", "fpr:0.1", "--quiet",
+            ]).status, 0)
         let result = try latent(["detector", "threshold", detector.path, "--rule", "youden"])
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("Cannot set the threshold"), result.stderr)

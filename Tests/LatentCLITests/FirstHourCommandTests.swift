@@ -6,7 +6,9 @@ import XCTest
 /// flag that fixes it.
 final class FirstHourCommandTests: XCTestCase {
     /// `rows` rows of 6 smooth features and a 0/1 label (1 = normal) at `labelAt`.
-    private func table(rows: Int = 120, labelAt: Int = 6, separator: String = ",", phase: Double = 0)
+    private func table(
+        rows: Int = 120, labelAt: Int = 6, separator: String = ",", phase: Double = 0
+    )
         -> String
     {
         (0..<rows).map { (i: Int) -> String in
@@ -52,8 +54,10 @@ final class FirstHourCommandTests: XCTestCase {
         for (data, column) in [(last, "last"), (last, "-1"), (first, "first")] {
             let out = dir.appendingPathComponent("det-\(column)")
             let result = try latent(
-                ["detector", "fit", "--data", data.path, "--out", out.path, "--label-column=\(column)",
-                 "--normal-label", "1"] + quick)
+                [
+                    "detector", "fit", "--data", data.path, "--out", out.path, "--label-column=\(column)",
+                    "--normal-label", "1",
+                ] + quick)
             XCTAssertEqual(result.status, 0, "\(column): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains("Normal rows (label 1): 100 of 120"), result.stderr)
         }
@@ -64,14 +68,18 @@ final class FirstHourCommandTests: XCTestCase {
         let data = try file(dir, "tabs.csv", table(separator: "\t"))
         let out = dir.appendingPathComponent("det")
         let detected = try latent(
-            ["detector", "fit", "--data", data.path, "--out", out.path, "--label-column", "last",
-             "--normal-label", "1"] + quick)
+            [
+                "detector", "fit", "--data", data.path, "--out", out.path, "--label-column", "last",
+                "--normal-label", "1",
+            ] + quick)
         XCTAssertEqual(detected.status, 0, detected.stderr)
         XCTAssertTrue(detected.stderr.contains("120 rows × 6 features"), detected.stderr)
 
         let forced = try latent(
-            ["detector", "fit", "--data", data.path, "--out", out.path, "--format", "csv",
-             "--label-column", "last", "--normal-label", "1"] + quick)
+            [
+                "detector", "fit", "--data", data.path, "--out", out.path, "--format", "csv",
+                "--label-column", "last", "--normal-label", "1",
+            ] + quick)
         XCTAssertEqual(forced.status, 1, forced.stderr)
         XCTAssertTrue(forced.stderr.contains("looks tab-separated"), forced.stderr)
         XCTAssertTrue(forced.stderr.contains("Use --format tsv"), forced.stderr)
@@ -83,22 +91,27 @@ final class FirstHourCommandTests: XCTestCase {
         let data = try file(dir, "train.csv", table())
         let out = dir.appendingPathComponent("det")
         let fit = try latent(
-            ["detector", "fit", "--data", data.path, "--out", out.path, "--label-column", "last",
-             "--normal-label", "1", "--quiet"] + quick)
+            [
+                "detector", "fit", "--data", data.path, "--out", out.path, "--label-column", "last",
+                "--normal-label", "1", "--quiet",
+            ] + quick)
         XCTAssertEqual(fit.status, 0, fit.stderr)
 
         let inSample = try latent(["detector", "evaluate", out.path, "--data", data.path])
         XCTAssertEqual(inSample.status, 0, inSample.stderr)
         XCTAssertTrue(inSample.stderr.contains("using 1, the label fit took as normal"), inSample.stderr)
         XCTAssertTrue(inSample.stderr.contains("100 of the 100 normal rows were used to fit"), inSample.stderr)
-        XCTAssertTrue(inSample.stdout.contains("false_positive_rate_unseen: undefined (0 unseen normal rows"), inSample.stdout)
-        let metrics = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: out.appendingPathComponent("evaluation/metrics.json"))) as! [String: Any]
+        XCTAssertTrue(
+            inSample.stdout.contains("false_positive_rate_unseen: undefined (0 unseen normal rows"), inSample.stdout)
+        let metrics =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("evaluation/metrics.json"))) as! [String: Any]
         XCTAssertEqual(metrics["rows_fitted_on"] as? Int, 100)
         XCTAssertEqual(metrics["unseen_normal_rows"] as? Int, 0)
         let page = try String(
             contentsOf: out.appendingPathComponent("evaluation/report.html"), encoding: .utf8)
-        XCTAssertTrue(page.contains("<p class=\"warning\" role=\"alert\">100 of the 100 normal rows were used to fit"), page)
+        XCTAssertTrue(
+            page.contains("<p class=\"warning\" role=\"alert\">100 of the 100 normal rows were used to fit"), page)
 
         // New rows: no warning, every normal row unseen.
         let test = try file(dir, "test.csv", table(rows: 60, phase: 0.123))
@@ -127,8 +140,12 @@ final class FirstHourCommandTests: XCTestCase {
         let data = try file(dir, "train.csv", table())
         let out = dir.appendingPathComponent("det")
         XCTAssertEqual(
-            try latent(["detector", "fit", "--data", data.path, "--out", out.path, "--label-column",
-                        "last", "--normal-label", "1", "--quiet"] + quick).status, 0)
+            try latent(
+                [
+                    "detector", "fit", "--data", data.path, "--out", out.path, "--label-column",
+                    "last", "--normal-label", "1", "--quiet",
+                ] + quick
+            ).status, 0)
         let missing = dir.appendingPathComponent("no/such/folder/scores.csv").path
         let score = try latent(["detector", "score", out.path, "--input", data.path, "--output", missing])
         XCTAssertEqual(score.status, 1, score.stderr)
@@ -141,8 +158,10 @@ final class FirstHourCommandTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let data = try file(dir, "train.csv", table())
         let result = try latent(
-            ["detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
-             "--label-column", "last", "--normal-label", "1", "--quiet"] + quick)
+            [
+                "detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
+                "--label-column", "last", "--normal-label", "1", "--quiet",
+            ] + quick)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stderr, "")
         XCTAssertEqual(result.stdout.split(separator: "\n").count, 1, result.stdout)
@@ -153,8 +172,10 @@ final class FirstHourCommandTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let data = try file(dir, "train.csv", table())
         let result = try latent(
-            ["detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
-             "--label-column", "last", "--normal-label", "1", "--epochs", "100", "--threshold", "fpr:0.1"])
+            [
+                "detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
+                "--label-column", "last", "--normal-label", "1", "--epochs", "100", "--threshold", "fpr:0.1",
+            ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let err = result.stderr
         let plan = try XCTUnwrap(err.range(of: "Plan: dense autoencoder"), err)
@@ -173,10 +194,12 @@ final class FirstHourCommandTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let data = try file(dir, "train.csv", table())
         let binary = productsDirectory.appendingPathComponent("latent").path
-        let command = [binary, "detector", "fit", "--data", data.path, "--out",
-                       dir.appendingPathComponent("det").path, "--label-column", "last",
-                       "--normal-label", "1", "--epochs", "60", "--threshold", "fpr:0.1"]
-            .map { "'\($0)'" }.joined(separator: " ")
+        let command = [
+            binary, "detector", "fit", "--data", data.path, "--out",
+            dir.appendingPathComponent("det").path, "--label-column", "last",
+            "--normal-label", "1", "--epochs", "60", "--threshold", "fpr:0.1",
+        ]
+        .map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]
@@ -219,12 +242,15 @@ final class FirstHourCommandTests: XCTestCase {
         let data = try file(dir, "train.csv", table())
         // Five epochs of a fresh model: the early-stopping loss is still falling at the cap.
         let result = try latent(
-            ["detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
-             "--label-column", "last", "--normal-label", "1", "--epochs", "5", "--threshold", "fpr:0.1"])
+            [
+                "detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
+                "--label-column", "last", "--normal-label", "1", "--epochs", "5", "--threshold", "fpr:0.1",
+            ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("Training ended after epoch 5"), result.stderr)
         XCTAssertTrue(
-            result.stderr.contains("stopped at its epoch cap (5 epochs) while the early-stopping loss was still falling"),
+            result.stderr.contains(
+                "stopped at its epoch cap (5 epochs) while the early-stopping loss was still falling"),
             result.stderr)
         XCTAssertTrue(result.stderr.contains("--epochs 10"), result.stderr)
     }
@@ -253,8 +279,10 @@ final class FirstHourCommandTests: XCTestCase {
         }
         let data = try file(dir, "codes.csv", rows.joined(separator: "\n"))
         let result = try latent(
-            ["detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
-             "--quiet"] + quick)
+            [
+                "detector", "fit", "--data", data.path, "--out", dir.appendingPathComponent("det").path,
+                "--quiet",
+            ] + quick)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.hasPrefix("Warning: column 6 (the last) holds only 3 distinct"), result.stderr)
         XCTAssertTrue(result.stderr.contains("--label-column last --normal-label=-1 "), result.stderr)

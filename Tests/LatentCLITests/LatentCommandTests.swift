@@ -6,9 +6,14 @@ final class LatentCommandTests: XCTestCase {
     func testHelpListsTheCommands() throws {
         let result = try latent(["--help"])
         XCTAssertEqual(result.status, 0)
-        for command in ["demo", "example", "datasets", "bench"] { XCTAssertTrue(result.stdout.contains(command), command) }
+        for command in ["demo", "example", "datasets", "bench"] {
+            XCTAssertTrue(result.stdout.contains(command), command)
+        }
         let example = try latent(["example", "--help"])
-        for name in ["fashion-ae", "fashion-denoise", "ecg-anomaly", "mnist-latent", "mnist-generate", "mnist-anomaly", "--data-dir", "--quick"] {
+        for name in [
+            "fashion-ae", "fashion-denoise", "ecg-anomaly", "mnist-latent", "mnist-generate", "mnist-anomaly",
+            "--data-dir", "--quick",
+        ] {
             XCTAssertTrue(example.stdout.contains(name), name)
         }
     }
@@ -35,17 +40,23 @@ final class LatentCommandTests: XCTestCase {
 
     func testMissingDataNamesTheFileAndTheFix() throws {
         let empty = try temporaryDirectory(self)
-        let result = try latent(["example", "fashion-ae", "--quick", "--data-dir", empty.path, "--out", empty.appendingPathComponent("run").path])
+        let result = try latent([
+            "example", "fashion-ae", "--quick", "--data-dir", empty.path, "--out",
+            empty.appendingPathComponent("run").path,
+        ])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("train-images-idx3-ubyte.gz"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("datasets fetch") || result.stderr.contains("DatasetFetcher"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("datasets fetch") || result.stderr.contains("DatasetFetcher"), result.stderr)
     }
 
     func testDatasetsFetchFromAFileMirrorVerifiesTheChecksum() throws {
         let shared = try sharedDatasets()
         let root = try temporaryDirectory(self)
         let mirror = shared.appendingPathComponent("ecg5000", isDirectory: true)
-        let result = try latent(["datasets", "fetch", "ecg5000", "--data-dir", root.path, "--base-url", mirror.absoluteString])
+        let result = try latent([
+            "datasets", "fetch", "ecg5000", "--data-dir", root.path, "--base-url", mirror.absoluteString,
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let fetched = root.appendingPathComponent("ecg5000/ecg.csv")
         XCTAssertEqual(try Data(contentsOf: fetched), try Data(contentsOf: mirror.appendingPathComponent("ecg.csv")))
@@ -54,7 +65,9 @@ final class LatentCommandTests: XCTestCase {
         let bad = try temporaryDirectory(self)
         try Data("1,2,3\n".utf8).write(to: bad.appendingPathComponent("ecg.csv"))
         let root2 = try temporaryDirectory(self)
-        let refused = try latent(["datasets", "fetch", "ecg5000", "--data-dir", root2.path, "--base-url", bad.absoluteString])
+        let refused = try latent([
+            "datasets", "fetch", "ecg5000", "--data-dir", root2.path, "--base-url", bad.absoluteString,
+        ])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("SHA-256"), refused.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: root2.appendingPathComponent("ecg5000/ecg.csv").path))

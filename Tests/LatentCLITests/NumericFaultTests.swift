@@ -20,7 +20,9 @@ final class NumericFaultTests: XCTestCase {
             let data = dir.appendingPathComponent("faulty.csv")
             try table(withFault: fault).write(to: data, atomically: true, encoding: .utf8)
             let out = dir.appendingPathComponent("det")
-            let refused = try latent(["detector", "fit", "--data", data.path, "--out", out.path, "--epochs", "3", "--quiet"])
+            let refused = try latent([
+                "detector", "fit", "--data", data.path, "--out", out.path, "--epochs", "3", "--quiet",
+            ])
             XCTAssertNotEqual(refused.status, 0, fault)
             XCTAssertLessThan(refused.status, 128, "a clean exit, not a crash")
             for part in ["faulty.csv", "line 8", "column 4"] {
@@ -28,7 +30,9 @@ final class NumericFaultTests: XCTestCase {
             }
             XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing half-written")
 
-            let skipped = try latent(["detector", "fit", "--data", data.path, "--out", out.path, "--epochs", "3", "--skip-non-finite"])
+            let skipped = try latent([
+                "detector", "fit", "--data", data.path, "--out", out.path, "--epochs", "3", "--skip-non-finite",
+            ])
             XCTAssertEqual(skipped.status, 0, skipped.stderr)
             XCTAssertTrue((skipped.stdout + skipped.stderr).contains("skipped 1 rows"), skipped.stdout + skipped.stderr)
             try FileManager.default.removeItem(at: out)
@@ -39,7 +43,8 @@ final class NumericFaultTests: XCTestCase {
     /// without passing the flag on).
     func testScoreSkipsNonFiniteRowsOnlyWhenAsked() throws {
         let dir = try temporaryDirectory(self)
-        let clean = dir.appendingPathComponent("clean.csv"), faulty = dir.appendingPathComponent("faulty.csv")
+        let clean = dir.appendingPathComponent("clean.csv")
+        let faulty = dir.appendingPathComponent("faulty.csv")
         try table(withFault: "0.5").write(to: clean, atomically: true, encoding: .utf8)
         try table(withFault: "nan").write(to: faulty, atomically: true, encoding: .utf8)
         let det = dir.appendingPathComponent("det")

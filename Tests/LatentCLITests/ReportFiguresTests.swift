@@ -43,8 +43,9 @@ final class ReportFiguresTests: XCTestCase {
     func testADenoiserThatHasNotLearnedSaysSoBesideItsFigures() throws {
         let datasets = try sharedDatasets()
         let (html, out) = try checkRun(["example", "fashion-denoise"], dataDir: datasets)
-        let metrics = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as! [String: Any]
+        let metrics =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as! [String: Any]
         let (denoised, noisy) = (metrics["val_mse"] as! Double, metrics["noisy_mse"] as! Double)
         guard denoised >= noisy else {
             return XCTAssertFalse(html.contains("has not learned"), "a model that learned needs no warning")

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import Latent
+import XCTest
 
 /// A run killed with SIGKILL and resumed ends with the same weights as a run that was
 /// never interrupted.
@@ -12,8 +12,10 @@ final class ResumeTests: XCTestCase {
 
     /// Runs `latent arguments` and SIGKILLs it as soon as `marker` exists; fails unless
     /// the kill landed while it was still running.
-    func killWhenPresent(_ arguments: [String], marker: URL, within seconds: TimeInterval,
-                         file: StaticString = #filePath, line: UInt = #line) throws {
+    func killWhenPresent(
+        _ arguments: [String], marker: URL, within seconds: TimeInterval,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("latent")
         process.arguments = arguments
@@ -21,21 +23,26 @@ final class ResumeTests: XCTestCase {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(seconds)
-        while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning && Date() < deadline { usleep(20_000) }
+        while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning && Date() < deadline {
+            usleep(20_000)
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run must really have been killed mid-training",
-                       file: file, line: line)
+        XCTAssertEqual(
+            process.terminationReason, .uncaughtSignal, "the run must really have been killed mid-training",
+            file: file, line: line)
     }
 
     func testKilledRunResumesToTheSameWeights() throws {
         let root = try temporaryDirectory(self)
-        let reference = root.appendingPathComponent("reference"), interrupted = root.appendingPathComponent("interrupted")
+        let reference = root.appendingPathComponent("reference")
+        let interrupted = root.appendingPathComponent("interrupted")
         let common = ["example", "ecg-anomaly", "--quick", "--quiet", "--epochs", "12", "--seed", "4"]
         XCTAssertEqual(try latent(common + ["--out", reference.path]).status, 0)
 
-        try killWhenPresent(common + ["--out", interrupted.path, "--checkpoint-every", "1"],
-                            marker: interrupted.appendingPathComponent("checkpoints/autoencoder/trainer.json"), within: 60)
+        try killWhenPresent(
+            common + ["--out", interrupted.path, "--checkpoint-every", "1"],
+            marker: interrupted.appendingPathComponent("checkpoints/autoencoder/trainer.json"), within: 60)
         XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("metrics.json").path))
 
         let resumed = try latent(common + ["--resume", interrupted.path])
@@ -49,14 +56,19 @@ final class ResumeTests: XCTestCase {
     func testKilledMultiModelLessonResumesEveryModel() throws {
         let data = try sharedDatasets()
         let root = try temporaryDirectory(self)
-        let reference = root.appendingPathComponent("reference"), interrupted = root.appendingPathComponent("interrupted")
-        let common = ["example", "mnist-latent", "--quick", "--quiet", "--epochs", "2", "--seed", "4", "--data-dir", data.path]
+        let reference = root.appendingPathComponent("reference")
+        let interrupted = root.appendingPathComponent("interrupted")
+        let common = [
+            "example", "mnist-latent", "--quick", "--quiet", "--epochs", "2", "--seed", "4", "--data-dir", data.path,
+        ]
         XCTAssertEqual(try latent(common + ["--out", reference.path]).status, 0)
 
         // The second model's first checkpoint: the first model is finished, the third not begun.
-        try killWhenPresent(common + ["--out", interrupted.path, "--checkpoint-every", "1"],
-                            marker: interrupted.appendingPathComponent("checkpoints/l2_code/trainer.json"), within: 300)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("vae.safetensors").path))
+        try killWhenPresent(
+            common + ["--out", interrupted.path, "--checkpoint-every", "1"],
+            marker: interrupted.appendingPathComponent("checkpoints/l2_code/trainer.json"), within: 300)
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: interrupted.appendingPathComponent("vae.safetensors").path))
 
         let resumed = try latent(common + ["--resume", interrupted.path])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)

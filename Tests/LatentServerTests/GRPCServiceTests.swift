@@ -32,11 +32,14 @@ final class GRPCServiceTests: XCTestCase {
             XCTAssertEqual(
                 meta.outputs.map(\.name),
                 ["score", "threshold", "anomaly", "p_value", "explain_index", "explain_feature", "explain_error"])
-            for (name, version, expected) in [("tiny", "", true), ("tiny", "1", true), ("tiny", "2", false), ("nope", "", false)] {
-                let answer = try await client.modelReady(.with {
-                    $0.name = name
-                    $0.version = version
-                })
+            for (name, version, expected) in [
+                ("tiny", "", true), ("tiny", "1", true), ("tiny", "2", false), ("nope", "", false),
+            ] {
+                let answer = try await client.modelReady(
+                    .with {
+                        $0.name = name
+                        $0.version = version
+                    })
                 XCTAssertEqual(answer.ready, expected, "\(name) version '\(version)'")
             }
         }
@@ -101,14 +104,22 @@ final class GRPCServiceTests: XCTestCase {
             // [2, 6] values sent as [3, 4]: 4 features, the model takes 6.
             var error = await rpcError { try await client.modelInfer(inferRequest(x, shape: [3, 4], raw: true)) }
             XCTAssertEqual(error?.code, .invalidArgument)
-            XCTAssertTrue(error?.message.contains("input 'input' has 4 features") ?? false, "\(String(describing: error))")
+            XCTAssertTrue(
+                error?.message.contains("input 'input' has 4 features") ?? false, "\(String(describing: error))")
             // The bytes do not fill the shape.
-            error = await rpcError { try await client.modelInfer(inferRequest(Array(x.prefix(11)), shape: [2, 6], raw: true)) }
+            error = await rpcError {
+                try await client.modelInfer(inferRequest(Array(x.prefix(11)), shape: [2, 6], raw: true))
+            }
             XCTAssertEqual(error?.code, .invalidArgument)
-            XCTAssertTrue(error?.message.contains("raw_input_contents[0] holds 44 bytes") ?? false, "\(String(describing: error))")
-            error = await rpcError { try await client.modelInfer(inferRequest(Array(x.prefix(11)), shape: [2, 6], raw: false)) }
+            XCTAssertTrue(
+                error?.message.contains("raw_input_contents[0] holds 44 bytes") ?? false, "\(String(describing: error))"
+            )
+            error = await rpcError {
+                try await client.modelInfer(inferRequest(Array(x.prefix(11)), shape: [2, 6], raw: false))
+            }
             XCTAssertEqual(error?.code, .invalidArgument)
-            XCTAssertTrue(error?.message.contains("contents.fp32_contents holds 11") ?? false, "\(String(describing: error))")
+            XCTAssertTrue(
+                error?.message.contains("contents.fp32_contents holds 11") ?? false, "\(String(describing: error))")
             var nan = inferRequest(x, shape: [2, 6], raw: false)
             nan.inputs[0].contents.fp32Contents[7] = .nan
             error = await rpcError { try await client.modelInfer(nan) }
@@ -119,7 +130,9 @@ final class GRPCServiceTests: XCTestCase {
             error = await rpcError { try await client.modelInfer(ints) }
             XCTAssertEqual(error?.code, .invalidArgument)
             // Unknown model or version: notFound, naming it.
-            error = await rpcError { try await client.modelInfer(inferRequest(x, shape: [2, 6], raw: true, model: "nope")) }
+            error = await rpcError {
+                try await client.modelInfer(inferRequest(x, shape: [2, 6], raw: true, model: "nope"))
+            }
             XCTAssertEqual(error?.code, .notFound)
             XCTAssertTrue(error?.message.contains("no model named 'nope'") ?? false, "\(String(describing: error))")
             var versioned = inferRequest(x, shape: [2, 6], raw: true)
@@ -199,10 +212,11 @@ final class GRPCServiceTests: XCTestCase {
             XCTAssertEqual(error?.code, .notFound)
             XCTAssertFalse(error?.message.contains(root.path) ?? true, "a path leaked: \(String(describing: error))")
             error = await rpcError {
-                try await client.repositoryModelLoad(.with {
-                    $0.modelName = "cells"
-                    $0.parameters["config"] = .with { $0.stringParam = "{}" }
-                })
+                try await client.repositoryModelLoad(
+                    .with {
+                        $0.modelName = "cells"
+                        $0.parameters["config"] = .with { $0.stringParam = "{}" }
+                    })
             }
             XCTAssertEqual(error?.code, .invalidArgument)
         }

@@ -56,8 +56,12 @@ enum Fixture {
     static func body(_ x: Tensor, explain: Int? = nil, shape: [Int]? = nil) -> ByteBuffer {
         var object: [String: Any] = [
             "id": "t1",
-            "inputs": [["name": "input", "shape": shape ?? x.shape, "datatype": "FP32",
-                        "data": x.scalars.map { Double($0) }]],
+            "inputs": [
+                [
+                    "name": "input", "shape": shape ?? x.shape, "datatype": "FP32",
+                    "data": x.scalars.map { Double($0) },
+                ]
+            ],
         ]
         if let explain { object["parameters"] = ["explain": explain] }
         return ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
@@ -168,7 +172,7 @@ final class LatentServerTests: XCTestCase {
             }
         }
         let stats = models["tiny"]!.served.batcher.statistics
-        XCTAssertEqual(stats.requests, 32)   // that they are joined is proven in MicroBatcherTests
+        XCTAssertEqual(stats.requests, 32)  // that they are joined is proven in MicroBatcherTests
     }
 
     func testBadRequestsGetV2Errors() async throws {

@@ -4,11 +4,11 @@ import Logging
 import ServiceLifecycle
 import XCTest
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 @testable import latent_server
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// A real HTTP client (URLSession) for a server on an ephemeral loopback port: the tests
 /// go through sockets and HTTP parsing as users do, without HummingbirdTesting (whose
@@ -47,7 +47,8 @@ func withServer<R>(
 ) async throws -> R {
     try await withServer(
         registry: ModelRegistry(models: models, repository: repository, limits: limits), limits: limits,
-        connections: connections, auth: auth, reloadInterval: reloadInterval) { client, _ in try await body(client) }
+        connections: connections, auth: auth, reloadInterval: reloadInterval
+    ) { client, _ in try await body(client) }
 }
 
 /// As above, with the registry given and handed to `body`.

@@ -44,7 +44,8 @@ final class MetricsTests: XCTestCase {
 
     func testRouteTemplatesAreBounded() {
         XCTAssertEqual(ServerMetrics.route("/v2/models/a b/infer"), "/v2/models/{name}/infer")
-        XCTAssertEqual(ServerMetrics.route("/v2/models/x/versions/7/ready"), "/v2/models/{name}/versions/{version}/ready")
+        XCTAssertEqual(
+            ServerMetrics.route("/v2/models/x/versions/7/ready"), "/v2/models/{name}/versions/{version}/ready")
         XCTAssertEqual(ServerMetrics.route("/v2/models/x"), "/v2/models/{name}")
         XCTAssertEqual(ServerMetrics.route("/v2/repository/models/x/unload"), "/v2/repository/models/{name}/unload")
         XCTAssertEqual(ServerMetrics.route("/v2/health/ready"), "/v2/health/ready")

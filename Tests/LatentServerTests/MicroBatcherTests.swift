@@ -1,6 +1,7 @@
 import Dispatch
-import XCTest
 import Latent
+import XCTest
+
 @testable import latent_server
 
 /// Requests that arrive while the detector is busy are scored together, in one call, and
@@ -15,7 +16,9 @@ final class MicroBatcherTests: XCTestCase {
         batcher.queue.async { gate.wait() }
         let results = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
             for (i, x) in requests.enumerated() {
-                group.addTask { (i, try await batcher.evaluate(rows: x.scalars, count: x.shape[0], topK: 0).map(\.score)) }
+                group.addTask {
+                    (i, try await batcher.evaluate(rows: x.scalars, count: x.shape[0], topK: 0).map(\.score))
+                }
             }
             while batcher.pendingCount < requests.count { try await Task.sleep(nanoseconds: 1_000_000) }
             gate.signal()

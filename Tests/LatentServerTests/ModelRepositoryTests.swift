@@ -20,8 +20,10 @@ final class ModelRepositoryTests: XCTestCase {
         return root
     }
 
-    func status(_ client: LoopbackClient, _ uri: String, _ method: HTTPRequest.Method = .post,
-                body: ByteBuffer? = nil) async throws -> (HTTPResponse.Status, ByteBuffer) {
+    func status(
+        _ client: LoopbackClient, _ uri: String, _ method: HTTPRequest.Method = .post,
+        body: ByteBuffer? = nil
+    ) async throws -> (HTTPResponse.Status, ByteBuffer) {
         try await client.execute(uri: uri, method: method, body: body) { ($0.status, $0.body) }
     }
 

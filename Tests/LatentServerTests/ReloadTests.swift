@@ -6,7 +6,7 @@ import XCTest
 @testable import latent_server
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Items 4 and 5 of issue 16: a load reads one whole fit even while the directory is
@@ -33,48 +33,51 @@ final class ReloadTests: XCTestCase {
 
     func testLoadsNeverMixTwoFitsWhileDirectoriesAreExchanged() throws {
         #if os(Linux)
-            let root = try scratch()
-            let a = root.appendingPathComponent("a"), b = root.appendingPathComponent("b")
-            try FileManager.default.copyItem(at: Fixture.directory, to: a)
-            try Self.other.save(to: b)
-            let probe = Fixture.rows(1, seed: 42)
-            let first = try AnomalyDetector.load(from: a), second = try AnomalyDetector.load(from: b)
-            let fits = [
-                (first.threshold, try first.score(probe)[0]), (second.threshold, try second.score(probe)[0]),
-            ]
-            XCTAssertNotEqual(fits[0].0, fits[1].0)
-            // Exchange a and b as fast as possible while loading a.
-            let swapping = Flag()
-            // renameat2 is in glibc 2.28+, but not in Swift's Glibc module: look it up.
-            typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-            guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "renameat2") else {
-                throw XCTSkip("no renameat2 in this libc")
+        let root = try scratch()
+        let a = root.appendingPathComponent("a")
+        let b = root.appendingPathComponent("b")
+        try FileManager.default.copyItem(at: Fixture.directory, to: a)
+        try Self.other.save(to: b)
+        let probe = Fixture.rows(1, seed: 42)
+        let first = try AnomalyDetector.load(from: a)
+        let second = try AnomalyDetector.load(from: b)
+        let fits = [
+            (first.threshold, try first.score(probe)[0]), (second.threshold, try second.score(probe)[0]),
+        ]
+        XCTAssertNotEqual(fits[0].0, fits[1].0)
+        // Exchange a and b as fast as possible while loading a.
+        let swapping = Flag()
+        // renameat2 is in glibc 2.28+, but not in Swift's Glibc module: look it up.
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "renameat2") else {
+            throw XCTSkip("no renameat2 in this libc")
+        }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let (pathA, pathB) = (a.path, b.path)
+        let swapper = Thread {
+            while swapping.isSet {
+                _ = renameat2(AT_FDCWD, pathA, AT_FDCWD, pathB, 2 /* RENAME_EXCHANGE */)
             }
-            let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
-            let (pathA, pathB) = (a.path, b.path)
-            let swapper = Thread {
-                while swapping.isSet {
-                    _ = renameat2(AT_FDCWD, pathA, AT_FDCWD, pathB, 2 /* RENAME_EXCHANGE */)
-                }
+        }
+        swapper.start()
+        var loaded = 0
+        var failed = 0
+        let end = Date().addingTimeInterval(3)
+        while Date() < end {
+            do {
+                let (detector, _) = try DetectorSnapshot.load(a, name: "a", followSymlinks: false)
+                let pair = (detector.threshold, try detector.score(probe)[0])
+                XCTAssertTrue(
+                    fits.contains { $0.0 == pair.0 && $0.1 == pair.1 },
+                    "threshold \(pair.0) served with another fit's weights (score \(pair.1))")
+                loaded += 1
+            } catch {
+                failed += 1
             }
-            swapper.start()
-            var loaded = 0, failed = 0
-            let end = Date().addingTimeInterval(3)
-            while Date() < end {
-                do {
-                    let (detector, _) = try DetectorSnapshot.load(a, name: "a", followSymlinks: false)
-                    let pair = (detector.threshold, try detector.score(probe)[0])
-                    XCTAssertTrue(
-                        fits.contains { $0.0 == pair.0 && $0.1 == pair.1 },
-                        "threshold \(pair.0) served with another fit's weights (score \(pair.1))")
-                    loaded += 1
-                } catch {
-                    failed += 1
-                }
-            }
-            swapping.clear()
-            while !swapper.isFinished { usleep(1000) }
-            XCTAssertGreaterThan(loaded, 10, "only \(loaded) loads succeeded, \(failed) failed")
+        }
+        swapping.clear()
+        while !swapper.isFinished { usleep(1000) }
+        XCTAssertGreaterThan(loaded, 10, "only \(loaded) loads succeeded, \(failed) failed")
         #endif
     }
 
@@ -152,6 +155,14 @@ final class ReloadTests: XCTestCase {
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = true
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func clear() { lock.lock(); value = false; lock.unlock() }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func clear() {
+        lock.lock()
+        value = false
+        lock.unlock()
+    }
 }

@@ -5,7 +5,7 @@ import XCTest
 @testable import latent_server
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The built `latent-server` as operators run it: signals, the shutdown deadline, the log format.
@@ -43,7 +43,9 @@ final class ServerProcessTests: XCTestCase {
     }
 
     func testSIGTERMWithAHalfSentBodyExitsByTheDeadline() throws {
-        let (process, port, errors) = try start(["--shutdown-timeout", "1", "--idle-timeout", "600", Fixture.directory.path])
+        let (process, port, errors) = try start([
+            "--shutdown-timeout", "1", "--idle-timeout", "600", Fixture.directory.path,
+        ])
         let half = try RawConnection(port: port)
         half.send("POST /v2/models/tiny/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"inputs\"")
         Thread.sleep(forTimeInterval: 0.3)
@@ -129,4 +131,3 @@ final class ServerProcessTests: XCTestCase {
         XCTAssertEqual(LogfmtHandler.quote(""), "\"\"")
     }
 }
-

@@ -28,7 +28,9 @@ final class ServingSafetyTests: XCTestCase {
     func testWithoutARepositoryNoRequestCanUnloadAModel() async throws {
         let limits = ServerLimits()
         try await withServer(models: try loadModels([Fixture.directory.path], limits: limits)) { client in
-            for route in ["/v2/repository/models/tiny/unload", "/v2/repository/models/tiny/load", "/v2/repository/index"] {
+            for route in [
+                "/v2/repository/models/tiny/unload", "/v2/repository/models/tiny/load", "/v2/repository/index",
+            ] {
                 let (code, body) = try await self.call(client, route)
                 XCTAssertEqual(code, .notFound, route)
                 XCTAssertNotNil(try decode(body)["error"] as? String)
@@ -84,7 +86,8 @@ final class ServingSafetyTests: XCTestCase {
             XCTAssertEqual((try outputs(body)["score"]?["data"] as? [Double])?.map { Float($0) }, expected)
             for uri in ["/v2/models/tiny/versions/2/infer", "/v2/models/tiny/versions/2/ready"] {
                 let infer = uri.hasSuffix("infer")
-                (code, body) = try await self.call(client, uri, infer ? .post : .get, body: infer ? Fixture.body(x) : nil)
+                (code, body) = try await self.call(
+                    client, uri, infer ? .post : .get, body: infer ? Fixture.body(x) : nil)
                 XCTAssertEqual(code, .notFound, uri)
             }
         }

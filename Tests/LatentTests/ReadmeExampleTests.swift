@@ -1,5 +1,5 @@
-import XCTest
 import Latent
+import XCTest
 
 /// The README's library example, verbatim apart from the epochs, so it keeps compiling
 /// and working.
@@ -12,15 +12,20 @@ final class ReadmeExampleTests: XCTestCase {
         let normal = scaler.transform(train.filter { $0 == ECG5000.normalLabel }.features)
 
         let model = Autoencoder(
-            encoder: Sequential([Dense(inputSize: 140, outputSize: 32, activation: .relu, generator: &rng),
-                                 Dense(inputSize: 32, outputSize: 8, activation: .relu, generator: &rng)]),
-            decoder: Sequential([Dense(inputSize: 8, outputSize: 32, activation: .relu, generator: &rng),
-                                 Dense(inputSize: 32, outputSize: 140, activation: .sigmoid, generator: &rng)]))
+            encoder: Sequential([
+                Dense(inputSize: 140, outputSize: 32, activation: .relu, generator: &rng),
+                Dense(inputSize: 32, outputSize: 8, activation: .relu, generator: &rng),
+            ]),
+            decoder: Sequential([
+                Dense(inputSize: 8, outputSize: 32, activation: .relu, generator: &rng),
+                Dense(inputSize: 32, outputSize: 140, activation: .sigmoid, generator: &rng),
+            ]))
         XCTAssertTrue(model.summary(inputShape: [140]).contains("Total params: 9,684"))
 
         let history = try Trainer(model: model, optimizer: Adam()).fit(
             inputs: normal, targets: normal, options: TrainingOptions(epochs: 10, batchSize: 512, progress: .silent),
-            generator: &rng) { x, y in meanAbsoluteError(model(x), y) }
+            generator: &rng
+        ) { x, y in meanAbsoluteError(model(x), y) }
         XCTAssertLessThan(history.losses.last!, history.losses.first!)
 
         let x = scaler.transform(test.features)

@@ -7,10 +7,12 @@ extension Tensor {
     /// calls; clear them with ``Module/zeroGradients()`` or by making new leaves.
     public func backward(seed: Tensor? = nil) {
         guard let root = node else { return }
-        let start = seed ?? {
-            precondition(count == 1, "backward() without a seed needs a scalar, not shape \(shape).")
-            return Tensor.ones(shape)
-        }()
+        let start =
+            seed
+            ?? {
+                precondition(count == 1, "backward() without a seed needs a scalar, not shape \(shape).")
+                return Tensor.ones(shape)
+            }()
         precondition(start.shape == shape, "The seed's shape \(start.shape) must be \(shape).")
 
         let order = GradNode.topologicalOrder(from: root)

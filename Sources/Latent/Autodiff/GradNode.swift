@@ -44,7 +44,8 @@ final class GradNode {
     func consumePullback(_ g: Tensor) -> [() -> Tensor] {
         guard let pullback else {
             preconditionFailure(
-                "backward() already ran through this part of the graph; run the forward pass again before a second backward().")
+                "backward() already ran through this part of the graph; run the forward pass again before a second backward()."
+            )
         }
         self.pullback = nil
         return pullback(g)

@@ -52,8 +52,9 @@ public func checkGradients(
             let numeric = Float((plus - minus) / (2 * Double(step)))
             let error = Swift.abs(analytic[i] - numeric) / (1 + Swift.abs(numeric))
             if error > worst.maximumError || error.isNaN {
-                worst = GradientCheckResult(maximumError: error.isNaN ? .infinity : error, input: k, element: i,
-                                            analytic: analytic[i], numeric: numeric)
+                worst = GradientCheckResult(
+                    maximumError: error.isNaN ? .infinity : error, input: k, element: i,
+                    analytic: analytic[i], numeric: numeric)
             }
         }
     }

@@ -26,23 +26,23 @@ public enum DetectionError: Error, Equatable, Sendable {
 extension DetectionError: CustomStringConvertible, LocalizedError {
     public var description: String {
         switch self {
-        case let .lengthMismatch(scores, labels):
+        case .lengthMismatch(let scores, let labels):
             return "There are \(scores) scores but \(labels) labels; give one label per score."
         case .emptyScores:
             return "No scores were given; at least one score is needed."
-        case let .nanScore(index):
+        case .nanScore(let index):
             return "Score \(index) is NaN; scores must be numbers (check the model and the input data)."
-        case let .infiniteScore(index):
+        case .infiniteScore(let index):
             return "Score \(index) is infinite; threshold rules need finite calibration scores."
-        case let .singleClass(what, anomalies, normals):
+        case .singleClass(let what, let anomalies, let normals):
             return "The \(what) needs both anomalies and normal samples in the labels, "
                 + "but there are \(anomalies) anomalies and \(normals) normal samples."
-        case let .invalidParameter(name, value, valid):
+        case .invalidParameter(let name, let value, let valid):
             return "\(name) must be \(valid), not \(value)."
-        case let .labelsRequired(rule):
+        case .labelsRequired(let rule):
             return "The threshold rule '\(rule)' needs labelled calibration scores, including "
                 + "anomalies; give labels or choose another rule."
-        case let .invalidRule(text, reason):
+        case .invalidRule(let text, let reason):
             return "'\(text)' is not a threshold rule: \(reason). Valid forms: "
                 + ThresholdRule.validForms + "."
         }

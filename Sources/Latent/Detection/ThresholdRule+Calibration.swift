@@ -31,16 +31,16 @@ extension ThresholdRule {
             throw DetectionError.lengthMismatch(scores: scores.count, labels: labels.count)
         }
         switch self {
-        case let .meanStd(k):
+        case .meanStd(let k):
             let m = ScoreStatistics.mean(scores)
             return Float(m + k * ScoreStatistics.populationStandardDeviation(scores))
-        case let .percentile(q):
+        case .percentile(let q):
             return Float(ScoreStatistics.percentile(sorted: scores.sorted(), q))
-        case let .contamination(p):
+        case .contamination(let p):
             return Float(ScoreStatistics.percentile(sorted: scores.sorted(), 100 * (1 - p)))
-        case let .falsePositiveRate(alpha):
+        case .falsePositiveRate(let alpha):
             return try ConformalCalibration(scores: scores).scoreCut(alpha: alpha)
-        case let .conditionalFalsePositiveRate(alpha, confidence, bound):
+        case .conditionalFalsePositiveRate(let alpha, let confidence, let bound):
             return try ConformalCalibration(scores: scores).conditionalScoreCut(
                 alpha: alpha, confidence: confidence, bound: bound)
         case .youden:

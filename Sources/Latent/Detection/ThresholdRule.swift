@@ -68,17 +68,17 @@ public enum ThresholdRule: Sendable, Hashable {
             if !ok { throw DetectionError.invalidParameter(name: name, value: value, valid: valid) }
         }
         switch self {
-        case let .meanStd(k):
+        case .meanStd(let k):
             try require(k.isFinite && k >= 0, "mean-std K", k, "a finite number ≥ 0")
-        case let .percentile(q):
+        case .percentile(let q):
             try require(q >= 0 && q <= 100, "percentile Q", q, "between 0 and 100")
-        case let .contamination(p):
+        case .contamination(let p):
             try require(p > 0 && p <= 0.5, "contamination P", p, "in (0, 0.5]")
-        case let .falsePositiveRate(alpha):
+        case .falsePositiveRate(let alpha):
             try require(alpha > 0 && alpha < 1, "fpr ALPHA", alpha, "strictly between 0 and 1")
         case .youden:
             break
-        case let .conditionalFalsePositiveRate(alpha, confidence, _):
+        case .conditionalFalsePositiveRate(let alpha, let confidence, _):
             try require(alpha > 0 && alpha < 1, "fpr ALPHA", alpha, "strictly between 0 and 1")
             try require(
                 confidence > 0 && confidence < 1, "CONFIDENCE", confidence,
@@ -91,12 +91,12 @@ extension ThresholdRule: CustomStringConvertible, LosslessStringConvertible {
     /// The CLI form, such as `percentile:99` or `fpr:0.05`; it parses back to the same rule.
     public var description: String {
         switch self {
-        case let .meanStd(k): return "mean-std:\(Self.format(k))"
-        case let .percentile(q): return "percentile:\(Self.format(q))"
-        case let .contamination(p): return "contamination:\(Self.format(p))"
-        case let .falsePositiveRate(alpha): return "fpr:\(Self.format(alpha))"
+        case .meanStd(let k): return "mean-std:\(Self.format(k))"
+        case .percentile(let q): return "percentile:\(Self.format(q))"
+        case .contamination(let p): return "contamination:\(Self.format(p))"
+        case .falsePositiveRate(let alpha): return "fpr:\(Self.format(alpha))"
         case .youden: return "youden"
-        case let .conditionalFalsePositiveRate(alpha, confidence, bound):
+        case .conditionalFalsePositiveRate(let alpha, let confidence, let bound):
             return "fpr:\(Self.format(alpha))@\(Self.format(confidence))"
                 + (bound == .dkw ? "" : ":\(bound.rawValue)")
         }

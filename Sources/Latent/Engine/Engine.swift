@@ -20,8 +20,10 @@ public enum Engine {
     static func defaultThreadCount(environment: String?, available: Int) -> Int {
         if let environment {
             if let n = Int(environment.trimmingCharacters(in: .whitespaces)), n >= 1 { return n }
-            FileHandle.standardError.write(Data(
-                "latent: LATENT_THREADS=\(environment) is not a whole number ≥ 1; using \(Swift.min(available, defaultThreadCap)) threads\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "latent: LATENT_THREADS=\(environment) is not a whole number ≥ 1; using \(Swift.min(available, defaultThreadCap)) threads\n"
+                        .utf8))
         }
         return Swift.max(1, Swift.min(available, defaultThreadCap))
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
 ///
 /// Every random choice in Latent (initial weights, shuffling, noise, splits, sampling)
@@ -15,13 +17,19 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
     }
 
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
         s3 = (s3 << 45) | (s3 >> 19)
         return result
@@ -44,7 +52,6 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
     public mutating func split() -> RandomGenerator { RandomGenerator(seed: next()) }
 }
 
-import Foundation
 @inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
 

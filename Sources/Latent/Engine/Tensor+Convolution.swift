@@ -16,10 +16,13 @@ extension Tensor {
     /// convolution and a per-tap outer product.
     ///   - bias: [F], added to every output pixel before `activation` (both fused into
     ///     one pass after the convolution).
-    public static func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, activation: Activation = .identity,
-                              stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
-        precondition(input.rank == 4 && filter.rank == 4 && filter.shape[2] == input.shape[3],
-                     "conv2d needs input [N, H, W, C] and filter [KH, KW, C, F]; got \(input.shape) and \(filter.shape).")
+    public static func conv2d(
+        _ input: Tensor, filter: Tensor, bias: Tensor? = nil, activation: Activation = .identity,
+        stride: (Int, Int) = (1, 1), padding: Padding = .valid
+    ) -> Tensor {
+        precondition(
+            input.rank == 4 && filter.rank == 4 && filter.shape[2] == input.shape[3],
+            "conv2d needs input [N, H, W, C] and filter [KH, KW, C, F]; got \(input.shape) and \(filter.shape).")
         let geometry = ConvolutionGeometry(
             inputHeight: input.shape[1], inputWidth: input.shape[2], channels: input.shape[3],
             kernel: (filter.shape[0], filter.shape[1]), stride: stride, padding: padding)
@@ -28,9 +31,11 @@ extension Tensor {
         return recorded(out, inputs: [input, filter] + (bias.map { [$0] } ?? [])) { g in
             // out = activation(z), z = conv(input, filter) + bias
             let dz = BiasActivation.preActivationGradient(g, output: out, activation: activation)
-            return [{ conv.backwardInput(dz, filter) },                                // ∂L/∂input = convᵀ(dz, filter)
-                    { conv.backwardWeight(input, dz) },                                // ∂L/∂filter = Σ input ⊗ dz per tap
-                    { BiasActivation.biasGradient(dz, width: filter.shape[3]) }]       // ∂L/∂bias = Σ_pixels dz
+            return [
+                { conv.backwardInput(dz, filter) },  // ∂L/∂input = convᵀ(dz, filter)
+                { conv.backwardWeight(input, dz) },  // ∂L/∂filter = Σ input ⊗ dz per tap
+                { BiasActivation.biasGradient(dz, width: filter.shape[3]) },
+            ]  // ∂L/∂bias = Σ_pixels dz
         }
     }
 
@@ -43,27 +48,34 @@ extension Tensor {
     ///   - filter: [KH, KW, F, C] (Keras layout: output channels before input channels).
     /// - Returns: [N, H·s, W·s, F] for `same` padding; [N, (H−1)·s + KH, …] for `valid`.
     ///   - bias: [F], added before `activation`, both fused into one pass.
-    public static func conv2dTranspose(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, activation: Activation = .identity,
-                                       stride: (Int, Int) = (1, 1), padding: Padding = .valid) -> Tensor {
-        precondition(input.rank == 4 && filter.rank == 4 && filter.shape[3] == input.shape[3],
-                     "conv2dTranspose needs input [N, H, W, C] and filter [KH, KW, F, C]; got \(input.shape) and \(filter.shape).")
+    public static func conv2dTranspose(
+        _ input: Tensor, filter: Tensor, bias: Tensor? = nil, activation: Activation = .identity,
+        stride: (Int, Int) = (1, 1), padding: Padding = .valid
+    ) -> Tensor {
+        precondition(
+            input.rank == 4 && filter.rank == 4 && filter.shape[3] == input.shape[3],
+            "conv2dTranspose needs input [N, H, W, C] and filter [KH, KW, F, C]; got \(input.shape) and \(filter.shape)."
+        )
         let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
         let (kh, kw, f) = (filter.shape[0], filter.shape[1], filter.shape[2])
         let outH = padding == .same ? h * stride.0 : (h - 1) * stride.0 + kh
         let outW = padding == .same ? w * stride.1 : (w - 1) * stride.1 + kw
         // The convolution this is the adjoint of: [N, outH, outW, F] → [N, h, w, C] with
         // kernel [KH, KW, F, C], which is exactly `filter`.
-        let geometry = ConvolutionGeometry(inputHeight: outH, inputWidth: outW, channels: f,
-                                           kernel: (kh, kw), stride: stride, padding: padding)
+        let geometry = ConvolutionGeometry(
+            inputHeight: outH, inputWidth: outW, channels: f,
+            kernel: (kh, kw), stride: stride, padding: padding)
         precondition(geometry.outputHeight == h && geometry.outputWidth == w, "Internal: transposed geometry mismatch.")
         let conv = ConvolutionKernels(geometry, batch: n, filters: input.shape[3])
         let out = conv.backwardInput(input, filter, bias: bias, activation: activation)
         return recorded(out, inputs: [input, filter] + (bias.map { [$0] } ?? [])) { g in
             // out = activation(z), z = convᵀ(input, filter) + bias
             let dz = BiasActivation.preActivationGradient(g, output: out, activation: activation)
-            return [{ conv.forward(dz, filter) },                     // ∂L/∂input = conv(dz, filter)
-                    { conv.backwardWeight(dz, input) },               // ∂L/∂filter = Σ dz ⊗ input per tap
-                    { BiasActivation.biasGradient(dz, width: f) }]    // ∂L/∂bias = Σ_pixels dz
+            return [
+                { conv.forward(dz, filter) },  // ∂L/∂input = conv(dz, filter)
+                { conv.backwardWeight(dz, input) },  // ∂L/∂filter = Σ dz ⊗ input per tap
+                { BiasActivation.biasGradient(dz, width: f) },
+            ]  // ∂L/∂bias = Σ_pixels dz
         }
     }
 
@@ -73,11 +85,13 @@ extension Tensor {
         precondition(rank == 4, "maxPooled needs an NHWC batch, not shape \(shape).")
         let stride = stride ?? size
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
-        let window = ConvolutionGeometry(inputHeight: h, inputWidth: w, channels: c, kernel: size, stride: stride,
-                                         padding: .valid)
+        let window = ConvolutionGeometry(
+            inputHeight: h, inputWidth: w, channels: c, kernel: size, stride: stride,
+            padding: .valid)
         let (oh, ow) = (window.outputHeight, window.outputWidth)
-        let geometry = latent_conv_geometry(n: n, h: h, w: w, c: c, f: c, kh: size.0, kw: size.1, sh: stride.0, sw: stride.1,
-                                            pt: 0, pl: 0, oh: oh, ow: ow)
+        let geometry = latent_conv_geometry(
+            n: n, h: h, w: w, c: c, f: c, kh: size.0, kw: size.1, sh: stride.0, sw: stride.1,
+            pt: 0, pl: 0, oh: oh, ow: ow)
         let perImage = Swift.max(1, oh * ow * c * size.0 * size.1)
         guard GradientMode.isRecording && node != nil else {
             // No gradient: the maxima only, without recording where they were.
@@ -103,15 +117,18 @@ extension Tensor {
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
             // ∂L/∂x: each output's g added to its window's first maximum. Windows may
             // overlap (stride < size), so the scatter adds, in output order.
-            [{
-                Tensor(shape: shape) { dst in
-                    let d = dst.baseAddress!, gp = g.storage.pointer
-                    d.initialize(repeating: 0, count: dst.count)
-                    argmax.withUnsafeBufferPointer { arg in
-                        for k in 0..<arg.count { d[Int(arg[k])] += gp[k] }
+            [
+                {
+                    Tensor(shape: shape) { dst in
+                        let d = dst.baseAddress!
+                        let gp = g.storage.pointer
+                        d.initialize(repeating: 0, count: dst.count)
+                        argmax.withUnsafeBufferPointer { arg in
+                            for k in 0..<arg.count { d[Int(arg[k])] += gp[k] }
+                        }
                     }
                 }
-            }]
+            ]
         }
     }
 }

@@ -10,7 +10,8 @@ extension Tensor {
     /// Applies `f` to every element (no gradient; a building block for rare ops).
     func mapped(_ f: (Float) -> Float) -> Tensor {
         Tensor(shape: shape) { out in
-            let x = storage.pointer, o = out.baseAddress!
+            let x = storage.pointer
+            let o = out.baseAddress!
             for i in 0..<out.count { o[i] = f(x[i]) }
         }
     }
@@ -19,13 +20,20 @@ extension Tensor {
     /// gradient; for rare ops — the common ones go through ``combined(_:_:_:)-(BinaryKernel,_,_)``).
     static func combined(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         let shape = Broadcasting.shape(a.shape, b.shape)
-        let sa = Broadcasting.strides(of: a.shape, in: shape), sb = Broadcasting.strides(of: b.shape, in: shape)
+        let sa = Broadcasting.strides(of: a.shape, in: shape)
+        let sb = Broadcasting.strides(of: b.shape, in: shape)
         return Tensor(shape: shape) { out in
-            let pa = a.storage.pointer, pb = b.storage.pointer, o = out.baseAddress!
+            let pa = a.storage.pointer
+            let pb = b.storage.pointer
+            let o = out.baseAddress!
             var index = [Int](repeating: 0, count: shape.count)
             for i in 0..<out.count {
-                var offA = 0, offB = 0
-                for axis in 0..<shape.count { offA += index[axis] * sa[axis]; offB += index[axis] * sb[axis] }
+                var offA = 0
+                var offB = 0
+                for axis in 0..<shape.count {
+                    offA += index[axis] * sa[axis]
+                    offB += index[axis] * sb[axis]
+                }
                 o[i] = f(pa[offA], pb[offB])
                 var axis = shape.count - 1
                 while axis >= 0 {
@@ -49,8 +57,9 @@ extension Tensor {
     static func combined(_ op: BinaryKernel, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = Broadcasting.shape(a.shape, b.shape)
         return Tensor(shape: shape) { out in
-            Elementwise.broadcast(op, a.storage.pointer, shapeA: a.shape, b.storage.pointer, shapeB: b.shape,
-                                  out.baseAddress!, shape: shape)
+            Elementwise.broadcast(
+                op, a.storage.pointer, shapeA: a.shape, b.storage.pointer, shapeB: b.shape,
+                out.baseAddress!, shape: shape)
         }
     }
 }
@@ -61,24 +70,30 @@ extension Tensor {
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         recorded(combined(.add, a, b), inputs: [a, b]) { g in
-            [{ g },   // ∂(a + b)/∂a = 1
-             { g }]   // ∂(a + b)/∂b = 1
+            [
+                { g },  // ∂(a + b)/∂a = 1
+                { g },
+            ]  // ∂(a + b)/∂b = 1
         }
     }
 
     /// Elementwise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         recorded(combined(.subtract, a, b), inputs: [a, b]) { g in
-            [{ g },                       // ∂(a − b)/∂a = 1
-             { g.applying(.negate) }]     // ∂(a − b)/∂b = −1
+            [
+                { g },  // ∂(a − b)/∂a = 1
+                { g.applying(.negate) },
+            ]  // ∂(a − b)/∂b = −1
         }
     }
 
     /// Elementwise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         recorded(combined(.multiply, a, b), inputs: [a, b]) { g in
-            [{ combined(.multiply, g, b) },   // ∂(a·b)/∂a = b
-             { combined(.multiply, g, a) }]   // ∂(a·b)/∂b = a
+            [
+                { combined(.multiply, g, b) },  // ∂(a·b)/∂a = b
+                { combined(.multiply, g, a) },
+            ]  // ∂(a·b)/∂b = a
         }
     }
 
@@ -86,14 +101,16 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = combined(.divide, a, b)
         return recorded(out, inputs: [a, b]) { g in
-            [{ combined(.divide, g, b) },                                      // ∂(a/b)/∂a = 1/b
-             { combined(.negatedQuotient, combined(.multiply, g, out), b) }]   // ∂(a/b)/∂b = −(a/b)/b
+            [
+                { combined(.divide, g, b) },  // ∂(a/b)/∂a = 1/b
+                { combined(.negatedQuotient, combined(.multiply, g, out), b) },
+            ]  // ∂(a/b)/∂b = −(a/b)/b
         }
     }
 
     /// Negation.
     public static prefix func - (x: Tensor) -> Tensor {
-        recorded(x.applying(.negate), inputs: [x]) { g in [{ g.applying(.negate) }] }   // ∂(−x)/∂x = −1
+        recorded(x.applying(.negate), inputs: [x]) { g in [{ g.applying(.negate) }] }  // ∂(−x)/∂x = −1
     }
 
     public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }
@@ -117,14 +134,14 @@ extension Tensor {
     public func exp() -> Tensor {
         let y = applying(.exp)
         return Tensor.recorded(y, inputs: [self]) { g in
-            [{ Tensor.combined(.multiply, g, y) }]   // ∂eˣ/∂x = eˣ
+            [{ Tensor.combined(.multiply, g, y) }]  // ∂eˣ/∂x = eˣ
         }
     }
 
     /// Natural logarithm elementwise.
     public func log() -> Tensor {
         Tensor.recorded(applying(.log), inputs: [self]) { g in
-            [{ Tensor.combined(.divide, g, self) }]   // ∂ln x/∂x = 1/x
+            [{ Tensor.combined(.divide, g, self) }]  // ∂ln x/∂x = 1/x
         }
     }
 
@@ -132,28 +149,28 @@ extension Tensor {
     public func sqrt() -> Tensor {
         let y = applying(.sqrt)
         return Tensor.recorded(y, inputs: [self]) { g in
-            [{ Tensor.combined(.sqrtGradient, g, y) }]   // ∂√x/∂x = 1/(2√x)
+            [{ Tensor.combined(.sqrtGradient, g, y) }]  // ∂√x/∂x = 1/(2√x)
         }
     }
 
     /// x² elementwise.
     public func squared() -> Tensor {
         Tensor.recorded(applying(.square), inputs: [self]) { g in
-            [{ Tensor.combined(.squareGradient, g, self) }]   // ∂x²/∂x = 2x
+            [{ Tensor.combined(.squareGradient, g, self) }]  // ∂x²/∂x = 2x
         }
     }
 
     /// |x| elementwise; the gradient at 0 is taken as 0.
     public func abs() -> Tensor {
         Tensor.recorded(applying(.abs), inputs: [self]) { g in
-            [{ Tensor.combined(.absGradient, g, self) }]   // ∂|x|/∂x = sign(x)
+            [{ Tensor.combined(.absGradient, g, self) }]  // ∂|x|/∂x = sign(x)
         }
     }
 
     /// max(x, 0) elementwise; the gradient at 0 is taken as 0.
     public func relu() -> Tensor {
         Tensor.recorded(applying(.relu), inputs: [self]) { g in
-            [{ Tensor.combined(.reluGradient, g, self) }]   // ∂relu/∂x = [x > 0]
+            [{ Tensor.combined(.reluGradient, g, self) }]  // ∂relu/∂x = [x > 0]
         }
     }
 
@@ -161,7 +178,7 @@ extension Tensor {
     public func sigmoid() -> Tensor {
         let y = applying(.sigmoid)
         return Tensor.recorded(y, inputs: [self]) { g in
-            [{ Tensor.combined(.sigmoidGradient, g, y) }]   // ∂σ/∂x = σ(1 − σ)
+            [{ Tensor.combined(.sigmoidGradient, g, y) }]  // ∂σ/∂x = σ(1 − σ)
         }
     }
 
@@ -169,7 +186,7 @@ extension Tensor {
     public func tanh() -> Tensor {
         let y = applying(.tanh)
         return Tensor.recorded(y, inputs: [self]) { g in
-            [{ Tensor.combined(.tanhGradient, g, y) }]   // ∂tanh/∂x = 1 − tanh²
+            [{ Tensor.combined(.tanhGradient, g, y) }]  // ∂tanh/∂x = 1 − tanh²
         }
     }
 
@@ -177,7 +194,7 @@ extension Tensor {
     /// overflows.
     public func softplus() -> Tensor {
         Tensor.recorded(applying(.softplus), inputs: [self]) { g in
-            [{ Tensor.combined(.softplusGradient, g, self) }]   // ∂softplus/∂x = σ(x)
+            [{ Tensor.combined(.softplusGradient, g, self) }]  // ∂softplus/∂x = σ(x)
         }
     }
 
@@ -185,7 +202,7 @@ extension Tensor {
     public func clamped(min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
         precondition(low <= high, "clamped(min:max:) needs min ≤ max, got \(low) > \(high).")
         return Tensor.recorded(mapped { Swift.min(Swift.max($0, low), high) }, inputs: [self]) { g in
-            [{ Tensor.combined(g, self) { ($1 >= low && $1 <= high) ? $0 : 0 } }]   // 1 inside, 0 outside
+            [{ Tensor.combined(g, self) { ($1 >= low && $1 <= high) ? $0 : 0 } }]  // 1 inside, 0 outside
         }
     }
 

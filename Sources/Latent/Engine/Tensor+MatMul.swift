@@ -8,7 +8,9 @@ extension Tensor {
         precondition(a.rank == 2 && b.rank == 2, "matmul needs matrices, got \(a.shape) and \(b.shape).")
         let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let (k2, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-        precondition(k == k2, "matmul inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "").")
+        precondition(
+            k == k2,
+            "matmul inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "").")
         let out = Tensor(shape: [m, n]) { c in
             BLAS.sgemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
@@ -17,10 +19,18 @@ extension Tensor {
         }
         // For C = A·B: ∂L/∂A = g·Bᵀ, ∂L/∂B = Aᵀ·g; a transposed operand swaps the roles.
         return recorded(out, inputs: [a, b]) { g in
-            [{ transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
-                          : matmul(g, b, transposeA: false, transposeB: !transposeB) },
-             { transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
-                          : matmul(a, g, transposeA: !transposeA, transposeB: false) }]
+            [
+                {
+                    transposeA
+                        ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                        : matmul(g, b, transposeA: false, transposeB: !transposeB)
+                },
+                {
+                    transposeB
+                        ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                        : matmul(a, g, transposeA: !transposeA, transposeB: false)
+                },
+            ]
         }
     }
 

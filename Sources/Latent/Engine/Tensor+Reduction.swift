@@ -2,7 +2,8 @@ extension Tensor {
     /// Sum of all elements, as a scalar tensor.
     public func sum() -> Tensor {
         let total = withUnsafeBufferPointer { Reduction.sum($0.baseAddress!, count: count) }
-        return Tensor.recorded(Tensor(total), inputs: [self]) { [shape] g in [{ g.broadcasted(to: shape) }] }   // ∂Σx/∂xᵢ = 1
+        // ∂Σx/∂xᵢ = 1
+        return Tensor.recorded(Tensor(total), inputs: [self]) { [shape] g in [{ g.broadcasted(to: shape) }] }
     }
 
     /// Sum over the given axes (negative axes count from the end).
@@ -12,10 +13,11 @@ extension Tensor {
         var reduced = self.detached()
         for axis in axes.sorted(by: >) { reduced = reduced.sumKeepingAxis(axis) }
         let keptShape = reduced.shape
-        let outShape = keepingDimensions ? keptShape : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+        let outShape =
+            keepingDimensions ? keptShape : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
         let out = Tensor(shape: outShape, storage: reduced.storage)
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
-            [{ g.reshaped(keptShape).broadcasted(to: shape) }]   // 1 for each summed element
+            [{ g.reshaped(keptShape).broadcasted(to: shape) }]  // 1 for each summed element
         }
     }
 

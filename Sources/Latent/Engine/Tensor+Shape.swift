@@ -12,7 +12,7 @@ extension Tensor {
             "Cannot reshape \(shape) (\(count) elements) to \(newShape).")
         if target == shape { return self }
         return Tensor.recorded(Tensor(shape: target, storage: storage), inputs: [self]) { [shape] g in
-            [{ g.reshaped(shape) }]   // the same elements in the input's shape
+            [{ g.reshaped(shape) }]  // the same elements in the input's shape
         }
     }
 
@@ -21,8 +21,9 @@ extension Tensor {
         if target == shape { return self }
         precondition(Broadcasting.shape(shape, target) == target, "Cannot broadcast \(shape) to \(target).")
         let out = Tensor(shape: target) { dst in
-            Elementwise.broadcast(.second, storage.pointer, shapeA: shape, storage.pointer, shapeB: shape,
-                                  dst.baseAddress!, shape: target)
+            Elementwise.broadcast(
+                .second, storage.pointer, shapeA: shape, storage.pointer, shapeB: shape,
+                dst.baseAddress!, shape: target)
         }
         // The accumulate step sums the gradient back to this tensor's shape.
         return Tensor.recorded(out, inputs: [self]) { g in [{ g }] }
@@ -61,30 +62,38 @@ extension Tensor {
         }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, o) in order.enumerated() { inverse[o] = i }
-        return Tensor.recorded(out, inputs: [self]) { g in [{ g.permuted(inverse) }] }   // axes put back
+        return Tensor.recorded(out, inputs: [self]) { g in [{ g.permuted(inverse) }] }  // axes put back
     }
 
     /// Rows `range` along the first axis (a copy).
     public func rows(_ range: Range<Int>) -> Tensor {
-        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "Rows \(range) are out of range for shape \(shape).")
+        precondition(
+            rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+            "Rows \(range) are out of range for shape \(shape).")
         let rowSize = count / Swift.max(shape[0], 1)
         var outShape = shape
         outShape[0] = range.count
         let out = Tensor(shape: outShape) { dst in
-            if dst.count > 0 { dst.baseAddress!.update(from: storage.pointer + range.lowerBound * rowSize, count: dst.count) }
+            if dst.count > 0 {
+                dst.baseAddress!.update(from: storage.pointer + range.lowerBound * rowSize, count: dst.count)
+            }
         }
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
-            [{
-                // g in the rows taken, 0 elsewhere
-                var full = Tensor.zeros(shape)
-                full.withUnsafeMutableBufferPointer { dst in
-                    g.withUnsafeBufferPointer { src in
-                        if src.count > 0 { (dst.baseAddress! + range.lowerBound * rowSize).update(from: src.baseAddress!, count: src.count) }
+            [
+                {
+                    // g in the rows taken, 0 elsewhere
+                    var full = Tensor.zeros(shape)
+                    full.withUnsafeMutableBufferPointer { dst in
+                        g.withUnsafeBufferPointer { src in
+                            if src.count > 0 {
+                                (dst.baseAddress! + range.lowerBound * rowSize).update(
+                                    from: src.baseAddress!, count: src.count)
+                            }
+                        }
                     }
+                    return full
                 }
-                return full
-            }]
+            ]
         }
     }
 
@@ -101,19 +110,21 @@ extension Tensor {
             }
         }
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
-            [{
-                // each row of g added to the row it was gathered from
-                var full = Tensor.zeros(shape)
-                full.withUnsafeMutableBufferPointer { dst in
-                    g.withUnsafeBufferPointer { src in
-                        for (k, r) in indices.enumerated() {
-                            let d = dst.baseAddress! + r * rowSize
-                            Vector.add(d, src.baseAddress! + k * rowSize, into: d, count: rowSize)
+            [
+                {
+                    // each row of g added to the row it was gathered from
+                    var full = Tensor.zeros(shape)
+                    full.withUnsafeMutableBufferPointer { dst in
+                        g.withUnsafeBufferPointer { src in
+                            for (k, r) in indices.enumerated() {
+                                let d = dst.baseAddress! + r * rowSize
+                                Vector.add(d, src.baseAddress! + k * rowSize, into: d, count: rowSize)
+                            }
                         }
                     }
+                    return full
                 }
-                return full
-            }]
+            ]
         }
     }
 
@@ -123,8 +134,9 @@ extension Tensor {
         let first = tensors[0]
         let axis = axis < 0 ? axis + first.rank : axis
         for t in tensors {
-            precondition(t.rank == first.rank && (0..<first.rank).allSatisfy { $0 == axis || t.shape[$0] == first.shape[$0] },
-                         "Shapes \(tensors.map(\.shape)) do not match outside axis \(axis).")
+            precondition(
+                t.rank == first.rank && (0..<first.rank).allSatisfy { $0 == axis || t.shape[$0] == first.shape[$0] },
+                "Shapes \(tensors.map(\.shape)) do not match outside axis \(axis).")
         }
         let outer = first.shape[..<axis].reduce(1, *)
         let inner = first.shape[(axis + 1)...].reduce(1, *)
@@ -136,7 +148,8 @@ extension Tensor {
             var start = 0
             for (t, n) in zip(tensors, sizes) {
                 for o in 0..<outer {
-                    (dst.baseAddress! + (o * total + start) * inner).update(from: t.storage.pointer + o * n * inner, count: n * inner)
+                    (dst.baseAddress! + (o * total + start) * inner).update(
+                        from: t.storage.pointer + o * n * inner, count: n * inner)
                 }
                 start += n
             }
@@ -145,10 +158,17 @@ extension Tensor {
         let starts = sizes.reduce(into: [0]) { $0.append($0.last! + $1) }
         return recorded(out, inputs: tensors) { g in
             zip(sizes, starts).map { (n: Int, start: Int) -> () -> Tensor in
-                { // each input's gradient: its slice of g
-                    Tensor(shape: { var s = outShape; s[axis] = n; return s }()) { dst in
+                {  // each input's gradient: its slice of g
+                    Tensor(
+                        shape: {
+                            var s = outShape
+                            s[axis] = n
+                            return s
+                        }()
+                    ) { dst in
                         for o in 0..<outer {
-                            (dst.baseAddress! + o * n * inner).update(from: g.storage.pointer + (o * total + start) * inner, count: n * inner)
+                            (dst.baseAddress! + o * n * inner).update(
+                                from: g.storage.pointer + (o * total + start) * inner, count: n * inner)
                         }
                     }
                 }

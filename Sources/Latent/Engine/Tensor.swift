@@ -1,3 +1,5 @@
+import Foundation
+
 /// An n-dimensional array of `Float` with a shape, contiguous row-major storage and
 /// value semantics.
 ///
@@ -114,7 +116,8 @@ public struct Tensor {
         precondition(index.count == rank, "Index \(index) does not match rank \(rank).")
         var offset = 0
         for (axis, i) in index.enumerated() {
-            precondition(i >= 0 && i < shape[axis], "Index \(i) is out of range for axis \(axis) of size \(shape[axis]).")
+            precondition(
+                i >= 0 && i < shape[axis], "Index \(i) is out of range for axis \(axis) of size \(shape[axis]).")
             offset = offset * shape[axis] + i
         }
         return offset
@@ -140,5 +143,3 @@ extension Tensor: CustomStringConvertible {
         return "Tensor(shape: \(shape), [\(shown)\(count > 8 ? ", …" : "")])"
     }
 }
-
-import Foundation

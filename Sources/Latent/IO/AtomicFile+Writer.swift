@@ -113,7 +113,8 @@ extension AtomicFile {
 
     /// The current `errno` as a `POSIXError` naming `path`.
     static func error(path: String?) -> POSIXError {
-        POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO,
-                   userInfo: path.map { [NSFilePathErrorKey: $0] } ?? [:])
+        POSIXError(
+            POSIXErrorCode(rawValue: errno) ?? .EIO,
+            userInfo: path.map { [NSFilePathErrorKey: $0] } ?? [:])
     }
 }

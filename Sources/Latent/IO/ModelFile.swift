@@ -43,7 +43,9 @@ public enum ModelFile {
     /// - Parameters:
     ///   - inputShape: the shape of one input example, recorded so loaders can validate data.
     ///   - url: the base path; `.json` and `.safetensors` are added.
-    public static func save(_ model: any Model, inputShape: [Int], metadata: [String: JSONValue] = [:], to url: URL) throws {
+    public static func save(
+        _ model: any Model, inputShape: [Int], metadata: [String: JSONValue] = [:], to url: URL
+    ) throws {
         try save(model, inputShape: inputShape, metadata: metadata, to: url, betweenRenames: {})
     }
 
@@ -55,7 +57,8 @@ public enum ModelFile {
     ) throws {
         let (jsonURL, weightsURL) = paths(url)
         let named = model.namedParameters()
-        let weights = SafeTensors.encode(named.map { ($0.name, $0.parameter.wrappedValue) }, metadata: ["format": formatName])
+        let weights = SafeTensors.encode(
+            named.map { ($0.name, $0.parameter.wrappedValue) }, metadata: ["format": formatName])
         let sha256 = SHA256.hexDigest(of: weights)
         // The old weights stay readable until the new JSON is in place (ModelFile+PairedSave).
         let kept = keepPreviousWeights(jsonURL: jsonURL, weightsURL: weightsURL, newSHA256: sha256)
@@ -80,26 +83,39 @@ public enum ModelFile {
             throw ModelFileError(file: jsonURL.path, problem: "the file does not exist")
         }
         let data = try Data(contentsOf: jsonURL)
-        guard data.count <= 64 << 20 else { throw ModelFileError(file: jsonURL.path, problem: "the model description is larger than 64 MB") }
+        guard data.count <= 64 << 20 else {
+            throw ModelFileError(file: jsonURL.path, problem: "the model description is larger than 64 MB")
+        }
         let description: Description
         do {
             description = try JSONDecoder().decode(Description.self, from: data)
         } catch {
-            throw ModelFileError(file: jsonURL.path, problem: "it is not a Latent model description (\(describeDecodingError(error)))")
+            throw ModelFileError(
+                file: jsonURL.path, problem: "it is not a Latent model description (\(describeDecodingError(error)))")
         }
         guard description.format == formatName else {
-            throw ModelFileError(file: jsonURL.path, problem: "its format is '\(description.format)', not '\(formatName)'")
+            throw ModelFileError(
+                file: jsonURL.path, problem: "its format is '\(description.format)', not '\(formatName)'")
         }
         guard description.formatVersion <= formatVersion, description.formatVersion >= 1 else {
-            throw ModelFileError(file: jsonURL.path, problem: "it has format version \(description.formatVersion); this build reads versions 1 to \(formatVersion). Upgrade Latent")
+            throw ModelFileError(
+                file: jsonURL.path,
+                problem:
+                    "it has format version \(description.formatVersion); this build reads versions 1 to \(formatVersion). Upgrade Latent"
+            )
         }
         let weightsName = description.weightsFile
-        guard !weightsName.isEmpty, !weightsName.contains("/"), !weightsName.contains("\\"), weightsName != "..", weightsName != "." else {
-            throw ModelFileError(file: jsonURL.path, problem: "its weights file '\(weightsName)' is not a plain file name in the same directory")
+        guard !weightsName.isEmpty, !weightsName.contains("/"), !weightsName.contains("\\"), weightsName != "..",
+            weightsName != "."
+        else {
+            throw ModelFileError(
+                file: jsonURL.path,
+                problem: "its weights file '\(weightsName)' is not a plain file name in the same directory")
         }
         let weightsURL = jsonURL.deletingLastPathComponent().appendingPathComponent(weightsName)
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-            throw ModelFileError(file: weightsURL.path, problem: "the weights file named by \(jsonURL.lastPathComponent) does not exist")
+            throw ModelFileError(
+                file: weightsURL.path, problem: "the weights file named by \(jsonURL.lastPathComponent) does not exist")
         }
         let bytes = try Data(contentsOf: weightsURL, options: .mappedIfSafe)
         // Check the architecture before building it: the JSON is untrusted, and building
@@ -112,14 +128,20 @@ public enum ModelFile {
             throw ModelFileError(file: jsonURL.path, problem: "\(error)")
         }
         guard parameterCount <= weightsSize / 2 else {
-            throw ModelFileError(file: jsonURL.path, problem: "its architecture has \(parameterCount) parameters, more than its \(weightsSize)-byte weights file \(weightsName) can hold")
+            throw ModelFileError(
+                file: jsonURL.path,
+                problem:
+                    "its architecture has \(parameterCount) parameters, more than its \(weightsSize)-byte weights file \(weightsName) can hold"
+            )
         }
         // Follow one example's shape through the layers: a model whose inputShape does not
         // fit its layers would otherwise load and then trap on the first batch.
         do {
             _ = try description.architecture.checkedOutputShape(inputShape: description.inputShape)
         } catch let error as ModelSpecError {
-            throw ModelFileError(file: jsonURL.path, problem: "its inputShape \(description.inputShape) does not fit its architecture: \(error.reason)")
+            throw ModelFileError(
+                file: jsonURL.path,
+                problem: "its inputShape \(description.inputShape) does not fit its architecture: \(error.reason)")
         }
         var generator = RandomGenerator(seed: 0)
         let model: any Model
@@ -128,12 +150,18 @@ public enum ModelFile {
         } catch {
             throw ModelFileError(file: jsonURL.path, problem: "\(error)")
         }
-        let expected = model.namedParameters().map { ParameterEntry(name: $0.name, shape: $0.parameter.wrappedValue.shape) }
+        let expected = model.namedParameters().map {
+            ParameterEntry(name: $0.name, shape: $0.parameter.wrappedValue.shape)
+        }
         guard expected == description.parameters else {
             throw ModelFileError(file: jsonURL.path, problem: "its parameter list does not match its architecture")
         }
         guard let recorded = recordedWeights(bytes, weightsURL: weightsURL, sha256: description.weightsSHA256) else {
-            throw ModelFileError(file: weightsURL.path, problem: "its SHA-256 differs from the one \(jsonURL.lastPathComponent) records: the weights come from a different save or are damaged; save the model again")
+            throw ModelFileError(
+                file: weightsURL.path,
+                problem:
+                    "its SHA-256 differs from the one \(jsonURL.lastPathComponent) records: the weights come from a different save or are damaged; save the model again"
+            )
         }
         let weights = try SafeTensors.decode(recorded, source: weightsURL.path)
         do {
@@ -159,7 +187,8 @@ func describeDecodingError(_ error: Error) -> String {
     case DecodingError.keyNotFound(let key, let context):
         return "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-        return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+        return
+            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
     case DecodingError.dataCorrupted(let context):
         return context.debugDescription
     default:

@@ -37,9 +37,10 @@ extension SafeTensors {
         do {
             json = try SafeTensorsJSON.parse(bytes)
         } catch let error as SafeTensorsJSON.SyntaxError {
-            throw fail(.headerNotJSON, "the header is not valid JSON: \(error.message) at byte \(error.offset) of the header.")
+            throw fail(
+                .headerNotJSON, "the header is not valid JSON: \(error.message) at byte \(error.offset) of the header.")
         }
-        guard case let .object(members) = json else {
+        guard case .object(let members) = json else {
             throw fail(.headerNotObject, "the header must be a JSON object.")
         }
 
@@ -63,12 +64,12 @@ extension SafeTensors {
         _ value: SafeTensorsJSON, fail: (SafeTensorsError.Rule, String) -> SafeTensorsError
     ) throws -> [String: String] {
         if value == .null { return [:] }
-        guard case let .object(pairs) = value else {
+        guard case .object(let pairs) = value else {
             throw fail(.invalidMetadata, "'__metadata__' must be an object of string values.")
         }
         var metadata: [String: String] = [:]
         for (key, item) in pairs {
-            guard case let .string(text) = item else {
+            guard case .string(let text) = item else {
                 throw fail(.invalidMetadata, "the '__metadata__' value for '\(key)' is not a string.")
             }
             guard metadata.updateValue(text, forKey: key) == nil else {
@@ -82,7 +83,7 @@ extension SafeTensors {
         _ name: String, _ value: SafeTensorsJSON, bufferLength: Int,
         fail: (SafeTensorsError.Rule, String) -> SafeTensorsError
     ) throws -> Entry {
-        guard case let .object(pairs) = value else {
+        guard case .object(let pairs) = value else {
             throw fail(.invalidTensorEntry, "the entry of tensor '\(name)' is not an object.")
         }
         var fields: [String: SafeTensorsJSON] = [:]
@@ -91,61 +92,80 @@ extension SafeTensors {
         }
         func field(_ key: String) throws -> SafeTensorsJSON {
             guard let item = fields[key] else {
-                throw fail(.invalidTensorEntry, "tensor '\(name)' has no '\(key)' field; each tensor needs "
-                    + "'dtype', 'shape' and 'data_offsets'.")
+                throw fail(
+                    .invalidTensorEntry,
+                    "tensor '\(name)' has no '\(key)' field; each tensor needs "
+                        + "'dtype', 'shape' and 'data_offsets'.")
             }
             return item
         }
 
-        guard case let .string(dtypeName) = try field("dtype") else {
+        guard case .string(let dtypeName) = try field("dtype") else {
             throw fail(.invalidTensorEntry, "the 'dtype' of tensor '\(name)' is not a string.")
         }
         guard DType.formatNames.contains(dtypeName) else {
-            throw fail(.unknownDType, "tensor '\(name)' has dtype '\(dtypeName)', which the safetensors format "
-                + "does not define.")
+            throw fail(
+                .unknownDType,
+                "tensor '\(name)' has dtype '\(dtypeName)', which the safetensors format "
+                    + "does not define.")
         }
         guard let dtype = DType(rawValue: dtypeName) else {
-            throw fail(.unsupportedDType, "tensor '\(name)' has dtype \(dtypeName); Latent reads only "
-                + DType.allCases.map(\.rawValue).joined(separator: ", ") + " tensors.")
+            throw fail(
+                .unsupportedDType,
+                "tensor '\(name)' has dtype \(dtypeName); Latent reads only "
+                    + DType.allCases.map(\.rawValue).joined(separator: ", ") + " tensors.")
         }
 
-        guard case let .array(dims) = try field("shape"), dims.allSatisfy({ $0.nonNegativeInteger != nil }) else {
-            throw fail(.invalidTensorEntry, "the 'shape' of tensor '\(name)' must be an array of non-negative integers.")
+        guard case .array(let dims) = try field("shape"), dims.allSatisfy({ $0.nonNegativeInteger != nil }) else {
+            throw fail(
+                .invalidTensorEntry, "the 'shape' of tensor '\(name)' must be an array of non-negative integers.")
         }
         let shape = dims.map { $0.nonNegativeInteger! }
-        guard case let .array(bounds) = try field("data_offsets"), bounds.count == 2,
-              let begin = bounds[0].nonNegativeInteger, let end = bounds[1].nonNegativeInteger
+        guard case .array(let bounds) = try field("data_offsets"), bounds.count == 2,
+            let begin = bounds[0].nonNegativeInteger, let end = bounds[1].nonNegativeInteger
         else {
-            throw fail(.invalidTensorEntry, "the 'data_offsets' of tensor '\(name)' must be two non-negative "
-                + "integers [begin, end].")
+            throw fail(
+                .invalidTensorEntry,
+                "the 'data_offsets' of tensor '\(name)' must be two non-negative "
+                    + "integers [begin, end].")
         }
 
         var count = 1
         for d in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: d)
             guard !overflow else {
-                throw fail(.shapeOverflow, "the shape \(shape) of tensor '\(name)' has more elements than a "
-                    + "64-bit integer can count.")
+                throw fail(
+                    .shapeOverflow,
+                    "the shape \(shape) of tensor '\(name)' has more elements than a "
+                        + "64-bit integer can count.")
             }
             count = product
         }
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
         guard !overflow else {
-            throw fail(.shapeOverflow, "the shape \(shape) of tensor '\(name)' needs more bytes than a "
-                + "64-bit integer can count.")
+            throw fail(
+                .shapeOverflow,
+                "the shape \(shape) of tensor '\(name)' needs more bytes than a "
+                    + "64-bit integer can count.")
         }
 
         guard begin <= end else {
-            throw fail(.offsetsOutOfBounds, "the data_offsets [\(begin), \(end)] of tensor '\(name)' end before "
-                + "they begin.")
+            throw fail(
+                .offsetsOutOfBounds,
+                "the data_offsets [\(begin), \(end)] of tensor '\(name)' end before "
+                    + "they begin.")
         }
         guard end <= bufferLength else {
-            throw fail(.offsetsOutOfBounds, "the data_offsets [\(begin), \(end)] of tensor '\(name)' reach past "
-                + "the end of the \(bufferLength)-byte buffer (the file may be truncated).")
+            throw fail(
+                .offsetsOutOfBounds,
+                "the data_offsets [\(begin), \(end)] of tensor '\(name)' reach past "
+                    + "the end of the \(bufferLength)-byte buffer (the file may be truncated).")
         }
         guard end - begin == byteCount else {
-            throw fail(.byteCountMismatch, "tensor '\(name)' has shape \(shape) of \(dtypeName), which takes "
-                + "\(byteCount) bytes, but its data_offsets [\(begin), \(end)] span \(end - begin) bytes.")
+            throw fail(
+                .byteCountMismatch,
+                "tensor '\(name)' has shape \(shape) of \(dtypeName), which takes "
+                    + "\(byteCount) bytes, but its data_offsets [\(begin), \(end)] span \(end - begin) bytes.")
         }
         return Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
     }
@@ -161,19 +181,25 @@ extension SafeTensors {
         var previous: Entry?
         for entry in sorted {
             if entry.begin < covered, let previous {
-                throw fail(.overlappingTensors, "tensors '\(previous.name)' [\(previous.begin), \(previous.end)] "
-                    + "and '\(entry.name)' [\(entry.begin), \(entry.end)] overlap in the buffer.")
+                throw fail(
+                    .overlappingTensors,
+                    "tensors '\(previous.name)' [\(previous.begin), \(previous.end)] "
+                        + "and '\(entry.name)' [\(entry.begin), \(entry.end)] overlap in the buffer.")
             }
             if entry.begin > covered {
-                throw fail(.gapInBuffer, "bytes \(covered)..<\(entry.begin) of the buffer belong to no tensor; "
-                    + "tensors must be packed without gaps.")
+                throw fail(
+                    .gapInBuffer,
+                    "bytes \(covered)..<\(entry.begin) of the buffer belong to no tensor; "
+                        + "tensors must be packed without gaps.")
             }
             covered = entry.end
             previous = entry
         }
         guard covered == bufferLength else {
-            throw fail(.gapInBuffer, "the buffer has \(bufferLength) bytes but the tensors cover only the first "
-                + "\(covered); the remaining bytes belong to no tensor.")
+            throw fail(
+                .gapInBuffer,
+                "the buffer has \(bufferLength) bytes but the tensors cover only the first "
+                    + "\(covered); the remaining bytes belong to no tensor.")
         }
     }
 }

@@ -13,11 +13,11 @@ indirect enum SafeTensorsJSON: Equatable {
 
     static func == (a: SafeTensorsJSON, b: SafeTensorsJSON) -> Bool {
         switch (a, b) {
-        case let (.object(x), .object(y)):
+        case (.object(let x), .object(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.array(x), .array(y)): return x == y
-        case let (.string(x), .string(y)), let (.number(x), .number(y)): return x == y
-        case let (.bool(x), .bool(y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.string(let x), .string(let y)), (.number(let x), .number(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
         case (.null, .null): return true
         default: return false
         }
@@ -26,7 +26,7 @@ indirect enum SafeTensorsJSON: Equatable {
     /// The value as a non-negative integer written without sign, fraction or exponent
     /// (the only integers `serde_json` accepts for `usize`), or `nil`.
     var nonNegativeInteger: Int? {
-        guard case let .number(text) = self, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        guard case .number(let text) = self, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             return nil
         }
         return Int(text)  // nil when above Int.max
@@ -75,9 +75,15 @@ indirect enum SafeTensorsJSON: Equatable {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
             case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             case let c? where c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39): return try number()
             case nil: throw error("unexpected end of the header")
             default: throw error("unexpected character")
@@ -95,7 +101,10 @@ indirect enum SafeTensorsJSON: Equatable {
             position += 1
             var members: [(key: String, value: SafeTensorsJSON)] = []
             skipWhitespace()
-            if current == UInt8(ascii: "}") { position += 1; return .object(members) }
+            if current == UInt8(ascii: "}") {
+                position += 1
+                return .object(members)
+            }
             while true {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -105,7 +114,10 @@ indirect enum SafeTensorsJSON: Equatable {
                 skipWhitespace()
                 members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
-                if current == UInt8(ascii: "}") { position += 1; return .object(members) }
+                if current == UInt8(ascii: "}") {
+                    position += 1
+                    return .object(members)
+                }
                 try expect(UInt8(ascii: ","), "',' or '}' in an object")
             }
         }
@@ -114,12 +126,18 @@ indirect enum SafeTensorsJSON: Equatable {
             position += 1
             var elements: [SafeTensorsJSON] = []
             skipWhitespace()
-            if current == UInt8(ascii: "]") { position += 1; return .array(elements) }
+            if current == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            }
             while true {
                 skipWhitespace()
                 elements.append(try value(depth: depth + 1))
                 skipWhitespace()
-                if current == UInt8(ascii: "]") { position += 1; return .array(elements) }
+                if current == UInt8(ascii: "]") {
+                    position += 1
+                    return .array(elements)
+                }
                 try expect(UInt8(ascii: ","), "',' or ']' in an array")
             }
         }

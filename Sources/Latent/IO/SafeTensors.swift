@@ -58,8 +58,9 @@ public enum SafeTensors {
         for (name, tensor) in tensors {
             let end = offset + tensor.count * MemoryLayout<Float>.size
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            members.append(SafeTensorsJSON.quoted(name)
-                + ":{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            members.append(
+                SafeTensorsJSON.quoted(name)
+                    + ":{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var header = Array(("{" + members.joined(separator: ",") + "}").utf8)
@@ -103,12 +104,16 @@ public enum SafeTensors {
             }
             let n = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
             guard n <= UInt64(maximumHeaderLength) else {
-                throw fail(.headerTooLarge, "the header length is \(n) bytes, above the limit of "
-                    + "\(maximumHeaderLength) bytes (100 MB).")
+                throw fail(
+                    .headerTooLarge,
+                    "the header length is \(n) bytes, above the limit of "
+                        + "\(maximumHeaderLength) bytes (100 MB).")
             }
             guard n <= UInt64(raw.count - 8) else {
-                throw fail(.headerBeyondFile, "the header length is \(n) bytes but only \(raw.count - 8) bytes "
-                    + "follow the length field (the file may be truncated).")
+                throw fail(
+                    .headerBeyondFile,
+                    "the header length is \(n) bytes but only \(raw.count - 8) bytes "
+                        + "follow the length field (the file may be truncated).")
             }
             let bufferStart = 8 + Int(n)
             let header = try parseHeader(

@@ -4,19 +4,30 @@ public enum Architectures {
     /// Fashion-MNIST dense autoencoder: Flatten → Dense(64, relu) / Dense(784, sigmoid) → Reshape.
     public static func fashionDense(codeSize: Int = 64, generator: inout RandomGenerator) -> Autoencoder {
         Autoencoder(
-            encoder: Sequential([Flatten(), Dense(inputSize: 784, outputSize: codeSize, activation: .relu, generator: &generator)]),
-            decoder: Sequential([Dense(inputSize: codeSize, outputSize: 784, activation: .sigmoid, generator: &generator), Reshape([28, 28, 1])]))
+            encoder: Sequential([
+                Flatten(), Dense(inputSize: 784, outputSize: codeSize, activation: .relu, generator: &generator),
+            ]),
+            decoder: Sequential([
+                Dense(inputSize: codeSize, outputSize: 784, activation: .sigmoid, generator: &generator),
+                Reshape([28, 28, 1]),
+            ]))
     }
 
     /// A dense image autoencoder with one hidden layer each side and a linear code:
     /// Flatten → Dense(hidden, relu) → Dense(code) / Dense(hidden, relu) → Dense(784, sigmoid) → Reshape.
-    public static func imageDense(inputShape: [Int] = [28, 28, 1], hidden: Int, codeSize: Int, generator g: inout RandomGenerator) -> Autoencoder {
+    public static func imageDense(
+        inputShape: [Int] = [28, 28, 1], hidden: Int, codeSize: Int, generator g: inout RandomGenerator
+    ) -> Autoencoder {
         let n = inputShape.reduce(1, *)
         return Autoencoder(
-            encoder: Sequential([Flatten(), Dense(inputSize: n, outputSize: hidden, activation: .relu, generator: &g),
-                                 Dense(inputSize: hidden, outputSize: codeSize, generator: &g)]),
-            decoder: Sequential([Dense(inputSize: codeSize, outputSize: hidden, activation: .relu, generator: &g),
-                                 Dense(inputSize: hidden, outputSize: n, activation: .sigmoid, generator: &g), Reshape(inputShape)]))
+            encoder: Sequential([
+                Flatten(), Dense(inputSize: n, outputSize: hidden, activation: .relu, generator: &g),
+                Dense(inputSize: hidden, outputSize: codeSize, generator: &g),
+            ]),
+            decoder: Sequential([
+                Dense(inputSize: codeSize, outputSize: hidden, activation: .relu, generator: &g),
+                Dense(inputSize: hidden, outputSize: n, activation: .sigmoid, generator: &g), Reshape(inputShape),
+            ]))
     }
 
     /// Fashion-MNIST convolutional denoiser: Conv2D(16, s2) → Conv2D(8, s2) /
@@ -24,13 +35,23 @@ public enum Architectures {
     public static func fashionDenoiser(generator g: inout RandomGenerator) -> Autoencoder {
         Autoencoder(
             encoder: Sequential([
-                Conv2D(inputChannels: 1, outputChannels: 16, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
-                Conv2D(inputChannels: 16, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
+                Conv2D(
+                    inputChannels: 1, outputChannels: 16, kernelSize: 3, stride: 2, padding: .same, activation: .relu,
+                    generator: &g),
+                Conv2D(
+                    inputChannels: 16, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, activation: .relu,
+                    generator: &g),
             ]),
             decoder: Sequential([
-                Conv2DTranspose(inputChannels: 8, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
-                Conv2DTranspose(inputChannels: 8, outputChannels: 16, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g),
-                Conv2D(inputChannels: 16, outputChannels: 1, kernelSize: 3, padding: .same, activation: .sigmoid, generator: &g),
+                Conv2DTranspose(
+                    inputChannels: 8, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, activation: .relu,
+                    generator: &g),
+                Conv2DTranspose(
+                    inputChannels: 8, outputChannels: 16, kernelSize: 3, stride: 2, padding: .same, activation: .relu,
+                    generator: &g),
+                Conv2D(
+                    inputChannels: 16, outputChannels: 1, kernelSize: 3, padding: .same, activation: .sigmoid,
+                    generator: &g),
             ]))
     }
 

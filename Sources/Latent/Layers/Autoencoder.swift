@@ -42,7 +42,9 @@ public final class VariationalAutoencoder: Layer {
     public convenience init(inputShape: [Int], hidden: Int, codeSize: Int, generator: inout RandomGenerator) {
         let n = inputShape.reduce(1, *)
         self.init(
-            encoder: Sequential([Flatten(), Dense(inputSize: n, outputSize: hidden, activation: .relu, generator: &generator)]),
+            encoder: Sequential([
+                Flatten(), Dense(inputSize: n, outputSize: hidden, activation: .relu, generator: &generator),
+            ]),
             meanHead: Dense(inputSize: hidden, outputSize: codeSize, generator: &generator),
             logSDHead: Dense(inputSize: hidden, outputSize: codeSize, generator: &generator),
             decoder: Sequential([

@@ -50,8 +50,9 @@ extension Layer {
             let h = split.body(x)
             let head = split.head
             if h.rank == 2, h.shape[0] == x.shape.first, x.count == h.shape[0] * head.outputSize {
-                return Tensor.denseRowMeanDistances(h, weight: head.weight, bias: head.bias, activation: head.activation,
-                                                    target: x, absolute: absolute)
+                return Tensor.denseRowMeanDistances(
+                    h, weight: head.weight, bias: head.bias, activation: head.activation,
+                    target: x, absolute: absolute)
             }
         }
         return Tensor.rowMeanDistances(self(x).reshaped(x.shape), x, absolute: absolute)

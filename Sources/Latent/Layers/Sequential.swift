@@ -46,11 +46,13 @@ extension Sequential: SpecifiedLayer {
 
     /// - Precondition: every layer is a ``SpecifiedLayer`` (all of Latent's are).
     public var spec: LayerSpec {
-        .sequential(layers.map { layer in
-            guard let specified = layer as? any SpecifiedLayer else {
-                preconditionFailure("\(type(of: layer)) cannot describe its architecture; conform it to SpecifiedLayer.")
-            }
-            return specified.spec
-        })
+        .sequential(
+            layers.map { layer in
+                guard let specified = layer as? any SpecifiedLayer else {
+                    preconditionFailure(
+                        "\(type(of: layer)) cannot describe its architecture; conform it to SpecifiedLayer.")
+                }
+                return specified.spec
+            })
     }
 }

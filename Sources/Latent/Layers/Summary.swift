@@ -1,3 +1,5 @@
+import Foundation
+
 /// One row of a model summary.
 public struct SummaryRow: Equatable, Sendable {
     public let name: String
@@ -16,15 +18,22 @@ extension Model {
                 var x = input
                 for (i, layer) in sequential.layers.enumerated() {
                     x = layer(x)
-                    let type = (layer as? any SpecifiedLayer)?.spec.typeName ?? String(describing: Swift.type(of: layer))
-                    rows.append(SummaryRow(name: "\(prefix).\(i)", type: type, outputShape: [nil] + x.shape.dropFirst().map { Optional($0) },
-                                           parameterCount: layer.parameterCount))
+                    let type =
+                        (layer as? any SpecifiedLayer)?.spec.typeName ?? String(describing: Swift.type(of: layer))
+                    rows.append(
+                        SummaryRow(
+                            name: "\(prefix).\(i)", type: type,
+                            outputShape: [nil] + x.shape.dropFirst().map { Optional($0) },
+                            parameterCount: layer.parameterCount))
                 }
                 return x
             }
             func single(_ layer: Dense, name: String, input: Tensor) -> Tensor {
                 let y = layer(input)
-                rows.append(SummaryRow(name: name, type: "Dense", outputShape: [nil] + y.shape.dropFirst().map { Optional($0) }, parameterCount: layer.parameterCount))
+                rows.append(
+                    SummaryRow(
+                        name: name, type: "Dense", outputShape: [nil] + y.shape.dropFirst().map { Optional($0) },
+                        parameterCount: layer.parameterCount))
                 return y
             }
             let x = Tensor.zeros([1] + inputShape)
@@ -39,8 +48,11 @@ extension Model {
                 _ = single(vae.logSDHead, name: "logSDHead", input: h)
                 _ = walk(vae.decoder, prefix: "decoder", input: mean)
             default:
-                rows.append(SummaryRow(name: "model", type: String(describing: Swift.type(of: self)),
-                                       outputShape: [nil] + self(x).shape.dropFirst().map { Optional($0) }, parameterCount: parameterCount))
+                rows.append(
+                    SummaryRow(
+                        name: "model", type: String(describing: Swift.type(of: self)),
+                        outputShape: [nil] + self(x).shape.dropFirst().map { Optional($0) },
+                        parameterCount: parameterCount))
             }
             return rows
         }
@@ -49,7 +61,9 @@ extension Model {
     /// A Keras-style table: layer, output shape, parameter count, and the total.
     public func summary(inputShape: [Int]) -> String {
         let rows = summaryRows(inputShape: inputShape)
-        func shape(_ s: [Int?]) -> String { "(" + s.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + ")" }
+        func shape(_ s: [Int?]) -> String {
+            "(" + s.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + ")"
+        }
         let table = rows.map { ("\($0.name) (\($0.type))", shape($0.outputShape), grouped($0.parameterCount)) }
         let header = ("Layer (type)", "Output Shape", "Param #")
         let w0 = max(header.0.count, table.map(\.0.count).max() ?? 0) + 2
@@ -77,5 +91,3 @@ func grouped(_ n: Int) -> String {
     }
     return out
 }
-
-import Foundation

@@ -4,14 +4,20 @@ import Foundation
 public enum FashionLessons {
     /// Loads Fashion-MNIST as `[n, 28, 28, 1]` images in [0, 1]; a quick run keeps a few
     /// thousand training and a thousand test images.
-    static func load(_ settings: LessonSettings, quickTrainRows: Int = 1500) throws -> (train: Tensor, test: Tensor, testLabels: [Int]) {
+    static func load(
+        _ settings: LessonSettings, quickTrainRows: Int = 1500
+    ) throws -> (train: Tensor, test: Tensor, testLabels: [Int]) {
         let dir = settings.dataDirectory?.appendingPathComponent(FashionMNIST.name)
-        var train = try FashionMNIST.load(.train, from: dir), test = try FashionMNIST.load(.test, from: dir)
+        var train = try FashionMNIST.load(.train, from: dir)
+        var test = try FashionMNIST.load(.test, from: dir)
         if settings.quick {
             train = train.subset(Array(0..<quickTrainRows))
             test = test.subset(Array(0..<300))
         }
-        return (train.features.reshaped([train.count, 28, 28, 1]), test.features.reshaped([test.count, 28, 28, 1]), test.labels ?? [])
+        return (
+            train.features.reshaped([train.count, 28, 28, 1]), test.features.reshaped([test.count, 28, 28, 1]),
+            test.labels ?? []
+        )
     }
 
     /// Part 1: Flatten → Dense(64, relu) / Dense(784, sigmoid) → Reshape; Adam, MSE,
@@ -27,24 +33,30 @@ public enum FashionLessons {
         let history = try Trainer(model: model, optimizer: Adam()).fit(
             inputs: train, targets: train, validation: (test, test),
             options: settings.trainingOptions("autoencoder", epochs: epochs, batchSize: 32),
-            generator: &generator) { meanSquaredError(model($0), $1) }
+            generator: &generator
+        ) { meanSquaredError(model($0), $1) }
         let reconstruction = predict(model, test)
         let mse = meanSquaredError(reconstruction, test).item
         recorder.metric("val_mse", mse)
 
-        recorder.paragraph("""
+        recorder.paragraph(
+            """
             The encoder squeezes each 28×28 image (784 values) into a 64-number code; the decoder rebuilds the image from the \
             code alone. Trained on \(train.shape[0]) images for \(history.epochs.count) epochs, it reconstructs the \
             \(test.shape[0]) test images with a mean squared error of \(String(format: "%.5f", mse)).
             """)
-        recorder.table([("validation MSE", .number(Double(mse))), ("code size", .integer(64)),
-                        ("parameters", .integer(model.parameterCount))])
+        recorder.table([
+            ("validation MSE", .number(Double(mse))), ("code size", .integer(64)),
+            ("parameters", .integer(model.parameterCount)),
+        ])
         recorder.section("Reconstructions")
-        try recorder.image("reconstructions", originalsOverReconstructions(test, reconstruction, labels: labels),
-                           caption: "Ten test images (top) and their reconstructions (bottom).")
+        try recorder.image(
+            "reconstructions", originalsOverReconstructions(test, reconstruction, labels: labels),
+            caption: "Ten test images (top) and their reconstructions (bottom).")
         recorder.section("Training")
-        try recorder.figure("loss", svg: lossCurves(history, title: "Loss (MSE)", yLabel: "MSE"),
-                            caption: "Mean squared error on the training images and on the test images after each epoch.")
+        try recorder.figure(
+            "loss", svg: lossCurves(history, title: "Loss (MSE)", yLabel: "MSE"),
+            caption: "Mean squared error on the training images and on the test images after each epoch.")
         recorder.preformatted(model.summary(inputShape: [28, 28, 1]), title: "Model")
         try recorder.history(history)
         try recorder.model(model, inputShape: [28, 28, 1], metadata: ["val_mse": JSONValue(mse)])
@@ -69,20 +81,24 @@ public enum FashionLessons {
         let history = try Trainer(model: model, optimizer: Adam()).fit(
             inputs: noisyTrain, targets: train, validation: (noisyTest, test),
             options: settings.trainingOptions("denoiser", epochs: epochs, batchSize: 32),
-            generator: &generator) { meanSquaredError(model($0), $1) }
+            generator: &generator
+        ) { meanSquaredError(model($0), $1) }
         let denoised = predict(model, noisyTest, batchSize: 256)
         let mse = meanSquaredError(denoised, test).item
         let noisyMSE = meanSquaredError(noisyTest, test).item
         recorder.metric("val_mse", mse)
         recorder.metric("noisy_mse", noisyMSE)
 
-        recorder.paragraph("""
+        recorder.paragraph(
+            """
             Each image gets Gaussian noise (standard deviation 0.2) and is clipped back to [0, 1]. The network learns to map \
             the noisy image to the clean one. On the test images the noise alone is an error of \
             \(String(format: "%.4g", noisyMSE)) (MSE against the clean images); after denoising it is \(String(format: "%.4g", mse)).
             """)
-        recorder.table([("validation MSE (denoised vs clean)", .number(Double(mse))),
-                        ("MSE of the noisy input", .number(Double(noisyMSE))), ("parameters", .integer(model.parameterCount))])
+        recorder.table([
+            ("validation MSE (denoised vs clean)", .number(Double(mse))),
+            ("MSE of the noisy input", .number(Double(noisyMSE))), ("parameters", .integer(model.parameterCount)),
+        ])
         recorder.section("Denoising")
         recorder.metric("model_learned", .bool(mse < noisyMSE))
         if !(mse < noisyMSE) {
@@ -95,14 +111,19 @@ public enum FashionLessons {
                         : " Train for more epochs (--epochs)."))
         }
         let shown = Array(0..<10)
-        try recorder.image("noisy", ImageGrid.compose(images: shown.map { noisyTest.rows($0..<($0 + 1)).scalars }, width: 28, height: 28,
-                                                      columns: 10, padding: 2, scale: 3),
-                           caption: "Noisy test images.")
-        try recorder.image("denoised", originalsOverReconstructions(noisyTest, denoised, labels: labels),
-                           caption: "Noisy test images (top) and the network's denoised output (bottom).")
+        try recorder.image(
+            "noisy",
+            ImageGrid.compose(
+                images: shown.map { noisyTest.rows($0..<($0 + 1)).scalars }, width: 28, height: 28,
+                columns: 10, padding: 2, scale: 3),
+            caption: "Noisy test images.")
+        try recorder.image(
+            "denoised", originalsOverReconstructions(noisyTest, denoised, labels: labels),
+            caption: "Noisy test images (top) and the network's denoised output (bottom).")
         recorder.section("Training")
-        try recorder.figure("loss", svg: lossCurves(history, title: "Loss (MSE against clean images)", yLabel: "MSE"),
-                            caption: "Training and validation loss per epoch.")
+        try recorder.figure(
+            "loss", svg: lossCurves(history, title: "Loss (MSE against clean images)", yLabel: "MSE"),
+            caption: "Training and validation loss per epoch.")
         recorder.preformatted(summary, title: "Model")
         try recorder.history(history)
         try recorder.model(model, inputShape: [28, 28, 1], metadata: ["val_mse": JSONValue(mse), "noise_factor": 0.2])
@@ -111,9 +132,12 @@ public enum FashionLessons {
 }
 
 /// The first `count` images of `top` in one row over the same images of `bottom`.
-func originalsOverReconstructions(_ top: Tensor, _ bottom: Tensor, labels: [Int] = [], count: Int = 10, indices: [Int]? = nil) -> PNGImage {
+func originalsOverReconstructions(
+    _ top: Tensor, _ bottom: Tensor, labels: [Int] = [], count: Int = 10, indices: [Int]? = nil
+) -> PNGImage {
     let rows = indices ?? Array(0..<min(count, top.shape[0]))
     let image = { (t: Tensor, i: Int) in t.rows(i..<(i + 1)).scalars }
-    return ImageGrid.compose(images: rows.map { image(top, $0) } + rows.map { image(bottom, $0) },
-                             width: 28, height: 28, columns: rows.count, padding: 2, scale: 3)
+    return ImageGrid.compose(
+        images: rows.map { image(top, $0) } + rows.map { image(bottom, $0) },
+        width: 28, height: 28, columns: rows.count, padding: 2, scale: 3)
 }

@@ -20,8 +20,10 @@ public struct LessonSettings: Sendable {
     /// Continue each training from its checkpoint in the output directory, when there is one.
     public var resume = false
 
-    public init(dataDirectory: URL? = nil, outputDirectory: URL, seed: UInt64 = 0, epochs: Int? = nil,
-                quick: Bool = false, progress: ProgressReporter = ProgressReporter()) {
+    public init(
+        dataDirectory: URL? = nil, outputDirectory: URL, seed: UInt64 = 0, epochs: Int? = nil,
+        quick: Bool = false, progress: ProgressReporter = ProgressReporter()
+    ) {
         self.dataDirectory = dataDirectory
         self.outputDirectory = outputDirectory
         self.seed = seed

@@ -38,8 +38,10 @@ public func meanAbsoluteError(_ prediction: Tensor, _ target: Tensor, reduction:
 /// −[y · log(p) + (1 − y) · log(1 − p)]
 /// ```
 /// Keras's ε is 1e-7.
-public func binaryCrossEntropy(probabilities p: Tensor, targets y: Tensor, epsilon: Float = 1e-7,
-                               reduction: LossReduction = .mean) -> Tensor {
+public func binaryCrossEntropy(
+    probabilities p: Tensor, targets y: Tensor, epsilon: Float = 1e-7,
+    reduction: LossReduction = .mean
+) -> Tensor {
     let q = p.clamped(min: epsilon, max: 1 - epsilon)
     return reduction.apply(-(y * q.log() + (1 - y) * (1 - q).log()))
 }
@@ -59,7 +61,9 @@ public func binaryCrossEntropy(logits z: Tensor, targets y: Tensor, reduction: L
 /// ```
 /// Reduced over every element by `reduction` (the mean by default; the ELBO's sum over
 /// latent axes is `.sum` divided by the batch size).
-public func gaussianKLDivergence(mean mu: Tensor, logStandardDeviation s: Tensor, reduction: LossReduction = .mean) -> Tensor {
+public func gaussianKLDivergence(
+    mean mu: Tensor, logStandardDeviation s: Tensor, reduction: LossReduction = .mean
+) -> Tensor {
     reduction.apply(0.5 * (mu.squared() + (2 * s).exp() - 1) - s)
 }
 

@@ -1,5 +1,5 @@
-import Foundation
 import CLatentKernels
+import Foundation
 
 /// Adam (Kingma & Ba), in Keras's formulation, with optional weight decay either as an
 /// L2 term added to the gradient (`Adam(weightDecay:)`) or decoupled from it (``AdamW``):
@@ -28,9 +28,12 @@ public class Adam: Optimizer {
     private weak var listedModule: AnyObject?
     private var parameterList: [Parameter] = []
 
-    public convenience init(learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-7,
-                weightDecay: Float = 0) {
-        self.init(learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupled: false)
+    public convenience init(
+        learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-7,
+        weightDecay: Float = 0
+    ) {
+        self.init(
+            learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupled: false)
     }
 
     init(learningRate: Float, betas: (Float, Float), epsilon: Float, weightDecay: Float, decoupled: Bool) {
@@ -64,7 +67,8 @@ public class Adam: Optimizer {
             }
             gradient.withUnsafeBufferPointer { g in
                 parameter.update { p in
-                    latent_adam(p.baseAddress!, g.baseAddress!, state.m, state.v, p.count, b1, b2, eps, alpha, l2, shrink)
+                    latent_adam(
+                        p.baseAddress!, g.baseAddress!, state.m, state.v, p.count, b1, b2, eps, alpha, l2, shrink)
                 }
             }
         }
@@ -92,7 +96,8 @@ extension Adam {
             guard let m = state["m.\(name)"], let v = state["v.\(name)"] else { continue }
             let count = parameter.wrappedValue.count
             guard m.count == count, v.count == count else {
-                throw ModuleError.shapeMismatch(name: "m.\(name)", expected: parameter.wrappedValue.shape, found: m.shape)
+                throw ModuleError.shapeMismatch(
+                    name: "m.\(name)", expected: parameter.wrappedValue.shape, found: m.shape)
             }
             let moments = AdamMoments(count: count)
             m.withUnsafeBufferPointer { moments.m.update(from: $0.baseAddress!, count: count) }
@@ -109,8 +114,10 @@ final class AdamMoments {
 
     init(count: Int) {
         self.count = count
-        m = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(to: Float.self, capacity: max(count, 1))
-        v = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(to: Float.self, capacity: max(count, 1))
+        m = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(
+            to: Float.self, capacity: max(count, 1))
+        v = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(
+            to: Float.self, capacity: max(count, 1))
         m.initialize(repeating: 0, count: count)
         v.initialize(repeating: 0, count: count)
     }
@@ -124,8 +131,11 @@ final class AdamMoments {
 /// Adam with decoupled weight decay (Loshchilov & Hutter): θ shrinks by η·λ each step,
 /// separately from the adaptive gradient step. PyTorch's default λ is 0.01.
 public final class AdamW: Adam {
-    public init(learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-7,
-                weightDecay: Float = 0.01) {
-        super.init(learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupled: true)
+    public init(
+        learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-7,
+        weightDecay: Float = 0.01
+    ) {
+        super.init(
+            learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupled: true)
     }
 }

@@ -59,7 +59,9 @@ public final class SGD: Optimizer {
     public func stateTensors(for module: Module) -> [String: Tensor] {
         var state: [String: Tensor] = [:]
         for (name, parameter) in module.namedParameters() {
-            if let v = velocity[ObjectIdentifier(parameter)] { state["velocity.\(name)"] = Tensor(shape: parameter.wrappedValue.shape, scalars: v) }
+            if let v = velocity[ObjectIdentifier(parameter)] {
+                state["velocity.\(name)"] = Tensor(shape: parameter.wrappedValue.shape, scalars: v)
+            }
         }
         return state
     }
@@ -69,7 +71,8 @@ public final class SGD: Optimizer {
         for (name, parameter) in module.namedParameters() {
             guard let v = state["velocity.\(name)"] else { continue }
             guard v.count == parameter.wrappedValue.count else {
-                throw ModuleError.shapeMismatch(name: "velocity.\(name)", expected: parameter.wrappedValue.shape, found: v.shape)
+                throw ModuleError.shapeMismatch(
+                    name: "velocity.\(name)", expected: parameter.wrappedValue.shape, found: v.shape)
             }
             velocity[ObjectIdentifier(parameter)] = v.scalars
         }

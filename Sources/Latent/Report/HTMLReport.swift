@@ -76,8 +76,7 @@ public struct HTMLReport {
     }
 
     /// Adds an SVG figure, inlined (an XML declaration or doctype in front is dropped).
-    public mutating func addFigure(svg: String, caption: String? = nil, width: FigureWidth = .full)
-    {
+    public mutating func addFigure(svg: String, caption: String? = nil, width: FigureWidth = .full) {
         append(.svgFigure(markup: HTMLReport.strippingProlog(svg), caption: caption, width: width))
     }
 

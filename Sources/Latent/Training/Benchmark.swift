@@ -1,14 +1,19 @@
-import Foundation
 import CLatentSystem
+import Foundation
 
 /// The lessons' training workloads at their batch sizes, on synthetic data of the same
 /// shapes, for `latent bench`.
 public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
-    case fashionAE = "fashion-ae", fashionDenoise = "fashion-denoise", ecgAE = "ecg-ae", mnistVAE = "mnist-vae", lenet
+    case fashionAE = "fashion-ae"
+    case fashionDenoise = "fashion-denoise"
+    case ecgAE = "ecg-ae"
+    case mnistVAE = "mnist-vae"
+    case lenet
 
     public static func parse(_ name: String) throws -> BenchWorkload {
         guard let w = BenchWorkload(rawValue: name) else {
-            throw TrainingError.invalidData("unknown workload '\(name)'; choose one of \(allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw TrainingError.invalidData(
+                "unknown workload '\(name)'; choose one of \(allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         return w
     }
@@ -41,8 +46,10 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
     /// With `scoreOnly` it skips training (training columns are 0): for quick A/B runs of
     /// the inference path.
     /// `rowsPerBlock` overrides the scoring block size (for tuning it).
-    public func run(epochs: Int, minimumScoringSeconds: Double = 0.5, trainOnly: Bool = false, scoreOnly: Bool = false,
-                    rows: Int? = nil, rowsPerBlock: Int? = nil) throws -> BenchResult {
+    public func run(
+        epochs: Int, minimumScoringSeconds: Double = 0.5, trainOnly: Bool = false, scoreOnly: Bool = false,
+        rows: Int? = nil, rowsPerBlock: Int? = nil
+    ) throws -> BenchResult {
         let samples = rows ?? self.samples
         var g = RandomGenerator(seed: 0)
         let model: any Layer
@@ -51,27 +58,32 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         let score: (Tensor) -> Tensor
         switch self {
         case .fashionAE:
-            let m = Architectures.fashionDense(generator: &g); model = m
+            let m = Architectures.fashionDense(generator: &g)
+            model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
             loss = { x, y, _ in meanSquaredError(m(x), y) }
             score = { m.reconstructionErrors($0) }
         case .fashionDenoise:
-            let m = Architectures.fashionDenoiser(generator: &g); model = m
+            let m = Architectures.fashionDenoiser(generator: &g)
+            model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
             loss = { x, y, _ in meanSquaredError(m(x), y) }
             score = { m.reconstructionErrors($0) }
         case .ecgAE:
-            let m = Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g); model = m
+            let m = Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g)
+            model = m
             x = Tensor.randomUniform([samples, 140], using: &g)
             loss = { x, y, _ in meanAbsoluteError(m(x), y) }
             score = { m.reconstructionErrors($0, absolute: true) }
         case .mnistVAE:
-            let m = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g); model = m
+            let m = VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g)
+            model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
             loss = { input, target, noise in m.loss(input, target: target, klWeight: 5e-4, generator: &noise) }
             score = { m.reconstructionErrors($0) }
         case .lenet:
-            let m = Architectures.lenet(generator: &g); model = m
+            let m = Architectures.lenet(generator: &g)
+            model = m
             x = Tensor.randomUniform([samples, 28, 28, 1], using: &g)
             let y = Tensor.randomUniform([samples, 1], using: &g)
             loss = { input, _, _ in binaryCrossEntropy(probabilities: m(input), targets: y.rows(0..<input.shape[0])) }
@@ -92,7 +104,8 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
             let history = try trainer.fit(inputs: x, targets: x, options: timed, generator: &g, loss: loss)
             BLAS.recorder = nil
             seconds = history.epochs.map(\.seconds).reduce(0, +)
-            let serial = latent_shard_steps(0) - shardSteps.serial, sideBySide = latent_shard_steps(1) - shardSteps.sideBySide
+            let serial = latent_shard_steps(0) - shardSteps.serial
+            let sideBySide = latent_shard_steps(1) - shardSteps.sideBySide
             if serial + sideBySide > 0 { shardsSideBySide = Double(sideBySide) / Double(serial + sideBySide) }
         }
         let trainPeak = Engine.peakResidentBytes
@@ -111,7 +124,8 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         let rowsPerBlock = rowsPerBlock ?? ScoringBatches.rowsPerBlock(rowSize: x.count / samples, expansion: expansion)
         func scoringPass() {
             ScoringBatches.forEach(rowsOf: samples) { range in
-                _ = x.rowView(range).mapRowBlocks(rowsPerBlock: rowsPerBlock, score).item(at: 0)  // a slice, as torch's x[i:j]
+                // A slice, as torch's x[i:j].
+                _ = x.rowView(range).mapRowBlocks(rowsPerBlock: rowsPerBlock, score).item(at: 0)
             }
         }
         Engine.withDenormalsFlushedToZero { withoutGradients { scoringPass() } }
@@ -169,16 +183,18 @@ public struct BenchResult: Codable, Sendable {
     public var shardsSideBySide: Double? = nil
 
     public static let header =
-        pad("workload", 16) + pad("batch", 6, right: true) + pad("train/s", 11, right: true) + pad("score/s", 11, right: true)
+        pad("workload", 16) + pad("batch", 6, right: true) + pad("train/s", 11, right: true)
+        + pad("score/s", 11, right: true)
         + pad("train MB", 10, right: true) + pad("peak MB", 9, right: true)
         + pad("train GF/s (roof)", 20, right: true) + pad("score GF/s (roof)", 20, right: true)
         + pad("steps ∥", 10, right: true)
 
     public var line: String {
         Self.pad(workload, 16) + Self.pad("\(batchSize)", 6, right: true)
-            + String(format: "%11.0f%11.0f%10.0f%9.0f %10.1f (%6.1f) %10.1f (%6.1f)",
-                     trainSamplesPerSecond, scoreSamplesPerSecond, trainPeakResidentMegabytes, peakResidentMegabytes,
-                     trainGFLOPS, trainSgemmGFLOPS, scoreGFLOPS, scoreSgemmGFLOPS)
+            + String(
+                format: "%11.0f%11.0f%10.0f%9.0f %10.1f (%6.1f) %10.1f (%6.1f)",
+                trainSamplesPerSecond, scoreSamplesPerSecond, trainPeakResidentMegabytes, peakResidentMegabytes,
+                trainGFLOPS, trainSgemmGFLOPS, scoreGFLOPS, scoreSgemmGFLOPS)
             + Self.pad(shardsSideBySide.map { String(format: "%.0f %%", $0 * 100) } ?? "—", 10, right: true)
     }
 

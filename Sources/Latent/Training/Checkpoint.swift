@@ -28,11 +28,16 @@ struct TrainingCheckpoint: Codable {
     func write(model: Module, optimizer: Optimizer, best: [String: Tensor]?, to directory: URL) throws {
         let named = model.namedParameters()
         try AtomicFile.writeDirectory(at: directory) { staging in
-            try SafeTensors.write(named.map { ($0.name, $0.parameter.wrappedValue) }, to: staging.appendingPathComponent("model.safetensors"))
+            try SafeTensors.write(
+                named.map { ($0.name, $0.parameter.wrappedValue) },
+                to: staging.appendingPathComponent("model.safetensors"))
             let state = optimizer.stateTensors(for: model)
-            try SafeTensors.write(state.keys.sorted().map { ($0, state[$0]!) }, to: staging.appendingPathComponent("optimizer.safetensors"))
+            try SafeTensors.write(
+                state.keys.sorted().map { ($0, state[$0]!) },
+                to: staging.appendingPathComponent("optimizer.safetensors"))
             if let best {
-                try SafeTensors.write(best.keys.sorted().map { ($0, best[$0]!) }, to: staging.appendingPathComponent("best.safetensors"))
+                try SafeTensors.write(
+                    best.keys.sorted().map { ($0, best[$0]!) }, to: staging.appendingPathComponent("best.safetensors"))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -43,7 +48,9 @@ struct TrainingCheckpoint: Codable {
     /// Reads a checkpoint and loads its weights and optimizer state into `model` and `optimizer`.
     /// - Returns: the checkpoint and the early-stopping best weights, if any.
     /// - Throws: ``TrainingError/invalidCheckpoint(_:)`` naming the file and the problem.
-    static func restore(from directory: URL, model: Module, optimizer: Optimizer) throws -> (TrainingCheckpoint, [String: Tensor]?) {
+    static func restore(
+        from directory: URL, model: Module, optimizer: Optimizer
+    ) throws -> (TrainingCheckpoint, [String: Tensor]?) {
         let json = directory.appendingPathComponent("trainer.json")
         let checkpoint: TrainingCheckpoint
         do {
@@ -52,14 +59,16 @@ struct TrainingCheckpoint: Codable {
             throw TrainingError.invalidCheckpoint("\(json.path) cannot be read: \(describeDecodingError(error))")
         }
         guard checkpoint.formatVersion == formatVersion else {
-            throw TrainingError.invalidCheckpoint("\(json.path) has format version \(checkpoint.formatVersion); this build reads \(formatVersion)")
+            throw TrainingError.invalidCheckpoint(
+                "\(json.path) has format version \(checkpoint.formatVersion); this build reads \(formatVersion)")
         }
         // The epochs are untrusted numbers the loop does arithmetic with: Int.max trapped
         // on `epoch + 1`, and a negative epoch meant training for billions of epochs. A
         // checkpoint holds one history record per completed epoch, which bounds them.
         guard checkpoint.epoch >= 0, checkpoint.epoch == checkpoint.history.epochs.count else {
             throw TrainingError.invalidCheckpoint(
-                "\(json.path) records epoch \(checkpoint.epoch) but holds \(checkpoint.history.epochs.count) epochs of history")
+                "\(json.path) records epoch \(checkpoint.epoch) but holds \(checkpoint.history.epochs.count) epochs of history"
+            )
         }
         if let best = checkpoint.bestEpoch, best < 1 || best > checkpoint.epoch {
             throw TrainingError.invalidCheckpoint(
@@ -67,16 +76,24 @@ struct TrainingCheckpoint: Codable {
         }
         if let improved = checkpoint.history.improvedEpoch, improved < 1 || improved > checkpoint.epoch {
             throw TrainingError.invalidCheckpoint(
-                "\(json.path) records the last improvement at epoch \(improved), outside the \(checkpoint.epoch) epochs it completed")
+                "\(json.path) records the last improvement at epoch \(improved), outside the \(checkpoint.epoch) epochs it completed"
+            )
         }
         guard checkpoint.parameterNames == model.namedParameters().map(\.name) else {
-            throw TrainingError.invalidCheckpoint("\(json.path) was written for a different model (its parameter names differ)")
+            throw TrainingError.invalidCheckpoint(
+                "\(json.path) was written for a different model (its parameter names differ)")
         }
         do {
-            try model.load(parameters: try SafeTensors.read(contentsOf: directory.appendingPathComponent("model.safetensors")).tensors)
-            try optimizer.loadStateTensors(try SafeTensors.read(contentsOf: directory.appendingPathComponent("optimizer.safetensors")).tensors, for: model)
+            try model.load(
+                parameters: try SafeTensors.read(contentsOf: directory.appendingPathComponent("model.safetensors"))
+                    .tensors)
+            try optimizer.loadStateTensors(
+                try SafeTensors.read(contentsOf: directory.appendingPathComponent("optimizer.safetensors")).tensors,
+                for: model)
             let bestURL = directory.appendingPathComponent("best.safetensors")
-            let best = FileManager.default.fileExists(atPath: bestURL.path) ? try SafeTensors.read(contentsOf: bestURL).tensors : nil
+            let best =
+                FileManager.default.fileExists(atPath: bestURL.path)
+                ? try SafeTensors.read(contentsOf: bestURL).tensors : nil
             return (checkpoint, best)
         } catch let error as TrainingError {
             throw error

@@ -34,8 +34,11 @@ public struct History: Codable, Equatable, Sendable {
     public func csv() -> String {
         var lines = ["epoch,loss,val_loss,seconds,samples_per_second"]
         for e in epochs {
-            lines.append([String(e.epoch), "\(e.loss)", e.validationLoss.map { "\($0)" } ?? "",
-                          String(format: "%.4f", e.seconds), String(format: "%.1f", e.samplesPerSecond)].joined(separator: ","))
+            lines.append(
+                [
+                    String(e.epoch), "\(e.loss)", e.validationLoss.map { "\($0)" } ?? "",
+                    String(format: "%.4f", e.seconds), String(format: "%.1f", e.samplesPerSecond),
+                ].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -53,12 +56,12 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .nonFiniteLoss(epoch, step, value):
+        case .nonFiniteLoss(let epoch, let step, let value):
             return "Training diverged: the loss was \(value) at epoch \(epoch), step \(step). "
                 + "Lower the learning rate, or check the data for NaN or extreme values."
-        case let .invalidData(message):
+        case .invalidData(let message):
             return "Cannot train: \(message)"
-        case let .invalidCheckpoint(message):
+        case .invalidCheckpoint(let message):
             return "Cannot resume training: \(message)."
         }
     }

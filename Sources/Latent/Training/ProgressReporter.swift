@@ -52,7 +52,9 @@ public struct ProgressReporter: Sendable {
         // thousands of steps, and a redraw per step would cost more than the step.
         guard style == .bar, epochs <= Self.manyEpochs, step == steps || clock.due() else { return }
         if epoch == 1 && step == 1 { clock.start() }
-        write("\r\u{1B}[2K\(prefix)Epoch \(epoch)/\(epochs) \(bar(step, steps)) \(step)/\(steps)  loss \(Self.loss(loss))")
+        write(
+            "\r\u{1B}[2K\(prefix)Epoch \(epoch)/\(epochs) \(bar(step, steps)) \(step)/\(steps)  loss \(Self.loss(loss))"
+        )
     }
 
     /// Reports a finished epoch: a line (thinned when there are many epochs), or the
@@ -68,7 +70,8 @@ public struct ProgressReporter: Sendable {
         if record.epoch == 1 { clock.startIfNeeded(subtracting: record.seconds) }
         let elapsed = clock.elapsed
         var text = "Epoch \(record.epoch)/\(epochs)"
-        let numbers = "  loss \(Self.loss(record.loss))"
+        let numbers =
+            "  loss \(Self.loss(record.loss))"
             + (record.validationLoss.map { "  val_loss \(Self.loss($0))" } ?? "")
             + "  elapsed \(Self.duration(elapsed))"
             + (record.epoch < epochs
@@ -82,7 +85,7 @@ public struct ProgressReporter: Sendable {
                 return
             }
             let due = clock.lineDue(epoch: record.epoch, every: epochs / Self.manyEpochs)
-        guard record.epoch == 1 || last || due else { return }
+            guard record.epoch == 1 || last || due else { return }
         } else {
             text += "  \(steps) steps"
         }

@@ -39,8 +39,10 @@ public struct TrainingOptions: Sendable {
     /// the rows (`reduction: .sum`) or couples them.
     public var dataParallel = true
 
-    public init(epochs: Int, batchSize: Int, shuffle: Bool = true, earlyStoppingPatience: Int? = nil,
-                progress: ProgressReporter = ProgressReporter()) {
+    public init(
+        epochs: Int, batchSize: Int, shuffle: Bool = true, earlyStoppingPatience: Int? = nil,
+        progress: ProgressReporter = ProgressReporter()
+    ) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -89,7 +91,9 @@ public final class Trainer {
         options: TrainingOptions, generator: inout RandomGenerator,
         loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor
     ) throws -> History {
-        try fit(inputs: inputs, targets: targets, validation: validation, options: options, generator: &generator) { x, y, _ in loss(x, y) }
+        try fit(inputs: inputs, targets: targets, validation: validation, options: options, generator: &generator) {
+            x, y, _ in loss(x, y)
+        }
     }
 
     /// Trains with a stochastic loss that draws from its own random stream (for example a
@@ -113,7 +117,9 @@ public final class Trainer {
             throw TrainingError.invalidData("validation inputs and targets have different row counts.")
         }
         return try Engine.withDenormalsFlushedToZero {
-            try train(inputs: inputs, targets: targets, validation: validation, options: options, generator: &generator, loss: loss)
+            try train(
+                inputs: inputs, targets: targets, validation: validation, options: options, generator: &generator,
+                loss: loss)
         }
     }
 
@@ -131,7 +137,8 @@ public final class Trainer {
         var lossGenerator = generator.split()
         var firstEpoch = 1
         if options.resume, let directory = options.checkpointDirectory, TrainingCheckpoint.exists(in: directory) {
-            let (checkpoint, bestWeights) = try TrainingCheckpoint.restore(from: directory, model: model, optimizer: optimizer)
+            let (checkpoint, bestWeights) = try TrainingCheckpoint.restore(
+                from: directory, model: model, optimizer: optimizer)
             generator = checkpoint.generator
             lossGenerator = checkpoint.lossGenerator
             history = checkpoint.history
@@ -175,13 +182,20 @@ public final class Trainer {
                 }
                 optimizer.step(model)
                 total += Double(scalar) * Double(rows.count)
-                options.progress.step(epoch: epoch, of: options.epochs, step: step + 1, of: steps, loss: Float(total / Double(range.upperBound)))
+                options.progress.step(
+                    epoch: epoch, of: options.epochs, step: step + 1, of: steps,
+                    loss: Float(total / Double(range.upperBound)))
             }
             zeroGradients()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let validationLoss = validation.map { evaluate(inputs: $0.inputs, targets: $0.targets, batchSize: options.validationBatchSize, loss: evaluationLoss) }
-            let record = EpochRecord(epoch: epoch, loss: Float(total / Double(n)), validationLoss: validationLoss,
-                                     seconds: seconds, samplesPerSecond: Double(n) / max(seconds, 1e-9))
+            let validationLoss = validation.map {
+                evaluate(
+                    inputs: $0.inputs, targets: $0.targets, batchSize: options.validationBatchSize, loss: evaluationLoss
+                )
+            }
+            let record = EpochRecord(
+                epoch: epoch, loss: Float(total / Double(n)), validationLoss: validationLoss,
+                seconds: seconds, samplesPerSecond: Double(n) / max(seconds, 1e-9))
             history.epochs.append(record)
             options.progress.epochEnded(record, of: options.epochs, steps: steps)
 
@@ -197,11 +211,14 @@ public final class Trainer {
                 }
             }
             if let every = options.checkpointEvery, let directory = options.checkpointDirectory,
-               epoch % every == 0 || epoch == options.epochs || history.stopReason != nil {
-                try TrainingCheckpoint(epoch: epoch, generator: generator, lossGenerator: lossGenerator, history: history,
-                                       bestEpoch: best?.epoch, bestLoss: best?.loss,
-                                       parameterNames: model.namedParameters().map(\.name))
-                    .write(model: model, optimizer: optimizer, best: best?.weights, to: directory)
+                epoch % every == 0 || epoch == options.epochs || history.stopReason != nil
+            {
+                try TrainingCheckpoint(
+                    epoch: epoch, generator: generator, lossGenerator: lossGenerator, history: history,
+                    bestEpoch: best?.epoch, bestLoss: best?.loss,
+                    parameterNames: model.namedParameters().map(\.name)
+                )
+                .write(model: model, optimizer: optimizer, best: best?.weights, to: directory)
             }
             // A callback's stop comes after the checkpoint: resuming continues the run.
             if let onEpochEnd, !onEpochEnd(record) {
@@ -221,8 +238,10 @@ public final class Trainer {
     }
 
     /// The mean of `loss` over `inputs` in batches, without recording gradients.
-    public func evaluate(inputs: Tensor, targets: Tensor, batchSize: Int = 1024,
-                         loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor) -> Float {
+    public func evaluate(
+        inputs: Tensor, targets: Tensor, batchSize: Int = 1024,
+        loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor
+    ) -> Float {
         let n = inputs.shape.first ?? 0
         guard n > 0 else { return .nan }
         return withoutGradients {

@@ -62,7 +62,9 @@ extension TensorData {
     /// BYTES element as a 4-byte little-endian length and its UTF-8.
     var littleEndianBytes: Data {
         var data = Data()
-        func append<T: FixedWidthInteger>(_ x: T) { withUnsafeBytes(of: x.littleEndian) { data.append(contentsOf: $0) } }
+        func append<T: FixedWidthInteger>(_ x: T) {
+            withUnsafeBytes(of: x.littleEndian) { data.append(contentsOf: $0) }
+        }
         switch self {
         case .fp32(let v):
             data.reserveCapacity(v.count * 4)

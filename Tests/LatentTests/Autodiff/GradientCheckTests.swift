@@ -1,10 +1,13 @@
 import XCTest
+
 @testable import Latent
 
 /// Every differentiable primitive and composition, checked against central differences.
 final class GradientCheckTests: XCTestCase {
     func testBinaryOpsWithBroadcasting() {
-        let a = uniform([3, 4], seed: 1), row = uniform([4], seed: 2), column = uniform([3, 1], seed: 3)
+        let a = uniform([3, 4], seed: 1)
+        let row = uniform([4], seed: 2)
+        let column = uniform([3, 1], seed: 3)
         let positive = uniform([3, 4], 0.5, 2, seed: 4)
         assertGradientsMatch([a, row]) { $0[0] + $0[1] }
         assertGradientsMatch([a, column]) { $0[0] - $0[1] }
@@ -23,7 +26,8 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testUnaryOps() {
-        let x = awayFromZero([2, 5]), positive = uniform([2, 5], 0.3, 2)
+        let x = awayFromZero([2, 5])
+        let positive = uniform([2, 5], 0.3, 2)
         assertGradientsMatch([x]) { $0[0].exp() }
         assertGradientsMatch([positive]) { $0[0].log() }
         assertGradientsMatch([positive]) { $0[0].sqrt() }
@@ -47,7 +51,8 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testShapeOps() {
-        let x = uniform([4, 3]), y = uniform([2, 3], seed: 9)
+        let x = uniform([4, 3])
+        let y = uniform([2, 3], seed: 9)
         assertGradientsMatch([x]) { $0[0].reshaped([2, 6]) }
         assertGradientsMatch([x]) { $0[0].transposed() }
         assertGradientsMatch([uniform([2, 3, 4])]) { $0[0].permuted([2, 0, 1]) }
@@ -59,11 +64,14 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testMatMulWithTransposes() {
-        let a = uniform([3, 4], seed: 1), b = uniform([4, 5], seed: 2)
+        let a = uniform([3, 4], seed: 1)
+        let b = uniform([4, 5], seed: 2)
         assertGradientsMatch([a, b]) { Tensor.matmul($0[0], $0[1]) }
         assertGradientsMatch([a.transposed(), b]) { Tensor.matmul($0[0], $0[1], transposeA: true) }
         assertGradientsMatch([a, b.transposed()]) { Tensor.matmul($0[0], $0[1], transposeB: true) }
-        assertGradientsMatch([a.transposed(), b.transposed()]) { Tensor.matmul($0[0], $0[1], transposeA: true, transposeB: true) }
+        assertGradientsMatch([a.transposed(), b.transposed()]) {
+            Tensor.matmul($0[0], $0[1], transposeA: true, transposeB: true)
+        }
     }
 
     func testConvolutions() {
@@ -89,22 +97,26 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testLosses() {
-        let p = uniform([4, 3], 0.1, 0.9, seed: 1), y = uniform([4, 3], 0, 1, seed: 2)
+        let p = uniform([4, 3], 0.1, 0.9, seed: 1)
+        let y = uniform([4, 3], 0, 1, seed: 2)
         let z = uniform([4, 3], -3, 3, seed: 3)
         assertGradientsMatch([p, y]) { meanSquaredError($0[0], $0[1]) }
         assertGradientsMatch([awayFromZero([4, 3]), Tensor.zeros([4, 3])]) { meanAbsoluteError($0[0], $0[1]) }
         assertGradientsMatch([p, y]) { binaryCrossEntropy(probabilities: $0[0], targets: $0[1]) }
         assertGradientsMatch([z, y]) { binaryCrossEntropy(logits: $0[0], targets: $0[1]) }
-        assertGradientsMatch([z, uniform([4, 3], seed: 4)]) { gaussianKLDivergence(mean: $0[0], logStandardDeviation: $0[1]) }
+        assertGradientsMatch([z, uniform([4, 3], seed: 4)]) {
+            gaussianKLDivergence(mean: $0[0], logStandardDeviation: $0[1])
+        }
         assertGradientsMatch([z]) { l2Penalty($0[0]) }
     }
 
     func testCheckerCatchesAWrongRule() {
         // A deliberately wrong derivative (d/dx x² taken as x) must be reported.
         let x = uniform([3])
-        let result = checkGradients(of: { xs in
-            Tensor.recorded(xs[0].squared().detached(), inputs: [xs[0]]) { g in [{ g * xs[0].detached() }] }
-        }, at: [x])
+        let result = checkGradients(
+            of: { xs in
+                Tensor.recorded(xs[0].squared().detached(), inputs: [xs[0]]) { g in [{ g * xs[0].detached() }] }
+            }, at: [x])
         XCTAssertGreaterThan(result.maximumError, 0.1)
     }
 }

@@ -72,7 +72,8 @@ final class CSVFileDelimiterTests: XCTestCase {
 
     func testUnknownHeaderNameMessageStaysShort() throws {
         let names = (0..<200).map { "column_with_a_rather_long_name_number_\($0)_and_more" }
-        let url = try write(names.joined(separator: ",") + "\n" + names.map { _ in "1" }.joined(separator: ",") + "\n", "wide.csv")
+        let url = try write(
+            names.joined(separator: ",") + "\n" + names.map { _ in "1" }.joined(separator: ",") + "\n", "wide.csv")
         XCTAssertThrowsError(
             try CSVFile.read(from: url, options: CSVOptions(labelColumn: .named("label")))
         ) {

@@ -14,7 +14,9 @@ final class DownloadTests: XCTestCase {
         try writeFile(Array("alpha\n".utf8), "a.txt", in: directory)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory.path]
+        process.arguments = [
+            "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory.path,
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -60,7 +62,8 @@ final class DownloadTests: XCTestCase {
     }
 
     func testOtherSchemesAreRefused() {
-        XCTAssertThrowsError(try Download.data(from: URL(string: "ftp://127.0.0.1/a.txt")!, maximumSize: 100)) { error in
+        XCTAssertThrowsError(try Download.data(from: URL(string: "ftp://127.0.0.1/a.txt")!, maximumSize: 100)) {
+            error in
             XCTAssertTrue("\(error)".contains("only http, https and file"), "\(error)")
         }
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class BenjaminiHochbergTests: XCTestCase {
@@ -16,8 +17,9 @@ final class BenjaminiHochbergTests: XCTestCase {
     func testBoundaryIsInclusiveAndTiesGoTogether() throws {
         XCTAssertEqual(try benjaminiHochberg([0.05], falseDiscoveryRate: 0.05), [true])
         // Both 0.02s pass at rank 2 (bound 0.025), so both are rejected.
-        XCTAssertEqual(try benjaminiHochberg([0.02, 0.9, 0.02, 0.8], falseDiscoveryRate: 0.05),
-                       [true, false, true, false])
+        XCTAssertEqual(
+            try benjaminiHochberg([0.02, 0.9, 0.02, 0.8], falseDiscoveryRate: 0.05),
+            [true, false, true, false])
     }
 
     func testAgreesWithBonferroniStyleSingleTest() throws {

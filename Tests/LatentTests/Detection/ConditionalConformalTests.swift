@@ -9,7 +9,8 @@ import XCTest
 /// least a fraction CONFIDENCE of calibration draws.
 final class ConditionalConformalTests: XCTestCase {
     private func normal(_ random: inout DetectionTestRandom) -> Float {
-        let u = max(random.uniform(), 1e-12), v = random.uniform()
+        let u = max(random.uniform(), 1e-12)
+        let v = random.uniform()
         return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
     }
 
@@ -39,7 +40,8 @@ final class ConditionalConformalTests: XCTestCase {
     func testConditionalPValueAndCutAgree() throws {
         var random = DetectionTestRandom(seed: 3)
         let calibration = try ConformalCalibration(scores: (0..<400).map { _ in normal(&random) })
-        let alpha = 0.15, confidence = 0.9
+        let alpha = 0.15
+        let confidence = 0.9
         let cut = try calibration.conditionalScoreCut(alpha: alpha, confidence: confidence)
         XCTAssertTrue(cut.isFinite)
         for _ in 0..<2000 {
@@ -62,16 +64,24 @@ final class ConditionalConformalTests: XCTestCase {
     /// false-alarm rate 1 − t exactly): the conditional rule exceeds ALPHA in ≤ DELTA of
     /// draws; the marginal rule exceeds it in about half of them.
     func testConditionalRuleHoldsWithTheStatedConfidence() throws {
-        let n = 1000, draws = 2000
-        let alpha = 0.1, confidence = 0.9
+        let n = 1000
+        let draws = 2000
+        let alpha = 0.1
+        let confidence = 0.9
         var random = DetectionTestRandom(seed: 2023)
-        var conditionalExceed = 0, marginalExceed = 0, simesExceed = 0
-        var conditionalSum = 0.0, marginalSum = 0.0, simesSum = 0.0
+        var conditionalExceed = 0
+        var marginalExceed = 0
+        var simesExceed = 0
+        var conditionalSum = 0.0
+        var marginalSum = 0.0
+        var simesSum = 0.0
         for _ in 0..<draws {
             let calibration = try ConformalCalibration(
                 scores: (0..<n).map { _ in Float(random.uniform()) })
-            let conditional = 1 - Double(
-                try calibration.conditionalScoreCut(alpha: alpha, confidence: confidence))
+            let conditional =
+                1
+                - Double(
+                    try calibration.conditionalScoreCut(alpha: alpha, confidence: confidence))
             let marginal = 1 - Double(try calibration.scoreCut(alpha: alpha))
             let simes = 1 - Double(calibration.simesScoreCut(alpha: alpha, confidence: confidence))
             simesSum += simes
@@ -98,12 +108,17 @@ final class ConditionalConformalTests: XCTestCase {
     /// Benjamini–Hochberg at Q over the conformal p-values keeps the false discovery
     /// proportion ≤ Q on average over seeds (each seed a new calibration and test draw).
     func testBenjaminiHochbergOverConformalPValuesControlsTheFDR() throws {
-        let seeds = 400, n = 500, m = 500, q = 0.1
-        var fdpSum = 0.0, powerSum = 0.0
+        let seeds = 400
+        let n = 500
+        let m = 500
+        let q = 0.1
+        var fdpSum = 0.0
+        var powerSum = 0.0
         for seed in 0..<seeds {
             var random = DetectionTestRandom(seed: UInt64(1000 + seed))
             let calibration = try ConformalCalibration(scores: (0..<n).map { _ in normal(&random) })
-            var scores: [Float] = [], isAnomaly: [Bool] = []
+            var scores: [Float] = []
+            var isAnomaly: [Bool] = []
             for _ in 0..<m {
                 let anomaly = random.bool(probability: 0.1)
                 scores.append(normal(&random) + (anomaly ? 3.5 : 0))
@@ -115,10 +130,12 @@ final class ConditionalConformalTests: XCTestCase {
             let false_ = zip(discoveries, isAnomaly).filter { $0 && !$1 }.count
             fdpSum += made == 0 ? 0 : Double(false_) / Double(made)
             let anomalies = isAnomaly.filter { $0 }.count
-            powerSum += Double(zip(discoveries, isAnomaly).filter { $0 && $1 }.count)
+            powerSum +=
+                Double(zip(discoveries, isAnomaly).filter { $0 && $1 }.count)
                 / Double(max(anomalies, 1))
         }
-        let fdr = fdpSum / Double(seeds), power = powerSum / Double(seeds)
+        let fdr = fdpSum / Double(seeds)
+        let power = powerSum / Double(seeds)
         print("BH over conformal p-values at Q=\(q), \(seeds) seeds: mean FDP \(fdr), power \(power)")
         XCTAssertLessThanOrEqual(fdr, q)
         XCTAssertGreaterThan(power, 0.3)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class ConformalCalibrationTests: XCTestCase {
@@ -92,7 +93,8 @@ final class ConformalCalibrationTests: XCTestCase {
         let json = try JSONEncoder().encode(c)
         XCTAssertEqual(String(decoding: json, as: UTF8.self), "[1,2,3]")
         XCTAssertEqual(try JSONDecoder().decode(ConformalCalibration.self, from: json), c)
-        XCTAssertEqual(try JSONDecoder().decode(ConformalCalibration.self, from: Data("[2,1]".utf8)).sortedScores, [1, 2])
+        XCTAssertEqual(
+            try JSONDecoder().decode(ConformalCalibration.self, from: Data("[2,1]".utf8)).sortedScores, [1, 2])
         XCTAssertThrowsError(try JSONDecoder().decode(ConformalCalibration.self, from: Data("[]".utf8)))
     }
 }

@@ -16,7 +16,8 @@ struct ConformalRateNoise {
 
     init(n: Int, alpha: Double, calibrations: Int, tests: Int) {
         let k = (alpha * Double(n + 1)).rounded(.down)
-        let a = k, b = Double(n + 1) - k
+        let a = k
+        let b = Double(n + 1) - k
         let mean = a / (a + b)
         let variance = a * b / ((a + b) * (a + b) * (a + b + 1))
         let withinSet = mean * (1 - mean) - variance  // E[R(1−R)]

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class PrecisionRecallCurveTests: XCTestCase {
@@ -38,8 +39,9 @@ final class PrecisionRecallCurveTests: XCTestCase {
 
     func testRejectsNoAnomalies() {
         XCTAssertThrowsError(try PrecisionRecallCurve(scores: [1, 2], labels: [false, false])) {
-            XCTAssertEqual($0 as? DetectionError,
-                           .singleClass(what: "precision–recall curve", anomalies: 0, normals: 2))
+            XCTAssertEqual(
+                $0 as? DetectionError,
+                .singleClass(what: "precision–recall curve", anomalies: 0, normals: 2))
         }
     }
 }

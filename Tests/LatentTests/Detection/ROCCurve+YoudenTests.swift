@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class ROCCurveYoudenTests: XCTestCase {
@@ -16,8 +17,9 @@ final class ROCCurveYoudenTests: XCTestCase {
         let roc = try ROCCurve(scores: [1, 2, 3, 10, 11], labels: [false, false, false, true, true])
         XCTAssertEqual(roc.youden, YoudenPoint(threshold: 3, sensitivity: 1, specificity: 1))
         // `score > threshold` separates the classes exactly.
-        let m = try ConfusionMatrix(scores: [1, 2, 3, 10, 11], labels: [false, false, false, true, true],
-                                    threshold: roc.youden.threshold)
+        let m = try ConfusionMatrix(
+            scores: [1, 2, 3, 10, 11], labels: [false, false, false, true, true],
+            threshold: roc.youden.threshold)
         XCTAssertEqual(m.accuracy, 1)
     }
 

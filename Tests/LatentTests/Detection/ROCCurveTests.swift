@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class ROCCurveTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class ThresholdRuleCalibrationTests: XCTestCase {
@@ -15,9 +16,12 @@ final class ThresholdRuleCalibrationTests: XCTestCase {
             XCTAssertEqual(try ThresholdRule.percentile(q).threshold(calibrationScores: x), Float(expected), "q \(q)")
         }
         // PyOD: np.percentile(decision_scores_, 100 * (1 - contamination)).
-        let contaminations: [(Double, Double)] = [(0.1, 9.349999999999998), (0.05, 10.924999999999997), (0.25, 7.3125), (0.5, 4.0)]
+        let contaminations: [(Double, Double)] = [
+            (0.1, 9.349999999999998), (0.05, 10.924999999999997), (0.25, 7.3125), (0.5, 4.0),
+        ]
         for (p, expected) in contaminations {
-            XCTAssertEqual(try ThresholdRule.contamination(p).threshold(calibrationScores: x), Float(expected), "p \(p)")
+            XCTAssertEqual(
+                try ThresholdRule.contamination(p).threshold(calibrationScores: x), Float(expected), "p \(p)")
         }
         XCTAssertEqual(ScoreStatistics.percentile(sorted: [15, 20, 35, 40, 50], 40), 29, accuracy: 1e-12)
     }
@@ -33,8 +37,9 @@ final class ThresholdRuleCalibrationTests: XCTestCase {
         let scores = (1...19).map(Float.init)
         XCTAssertEqual(try ThresholdRule.falsePositiveRate(0.1).threshold(calibrationScores: scores), 18)
         // n = 5: the smallest p-value is 1/6 > 0.1, so nothing can be flagged.
-        XCTAssertEqual(try ThresholdRule.falsePositiveRate(0.1).threshold(calibrationScores: [1, 2, 3, 4, 5]),
-                       .infinity)
+        XCTAssertEqual(
+            try ThresholdRule.falsePositiveRate(0.1).threshold(calibrationScores: [1, 2, 3, 4, 5]),
+            .infinity)
     }
 
     func testYoudenUsesLabels() throws {
@@ -44,8 +49,10 @@ final class ThresholdRuleCalibrationTests: XCTestCase {
     }
 
     func testErrors() {
-        func expect(_ rule: ThresholdRule, _ scores: [Float], _ labels: [Bool]? = nil, _ error: DetectionError,
-                    line: UInt = #line) {
+        func expect(
+            _ rule: ThresholdRule, _ scores: [Float], _ labels: [Bool]? = nil, _ error: DetectionError,
+            line: UInt = #line
+        ) {
             XCTAssertThrowsError(try rule.threshold(calibrationScores: scores, labels: labels), line: line) {
                 XCTAssertEqual($0 as? DetectionError, error, line: line)
             }
@@ -53,11 +60,14 @@ final class ThresholdRuleCalibrationTests: XCTestCase {
         expect(.percentile(50), [], nil, .emptyScores)
         expect(.percentile(50), [1, .nan], nil, .nanScore(index: 1))
         expect(.meanStd(k: 3), [1, .infinity], nil, .infiniteScore(index: 1))
-        expect(.meanStd(k: -1), [1], nil, .invalidParameter(name: "mean-std K", value: -1, valid: "a finite number ≥ 0"))
-        expect(.percentile(101), [1], nil, .invalidParameter(name: "percentile Q", value: 101, valid: "between 0 and 100"))
+        expect(
+            .meanStd(k: -1), [1], nil, .invalidParameter(name: "mean-std K", value: -1, valid: "a finite number ≥ 0"))
+        expect(
+            .percentile(101), [1], nil, .invalidParameter(name: "percentile Q", value: 101, valid: "between 0 and 100"))
         expect(.contamination(0), [1], nil, .invalidParameter(name: "contamination P", value: 0, valid: "in (0, 0.5]"))
-        expect(.falsePositiveRate(1), [1], nil,
-               .invalidParameter(name: "fpr ALPHA", value: 1, valid: "strictly between 0 and 1"))
+        expect(
+            .falsePositiveRate(1), [1], nil,
+            .invalidParameter(name: "fpr ALPHA", value: 1, valid: "strictly between 0 and 1"))
         expect(.youden, [1, 2], nil, .labelsRequired(rule: "youden"))
         expect(.youden, [1, 2], [false, false], .singleClass(what: "ROC curve", anomalies: 0, normals: 2))
         expect(.percentile(50), [1, 2], [true], .lengthMismatch(scores: 2, labels: 1))

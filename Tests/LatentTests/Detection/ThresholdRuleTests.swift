@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class ThresholdRuleTests: XCTestCase {
@@ -18,10 +19,12 @@ final class ThresholdRuleTests: XCTestCase {
             .meanStd(k: 3), .meanStd(k: 2.5), .percentile(99), .percentile(99.9),
             .contamination(0.05), .falsePositiveRate(0.01), .falsePositiveRate(1e-5), .youden,
         ]
-        XCTAssertEqual(rules.map(\.description), [
-            "mean-std:3", "mean-std:2.5", "percentile:99", "percentile:99.9",
-            "contamination:0.05", "fpr:0.01", "fpr:1e-05", "youden",
-        ])
+        XCTAssertEqual(
+            rules.map(\.description),
+            [
+                "mean-std:3", "mean-std:2.5", "percentile:99", "percentile:99.9",
+                "contamination:0.05", "fpr:0.01", "fpr:1e-05", "youden",
+            ])
         for rule in rules {
             XCTAssertEqual(try ThresholdRule(parsing: rule.description), rule)
             XCTAssertEqual(ThresholdRule(rule.description), rule)
@@ -45,8 +48,10 @@ final class ThresholdRuleTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try ThresholdRule(parsing: "percentile:150")) {
-            XCTAssertEqual("\($0)", "'percentile:150' is not a threshold rule: percentile Q must be between "
-                + "0 and 100, not 150.0. Valid forms: " + ThresholdRule.validForms + ".")
+            XCTAssertEqual(
+                "\($0)",
+                "'percentile:150' is not a threshold rule: percentile Q must be between "
+                    + "0 and 100, not 150.0. Valid forms: " + ThresholdRule.validForms + ".")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 /// Convolutions, transposed convolutions and max pooling against plain double-precision
@@ -28,7 +29,8 @@ final class ConvolutionReferenceTests: XCTestCase {
                 for ow in 0..<s.ow {
                     for kh in 0..<s.k {
                         for kw in 0..<s.k {
-                            let ih = oh * s.s + kh - s.padTop, iw = ow * s.s + kw - s.padLeft
+                            let ih = oh * s.s + kh - s.padTop
+                            let iw = ow * s.s + kw - s.padLeft
                             if ih >= 0, ih < s.h, iw >= 0, iw < s.w { body(n, oh, ow, ih, iw, kh, kw) }
                         }
                     }
@@ -51,14 +53,20 @@ final class ConvolutionReferenceTests: XCTestCase {
         switch a {
         case .identity: return 1
         case .relu: return z > 0 ? 1 : 0
-        case .sigmoid: let y = activate(z, a); return y * (1 - y)
-        case .tanh: let y = Foundation.tanh(z); return 1 - y * y
+        case .sigmoid:
+            let y = activate(z, a)
+            return y * (1 - y)
+        case .tanh:
+            let y = Foundation.tanh(z)
+            return 1 - y * y
         case .softplus: return 1 / (1 + Foundation.exp(-z))
         }
     }
 
     /// |a − b| ≤ 1e-5 · (1 + |b|) element by element, naming the first that is not.
-    func assertNear(_ actual: [Float], _ expected: [Double], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertNear(
+        _ actual: [Float], _ expected: [Double], _ what: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(actual.count, expected.count, what, file: file, line: line)
         for (i, (a, e)) in zip(actual, expected).enumerated() where abs(Double(a) - e) > 1e-5 * (1 + abs(e)) {
             return XCTFail("\(what): element \(i) is \(a), the double reference \(e)", file: file, line: line)
@@ -67,12 +75,14 @@ final class ConvolutionReferenceTests: XCTestCase {
 
     /// The shapes: every register-block width (1, 8, 16, 24, 32, > 32 lanes) and the
     /// one-input-channel and one-output-channel kernel families, each with both paddings.
-    let shapes: [Shape] = [(1, 10), (10, 20), (16, 1), (3, 33), (17, 8), (1, 1), (5, 1), (1, 16), (1, 3), (17, 1), (8, 24)]
-        .flatMap { c, f in
-            [(1, Padding.valid), (2, .same), (1, .same), (2, .valid)].map { s, p in
-                Shape(n: 2, h: 9, w: 8, c: c, f: f, k: 3, s: s, padding: p)
-            }
+    let shapes: [Shape] = [
+        (1, 10), (10, 20), (16, 1), (3, 33), (17, 8), (1, 1), (5, 1), (1, 16), (1, 3), (17, 1), (8, 24),
+    ]
+    .flatMap { c, f in
+        [(1, Padding.valid), (2, .same), (1, .same), (2, .valid)].map { s, p in
+            Shape(n: 2, h: 9, w: 8, c: c, f: f, k: 3, s: s, padding: p)
         }
+    }
 
     func testConvolutionMatchesTheDefinition() {
         var g = RandomGenerator(seed: 71)
@@ -82,12 +92,15 @@ final class ConvolutionReferenceTests: XCTestCase {
                 let x = Tensor.randomUniform([s.n, s.h, s.w, s.c], low: -1, high: 1, using: &g).requiringGradient()
                 let k = Tensor.randomUniform([s.k, s.k, s.c, s.f], low: -1, high: 1, using: &g).requiringGradient()
                 let b = Tensor.randomUniform([s.f], low: -0.5, high: 0.5, using: &g).requiringGradient()
-                let y = Tensor.conv2d(x, filter: k, bias: b, activation: activation, stride: (s.s, s.s), padding: s.padding)
+                let y = Tensor.conv2d(
+                    x, filter: k, bias: b, activation: activation, stride: (s.s, s.s), padding: s.padding)
                 let weights = Tensor.randomUniform(y.shape, low: -1, high: 1, using: &g)
                 (y * weights).sum().backward()
 
-                let (xs, ks, bs, ws) = (x.scalars.map(Double.init), k.scalars.map(Double.init),
-                                        b.scalars.map(Double.init), weights.scalars.map(Double.init))
+                let (xs, ks, bs, ws) = (
+                    x.scalars.map(Double.init), k.scalars.map(Double.init),
+                    b.scalars.map(Double.init), weights.scalars.map(Double.init)
+                )
                 let out = { (n: Int, oh: Int, ow: Int) in ((n * s.oh + oh) * s.ow + ow) * s.f }
                 let inp = { (n: Int, ih: Int, iw: Int) in ((n * s.h + ih) * s.w + iw) * s.c }
                 let tap = { (kh: Int, kw: Int) in (kh * s.k + kw) * s.c * s.f }
@@ -95,7 +108,9 @@ final class ConvolutionReferenceTests: XCTestCase {
                 for i in 0..<z.count { z[i] = bs[i % s.f] }
                 forEachTap(s) { n, oh, ow, ih, iw, kh, kw in
                     for c in 0..<s.c {
-                        for f in 0..<s.f { z[out(n, oh, ow) + f] += xs[inp(n, ih, iw) + c] * ks[tap(kh, kw) + c * s.f + f] }
+                        for f in 0..<s.f {
+                            z[out(n, oh, ow) + f] += xs[inp(n, ih, iw) + c] * ks[tap(kh, kw) + c * s.f + f]
+                        }
                     }
                 }
                 assertNear(y.scalars, z.map { activate($0, activation) }, "\(what): forward")
@@ -103,7 +118,8 @@ final class ConvolutionReferenceTests: XCTestCase {
                 if activation == .relu { continue }
 
                 let dz = z.indices.map { ws[$0] * slope(z[$0], activation) }
-                var dx = [Double](repeating: 0, count: xs.count), dk = [Double](repeating: 0, count: ks.count)
+                var dx = [Double](repeating: 0, count: xs.count)
+                var dk = [Double](repeating: 0, count: ks.count)
                 var db = [Double](repeating: 0, count: s.f)
                 for i in dz.indices { db[i % s.f] += dz[i] }
                 forEachTap(s) { n, oh, ow, ih, iw, kh, kw in
@@ -127,20 +143,24 @@ final class ConvolutionReferenceTests: XCTestCase {
         var g = RandomGenerator(seed: 72)
         for t in shapes where t.padding == .same || t.s == 1 {
             // t's output is this layer's input; its input is this layer's output.
-            let s = Shape(n: t.n, h: t.padding == .same ? t.oh * t.s : (t.oh - 1) * t.s + t.k,
-                          w: t.padding == .same ? t.ow * t.s : (t.ow - 1) * t.s + t.k,
-                          c: t.f, f: t.c, k: t.k, s: t.s, padding: t.padding)
+            let s = Shape(
+                n: t.n, h: t.padding == .same ? t.oh * t.s : (t.oh - 1) * t.s + t.k,
+                w: t.padding == .same ? t.ow * t.s : (t.ow - 1) * t.s + t.k,
+                c: t.f, f: t.c, k: t.k, s: t.s, padding: t.padding)
             let what = "conv2dTranspose c=\(s.f) f=\(s.c) s=\(s.s) \(s.padding)"
             let x = Tensor.randomUniform([s.n, s.oh, s.ow, s.f], low: -1, high: 1, using: &g).requiringGradient()
             let k = Tensor.randomUniform([s.k, s.k, s.c, s.f], low: -1, high: 1, using: &g).requiringGradient()
             let b = Tensor.randomUniform([s.c], low: -0.5, high: 0.5, using: &g).requiringGradient()
-            let y = Tensor.conv2dTranspose(x, filter: k, bias: b, activation: .sigmoid, stride: (s.s, s.s), padding: s.padding)
+            let y = Tensor.conv2dTranspose(
+                x, filter: k, bias: b, activation: .sigmoid, stride: (s.s, s.s), padding: s.padding)
             XCTAssertEqual(y.shape, [s.n, s.h, s.w, s.c], what)
             let weights = Tensor.randomUniform(y.shape, low: -1, high: 1, using: &g)
             (y * weights).sum().backward()
 
-            let (xs, ks, bs, ws) = (x.scalars.map(Double.init), k.scalars.map(Double.init),
-                                    b.scalars.map(Double.init), weights.scalars.map(Double.init))
+            let (xs, ks, bs, ws) = (
+                x.scalars.map(Double.init), k.scalars.map(Double.init),
+                b.scalars.map(Double.init), weights.scalars.map(Double.init)
+            )
             let small = { (n: Int, oh: Int, ow: Int) in ((n * s.oh + oh) * s.ow + ow) * s.f }
             let large = { (n: Int, ih: Int, iw: Int) in ((n * s.h + ih) * s.w + iw) * s.c }
             let tap = { (kh: Int, kw: Int) in (kh * s.k + kw) * s.c * s.f }
@@ -148,13 +168,16 @@ final class ConvolutionReferenceTests: XCTestCase {
             for i in 0..<z.count { z[i] = bs[i % s.c] }
             forEachTap(s) { n, oh, ow, ih, iw, kh, kw in
                 for c in 0..<s.c {
-                    for f in 0..<s.f { z[large(n, ih, iw) + c] += xs[small(n, oh, ow) + f] * ks[tap(kh, kw) + c * s.f + f] }
+                    for f in 0..<s.f {
+                        z[large(n, ih, iw) + c] += xs[small(n, oh, ow) + f] * ks[tap(kh, kw) + c * s.f + f]
+                    }
                 }
             }
             assertNear(y.scalars, z.map { activate($0, .sigmoid) }, "\(what): forward")
 
             let dz = z.indices.map { ws[$0] * slope(z[$0], .sigmoid) }
-            var dx = [Double](repeating: 0, count: xs.count), dk = [Double](repeating: 0, count: ks.count)
+            var dx = [Double](repeating: 0, count: xs.count)
+            var dk = [Double](repeating: 0, count: ks.count)
             forEachTap(s) { n, oh, ow, ih, iw, kh, kw in
                 for c in 0..<s.c {
                     for f in 0..<s.f {
@@ -179,13 +202,16 @@ final class ConvolutionReferenceTests: XCTestCase {
             let weights = Tensor.randomUniform(y.shape, low: -1, high: 1, using: &g)
             (y * weights).sum().backward()
             let (oh, ow) = ((h - size) / stride + 1, (w - size) / stride + 1)
-            let xs = x.scalars, ws = weights.scalars
-            var expected = [Double](), dx = [Double](repeating: 0, count: xs.count)
+            let xs = x.scalars
+            let ws = weights.scalars
+            var expected = [Double]()
+            var dx = [Double](repeating: 0, count: xs.count)
             for b in 0..<n {
                 for i in 0..<oh {
                     for j in 0..<ow {
                         for ch in 0..<c {
-                            var best = -Double.infinity, at = 0
+                            var best = -Double.infinity
+                            var at = 0
                             for di in 0..<size {
                                 for dj in 0..<size {
                                     let index = ((b * h + i * stride + di) * w + j * stride + dj) * c + ch

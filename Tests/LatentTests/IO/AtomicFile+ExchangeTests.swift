@@ -19,7 +19,9 @@ final class AtomicFileExchangeTests: XCTestCase {
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
             while true {
-                watch.lock.lock(); let stop = watch.stop; watch.lock.unlock()
+                watch.lock.lock()
+                let stop = watch.stop
+                watch.lock.unlock()
                 if stop { break }
                 let content = try? String(contentsOf: url.appendingPathComponent("a"), encoding: .utf8)
                 watch.lock.lock()
@@ -31,7 +33,9 @@ final class AtomicFileExchangeTests: XCTestCase {
         for i in 1...200 {
             try AtomicFile.writeDirectory(at: url) { try Data("\(i)".utf8).write(to: $0.appendingPathComponent("a")) }
         }
-        watch.lock.lock(); watch.stop = true; watch.lock.unlock()
+        watch.lock.lock()
+        watch.stop = true
+        watch.lock.unlock()
         group.wait()
         XCTAssertEqual(try String(contentsOf: url.appendingPathComponent("a"), encoding: .utf8), "200")
         XCTAssertGreaterThan(watch.looks, 0)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// The streaming atomic writer: the target keeps its old content until the commit, and
@@ -13,7 +14,8 @@ final class AtomicFileWriterTests: XCTestCase {
         try file.write(Data("0,0.5\n".utf8))
         try AtomicFile.writeAll("1,0.25\n", to: file.fileDescriptor)
         XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), "old\n", "unchanged before the commit")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).count, 2, "the old file and one temporary")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).count, 2, "the old file and one temporary")
         try file.commit()
         XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), "index,score\n0,0.5\n1,0.25\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["scores.csv"])

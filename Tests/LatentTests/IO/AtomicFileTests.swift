@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class AtomicFileTests: XCTestCase {
@@ -22,7 +23,8 @@ final class AtomicFileTests: XCTestCase {
     func testStaleTemporariesOfKilledWritersAreRemovedOnlyWhenOld() throws {
         let dir = try temporaryDirectory(self)
         let fm = FileManager.default
-        let stale = dir.appendingPathComponent(".model.json.tmp-dead0001"), fresh = dir.appendingPathComponent(".model.json.tmp-live0002")
+        let stale = dir.appendingPathComponent(".model.json.tmp-dead0001")
+        let fresh = dir.appendingPathComponent(".model.json.tmp-live0002")
         let other = dir.appendingPathComponent(".other.json.tmp-dead0003")
         for url in [stale, fresh, other] { try Data("partial".utf8).write(to: url) }
         let hourAgo = Date().addingTimeInterval(-3600)

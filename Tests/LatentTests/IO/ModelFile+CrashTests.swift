@@ -22,9 +22,11 @@ final class ModelFileCrashTests: XCTestCase {
     func testAKillBetweenTheRenamesLeavesTheOldModel() throws {
         let directory = try temporaryDirectory(self)
         let base = directory.appendingPathComponent("model")
-        let old = model(seed: 1), new = model(seed: 2)
+        let old = model(seed: 1)
+        let new = model(seed: 2)
         try ModelFile.save(old, inputShape: [6], to: base)
-        XCTAssertThrowsError(try ModelFile.save(new, inputShape: [6], metadata: [:], to: base, betweenRenames: { throw Killed() }))
+        XCTAssertThrowsError(
+            try ModelFile.save(new, inputShape: [6], metadata: [:], to: base, betweenRenames: { throw Killed() }))
         XCTAssertEqual(try kept(in: directory).count, 1, "the old weights are kept under their hash")
         XCTAssertEqual(scalars(try ModelFile.load(from: base).model), scalars(old))
 
@@ -38,8 +40,12 @@ final class ModelFileCrashTests: XCTestCase {
         let directory = try temporaryDirectory(self)
         let base = directory.appendingPathComponent("model")
         try ModelFile.save(model(seed: 1), inputShape: [6], to: base)
-        XCTAssertThrowsError(try ModelFile.save(model(seed: 2), inputShape: [6], metadata: [:], to: base, betweenRenames: { throw Killed() }))
-        for name in try kept(in: directory) { try FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+        XCTAssertThrowsError(
+            try ModelFile.save(
+                model(seed: 2), inputShape: [6], metadata: [:], to: base, betweenRenames: { throw Killed() }))
+        for name in try kept(in: directory) {
+            try FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
         XCTAssertThrowsError(try ModelFile.load(from: base)) { error in
             XCTAssertTrue("\(error)".contains("its SHA-256 differs from the one model.json records"), "\(error)")
         }
@@ -50,7 +56,9 @@ final class ModelFileCrashTests: XCTestCase {
         let directory = try temporaryDirectory(self)
         let base = directory.appendingPathComponent("model")
         try ModelFile.save(model(seed: 1), inputShape: [6], to: base)
-        XCTAssertThrowsError(try ModelFile.save(model(seed: 2), inputShape: [6], metadata: [:], to: base, betweenRenames: { throw Killed() }))
+        XCTAssertThrowsError(
+            try ModelFile.save(
+                model(seed: 2), inputShape: [6], metadata: [:], to: base, betweenRenames: { throw Killed() }))
         let name = try XCTUnwrap(try kept(in: directory).first)
         try FileManager.default.removeItem(at: directory.appendingPathComponent(name))
         try Data(count: 100).write(to: directory.appendingPathComponent(name))

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Model descriptions found by fuzzing (Fuzz/, target model-json) and their neighbours:
@@ -17,15 +18,18 @@ final class ModelFileHostileTests: TemporaryDirectoryTestCase {
     func description(_ spec: ModelSpec) throws -> Data {
         var g = RandomGenerator(seed: 1)
         let base = directory.appendingPathComponent("valid")
-        try ModelFile.save(Architectures.denseVector(inputSize: 6, hidden: [2], generator: &g), inputShape: [6], to: base)
-        var description = try JSONDecoder().decode(ModelFile.Description.self, from: Data(contentsOf: base.appendingPathExtension("json")))
+        try ModelFile.save(
+            Architectures.denseVector(inputSize: 6, hidden: [2], generator: &g), inputShape: [6], to: base)
+        var description = try JSONDecoder().decode(
+            ModelFile.Description.self, from: Data(contentsOf: base.appendingPathExtension("json")))
         description.architecture = spec
         return try JSONEncoder().encode(description)
     }
 
     func testFuzzCrashZeroConvolutionChannelsIsRefused() throws {
         // Before the fix this trapped in Conv2D.init's precondition.
-        let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/fuzz/model-json-zero-conv-channels", withExtension: "json"))
+        let url = try XCTUnwrap(
+            Bundle.module.url(forResource: "Fixtures/fuzz/model-json-zero-conv-channels", withExtension: "json"))
         XCTAssertThrowsError(try load(Data(contentsOf: url))) { error in
             XCTAssertTrue(error is ModelFileError, "\(error)")
             XCTAssertTrue("\(error)".contains("model.json"), "\(error)")
@@ -37,8 +41,11 @@ final class ModelFileHostileTests: TemporaryDirectoryTestCase {
         let specs: [(LayerSpec, String)] = [
             (.dense(inputSize: -3, outputSize: 2, activation: .relu), "Dense needs a positive input size, not -3"),
             (.dense(inputSize: 3, outputSize: 0, activation: .relu), "Dense needs a positive output size, not 0"),
-            (.conv2dTranspose(inputChannels: 1, outputChannels: 1, kernelSize: 3, stride: 0, padding: .same, activation: .relu),
-             "Conv2DTranspose needs a positive stride, not 0"),
+            (
+                .conv2dTranspose(
+                    inputChannels: 1, outputChannels: 1, kernelSize: 3, stride: 0, padding: .same, activation: .relu),
+                "Conv2DTranspose needs a positive stride, not 0"
+            ),
             (.maxPool2d(size: 0, stride: 2), "MaxPool2D needs a positive size, not 0"),
         ]
         for (spec, message) in specs {
@@ -51,11 +58,15 @@ final class ModelFileHostileTests: TemporaryDirectoryTestCase {
     func testHugeAndOverflowingLayersAllocateNothing() throws {
         // 2^20 × 2^20 parameters would be 4 TiB of Float; the weights file has 1 KiB.
         let huge = LayerSpec.dense(inputSize: 1 << 20, outputSize: 1 << 20, activation: .identity)
-        XCTAssertThrowsError(try load(description(.autoencoder(encoder: .sequential([huge]), decoder: .sequential([]))))) { error in
-            XCTAssertTrue("\(error)".contains("1099512676352 parameters, more than its 1024-byte weights file"), "\(error)")
+        XCTAssertThrowsError(
+            try load(description(.autoencoder(encoder: .sequential([huge]), decoder: .sequential([]))))
+        ) { error in
+            XCTAssertTrue(
+                "\(error)".contains("1099512676352 parameters, more than its 1024-byte weights file"), "\(error)")
         }
         let overflowing = LayerSpec.conv2d(
-            inputChannels: 1 << 30, outputChannels: 1 << 30, kernelSize: 1 << 20, stride: 1, padding: .valid, activation: .relu)
+            inputChannels: 1 << 30, outputChannels: 1 << 30, kernelSize: 1 << 20, stride: 1, padding: .valid,
+            activation: .relu)
         XCTAssertThrowsError(try load(description(.layer(.sequential([overflowing]))))) { error in
             XCTAssertTrue("\(error)".contains("more parameters than an Int can count"), "\(error)")
         }

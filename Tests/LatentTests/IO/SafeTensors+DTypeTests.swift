@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class SafeTensorsDTypeTests: XCTestCase {
@@ -52,12 +53,17 @@ final class SafeTensorsDTypeTests: XCTestCase {
     }
 
     func testRefusesOtherFormatDTypes() {
-        XCTAssertThrowsError(try SafeTensors.decode(file(dtype: "I64", shape: [1], bytes: [UInt8](repeating: 0, count: 8)),
-                                                    source: "ints.safetensors")) { error in
+        XCTAssertThrowsError(
+            try SafeTensors.decode(
+                file(dtype: "I64", shape: [1], bytes: [UInt8](repeating: 0, count: 8)),
+                source: "ints.safetensors")
+        ) { error in
             let e = error as? SafeTensorsError
             XCTAssertEqual(e?.rule, .unsupportedDType)
-            XCTAssertEqual("\(error)", "ints.safetensors is not a valid safetensors file: tensor 't' has dtype I64; "
-                + "Latent reads only F32, F64, F16, BF16 tensors.")
+            XCTAssertEqual(
+                "\(error)",
+                "ints.safetensors is not a valid safetensors file: tensor 't' has dtype I64; "
+                    + "Latent reads only F32, F64, F16, BF16 tensors.")
         }
     }
 }

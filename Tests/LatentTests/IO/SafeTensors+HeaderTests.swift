@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Hostile and broken files: each must be refused with the rule it breaks, the file's
@@ -77,81 +78,105 @@ final class SafeTensorsHeaderTests: XCTestCase {
 
     func testTensorEntriesNeedTheirFields() {
         let four = [UInt8](repeating: 0, count: 4)
-        assertRefused(file(#"{"w":{"shape":[1],"data_offsets":[0,4]}}"#, buffer: four),
-                      .invalidTensorEntry, mentioning: "no 'dtype' field")
-        assertRefused(file(#"{"w":{"dtype":"F32","data_offsets":[0,4]}}"#, buffer: four),
-                      .invalidTensorEntry, mentioning: "no 'shape' field")
-        assertRefused(file(#"{"w":{"dtype":"F32","shape":[1]}}"#, buffer: four),
-                      .invalidTensorEntry, mentioning: "no 'data_offsets' field")
+        assertRefused(
+            file(#"{"w":{"shape":[1],"data_offsets":[0,4]}}"#, buffer: four),
+            .invalidTensorEntry, mentioning: "no 'dtype' field")
+        assertRefused(
+            file(#"{"w":{"dtype":"F32","data_offsets":[0,4]}}"#, buffer: four),
+            .invalidTensorEntry, mentioning: "no 'shape' field")
+        assertRefused(
+            file(#"{"w":{"dtype":"F32","shape":[1]}}"#, buffer: four),
+            .invalidTensorEntry, mentioning: "no 'data_offsets' field")
         assertRefused(file(#"{"w":7}"#), .invalidTensorEntry, mentioning: "not an object")
         assertRefused(file(#"{"w":{"dtype":32,"shape":[1],"data_offsets":[0,4]}}"#, buffer: four), .invalidTensorEntry)
         for shape in ["[-1]", "[1.0]", "[1e0]", "[\"1\"]", "1", "[99999999999999999999]"] {
-            assertRefused(file("{" + entry("w", shape: shape, offsets: "[0,4]") + "}", buffer: four),
-                          .invalidTensorEntry, mentioning: "'shape'")
+            assertRefused(
+                file("{" + entry("w", shape: shape, offsets: "[0,4]") + "}", buffer: four),
+                .invalidTensorEntry, mentioning: "'shape'")
         }
         for offsets in ["[0]", "[0,4,8]", "[-4,0]", "[0,4.5]", "{}"] {
-            assertRefused(file("{" + entry("w", shape: "[1]", offsets: offsets) + "}", buffer: four),
-                          .invalidTensorEntry, mentioning: "'data_offsets'")
+            assertRefused(
+                file("{" + entry("w", shape: "[1]", offsets: offsets) + "}", buffer: four),
+                .invalidTensorEntry, mentioning: "'data_offsets'")
         }
-        assertRefused(file(#"{"w":{"dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, buffer: four),
-                      .invalidTensorEntry, mentioning: "twice")
+        assertRefused(
+            file(#"{"w":{"dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, buffer: four),
+            .invalidTensorEntry, mentioning: "twice")
     }
 
     func testUnknownDType() {
-        assertRefused(file("{" + entry("w", "F33", shape: "[1]", offsets: "[0,4]") + "}", buffer: [0, 0, 0, 0]),
-                      .unknownDType, mentioning: "'F33'")
+        assertRefused(
+            file("{" + entry("w", "F33", shape: "[1]", offsets: "[0,4]") + "}", buffer: [0, 0, 0, 0]),
+            .unknownDType, mentioning: "'F33'")
     }
 
     func testShapeProductOverflow() {
         // 2³² · 2³² overflows a 64-bit count; 2⁶² elements fit but not their 2⁶⁴ bytes.
-        assertRefused(file("{" + entry("w", shape: "[4294967296,4294967296]", offsets: "[0,4]") + "}",
-                           buffer: [0, 0, 0, 0]), .shapeOverflow)
-        assertRefused(file("{" + entry("w", shape: "[4611686018427387904]", offsets: "[0,4]") + "}",
-                           buffer: [0, 0, 0, 0]), .shapeOverflow, mentioning: "bytes")
+        assertRefused(
+            file(
+                "{" + entry("w", shape: "[4294967296,4294967296]", offsets: "[0,4]") + "}",
+                buffer: [0, 0, 0, 0]), .shapeOverflow)
+        assertRefused(
+            file(
+                "{" + entry("w", shape: "[4611686018427387904]", offsets: "[0,4]") + "}",
+                buffer: [0, 0, 0, 0]), .shapeOverflow, mentioning: "bytes")
     }
 
     func testByteCountMustMatchTheShape() {
         // A huge shape with small offsets is refused without allocating for the shape.
-        assertRefused(file("{" + entry("w", shape: "[1000000000000]", offsets: "[0,4]") + "}", buffer: [0, 0, 0, 0]),
-                      .byteCountMismatch, mentioning: "4000000000000 bytes")
-        assertRefused(file("{" + entry("w", shape: "[2]", offsets: "[0,4]") + "}", buffer: [0, 0, 0, 0]),
-                      .byteCountMismatch)
+        assertRefused(
+            file("{" + entry("w", shape: "[1000000000000]", offsets: "[0,4]") + "}", buffer: [0, 0, 0, 0]),
+            .byteCountMismatch, mentioning: "4000000000000 bytes")
+        assertRefused(
+            file("{" + entry("w", shape: "[2]", offsets: "[0,4]") + "}", buffer: [0, 0, 0, 0]),
+            .byteCountMismatch)
     }
 
     func testOffsetsMustLieInsideTheBuffer() {
-        assertRefused(file("{" + entry("w", shape: "[2]", offsets: "[0,8]") + "}", buffer: [0, 0, 0, 0]),
-                      .offsetsOutOfBounds, mentioning: "truncated")
-        assertRefused(file("{" + entry("w", shape: "[0]", offsets: "[4,0]") + "}", buffer: [0, 0, 0, 0]),
-                      .offsetsOutOfBounds, mentioning: "end before they begin")
-        assertRefused(file("{" + entry("w", shape: "[1]", offsets: "[9223372036854775803,9223372036854775807]") + "}",
-                           buffer: [0, 0, 0, 0]), .offsetsOutOfBounds)
+        assertRefused(
+            file("{" + entry("w", shape: "[2]", offsets: "[0,8]") + "}", buffer: [0, 0, 0, 0]),
+            .offsetsOutOfBounds, mentioning: "truncated")
+        assertRefused(
+            file("{" + entry("w", shape: "[0]", offsets: "[4,0]") + "}", buffer: [0, 0, 0, 0]),
+            .offsetsOutOfBounds, mentioning: "end before they begin")
+        assertRefused(
+            file(
+                "{" + entry("w", shape: "[1]", offsets: "[9223372036854775803,9223372036854775807]") + "}",
+                buffer: [0, 0, 0, 0]), .offsetsOutOfBounds)
     }
 
     func testTensorsMustNotOverlap() {
-        let header = "{" + entry("a", shape: "[2]", offsets: "[0,8]") + "," + entry("b", shape: "[2]", offsets: "[4,12]") + "}"
+        let header =
+            "{" + entry("a", shape: "[2]", offsets: "[0,8]") + "," + entry("b", shape: "[2]", offsets: "[4,12]") + "}"
         assertRefused(file(header, buffer: .init(repeating: 0, count: 12)), .overlappingTensors, mentioning: "'a'")
         // The same bytes claimed twice: the classic "zip bomb" of tensor formats.
-        let twice = "{" + entry("a", shape: "[1]", offsets: "[0,4]") + "," + entry("b", shape: "[1]", offsets: "[0,4]") + "}"
+        let twice =
+            "{" + entry("a", shape: "[1]", offsets: "[0,4]") + "," + entry("b", shape: "[1]", offsets: "[0,4]") + "}"
         assertRefused(file(twice, buffer: [0, 0, 0, 0]), .overlappingTensors)
     }
 
     func testBufferMustHaveNoGaps() {
-        let gap = "{" + entry("a", shape: "[1]", offsets: "[0,4]") + "," + entry("b", shape: "[1]", offsets: "[8,12]") + "}"
+        let gap =
+            "{" + entry("a", shape: "[1]", offsets: "[0,4]") + "," + entry("b", shape: "[1]", offsets: "[8,12]") + "}"
         assertRefused(file(gap, buffer: .init(repeating: 0, count: 12)), .gapInBuffer, mentioning: "bytes 4..<8")
-        assertRefused(file("{" + entry("a", shape: "[1]", offsets: "[4,8]") + "}", buffer: .init(repeating: 0, count: 8)),
-                      .gapInBuffer, mentioning: "bytes 0..<4")
-        assertRefused(file("{" + entry("a", shape: "[1]", offsets: "[0,4]") + "}", buffer: .init(repeating: 0, count: 8)),
-                      .gapInBuffer, mentioning: "cover only the first 4")
+        assertRefused(
+            file("{" + entry("a", shape: "[1]", offsets: "[4,8]") + "}", buffer: .init(repeating: 0, count: 8)),
+            .gapInBuffer, mentioning: "bytes 0..<4")
+        assertRefused(
+            file("{" + entry("a", shape: "[1]", offsets: "[0,4]") + "}", buffer: .init(repeating: 0, count: 8)),
+            .gapInBuffer, mentioning: "cover only the first 4")
         assertRefused(file("{}", buffer: [1]), .gapInBuffer)
     }
 
     func testDuplicateNames() {
-        let header = "{" + entry("w", shape: "[1]", offsets: "[0,4]") + "," + entry("w", shape: "[1]", offsets: "[4,8]") + "}"
+        let header =
+            "{" + entry("w", shape: "[1]", offsets: "[0,4]") + "," + entry("w", shape: "[1]", offsets: "[4,8]") + "}"
         assertRefused(file(header, buffer: .init(repeating: 0, count: 8)), .duplicateName, mentioning: "'w'")
     }
 
     func testTensorsMayBeListedOutOfBufferOrder() throws {
-        let header = "{" + entry("b", shape: "[1]", offsets: "[4,8]") + "," + entry("a", shape: "[1]", offsets: "[0,4]")
+        let header =
+            "{" + entry("b", shape: "[1]", offsets: "[4,8]") + "," + entry("a", shape: "[1]", offsets: "[0,4]")
             + "," + entry("z", shape: "[0,3]", offsets: "[8,8]") + "}"
         let decoded = try SafeTensors.decode(file(header, buffer: [0, 0, 0x80, 0x3F, 0, 0, 0, 0x40]), source: source)
         XCTAssertEqual(decoded.order, ["b", "a", "z"])
@@ -161,7 +186,8 @@ final class SafeTensorsHeaderTests: XCTestCase {
     }
 
     func testEveryTruncationIsRefused() {
-        let data = SafeTensors.encode([("a", Tensor([1, 2, 3])), ("b", Tensor([[4, 5], [6, 7]]))], metadata: ["k": "v"])
+        let data = SafeTensors.encode(
+            [("a", Tensor([1, 2, 3])), ("b", Tensor([[4, 5], [6, 7]]))], metadata: ["k": "v"])
         for length in 0..<data.count {
             XCTAssertThrowsError(try SafeTensors.decode(data.prefix(length), source: source), "prefix \(length)") {
                 XCTAssertTrue($0 is SafeTensorsError, "prefix \(length): \($0)")
@@ -172,7 +198,8 @@ final class SafeTensorsHeaderTests: XCTestCase {
     /// Random byte corruptions either still decode or are refused with a
     /// SafeTensorsError; none may crash.
     func testCorruptedBytesNeverCrash() {
-        let original = SafeTensors.encode([("a", Tensor([1, 2, 3])), ("b", Tensor([[4, 5], [6, 7]]))], metadata: ["k": "v"])
+        let original = SafeTensors.encode(
+            [("a", Tensor([1, 2, 3])), ("b", Tensor([[4, 5], [6, 7]]))], metadata: ["k": "v"])
         var state: UInt64 = 12345
         func next() -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class SafeTensorsJSONTests: XCTestCase {
@@ -6,7 +7,7 @@ final class SafeTensorsJSONTests: XCTestCase {
 
     func testKeepsOrderAndDuplicates() throws {
         let value = try parse(#" {"b": 1, "a": [true, false, null], "b": "x"} "#)
-        guard case let .object(members) = value else { return XCTFail("not an object") }
+        guard case .object(let members) = value else { return XCTFail("not an object") }
         XCTAssertEqual(members.map(\.key), ["b", "a", "b"])
         XCTAssertEqual(members[1].value, .array([.bool(true), .bool(false), .null]))
         XCTAssertEqual(members[2].value, .string("x"))

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class SafeTensorsTests: XCTestCase {
@@ -39,7 +40,8 @@ final class SafeTensorsTests: XCTestCase {
         let header = String(decoding: data[8..<(8 + n)], as: UTF8.self)
         XCTAssertEqual(
             header.trimmingCharacters(in: .whitespaces),
-            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[],"data_offsets":[8,12]}}"#)
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[],"data_offsets":[8,12]}}"#
+        )
         XCTAssertTrue(header.hasSuffix("}") || header.hasSuffix(" "))
         XCTAssertEqual(data.count, 8 + n + 12)
         // Little-endian 1.0f = 00 00 80 3F.
@@ -87,8 +89,9 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(file.order, ["double", "empty", "encoder.bias", "encoder.weight", "scale", "half"])
         let t = file.tensors
         XCTAssertEqual(t["encoder.weight"]?.shape, [2, 3])
-        XCTAssertEqual(t["encoder.weight"]?.scalars.map(\.bitPattern),
-                       [1, -2.5, 3.25, 0, -0.0, 1e-3].map { Float($0).bitPattern })
+        XCTAssertEqual(
+            t["encoder.weight"]?.scalars.map(\.bitPattern),
+            [1, -2.5, 3.25, 0, -0.0, 1e-3].map { Float($0).bitPattern })
         XCTAssertEqual(t["encoder.bias"]?.scalars, [0.5, -0.5, 2])
         XCTAssertEqual(t["scale"]?.shape, [])
         XCTAssertEqual(t["scale"]?.item, 42)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Finite-difference checks of the paths every lesson and detector runs most: ReLU ended
@@ -31,8 +32,10 @@ extension LayerGradientTests {
 
     /// Checks a ReLU layer whose pre-activations stay clear of the kink under the finite
     /// differences' perturbations. `twin` is the same layer with identity activation.
-    func assertReLUGradients(_ layer: some Layer, twin: some Layer, input: Tensor,
-                             file: StaticString = #filePath, line: UInt = #line) {
+    func assertReLUGradients(
+        _ layer: some Layer, twin: some Layer, input: Tensor,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         let (bias, margin) = biasesAwayFromTheKink(preActivations: withoutGradients { twin(input) })
         // A step h on one input or parameter moves a pre-activation by at most h·max(|w|, |x|, 1)
         // = h here (inputs in [-1, 1], Glorot weights below 1): a margin of 2h keeps every
@@ -42,13 +45,15 @@ extension LayerGradientTests {
         setBias(layer, bias)
         setBias(twin, bias)
         let active = withoutGradients { layer(input) }.scalars
-        XCTAssertTrue(active.contains(0) && active.contains { $0 > 0 }, "both sides of the kink", file: file, line: line)
+        XCTAssertTrue(
+            active.contains(0) && active.contains { $0 > 0 }, "both sides of the kink", file: file, line: line)
         assertLayerGradients(layer, input: input, step: step, file: file, line: line)
     }
 
     func testDenseReLU() {
         for (inputs, outputs) in [(4, 3), (7, 1), (1, 9)] {
-            var g = RandomGenerator(seed: 21), h = g
+            var g = RandomGenerator(seed: 21)
+            var h = g
             let layer = Dense(inputSize: inputs, outputSize: outputs, activation: .relu, generator: &g)
             let twin = Dense(inputSize: inputs, outputSize: outputs, activation: .identity, generator: &h)
             XCTAssertEqual(layer.weight.scalars, twin.weight.scalars)
@@ -62,19 +67,26 @@ extension LayerGradientTests {
 
     func testConv2DReLUOnEveryKernel() {
         for (c, f) in Self.channelPairs {
-            var g = RandomGenerator(seed: 22), h = g
-            let layer = Conv2D(inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same, activation: .relu, generator: &g)
-            let twin = Conv2D(inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same, generator: &h)
+            var g = RandomGenerator(seed: 22)
+            var h = g
+            let layer = Conv2D(
+                inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same, activation: .relu,
+                generator: &g)
+            let twin = Conv2D(
+                inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same, generator: &h)
             assertReLUGradients(layer, twin: twin, input: uniform([2, 5, 5, c], seed: 6))
         }
     }
 
     func testConv2DTransposeReLUOnEveryKernel() {
         for (c, f) in Self.channelPairs {
-            var g = RandomGenerator(seed: 23), h = g
-            let layer = Conv2DTranspose(inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same,
-                                        activation: .relu, generator: &g)
-            let twin = Conv2DTranspose(inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same, generator: &h)
+            var g = RandomGenerator(seed: 23)
+            var h = g
+            let layer = Conv2DTranspose(
+                inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same,
+                activation: .relu, generator: &g)
+            let twin = Conv2DTranspose(
+                inputChannels: c, outputChannels: f, kernelSize: 3, stride: 2, padding: .same, generator: &h)
             assertReLUGradients(layer, twin: twin, input: uniform([2, 3, 3, c], seed: 7))
         }
     }
@@ -84,11 +96,15 @@ extension LayerGradientTests {
         for (c, f) in Self.channelPairs {
             for activation in [Activation.identity, .softplus] {
                 for stride in [1, 2] {
-                    assertLayerGradients(Conv2D(inputChannels: c, outputChannels: f, kernelSize: 3, stride: stride, padding: .same,
-                                                activation: activation, generator: &g), input: uniform([2, 5, 5, c], seed: 8))
-                    assertLayerGradients(Conv2DTranspose(inputChannels: c, outputChannels: f, kernelSize: 3, stride: stride,
-                                                         padding: .same, activation: activation, generator: &g),
-                                         input: uniform([2, 3, 3, c], seed: 9))
+                    assertLayerGradients(
+                        Conv2D(
+                            inputChannels: c, outputChannels: f, kernelSize: 3, stride: stride, padding: .same,
+                            activation: activation, generator: &g), input: uniform([2, 5, 5, c], seed: 8))
+                    assertLayerGradients(
+                        Conv2DTranspose(
+                            inputChannels: c, outputChannels: f, kernelSize: 3, stride: stride,
+                            padding: .same, activation: activation, generator: &g),
+                        input: uniform([2, 3, 3, c], seed: 9))
                 }
             }
         }

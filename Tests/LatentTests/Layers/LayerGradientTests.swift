@@ -1,12 +1,15 @@
 import XCTest
+
 @testable import Latent
 
 /// Each layer's gradients with respect to its input and to every parameter.
 final class LayerGradientTests: XCTestCase {
     /// Checks d(layer(x))/dx and d/dθ for every parameter θ against central differences
     /// of L = Σ w ⊙ layer(x), perturbing the input and each parameter element in place.
-    func assertLayerGradients(_ layer: some Layer, input: Tensor, step: Float = 1e-2, tolerance: Float = 1e-2,
-                              file: StaticString = #filePath, line: UInt = #line) {
+    func assertLayerGradients(
+        _ layer: some Layer, input: Tensor, step: Float = 1e-2, tolerance: Float = 1e-2,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         layer.zeroGradients()
         let x = input.requiringGradient()
         let y = layer(x)
@@ -20,11 +23,13 @@ final class LayerGradientTests: XCTestCase {
         }
         func compare(_ analytic: Float, _ numeric: Float, _ what: String) {
             let error = Swift.abs(analytic - numeric) / (1 + Swift.abs(numeric))
-            XCTAssertLessThan(error, tolerance, "\(what): analytic \(analytic) numeric \(numeric)", file: file, line: line)
+            XCTAssertLessThan(
+                error, tolerance, "\(what): analytic \(analytic) numeric \(numeric)", file: file, line: line)
         }
         let inputGradient = x.gradient!.scalars
         for i in 0..<input.count {
-            var plus = input, minus = input
+            var plus = input
+            var minus = input
             plus[flat: i] += step
             minus[flat: i] -= step
             compare(inputGradient[i], Float((loss(plus) - loss(minus)) / Double(2 * step)), "input[\(i)]")
@@ -45,16 +50,21 @@ final class LayerGradientTests: XCTestCase {
     func testDense() {
         var g = RandomGenerator(seed: 1)
         for activation in Activation.allCases where activation != .relu {
-            assertLayerGradients(Dense(inputSize: 4, outputSize: 3, activation: activation, generator: &g), input: uniform([5, 4]))
+            assertLayerGradients(
+                Dense(inputSize: 4, outputSize: 3, activation: activation, generator: &g), input: uniform([5, 4]))
         }
     }
 
     func testConv2DLayers() {
         var g = RandomGenerator(seed: 2)
-        assertLayerGradients(Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same,
-                                    activation: .sigmoid, generator: &g), input: uniform([2, 6, 6, 2]))
-        assertLayerGradients(Conv2DTranspose(inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same,
-                                             activation: .tanh, generator: &g), input: uniform([2, 3, 3, 2]))
+        assertLayerGradients(
+            Conv2D(
+                inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same,
+                activation: .sigmoid, generator: &g), input: uniform([2, 6, 6, 2]))
+        assertLayerGradients(
+            Conv2DTranspose(
+                inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same,
+                activation: .tanh, generator: &g), input: uniform([2, 3, 3, 2]))
     }
 
     func testShapeLayersAndSequential() {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class SummaryTests: XCTestCase {
@@ -12,18 +13,27 @@ final class SummaryTests: XCTestCase {
         let model = Self.denoiser()
         let rows = model.summaryRows(inputShape: [28, 28, 1])
         XCTAssertEqual(rows.map(\.parameterCount), [160, 1160, 584, 1168, 145])
-        XCTAssertEqual(rows.map(\.outputShape), [[nil, 14, 14, 16], [nil, 7, 7, 8], [nil, 14, 14, 8], [nil, 28, 28, 16], [nil, 28, 28, 1]])
+        XCTAssertEqual(
+            rows.map(\.outputShape),
+            [[nil, 14, 14, 16], [nil, 7, 7, 8], [nil, 14, 14, 8], [nil, 28, 28, 16], [nil, 28, 28, 1]])
         let text = model.summary(inputShape: [28, 28, 1])
-        for expected in ["encoder.0 (Conv2D)", "(None, 7, 7, 8)", "1,160", "1,168", "145", "decoder.1 (Conv2DTranspose)", "Total params: 3,217"] {
+        for expected in [
+            "encoder.0 (Conv2D)", "(None, 7, 7, 8)", "1,160", "1,168", "145", "decoder.1 (Conv2DTranspose)",
+            "Total params: 3,217",
+        ] {
             XCTAssertTrue(text.contains(expected), "summary lacks \(expected):\n\(text)")
         }
     }
 
     func testParameterNamesAreStableDottedPaths() {
         let names = Self.denoiser().namedParameters().map(\.name)
-        XCTAssertEqual(names, ["encoder.layers.0.kernel", "encoder.layers.0.bias", "encoder.layers.1.kernel", "encoder.layers.1.bias",
-                               "decoder.layers.0.kernel", "decoder.layers.0.bias", "decoder.layers.1.kernel", "decoder.layers.1.bias",
-                               "decoder.layers.2.kernel", "decoder.layers.2.bias"])
+        XCTAssertEqual(
+            names,
+            [
+                "encoder.layers.0.kernel", "encoder.layers.0.bias", "encoder.layers.1.kernel", "encoder.layers.1.bias",
+                "decoder.layers.0.kernel", "decoder.layers.0.bias", "decoder.layers.1.kernel", "decoder.layers.1.bias",
+                "decoder.layers.2.kernel", "decoder.layers.2.bias",
+            ])
     }
 
     func testSpecRebuildsTheSameArchitecture() throws {

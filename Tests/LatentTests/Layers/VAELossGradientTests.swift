@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// The whole VAE objective, end to end: encoder, both heads, reparameterisation with a
@@ -12,13 +13,15 @@ final class VAELossGradientTests: XCTestCase {
             encoder: Sequential([Dense(inputSize: 6, outputSize: 5, activation: .softplus, generator: &g)]),
             meanHead: Dense(inputSize: 5, outputSize: 2, generator: &g),
             logSDHead: Dense(inputSize: 5, outputSize: 2, generator: &g),
-            decoder: Sequential([Dense(inputSize: 2, outputSize: 5, activation: .tanh, generator: &g),
-                                 Dense(inputSize: 5, outputSize: 6, activation: .sigmoid, generator: &g)]))
+            decoder: Sequential([
+                Dense(inputSize: 2, outputSize: 5, activation: .tanh, generator: &g),
+                Dense(inputSize: 5, outputSize: 6, activation: .sigmoid, generator: &g),
+            ]))
         let x = uniform([4, 6], 0, 1, seed: 12)
         let klWeight: Float = 0.5
 
         func loss() -> Tensor {
-            var noise = RandomGenerator(seed: 99)        // the same ε at every evaluation
+            var noise = RandomGenerator(seed: 99)  // the same ε at every evaluation
             return vae.loss(x, target: x, klWeight: klWeight, generator: &noise)
         }
         vae.zeroGradients()
@@ -34,8 +37,9 @@ final class VAELossGradientTests: XCTestCase {
                 let down = Double(withoutGradients { loss() }.item)
                 parameter.update { $0[i] += step }
                 let numeric = Float((up - down) / Double(2 * step))
-                XCTAssertLessThan(Swift.abs(analytic[i] - numeric) / (1e-2 + Swift.abs(numeric)), 2e-2,
-                                  "\(name)[\(i)]: analytic \(analytic[i]) numeric \(numeric)")
+                XCTAssertLessThan(
+                    Swift.abs(analytic[i] - numeric) / (1e-2 + Swift.abs(numeric)), 2e-2,
+                    "\(name)[\(i)]: analytic \(analytic[i]) numeric \(numeric)")
                 checked += 1
             }
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Every lesson in quick mode writes its files: metrics, history, model, figures that
@@ -7,23 +8,31 @@ final class LessonTests: XCTestCase {
     func run(_ lesson: Lesson, needsData: Bool = true) throws -> (URL, [String: JSONValue]) {
         let dataDirectory: URL? = needsData ? try sharedDatasets() : nil
         let out = try temporaryDirectory(self)
-        let metrics = try lesson.run(LessonSettings(dataDirectory: dataDirectory, outputDirectory: out, seed: 1, quick: true, progress: .silent))
+        let metrics = try lesson.run(
+            LessonSettings(dataDirectory: dataDirectory, outputDirectory: out, seed: 1, quick: true, progress: .silent))
         try checkOutputs(out, metrics: metrics)
         return (out, metrics)
     }
 
-    func checkOutputs(_ out: URL, metrics: [String: JSONValue], file: StaticString = #filePath, line: UInt = #line) throws {
+    func checkOutputs(
+        _ out: URL, metrics: [String: JSONValue], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
-        for required in ["metrics.json", "report.html"] { XCTAssertTrue(files.contains(required), "missing \(required)", file: file, line: line) }
+        for required in ["metrics.json", "report.html"] {
+            XCTAssertTrue(files.contains(required), "missing \(required)", file: file, line: line)
+        }
         XCTAssertTrue(files.contains { $0.hasSuffix("history.csv") }, "no history", file: file, line: line)
-        XCTAssertTrue(files.contains { $0.hasSuffix(".safetensors") } && files.contains { $0.hasSuffix(".json") && $0 != "metrics.json" },
-                      "no model files", file: file, line: line)
+        XCTAssertTrue(
+            files.contains { $0.hasSuffix(".safetensors") }
+                && files.contains { $0.hasSuffix(".json") && $0 != "metrics.json" },
+            "no model files", file: file, line: line)
         XCTAssertFalse(files.contains { $0.hasPrefix(".") }, "temporary files left: \(files)", file: file, line: line)
         let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         for name in files where name.hasSuffix(".png") {
             let data = try Data(contentsOf: out.appendingPathComponent(name))
             XCTAssertNoThrow(try PNGInspection.validate(data), "\(name)", file: file, line: line)
-            XCTAssertTrue(report.contains(data.base64EncodedString()), "\(name) not in the report", file: file, line: line)
+            XCTAssertTrue(
+                report.contains(data.base64EncodedString()), "\(name) not in the report", file: file, line: line)
         }
         let svgs = files.filter { $0.hasSuffix(".svg") }
         XCTAssertFalse(svgs.isEmpty, "no plots", file: file, line: line)
@@ -31,8 +40,11 @@ final class LessonTests: XCTestCase {
             let svg = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             XCTAssertNoThrow(try SVGCheck.parse(svg), "\(name) is not well-formed XML", file: file, line: line)
         }
-        XCTAssertEqual(report.components(separatedBy: "<svg").count - 1, svgs.count, "every plot is inlined once", file: file, line: line)
-        let written = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("metrics.json")))
+        XCTAssertEqual(
+            report.components(separatedBy: "<svg").count - 1, svgs.count, "every plot is inlined once", file: file,
+            line: line)
+        let written = try JSONDecoder().decode(
+            JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("metrics.json")))
         for key in ["epochs", "seed", "wall_seconds", "samples_per_second"] {
             XCTAssertNotNil(written[key], "metrics.json lacks \(key)", file: file, line: line)
         }
@@ -55,7 +67,7 @@ final class LessonTests: XCTestCase {
 
     func testFashionDenseAutoencoder() throws {
         let (_, metrics) = try run(.fashionAE)
-        XCTAssertLessThan(try XCTUnwrap(metrics["val_mse"]?.number), 0.06)   // 0.048 at seeds 0 and 1
+        XCTAssertLessThan(try XCTUnwrap(metrics["val_mse"]?.number), 0.06)  // 0.048 at seeds 0 and 1
     }
 
     func testFashionDenoiser() throws {
@@ -73,7 +85,9 @@ final class LessonTests: XCTestCase {
     func testMNISTLatent() throws {
         let (out, metrics) = try run(.mnistLatent)
         // 0.070–0.096 at seeds 0 and 1.
-        for model in ["autoencoder", "l2_code", "vae"] { XCTAssertLessThan(try XCTUnwrap(metrics[model]?["mse"]?.number, model), 0.11, model) }
+        for model in ["autoencoder", "l2_code", "vae"] {
+            XCTAssertLessThan(try XCTUnwrap(metrics[model]?["mse"]?.number, model), 0.11, model)
+        }
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("vae-sampled-codes.svg").path))
     }
 
@@ -82,7 +96,8 @@ final class LessonTests: XCTestCase {
         XCTAssertNotNil(metrics["mse"]?.number)
         // The KL weight's trade-off, the lesson's point: a 10× smaller weight gives a larger
         // KL term (0.93–1.05 against 0.17–0.18 at seeds 0 and 1) and a smaller error.
-        let small = try XCTUnwrap(metrics["kl_weight_0.005"]), large = try XCTUnwrap(metrics["kl_weight_0.05"])
+        let small = try XCTUnwrap(metrics["kl_weight_0.005"])
+        let large = try XCTUnwrap(metrics["kl_weight_0.05"])
         XCTAssertGreaterThan(try XCTUnwrap(small["kl"]?.number), 2 * (try XCTUnwrap(large["kl"]?.number)))
         XCTAssertLessThan(try XCTUnwrap(small["mse"]?.number), try XCTUnwrap(large["mse"]?.number))
         XCTAssertEqual(metrics["kl"], large["kl"])
@@ -101,21 +116,28 @@ final class LessonTests: XCTestCase {
         // the 2s it saw a few of (AUROC 0.97–0.98) and fails on the unseen 3s (0.61–0.68);
         // the VAE, trained on normal digits only, ranks both better than chance (0.72) and
         // its validation-chosen cut beats chance (sensitivity + specificity 1.33–1.36).
-        let lenet2 = try XCTUnwrap(metrics["lenet"]?["auroc_2"]?.number), lenet3 = try XCTUnwrap(metrics["lenet"]?["auroc_3"]?.number)
+        let lenet2 = try XCTUnwrap(metrics["lenet"]?["auroc_2"]?.number)
+        let lenet3 = try XCTUnwrap(metrics["lenet"]?["auroc_3"]?.number)
         XCTAssertGreaterThan(lenet2, 0.9)
         XCTAssertLessThan(lenet3, lenet2 - 0.15)
         XCTAssertGreaterThan(try XCTUnwrap(metrics["vae"]?["auroc"]?.number), 0.62)
-        let youden = try XCTUnwrap(metrics["vae"]?["sensitivity"]?.number) + (try XCTUnwrap(metrics["vae"]?["specificity"]?.number))
+        let youden =
+            try XCTUnwrap(metrics["vae"]?["sensitivity"]?.number)
+            + (try XCTUnwrap(metrics["vae"]?["specificity"]?.number))
         XCTAssertGreaterThan(youden, 1.15)
     }
 
     func testSameSeedSameMetrics() throws {
-        let a = try temporaryDirectory(self), b = try temporaryDirectory(self)
-        let m1 = try Lesson.ecgAnomaly.run(LessonSettings(outputDirectory: a, seed: 3, epochs: 2, quick: true, progress: .silent))
-        let m2 = try Lesson.ecgAnomaly.run(LessonSettings(outputDirectory: b, seed: 3, epochs: 2, quick: true, progress: .silent))
+        let a = try temporaryDirectory(self)
+        let b = try temporaryDirectory(self)
+        let m1 = try Lesson.ecgAnomaly.run(
+            LessonSettings(outputDirectory: a, seed: 3, epochs: 2, quick: true, progress: .silent))
+        let m2 = try Lesson.ecgAnomaly.run(
+            LessonSettings(outputDirectory: b, seed: 3, epochs: 2, quick: true, progress: .silent))
         for key in ["accuracy", "auroc", "threshold"] { XCTAssertEqual(m1[key], m2[key], key) }
         // Same seed, same thread count: the same weights file, byte for byte.
-        XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent("model.safetensors")),
-                       try Data(contentsOf: b.appendingPathComponent("model.safetensors")))
+        XCTAssertEqual(
+            try Data(contentsOf: a.appendingPathComponent("model.safetensors")),
+            try Data(contentsOf: b.appendingPathComponent("model.safetensors")))
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// A parameter of several hundred elements, so Adam's vectorised C body (and its masked
@@ -19,13 +20,17 @@ extension OptimizerTests {
             let curvature = (0..<count).map { _ in Float.random(in: 0.1...3, using: &g) }
             let module = Vector(start)
             let (lr, b1, b2, eps) = (0.05, 0.9, 0.999, 1e-7)
-            let adam: Adam = decoupled ? AdamW(learningRate: Float(lr), weightDecay: decay)
-                                 : Adam(learningRate: Float(lr), weightDecay: decay)
+            let adam: Adam =
+                decoupled
+                ? AdamW(learningRate: Float(lr), weightDecay: decay)
+                : Adam(learningRate: Float(lr), weightDecay: decay)
             let c = Tensor(shape: [count], scalars: curvature)
-            var theta = start.map(Double.init), m = [Double](repeating: 0, count: count), v = m
+            var theta = start.map(Double.init)
+            var m = [Double](repeating: 0, count: count)
+            var v = m
             for t in 1...6 {
                 module.zeroGradients()
-                (c * module.value.squared()).sum().backward()     // g = 2 c θ
+                (c * module.value.squared()).sum().backward()  // g = 2 c θ
                 let gradient = module.value.gradient!.scalars
                 adam.step(module)
                 let alpha = lr * (1 - pow(b2, Double(t))).squareRoot() / (1 - pow(b1, Double(t)))
@@ -39,8 +44,9 @@ extension OptimizerTests {
                 }
                 let got = module.value.scalars
                 for i in 0..<count {
-                    XCTAssertEqual(Double(got[i]), theta[i], accuracy: 1e-5 * (1 + Swift.abs(theta[i])),
-                                   "step \(t) element \(i) decay \(decay) decoupled \(decoupled)")
+                    XCTAssertEqual(
+                        Double(got[i]), theta[i], accuracy: 1e-5 * (1 + Swift.abs(theta[i])),
+                        "step \(t) element \(i) decay \(decay) decoupled \(decoupled)")
                 }
                 // Continue from Latent's own values: the reference checks one step at a time.
                 theta = got.map(Double.init)

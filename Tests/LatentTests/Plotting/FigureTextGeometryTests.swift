@@ -22,14 +22,17 @@ final class FigureTextGeometryTests: XCTestCase {
         XCTAssertTrue(problems.contains { $0.contains("'mean of 6s' overlaps 'mean of 0s'") }, "\(problems)")
         // Rotated text: a y label turned -90° about its anchor.
         let boxes = SVGTextCheck.textBoxes(
-            in: #"<svg viewBox="0 0 100 100"><text x="18" y="50" font-size="10" text-anchor="middle" transform="rotate(-90 18 50)">abcd</text></svg>"#)
+            in:
+                #"<svg viewBox="0 0 100 100"><text x="18" y="50" font-size="10" text-anchor="middle" transform="rotate(-90 18 50)">abcd</text></svg>"#
+        )
         XCTAssertEqual(boxes.count, 1)
         XCTAssertLessThan(boxes[0].maxX - boxes[0].minX, 12)
         XCTAssertGreaterThan(boxes[0].maxY - boxes[0].minY, 20)
     }
 
     func testLongTitlesStayInsideTheFigure() {
-        let title = "ml-l2codes: a dense autoencoder with an L2 penalty on its codes, trained on MNIST digits for twenty epochs"
+        let title =
+            "ml-l2codes: a dense autoencoder with an L2 penalty on its codes, trained on MNIST digits for twenty epochs"
         var plot = LinePlot(title: title, xLabel: "epoch", yLabel: "loss")
         plot.add("training", y: [0.3, 0.2, 0.15, 0.12])
         assertClean(plot.svg(), "long title")
@@ -75,8 +78,10 @@ final class FigureTextGeometryTests: XCTestCase {
         let labels = [Bool](repeating: false, count: 400) + [Bool](repeating: true, count: 60)
         let roc = try! ROCCurve(scores: scores, labels: labels)
         var rocPlot = ROCPlot(title: "ROC (anomaly = positive)")
-        rocPlot.add("detector (AUC 0.990)", falsePositiveRate: roc.falsePositiveRates, truePositiveRate: roc.truePositiveRates)
-        rocPlot.addOperatingPoint(falsePositiveRate: 0.05, truePositiveRate: 0.93, label: "threshold (fpr:0.05@0.9:simes)")
+        rocPlot.add(
+            "detector (AUC 0.990)", falsePositiveRate: roc.falsePositiveRates, truePositiveRate: roc.truePositiveRates)
+        rocPlot.addOperatingPoint(
+            falsePositiveRate: 0.05, truePositiveRate: 0.93, label: "threshold (fpr:0.05@0.9:simes)")
         assertClean(rocPlot.svg(), "ROC")
         var histogram = Histogram(title: "Scores by label", xLabel: "score", binCount: 50, normalization: .fraction)
         histogram.add("normal rows", values: normal)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Asserts two float arrays agree elementwise within `tolerance` (absolute, plus

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Fails unless reverse-mode gradients of `function` match finite differences.

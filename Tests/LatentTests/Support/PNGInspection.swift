@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+
 @testable import Latent
 
 /// A rule of the PNG format that a byte string breaks, as found by ``PNGInspection``.
@@ -59,7 +60,9 @@ public enum PNGInspection {
     /// - Returns: the image size and colour type from `IHDR`.
     /// - Throws: ``PNGFormatError`` naming the first rule broken.
     @discardableResult
-    public static func validate(_ data: Data) throws -> (
+    public static func validate(
+        _ data: Data
+    ) throws -> (
         width: Int, height: Int, colorType: PNGImage.ColorType
     ) {
         let parsed = try parse(data)

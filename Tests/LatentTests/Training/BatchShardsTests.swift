@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class BatchShardsTests: XCTestCase {
@@ -13,7 +14,8 @@ final class BatchShardsTests: XCTestCase {
         let x = Tensor.randomUniform([200, 20], using: &g)
         var options = TrainingOptions(epochs: 1, batchSize: 64, progress: .silent)
         options.dataParallel = dataParallel
-        _ = try Trainer(model: vae, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) { input, target, noise in
+        _ = try Trainer(model: vae, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) {
+            input, target, noise in
             vae.loss(input, target: target, klWeight: 0.01, generator: &noise)
         }
         _ = try Trainer(model: dense, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) {
@@ -23,7 +25,9 @@ final class BatchShardsTests: XCTestCase {
     }
 
     func testOneAndTwoThreadsGiveTheSameBitsNoiseIncluded() throws {
-        let one = try train(threads: 1), two = try train(threads: 2), again = try train(threads: 2)
+        let one = try train(threads: 1)
+        let two = try train(threads: 2)
+        let again = try train(threads: 2)
         XCTAssertEqual(one.map(\.bitPattern), two.map(\.bitPattern))
         XCTAssertEqual(two.map(\.bitPattern), again.map(\.bitPattern))
     }
@@ -38,8 +42,10 @@ final class BatchShardsTests: XCTestCase {
             var noise = RandomGenerator(seed: 1)
             let shards = BatchShards(rows: 50, dataParallel: dataParallel)
             XCTAssertEqual(shards.count, dataParallel ? BatchShards.perBatch : 1)
-            let loss = shards.lossAndGradients(inputs: x, targets: x, rows: Array(0..<50), parameters: parameters,
-                                               generator: &noise) { a, b, _ in meanSquaredError(model(a), b) }
+            let loss = shards.lossAndGradients(
+                inputs: x, targets: x, rows: Array(0..<50), parameters: parameters,
+                generator: &noise
+            ) { a, b, _ in meanSquaredError(model(a), b) }
             return (loss, parameters.flatMap { $0.gradient!.scalars })
         }
         let saved = Engine.threadCount
@@ -66,15 +72,20 @@ final class BatchShardsTests: XCTestCase {
             let labels = Tensor.randomUniform([60, 1], using: &g)
             let flat = Tensor.randomUniform([60, 784], using: &g)
             let options = TrainingOptions(epochs: 2, batchSize: 20, progress: .silent)
-            _ = try Trainer(model: lenet, optimizer: Adam()).fit(inputs: images, targets: labels, options: options, generator: &g) {
+            _ = try Trainer(model: lenet, optimizer: Adam()).fit(
+                inputs: images, targets: labels, options: options, generator: &g
+            ) {
                 binaryCrossEntropy(probabilities: lenet($0), targets: $1)
             }
-            _ = try Trainer(model: vae, optimizer: Adam()).fit(inputs: flat, targets: flat, options: options, generator: &g) { input, target, noise in
+            _ = try Trainer(model: vae, optimizer: Adam()).fit(
+                inputs: flat, targets: flat, options: options, generator: &g
+            ) { input, target, noise in
                 vae.loss(input, target: target, klWeight: 0.01, generator: &noise)
             }
             return (lenet.namedParameters() + vae.namedParameters()).flatMap { $0.parameter.wrappedValue.scalars }
         }
-        let one = try train(threads: 1), two = try train(threads: 2)
+        let one = try train(threads: 1)
+        let two = try train(threads: 2)
         XCTAssertEqual(one.map(\.bitPattern), two.map(\.bitPattern))
     }
 
@@ -103,9 +114,13 @@ final class BatchShardsTests: XCTestCase {
         let model = Architectures.denseVector(inputSize: 8, hidden: [4], generator: &g)
         var x = Tensor.randomUniform([64, 8], using: &g)
         x.withUnsafeMutableBufferPointer { $0[60 * 8] = .nan }  // in the second shard of the first batch
-        XCTAssertThrowsError(try Trainer(model: model, optimizer: Adam()).fit(
-            inputs: x, targets: x, options: TrainingOptions(epochs: 1, batchSize: 64, shuffle: false, progress: .silent),
-            generator: &g) { meanSquaredError(model($0), $1) }) { error in
+        XCTAssertThrowsError(
+            try Trainer(model: model, optimizer: Adam()).fit(
+                inputs: x, targets: x,
+                options: TrainingOptions(epochs: 1, batchSize: 64, shuffle: false, progress: .silent),
+                generator: &g
+            ) { meanSquaredError(model($0), $1) }
+        ) { error in
             guard case TrainingError.nonFiniteLoss = error else { return XCTFail("\(error)") }
         }
     }

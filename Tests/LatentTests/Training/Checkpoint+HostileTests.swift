@@ -19,7 +19,8 @@ final class CheckpointHostileTests: XCTestCase {
         var rows = RandomGenerator(seed: 3)
         let x = Tensor.randomNormal([8, 4], using: &rows)
         var generator = RandomGenerator(seed: 2)
-        _ = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &generator) { a, b in
+        _ = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &generator) {
+            a, b in
             meanSquaredError(model(a), b)
         }
     }
@@ -40,7 +41,8 @@ final class CheckpointHostileTests: XCTestCase {
 
     func testEpochIntMaxIsRefused() throws {
         // Trapped on `checkpoint.epoch + 1` (arithmetic overflow) before the fix.
-        try assertRefused("checkpoint-epoch-overflow", "records epoch 9223372036854775807 but holds 2 epochs of history")
+        try assertRefused(
+            "checkpoint-epoch-overflow", "records epoch 9223372036854775807 but holds 2 epochs of history")
     }
 
     func testNegativeEpochIsRefused() throws {

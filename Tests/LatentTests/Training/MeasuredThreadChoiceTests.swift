@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Whether shards run side by side follows the measured step times, and follows them

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 final class TrainerTests: XCTestCase {
@@ -7,9 +8,13 @@ final class TrainerTests: XCTestCase {
         let x = Tensor.randomNormal([64, 4], using: &g)
         let model = Dense(inputSize: 4, outputSize: 4, generator: &g)
         let trainer = Trainer(model: model, optimizer: SGD(learningRate: 1e6))
-        XCTAssertThrowsError(try trainer.fit(inputs: x, targets: x * 1e3, options: TrainingOptions(epochs: 50, batchSize: 8, progress: .silent),
-                                             generator: &g) { meanSquaredError(model($0), $1) }) { error in
-            guard case let TrainingError.nonFiniteLoss(epoch, step, _) = error else { return XCTFail("\(error)") }
+        XCTAssertThrowsError(
+            try trainer.fit(
+                inputs: x, targets: x * 1e3, options: TrainingOptions(epochs: 50, batchSize: 8, progress: .silent),
+                generator: &g
+            ) { meanSquaredError(model($0), $1) }
+        ) { error in
+            guard case TrainingError.nonFiniteLoss(let epoch, let step, _) = error else { return XCTFail("\(error)") }
             XCTAssertGreaterThanOrEqual(epoch, 1)
             XCTAssertGreaterThanOrEqual(step, 1)
             XCTAssertTrue("\(error)".contains("epoch \(epoch), step \(step)"))
@@ -20,10 +25,13 @@ final class TrainerTests: XCTestCase {
         func run() throws -> [Float] {
             var g = RandomGenerator(seed: 5)
             let x = Tensor.randomUniform([100, 6], using: &g)
-            let model = Sequential([Dense(inputSize: 6, outputSize: 3, activation: .relu, generator: &g),
-                                    Dense(inputSize: 3, outputSize: 6, activation: .sigmoid, generator: &g)])
+            let model = Sequential([
+                Dense(inputSize: 6, outputSize: 3, activation: .relu, generator: &g),
+                Dense(inputSize: 3, outputSize: 6, activation: .sigmoid, generator: &g),
+            ])
             _ = try Trainer(model: model, optimizer: Adam()).fit(
-                inputs: x, targets: x, options: TrainingOptions(epochs: 3, batchSize: 16, progress: .silent), generator: &g
+                inputs: x, targets: x, options: TrainingOptions(epochs: 3, batchSize: 16, progress: .silent),
+                generator: &g
             ) { meanSquaredError(model($0), $1) }
             return model.namedParameters().flatMap { $0.parameter.wrappedValue.scalars }
         }
@@ -36,9 +44,11 @@ final class TrainerTests: XCTestCase {
         let model = Dense(inputSize: 2, outputSize: 2, generator: &g)
         let trainer = Trainer(model: model, optimizer: SGD(learningRate: 0.5))
         // Validation targets that the training signal moves away from: val loss rises.
-        let history = try trainer.fit(inputs: x, targets: x, validation: (x, -x),
-                                      options: TrainingOptions(epochs: 30, batchSize: 8, earlyStoppingPatience: 3, progress: .silent),
-                                      generator: &g) { meanSquaredError(model($0), $1) }
+        let history = try trainer.fit(
+            inputs: x, targets: x, validation: (x, -x),
+            options: TrainingOptions(epochs: 30, batchSize: 8, earlyStoppingPatience: 3, progress: .silent),
+            generator: &g
+        ) { meanSquaredError(model($0), $1) }
         XCTAssertLessThan(history.epochs.count, 30)
         let bestEpoch = history.epochs.min { $0.validationLoss! < $1.validationLoss! }!.epoch
         XCTAssertEqual(history.restoredEpoch, bestEpoch)
@@ -87,8 +97,10 @@ final class TrainerTests: XCTestCase {
         var g = RandomGenerator(seed: 1)
         let x = Tensor.randomUniform([16, 2], using: &g)
         let model = Dense(inputSize: 2, outputSize: 2, generator: &g)
-        _ = try Trainer(model: model, optimizer: Adam()).fit(inputs: x, targets: x, options: TrainingOptions(epochs: 1, batchSize: 4, progress: .silent),
-                                                             generator: &g) { meanSquaredError(model($0), $1) }
+        _ = try Trainer(model: model, optimizer: Adam()).fit(
+            inputs: x, targets: x, options: TrainingOptions(epochs: 1, batchSize: 4, progress: .silent),
+            generator: &g
+        ) { meanSquaredError(model($0), $1) }
         // With flush-to-zero left on, this denormal would read back as 0.
         let denormal = Float(bitPattern: 0x0000_0400)
         XCTAssertNotEqual(denormal * Float(g.nextUniform() + 1), 0)
@@ -100,13 +112,16 @@ final class FloatModeTests: XCTestCase {
     /// flush-to-zero switched on there.
     func testKernelsLeaveTheCallersFloatModeAlone() {
         var g = RandomGenerator(seed: 2)
-        let x = Tensor.randomUniform([2, 28, 28, 8], using: &g), k = Tensor.randomUniform([3, 3, 8, 8], using: &g)
+        let x = Tensor.randomUniform([2, 28, 28, 8], using: &g)
+        let k = Tensor.randomUniform([3, 3, 8, 8], using: &g)
         _ = Tensor.conv2d(x, filter: k, stride: (1, 1), padding: .same).sigmoid().sum().item
         _ = Tensor.conv2dTranspose(x, filter: k, stride: (2, 2), padding: .same).exp().sum().item
         _ = (Tensor.randomUniform([1 << 18], using: &g) * 2).tanh().sum().item
         // Backward through a convolution's weights splits the batch across threads.
         let kernel = Tensor.randomUniform([3, 3, 1, 16], using: &g).requiringGradient()
-        Tensor.conv2d(Tensor.randomUniform([256, 28, 28, 1], using: &g), filter: kernel, stride: (2, 2), padding: .same).sum().backward()
+        Tensor.conv2d(
+            Tensor.randomUniform([256, 28, 28, 1], using: &g), filter: kernel, stride: (2, 2), padding: .same
+        ).sum().backward()
         XCTAssertNotNil(kernel.gradient)
         let denormal = Float(bitPattern: 0x0000_0400)
         XCTAssertNotEqual(denormal * Float(g.nextUniform() + 1), 0)
@@ -116,7 +131,9 @@ final class FloatModeTests: XCTestCase {
 final class CheckpointTests: XCTestCase {
     /// A small stochastic run (shuffling, VAE-style noise in the loss, Adam, validation,
     /// early stopping) either uninterrupted or stopped after `stopAfter` epochs and resumed.
-    func run(epochs: Int, checkpoint: URL? = nil, stopAfter: Int? = nil, resume: Bool = false) throws -> ([UInt32], History, RandomGenerator) {
+    func run(
+        epochs: Int, checkpoint: URL? = nil, stopAfter: Int? = nil, resume: Bool = false
+    ) throws -> ([UInt32], History, RandomGenerator) {
         var g = RandomGenerator(seed: 9)
         let x = Tensor.randomUniform([120, 6], using: &g)
         let vae = VariationalAutoencoder(inputShape: [6], hidden: 5, codeSize: 2, generator: &g)
@@ -126,14 +143,16 @@ final class CheckpointTests: XCTestCase {
         options.checkpointDirectory = checkpoint
         options.resume = resume
         if let stopAfter { trainer.onEpochEnd = { $0.epoch < stopAfter } }
-        let history = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &g) { input, target, noise in
+        let history = try trainer.fit(inputs: x, targets: x, validation: (x, x), options: options, generator: &g) {
+            input, target, noise in
             vae.loss(input, target: target, klWeight: 0.01, generator: &noise)
         }
         return (vae.namedParameters().flatMap { $0.parameter.wrappedValue.scalars.map(\.bitPattern) }, history, g)
     }
 
     func testResumeGivesTheSameWeightsBitForBit() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-ckpt-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "latent-ckpt-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (reference, referenceHistory, referenceGenerator) = try run(epochs: 6)
         let (partial, _, _) = try run(epochs: 6, checkpoint: directory, stopAfter: 3)
@@ -145,7 +164,8 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testACheckpointOfAnotherModelIsRefused() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-ckpt-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "latent-ckpt-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try run(epochs: 1, checkpoint: directory)
         var g = RandomGenerator(seed: 1)
@@ -154,8 +174,10 @@ final class CheckpointTests: XCTestCase {
         options.checkpointDirectory = directory
         options.resume = true
         let x = Tensor.randomUniform([16, 6], using: &g)
-        XCTAssertThrowsError(try Trainer(model: other, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) {
-            meanSquaredError(other($0), $1)
-        }) { XCTAssertTrue("\($0)".contains("different model"), "\($0)") }
+        XCTAssertThrowsError(
+            try Trainer(model: other, optimizer: Adam()).fit(inputs: x, targets: x, options: options, generator: &g) {
+                meanSquaredError(other($0), $1)
+            }
+        ) { XCTAssertTrue("\($0)".contains("different model"), "\($0)") }
     }
 }

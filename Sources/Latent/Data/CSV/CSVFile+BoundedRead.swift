@@ -17,7 +17,8 @@ extension CSVFile {
         let name = DataError.name(of: url)
         try FileBytes.checkReadable(url)
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw DataError(.unreadable, file: name, message: "the file could not be opened", remedy: "Check its permissions.")
+            throw DataError(
+                .unreadable, file: name, message: "the file could not be opened", remedy: "Check its permissions.")
         }
         defer { try? handle.close() }
         var lines = LineLengthGuard(limit: options.maximumLineLength, file: name)
@@ -26,7 +27,8 @@ extension CSVFile {
             do {
                 return [UInt8](try handle.read(upToCount: readChunkSize) ?? Data())
             } catch {
-                throw DataError(.unreadable, file: name, message: "the file could not be read (\(error.localizedDescription))")
+                throw DataError(
+                    .unreadable, file: name, message: "the file could not be read (\(error.localizedDescription))")
             }
         }
         var chunk = try nextChunk()
@@ -54,7 +56,8 @@ extension CSVFile {
             if bytes.count > options.maximumDecompressedSize {
                 throw DataError(
                     .tooLarge, file: name, location: .byte(stream.inputOffset),
-                    message: "the decompressed data is larger than the limit of \(options.maximumDecompressedSize) bytes",
+                    message:
+                        "the decompressed data is larger than the limit of \(options.maximumDecompressedSize) bytes",
                     remedy: "Raise the maximum size if the file is trusted; otherwise it may be a gzip bomb.")
             }
             if count == 0 { break }
@@ -96,7 +99,8 @@ struct LineLengthGuard {
                 throw DataError(
                     .lineTooLong, file: file, location: .line(lineNumber),
                     message: "the line is longer than the limit of \(limit) bytes",
-                    remedy: "Check that this is a text table with one row per line, or raise CSVOptions.maximumLineLength.")
+                    remedy:
+                        "Check that this is a text table with one row per line, or raise CSVOptions.maximumLineLength.")
             }
             guard let newline else { return }
             lineNumber += 1

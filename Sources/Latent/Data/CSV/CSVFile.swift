@@ -51,7 +51,9 @@ public enum CSVFile {
 
     /// Parses a table held in memory; `file` names it in errors. The delimiter defaults to
     /// comma.
-    public static func parse(_ bytes: [UInt8], file: String, options: CSVOptions = CSVOptions())
+    public static func parse(
+        _ bytes: [UInt8], file: String, options: CSVOptions = CSVOptions()
+    )
         throws -> CSVTable
     {
         let bytes = options.delimiter == .whitespace ? collapsingWhitespace(bytes) : bytes

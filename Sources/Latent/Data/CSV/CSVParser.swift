@@ -22,8 +22,7 @@ struct CSVParser {
         var number: Int
     }
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>, file: String, options: CSVOptions, delimiter: UInt8)
-    {
+    init(_ buffer: UnsafeBufferPointer<UInt8>, file: String, options: CSVOptions, delimiter: UInt8) {
         precondition(
             delimiter < 0x80 && !Array("0123456789.+-eE\"\r\n ".utf8).contains(delimiter),
             "The CSV delimiter must be an ASCII byte that cannot appear in a number, a quote or a line end."
@@ -83,7 +82,9 @@ struct CSVParser {
 
     /// The field starting at `p`, trimmed and unquoted, and the position of the delimiter
     /// or line end after it.
-    func textField(at p: UnsafePointer<UInt8>, in line: Line, column: Int)
+    func textField(
+        at p: UnsafePointer<UInt8>, in line: Line, column: Int
+    )
         throws -> (String, UnsafePointer<UInt8>)
     {
         var p = p

@@ -105,7 +105,9 @@ public struct CSVTable {
         return labels
     }
 
-    private func labelError(_ row: Int, _ kind: DataError.Kind, _ message: String, _ remedy: String)
+    private func labelError(
+        _ row: Int, _ kind: DataError.Kind, _ message: String, _ remedy: String
+    )
         -> DataError
     {
         DataError(

@@ -8,14 +8,18 @@ public enum DecimalNumber {
     ///   `Float`) and the position just after the number, or nil when no number starts
     ///   at `start`.
     @inlinable
-    public static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (
+    public static func parse(
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>
+    ) -> (
         value: Float, next: UnsafePointer<UInt8>
     )? {
         parseAny(start, end)
     }
 
     @usableFromInline
-    static func parseAny(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (
+    static func parseAny(
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>
+    ) -> (
         value: Float, next: UnsafePointer<UInt8>
     )? {
         switch DecimalParser.parse(start, end) {

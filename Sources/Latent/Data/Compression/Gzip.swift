@@ -28,7 +28,9 @@ public enum Gzip {
     /// - Returns: the decompressed bytes.
     /// - Throws: ``DataError`` `.badMagic`, `.truncated`, `.corrupt`, or `.tooLarge` when
     ///   the output would exceed `maximumSize`.
-    public static func decompress(_ bytes: [UInt8], maximumSize: Int, file: String) throws
+    public static func decompress(
+        _ bytes: [UInt8], maximumSize: Int, file: String
+    ) throws
         -> [UInt8]
     {
         guard isCompressed(bytes) else {

@@ -11,7 +11,9 @@ enum RawInflate {
     /// or is damaged is refused.
     ///
     /// - Throws: ``DataError`` `.corrupt` or `.truncated`, located at the stream's offset.
-    static func inflate(_ input: ArraySlice<UInt8>, size: Int, file: String, member: String)
+    static func inflate(
+        _ input: ArraySlice<UInt8>, size: Int, file: String, member: String
+    )
         throws -> [UInt8]
     {
         // −MAX_WBITS: a raw deflate stream, no header or trailer.

@@ -22,9 +22,9 @@ final class ZStream {
         pointer.initialize(to: z_stream())
         let size = Int32(MemoryLayout<z_stream>.size)
         switch mode {
-        case let .inflate(windowBits):
+        case .inflate(let windowBits):
             status = inflateInit2_(pointer, windowBits, zlibVersion(), size)
-        case let .deflate(level, windowBits):
+        case .deflate(let level, let windowBits):
             status = deflateInit2_(pointer, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, zlibVersion(), size)
         }
         guard status == Z_OK else {

@@ -43,7 +43,9 @@ public struct BatchIndices: Sequence {
 
 extension Dataset {
     /// The dataset in consecutive batches, in order.
-    public func batches(size: Int, dropsLast: Bool = false) -> LazyMapSequence<
+    public func batches(
+        size: Int, dropsLast: Bool = false
+    ) -> LazyMapSequence<
         BatchIndices, Dataset
     > {
         BatchIndices(count: count, batchSize: size, dropsLast: dropsLast).lazy.map { subset($0) }

@@ -12,7 +12,9 @@ extension Dataset {
     /// let (train, test) = data.randomSplit(fraction: 0.8, using: &rng)
     /// ```
     /// - Precondition: `0 ≤ fraction ≤ 1`.
-    public func randomSplit(fraction: Double, using generator: inout RandomGenerator) -> (
+    public func randomSplit(
+        fraction: Double, using generator: inout RandomGenerator
+    ) -> (
         Dataset, Dataset
     ) {
         let (first, second) = Dataset.splitIndices(
@@ -24,7 +26,9 @@ extension Dataset {
     /// parts: every class contributes `round(fraction · classCount)` examples to the first
     /// part. Both parts come out shuffled.
     /// - Precondition: the dataset has labels; `0 ≤ fraction ≤ 1`.
-    public func stratifiedSplit(fraction: Double, using generator: inout RandomGenerator) -> (
+    public func stratifiedSplit(
+        fraction: Double, using generator: inout RandomGenerator
+    ) -> (
         Dataset, Dataset
     ) {
         guard let labels else { preconditionFailure("stratifiedSplit needs a labelled dataset.") }

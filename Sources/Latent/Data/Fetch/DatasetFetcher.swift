@@ -52,7 +52,9 @@ public struct DatasetFetcher {
     }
 
     /// Makes sure one file of `dataset` is present and verified in `directory`.
-    public func fetch(_ file: RemoteDataset.File, of dataset: RemoteDataset, into directory: URL)
+    public func fetch(
+        _ file: RemoteDataset.File, of dataset: RemoteDataset, into directory: URL
+    )
         throws
     {
         let target = directory.appendingPathComponent(file.name)

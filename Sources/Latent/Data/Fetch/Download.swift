@@ -70,7 +70,8 @@ enum Download {
             throw failure(url, "the program curl, which Latent downloads with, is not installed (apt install curl)")
         default:
             // curl's own words: "curl: (22) The requested URL returned error: 404", …
-            let reason = message.isEmpty ? "curl exited with status \(process.terminationStatus)" : String(message.prefix(300))
+            let reason =
+                message.isEmpty ? "curl exited with status \(process.terminationStatus)" : String(message.prefix(300))
             throw failure(url, "the request failed (\(reason))")
         }
     }

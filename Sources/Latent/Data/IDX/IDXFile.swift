@@ -32,14 +32,15 @@ public enum IDXFile {
     ///   (unknown type, zero dimensions), `.tooLarge` (sizes overflow or exceed
     ///   `maximumSize`), `.truncated` (the data is shorter than the header implies),
     ///   `.corrupt` (bytes after the data, or damaged gzip).
-    public static func read(from url: URL, maximumSize: Int = defaultMaximumSize) throws -> IDXArray
-    {
+    public static func read(from url: URL, maximumSize: Int = defaultMaximumSize) throws -> IDXArray {
         try read(
             bytes: FileBytes.read(url), file: DataError.name(of: url), maximumSize: maximumSize)
     }
 
     /// Reads IDX data held in memory (plain or gzip); `file` names it in errors.
-    public static func read(bytes: [UInt8], file: String, maximumSize: Int = defaultMaximumSize)
+    public static func read(
+        bytes: [UInt8], file: String, maximumSize: Int = defaultMaximumSize
+    )
         throws -> IDXArray
     {
         guard !bytes.isEmpty else {
@@ -144,7 +145,9 @@ public enum IDXFile {
         try AtomicFile.write(Data(compressed ? Gzip.compress(bytes) : bytes), to: url)
     }
 
-    private static func truncated(_ source: ByteSource, at offset: Int, _ message: String)
+    private static func truncated(
+        _ source: ByteSource, at offset: Int, _ message: String
+    )
         -> DataError
     {
         DataError(

@@ -17,7 +17,9 @@ public enum DataDirectory {
 
     /// The root that holds one subdirectory per dataset: `$LATENT_DATA`, else
     /// `$XDG_CACHE_HOME/latent`, else `~/.cache/latent`.
-    public static func root(environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func root(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> URL
     {
         if let path = environment[environmentVariable], !path.isEmpty {
@@ -44,8 +46,7 @@ public enum DataDirectory {
     }
 
     /// The URL of `file` in dataset `name`'s directory, or an error saying how to get it.
-    static func existingFile(_ file: String, dataset name: String, in directory: URL?) throws -> URL
-    {
+    static func existingFile(_ file: String, dataset name: String, in directory: URL?) throws -> URL {
         let dir = url(for: name, explicit: directory)
         let url = dir.appendingPathComponent(file)
         guard FileManager.default.fileExists(atPath: url.path) else {

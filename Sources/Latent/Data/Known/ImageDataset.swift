@@ -19,7 +19,9 @@ enum IDXImageDataset {
     }
 
     /// Images `[n, 28, 28]` scaled to [0, 1] with their labels.
-    static func load(_ part: DatasetPart, dataset name: String, from directory: URL?) throws
+    static func load(
+        _ part: DatasetPart, dataset name: String, from directory: URL?
+    ) throws
         -> Dataset
     {
         let files = fileNames(part)

@@ -37,7 +37,9 @@ public enum NPYFile {
 
     /// Reads `.npy` data held in memory; `file` names it in errors.
     public static func read(bytes: [UInt8], file: String) throws -> NPYArray {
-        func error(_ kind: DataError.Kind, _ at: Int, _ message: String, _ remedy: String)
+        func error(
+            _ kind: DataError.Kind, _ at: Int, _ message: String, _ remedy: String
+        )
             -> DataError
         {
             DataError(kind, file: file, location: .byte(at), message: message, remedy: remedy)
@@ -150,7 +152,9 @@ public enum NPYFile {
     }
 
     /// The element type and byte order of a `descr` such as `<f4`.
-    private static func elementType(_ descr: String, file: String, offset: Int) throws -> (
+    private static func elementType(
+        _ descr: String, file: String, offset: Int
+    ) throws -> (
         NPYDataType, bigEndian: Bool
     ) {
         let chars = Array(descr)

@@ -46,13 +46,15 @@ public enum NPZFile {
             let common: [UInt8] =
                 le(20, 2) + le(0, 2) + le(compressed ? 8 : 0, 2) + le(0, 2) + le(0x21, 2)
                 + le(Int(crc), 4) + le(stored.count, 4) + le(data.count, 4) + le(name.count, 2)
-            directory += le(0x0201_4B50, 4) + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2)
+            directory +=
+                le(0x0201_4B50, 4) + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2)
                 + le(0, 2) + le(0, 4) + le(out.count, 4) + name
             out += le(0x0403_4B50, 4) + common + le(0, 2) + name + stored
         }
         let directoryOffset = out.count
         out += directory
-        out += le(0x0605_4B50, 4) + le(0, 2) + le(0, 2) + le(arrays.count, 2) + le(arrays.count, 2)
+        out +=
+            le(0x0605_4B50, 4) + le(0, 2) + le(0, 2) + le(arrays.count, 2) + le(arrays.count, 2)
             + le(directory.count, 4) + le(directoryOffset, 4) + le(0, 2)
         return out
     }

@@ -69,7 +69,8 @@ struct ZipArchive {
         guard entry.method == 0 || entry.method == 8 else {
             throw DataError(
                 .unsupported, file: file, location: .byte(at),
-                message: "member '\(entry.name)' uses compression method \(entry.method); only stored (0) and deflate (8) are supported",
+                message:
+                    "member '\(entry.name)' uses compression method \(entry.method); only stored (0) and deflate (8) are supported",
                 remedy: "Write the archive with numpy.savez or numpy.savez_compressed.")
         }
         guard at <= bytes.count - 30, Self.u32(bytes, at) == 0x0403_4B50 else {
@@ -81,13 +82,16 @@ struct ZipArchive {
         guard start <= bytes.count, entry.compressedSize <= bytes.count - start else {
             throw fail(
                 .truncated, bytes.count,
-                "member '\(entry.name)' is truncated: it needs \(entry.compressedSize) bytes from byte \(start) but the file has \(bytes.count)")
+                "member '\(entry.name)' is truncated: it needs \(entry.compressedSize) bytes from byte \(start) but the file has \(bytes.count)"
+            )
         }
         let stored = bytes[start..<(start + entry.compressedSize)]
         let data: [UInt8]
         if entry.method == 0 {
             guard entry.size == entry.compressedSize else {
-                throw fail(.corrupt, at, "stored member '\(entry.name)' declares \(entry.size) bytes but holds \(entry.compressedSize)")
+                throw fail(
+                    .corrupt, at,
+                    "stored member '\(entry.name)' declares \(entry.size) bytes but holds \(entry.compressedSize)")
             }
             data = Array(stored)
         } else {
@@ -97,7 +101,8 @@ struct ZipArchive {
         guard crc == entry.crc32 else {
             throw fail(
                 .corrupt, start,
-                "member '\(entry.name)' fails its CRC-32 check (the directory says \(Self.hex(entry.crc32)), the data gives \(Self.hex(crc)))")
+                "member '\(entry.name)' fails its CRC-32 check (the directory says \(Self.hex(entry.crc32)), the data gives \(Self.hex(crc)))"
+            )
         }
         return data
     }
@@ -150,7 +155,8 @@ struct ZipArchive {
         guard directoryOffset <= end, directorySize <= end - directoryOffset else {
             throw fail(
                 .corrupt, end,
-                "the central directory (\(directorySize) bytes at byte \(directoryOffset)) does not fit before the end record at byte \(end)")
+                "the central directory (\(directorySize) bytes at byte \(directoryOffset)) does not fit before the end record at byte \(end)"
+            )
         }
         // Each entry has at least 46 bytes: a count beyond that is a lie.
         guard count <= directorySize / 46 else {
@@ -216,12 +222,15 @@ struct ZipArchive {
             }
             // Deflate expands at most about 1032:1; more is a lie (or a bomb).
             guard size <= max(compressed, 1) &* 1032 + 64 else {
-                throw fail(.corrupt, at, "member '\(name)' claims \(size) bytes from \(compressed) compressed, more than deflate can give")
+                throw fail(
+                    .corrupt, at,
+                    "member '\(name)' claims \(size) bytes from \(compressed) compressed, more than deflate can give")
             }
             guard size <= UInt64(maximumMemberSize) else {
                 throw DataError(
                     .tooLarge, file: file, location: .byte(at),
-                    message: "member '\(name)' would decompress to \(size) bytes, more than the limit of \(maximumMemberSize)",
+                    message:
+                        "member '\(name)' would decompress to \(size) bytes, more than the limit of \(maximumMemberSize)",
                     remedy: "Split the array into smaller files.")
             }
             entries.append(

@@ -30,7 +30,9 @@ extension ConformalCalibration {
 
     /// The score cut of flagging an adjusted p-value `≤ alpha`: the `J`-th largest
     /// calibration score, `J = max{ j : bⱼ ≤ α }`; `+∞` when none.
-    public func conditionalScoreCut(alpha: Double, confidence: Double, bound: ConditionalBound)
+    public func conditionalScoreCut(
+        alpha: Double, confidence: Double, bound: ConditionalBound
+    )
         throws -> Float
     {
         switch bound {

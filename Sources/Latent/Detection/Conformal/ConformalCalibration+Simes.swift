@@ -24,7 +24,9 @@ extension ConformalCalibration {
     }
 
     /// ``simesBounds(confidence:order:)`` for `n` calibration scores.
-    public static func simesBounds(count n: Int, confidence: Double, order k: Int? = nil)
+    public static func simesBounds(
+        count n: Int, confidence: Double, order k: Int? = nil
+    )
         -> [Double]
     {
         let k = min(max(k ?? n / 3, 1), n)
@@ -42,7 +44,9 @@ extension ConformalCalibration {
     }
 
     /// The Simes-adjusted calibration-conditional p-value of each score.
-    public func simesPValues(_ scores: [Float], confidence: Double, order k: Int? = nil)
+    public func simesPValues(
+        _ scores: [Float], confidence: Double, order k: Int? = nil
+    )
         -> [Double]
     {
         let b = simesBounds(confidence: confidence, order: k)

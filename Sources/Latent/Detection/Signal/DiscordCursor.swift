@@ -57,15 +57,20 @@ final class DiscordCursor: @unchecked Sendable {
     /// Window `index` is computed directly when `stride > 1` or `index` is a multiple of
     /// ``refreshInterval``; otherwise by the recurrence, which needs the previous call to
     /// have been window `index − 1`.
-    func next(_ window: [UnsafeBufferPointer<Double>], index: Int, stride: Int = 1)
+    func next(
+        _ window: [UnsafeBufferPointer<Double>], index: Int, stride: Int = 1
+    )
         -> (z: Double, raw: Double)
     {
-        let m = reference.m, count = reference.count, channels = reference.channels
+        let m = reference.m
+        let count = reference.count
+        let channels = reference.channels
         let direct = stride > 1 || index % Self.refreshInterval == 0
         precondition(direct || index == lastIndex + 1, "recurrence needs consecutive windows")
         lastIndex = index
         if channels == 1, !direct { return nextSingleChannel(window[0]) }
-        let rho = correlationSum, d2 = squaredDistance
+        let rho = correlationSum
+        let d2 = squaredDistance
         rho.update(repeating: 0, count: count)
         d2.update(repeating: 0, count: count)
         var queryFlat = true
@@ -76,7 +81,8 @@ final class DiscordCursor: @unchecked Sendable {
             let invQ = sd > DiscordReference.flatStd ? 1 / sd : 0
             if invQ != 0 { queryFlat = false }
             let qt = self.qt + c * count
-            let leaving = previousFirst[c], entering = q[m - 1]
+            let leaving = previousFirst[c]
+            let entering = q[m - 1]
             reference.series[c].withUnsafeBufferPointer { r in
                 if direct {
                     for j in 0..<count {
@@ -107,7 +113,8 @@ final class DiscordCursor: @unchecked Sendable {
             }
             previousFirst[c] = q[0]
         }
-        var best = -Double.infinity, nearest = Double.infinity
+        var best = -Double.infinity
+        var nearest = Double.infinity
         for j in 0..<count {
             best = max(best, rho[j])
             nearest = min(nearest, d2[j])
@@ -122,14 +129,17 @@ final class DiscordCursor: @unchecked Sendable {
     /// One channel, recurrence step: the same arithmetic as the general path, fused into
     /// one pass over the reference (the hot loop of long univariate signals).
     private func nextSingleChannel(_ q: UnsafeBufferPointer<Double>) -> (z: Double, raw: Double) {
-        let m = reference.m, count = reference.count
+        let m = reference.m
+        let count = reference.count
         let (mu, sd, ss) = WindowMoments.moments(q)
         let invQ = sd > DiscordReference.flatStd ? 1 / sd : 0
         let invM = 1 / Double(m)
-        let leaving = previousFirst[0], entering = q[m - 1]
+        let leaving = previousFirst[0]
+        let entering = q[m - 1]
         previousFirst[0] = q[0]
         let qt = self.qt
-        var best = -Double.infinity, nearest = Double.infinity
+        var best = -Double.infinity
+        var nearest = Double.infinity
         reference.series[0].withUnsafeBufferPointer { r in
             reference.mean[0].withUnsafeBufferPointer { muR in
                 reference.inverseStd[0].withUnsafeBufferPointer { invR in

@@ -29,7 +29,9 @@ struct DiscordReference: Sendable {
         self.m = m
         self.channels = series.count
         self.series = series
-        var mean: [[Double]] = [], inv: [[Double]] = [], squares: [[Double]] = []
+        var mean: [[Double]] = []
+        var inv: [[Double]] = []
+        var squares: [[Double]] = []
         var flatEverywhere = [Bool](repeating: true, count: series[0].count - m + 1)
         for x in series {
             let s = WindowMoments(x, m: m)
@@ -71,7 +73,8 @@ struct WindowMoments {
         var s = 0.0
         for v in w { s += v }
         let mu = s / Double(w.count)
-        var v2 = 0.0, ss = 0.0
+        var v2 = 0.0
+        var ss = 0.0
         for v in w {
             v2 += (v - mu) * (v - mu)
             ss += v * v

@@ -59,13 +59,17 @@ public struct PeriodEstimate: Codable, Sendable, Equatable {
         guard from < maxLag else {
             self.init(
                 period: min(Self.fallbackWindow, max(2, signal.rows / 4)), autocorrelation: 0,
-                method: "the autocorrelation of the last \(n) training rows crosses zero only after lag \(maxLag); fallback window")
+                method:
+                    "the autocorrelation of the last \(n) training rows crosses zero only after lag \(maxLag); fallback window"
+            )
             return
         }
         let best = (from...maxLag).max { r[$0] < r[$1] }!
         self.init(
             period: best, autocorrelation: r[best] / r[0],
-            method: "highest autocorrelation peak after its first zero crossing (lags \(from)–\(maxLag), last \(n) training rows)")
+            method:
+                "highest autocorrelation peak after its first zero crossing (lags \(from)–\(maxLag), last \(n) training rows)"
+        )
     }
 
     /// A period given directly.

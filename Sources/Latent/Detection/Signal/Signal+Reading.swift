@@ -28,18 +28,21 @@ extension Signal {
     ) throws -> File {
         let name = url.path
         guard FileManager.default.fileExists(atPath: name) else {
-            throw DataError(.fileNotFound, file: name, message: "the file does not exist",
+            throw DataError(
+                .fileNotFound, file: name, message: "the file does not exist",
                 remedy: "Check the path.")
         }
         var bytes: [UInt8]
         do { bytes = [UInt8](try Data(contentsOf: url)) } catch {
-            throw DataError(.unreadable, file: name, message: "\(error.localizedDescription)",
+            throw DataError(
+                .unreadable, file: name, message: "\(error.localizedDescription)",
                 remedy: "Check the file's permissions.")
         }
         if Gzip.isCompressed(bytes) {
             bytes = try Gzip.decompress(bytes, maximumSize: maximumTextSize, file: name)
         }
-        return try parse(bytes, file: name, labelColumn: labelColumn,
+        return try parse(
+            bytes, file: name, labelColumn: labelColumn,
             ignoredColumns: ignoredColumns)
     }
 
@@ -66,7 +69,8 @@ extension Signal {
             if let label { labels!.append(label) }
         }
         guard !values.isEmpty else {
-            throw DataError(.empty, file: file, message: "the file holds a header but no rows",
+            throw DataError(
+                .empty, file: file, message: "the file holds a header but no rows",
                 remedy: "Give a file with one time step per line.")
         }
         return File(

@@ -37,7 +37,8 @@ extension SignalDetector {
             period.period = max(4, cap)
         }
         let window = period.period
-        let f = configuration.blockSize
+        let f =
+            configuration.blockSize
             ?? blockSize(
                 trainingRows: n, window: window, referenceBlocks: configuration.referenceBlocks)
         let windows = configuration.scales.map { max(4, Int((Double(window) * $0 / Double(f)).rounded())) }
@@ -47,10 +48,11 @@ extension SignalDetector {
                 / Double(n)
         }
         let std = (0..<training.channels).map { c -> Double in
-            let v = (0..<n).reduce(0.0) {
-                let d = Double(training.values[$1 * training.channels + c]) - mean[c]
-                return $0 + d * d
-            } / Double(n)
+            let v =
+                (0..<n).reduce(0.0) {
+                    let d = Double(training.values[$1 * training.channels + c]) - mean[c]
+                    return $0 + d * d
+                } / Double(n)
             return v > 0 ? v.squareRoot() : 1
         }
         let (allBlocks, _) = blocks(of: training, mean: mean, std: std, blockSize: f)
@@ -63,7 +65,8 @@ extension SignalDetector {
         guard head >= longest + 1, tail >= longest else {
             let needed = (3 * longest + 1) * f
             throw DetectorError.insufficientData(
-                "the training part has \(n) rows, but windows of \(longest * f) rows (base window \(window), scales \(configuration.scales)) need at least \(needed): give more --train-rows or a smaller --window")
+                "the training part has \(n) rows, but windows of \(longest * f) rows (base window \(window), scales \(configuration.scales)) need at least \(needed): give more --train-rows or a smaller --window"
+            )
         }
         let reference = allBlocks.map { Array($0[(fullBlocks - referenceCount)..<fullBlocks]) }
         let headSeries = reference.map { Array($0[0..<head]) }
@@ -71,7 +74,9 @@ extension SignalDetector {
 
         // Calibration: tail windows against the head, first raw distances for the norms.
         let unit = windows.map { _ in Norm(z: 1, raw: 1) }
-        func model(_ series: [[Double]], _ norms: [Norm], _ distance: SignalDetectorConfiguration.Distance) -> SignalScoringModel {
+        func model(
+            _ series: [[Double]], _ norms: [Norm], _ distance: SignalDetectorConfiguration.Distance
+        ) -> SignalScoringModel {
             SignalScoringModel(
                 mean: mean, std: std, blockSize: f, stride: configuration.stride,
                 distance: distance, aggregation: configuration.aggregation,

@@ -4,10 +4,13 @@ extension SignalDetector {
     /// Scales a signal and averages it in blocks of `blockSize` rows, channel-major; a
     /// partial last block averages the rows it has. Returns the blocks and the number of
     /// rows of the last block. The arithmetic is the stream's, row by row.
-    static func blocks(of signal: Signal, mean: [Double], std: [Double], blockSize f: Int)
+    static func blocks(
+        of signal: Signal, mean: [Double], std: [Double], blockSize f: Int
+    )
         -> (blocks: [[Double]], lastRows: Int)
     {
-        let n = signal.rows, channels = signal.channels
+        let n = signal.rows
+        let channels = signal.channels
         let count = (n + f - 1) / f
         var out = Array(repeating: [Double](repeating: 0, count: count), count: channels)
         for c in 0..<channels {
@@ -29,7 +32,8 @@ extension SignalDetector {
     static func windowDistances(
         _ series: [[Double]], reference: DiscordReference, stride: Int
     ) -> [(z: Double, raw: Double)] {
-        let m = reference.m, blocks = series[0].count
+        let m = reference.m
+        let blocks = series[0].count
         guard blocks >= m else { return [] }
         let count = (blocks - m) / stride + 1
         var out = [(z: Double, raw: Double)](repeating: (0, 0), count: count)

@@ -38,7 +38,8 @@ public struct SignalEvaluation: Codable, Sendable, Equatable {
             throw DetectorError.insufficientData(
                 "\(scores.count) scores and \(labels.count) labels, evaluated from row \(from)")
         }
-        let s = Array(scores[from...]), l = Array(labels[from...])
+        let s = Array(scores[from...])
+        let l = Array(labels[from...])
         guard l.contains(true), l.contains(false) else {
             throw DetectorError.insufficientData(
                 "the rows from \(from) need both anomalous and normal labels to be evaluated")
@@ -48,10 +49,13 @@ public struct SignalEvaluation: Codable, Sendable, Equatable {
         var top = 0
         for i in s.indices where s[i] > s[top] { top = i }
         topRow = from + top
-        let first = from + l.firstIndex(of: true)!, last = from + l.lastIndex(of: true)!
+        let first = from + l.firstIndex(of: true)!
+        let last = from + l.lastIndex(of: true)!
         anomalySpan = first...last
         solved = topRow >= first - Self.tolerance && topRow <= last + Self.tolerance
-        var tp = 0, fp = 0, fn = 0
+        var tp = 0
+        var fp = 0
+        var fn = 0
         for i in s.indices {
             let flagged = s[i] > threshold
             if flagged && l[i] { tp += 1 } else if flagged { fp += 1 } else if l[i] { fn += 1 }

@@ -45,16 +45,21 @@ public struct SignalScoreFigure {
 
     /// Two SVGs (signal, score) for the rows `range`.
     public func svgs(_ range: Range<Int>, title: String) -> (signal: String, score: String) {
-        (panel(values, range, title: title, yLabel: "signal", isScore: false),
-            panel(scores, range, title: "", yLabel: "score", isScore: true))
+        (
+            panel(values, range, title: title, yLabel: "signal", isScore: false),
+            panel(scores, range, title: "", yLabel: "score", isScore: true)
+        )
     }
 
-    private func panel(_ y: [Float], _ range: Range<Int>, title: String, yLabel: String, isScore: Bool)
+    private func panel(
+        _ y: [Float], _ range: Range<Int>, title: String, yLabel: String, isScore: Bool
+    )
         -> String
     {
         var figure = Figure(title: title, xLabel: "row", yLabel: yLabel, width: 900, height: 260)
         let (xs, ys) = Self.envelope(y, range)
-        let lo = ys.min() ?? 0, hi = ys.max() ?? 1
+        let lo = ys.min() ?? 0
+        let hi = ys.max() ?? 1
         if let anomaly, anomaly.overlaps(range.lowerBound...(range.upperBound - 1)) {
             let a = Double(max(anomaly.lowerBound, range.lowerBound))
             let b = Double(min(anomaly.upperBound, range.upperBound - 1))
@@ -83,12 +88,14 @@ public struct SignalScoreFigure {
         guard range.count > maximumPoints else {
             return (range.map(Double.init), range.map { Double(y[$0]) })
         }
-        var xs: [Double] = [], ys: [Double] = []
+        var xs: [Double] = []
+        var ys: [Double] = []
         for b in 0..<bins {
             let lo = range.lowerBound + b * range.count / bins
             let hi = range.lowerBound + (b + 1) * range.count / bins
             guard hi > lo else { continue }
-            var iMin = lo, iMax = lo
+            var iMin = lo
+            var iMax = lo
             for i in lo..<hi {
                 if y[i] < y[iMin] { iMin = i }
                 if y[i] > y[iMax] { iMax = i }

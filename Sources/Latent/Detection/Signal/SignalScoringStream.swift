@@ -88,8 +88,9 @@ public struct SignalScoringStream: Sendable {
         var out: [Float] = []
         out.reserveCapacity((end - emittedBlocks) * model.blockSize)
         for b in emittedBlocks..<end {
-            let score = Float(SignalScoringStream.blockScore(
-                b, model: model, windowScores: windowScores, windowOffset: windowOffset))
+            let score = Float(
+                SignalScoringStream.blockScore(
+                    b, model: model, windowScores: windowScores, windowOffset: windowOffset))
             out += repeatElement(score, count: model.blockSize)
         }
         emittedBlocks = end
@@ -123,11 +124,13 @@ public struct SignalScoringStream: Sendable {
     ) -> Double {
         var total = 0.0
         for s in windowScores.indices {
-            let m = model.references[s].m, stride = model.stride
+            let m = model.references[s].m
+            let stride = model.stride
             let first = max(0, b - m + 1 + stride - 1) / stride
             let last = min(b / stride, windowOffset[s] + windowScores[s].count - 1)
             guard last >= first else { continue }
-            var sum = 0.0, top = -Double.infinity
+            var sum = 0.0
+            var top = -Double.infinity
             for k in first...last {
                 let w = windowScores[s][k - windowOffset[s]]
                 sum += w

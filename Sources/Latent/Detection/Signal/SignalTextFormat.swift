@@ -37,19 +37,22 @@ public struct SignalTextFormat: Sendable, Equatable {
         file: String
     ) throws -> SignalTextFormat {
         guard let first = firstLines.first else {
-            throw DataError(.empty, file: file, message: "the file holds no rows",
+            throw DataError(
+                .empty, file: file, message: "the file holds no rows",
                 remedy: "Give a file with one time step per line.")
         }
         let delimiter: Character? = [";", "\t", ","].first { first.contains($0) }
         let header = split(first, delimiter).contains { Float(trim($0)) == nil }
         let firstData = header ? (firstLines.count > 1 ? firstLines[1] : nil) : first
         let width = split(first, delimiter).count
-        let names = header
+        let names =
+            header
             ? split(first, delimiter).map { String(trim($0)) } : (0..<width).map { "x\($0)" }
         func field(_ spec: String, _ what: String) throws -> Int {
             if let i = names.firstIndex(of: spec) { return i }
             if let i = Int(spec), i >= 0, i < width { return i }
-            throw DataError(.missingColumn, file: file,
+            throw DataError(
+                .missingColumn, file: file,
                 message: "there is no \(what) column '\(spec)' (columns: \(names.joined(separator: ", ")))",
                 remedy: "Give a header name or a zero-based index.")
         }
@@ -61,7 +64,8 @@ public struct SignalTextFormat: Sendable, Equatable {
                 && (i >= dataFields.count || Float(trim(dataFields[i])) != nil)
         }
         guard !channels.isEmpty else {
-            throw DataError(.nonNumeric, file: file, location: .line(header ? 2 : 1),
+            throw DataError(
+                .nonNumeric, file: file, location: .line(header ? 2 : 1),
                 message: "no field of the first data line is a number",
                 remedy: "Give a file with at least one numeric column.")
         }
@@ -73,19 +77,23 @@ public struct SignalTextFormat: Sendable, Equatable {
     /// Parses one data line into `channels` values and the label (0/1, when asked for).
     /// - Throws: ``DataError`` naming the line and field when a field is missing or is
     ///   not a finite number.
-    public func parse(_ line: Substring, lineNumber: Int, file: String, into row: inout [Float])
+    public func parse(
+        _ line: Substring, lineNumber: Int, file: String, into row: inout [Float]
+    )
         throws -> Bool?
     {
         let fields = Self.split(line, delimiter)
         guard fields.count == fieldNames.count else {
-            throw DataError(.wrongFieldCount, file: file, location: .line(lineNumber),
+            throw DataError(
+                .wrongFieldCount, file: file, location: .line(lineNumber),
                 message: "the line has \(fields.count) fields, the first line \(fieldNames.count)",
                 remedy: "Every line needs the same fields.")
         }
         row.removeAll(keepingCapacity: true)
         for i in channelFields {
             guard let v = Float(Self.trim(fields[i])), v.isFinite else {
-                throw DataError(.nonNumeric, file: file,
+                throw DataError(
+                    .nonNumeric, file: file,
                     location: .cell(line: lineNumber, column: i + 1, name: fieldNames[i]),
                     message: "\"\(Self.trim(fields[i]))\" is not a finite number",
                     remedy: "Fix or remove the line.")
@@ -94,8 +102,10 @@ public struct SignalTextFormat: Sendable, Equatable {
         }
         guard let labelField else { return nil }
         guard let l = Double(Self.trim(fields[labelField])), l == 0 || l == 1 else {
-            throw DataError(.nonNumeric, file: file,
-                location: .cell(line: lineNumber, column: labelField + 1,
+            throw DataError(
+                .nonNumeric, file: file,
+                location: .cell(
+                    line: lineNumber, column: labelField + 1,
                     name: fieldNames[labelField]),
                 message: "the label \"\(Self.trim(fields[labelField]))\" is not 0 or 1",
                 remedy: "Labels must be 0 (normal) or 1 (anomalous).")

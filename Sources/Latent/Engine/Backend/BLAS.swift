@@ -1,11 +1,12 @@
+import CLatentKernels
+import CLatentSystem
+import Foundation
+
 #if canImport(Accelerate)
 import Accelerate
 #else
 import COpenBLAS
 #endif
-import CLatentKernels
-import CLatentSystem
-import Foundation
 
 /// The BLAS calls Latent uses: OpenBLAS on Linux, Accelerate on Apple platforms.
 enum BLAS {
@@ -25,8 +26,9 @@ enum BLAS {
             return
         }
         if usesOwnKernels {
-            RowInvariantGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, split: .training)
+            RowInvariantGEMM.multiply(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, split: .training)
             return
         }
         recorder?.record(.init(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k))
@@ -39,9 +41,10 @@ enum BLAS {
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
             return
         }
-        sgemmForcingThreads(m * n * k >= threadedWorkThreshold ? Engine.threadCount : 1,
-                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        sgemmForcingThreads(
+            m * n * k >= threadedWorkThreshold ? Engine.threadCount : 1,
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
     /// Whether ``sgemm`` runs Latent's own GEMM (``RowInvariantGEMM``) instead of BLAS:
@@ -52,7 +55,8 @@ enum BLAS {
     /// OpenBLAS's speed since its transposed-B packing is vectorised (bench/gemm
     /// `train`, Zen 4: 63–99 GFLOP/s against 42–116), and it needs no BLAS threads,
     /// which spin in `sched_yield` next to the training threads.
-    static let usesOwnKernels = latent_kernels_level() >= 1
+    static let usesOwnKernels =
+        latent_kernels_level() >= 1
         && ProcessInfo.processInfo.environment["LATENT_GEMM"] != "blas"
 
     /// ``sgemm`` on exactly `threads` BLAS threads (k > 0).

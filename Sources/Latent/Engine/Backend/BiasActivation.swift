@@ -10,7 +10,8 @@ enum BiasActivation {
     /// y ← activation(y + bias) in place, over rows of `width` values (no bias: nil).
     static func apply(_ y: UnsafeMutablePointer<Float>, count: Int, width: Int, bias: Tensor?, activation: Activation) {
         guard bias != nil || activation != .identity else { return }
-        let rows = count / Swift.max(width, 1), act = activation.kernelCode
+        let rows = count / Swift.max(width, 1)
+        let act = activation.kernelCode
         let b: UnsafePointer<Float>? = bias.map { UnsafePointer($0.storage.pointer) }
         Engine.parallelFor(rows, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / Swift.max(width, 1))) { r in
             latent_bias_act(y + r.lowerBound * width, b, y + r.lowerBound * width, r.count, width, act)
@@ -23,7 +24,9 @@ enum BiasActivation {
         guard activation != .identity else { return g }
         let act = activation.kernelCode
         return Tensor(shape: g.shape) { out in
-            let gp = g.storage.pointer, yp = y.storage.pointer, o = out.baseAddress!
+            let gp = g.storage.pointer
+            let yp = y.storage.pointer
+            let o = out.baseAddress!
             Engine.parallelFor(g.count, minimumChunk: Elementwise.parallelThreshold) { r in
                 latent_act_grad(gp + r.lowerBound, yp + r.lowerBound, o + r.lowerBound, r.count, act)
             }

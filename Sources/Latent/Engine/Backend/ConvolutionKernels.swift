@@ -25,7 +25,9 @@ struct ConvolutionKernels {
     /// Records the GEMM this kernel stands in for (im2col shapes), for `latent bench`.
     private func record(_ kind: Int) {
         guard let recorder = BLAS.recorder else { return }
-        let rows = batch * geometry.oh * geometry.ow, patch = geometry.kh * geometry.kw * geometry.c, f = geometry.f
+        let rows = batch * geometry.oh * geometry.ow
+        let patch = geometry.kh * geometry.kw * geometry.c
+        let f = geometry.f
         switch kind {
         case 0: recorder.record(.init(transposeA: false, transposeB: false, m: rows, n: f, k: patch))
         case 1: recorder.record(.init(transposeA: false, transposeB: true, m: rows, n: patch, k: f))
@@ -40,7 +42,8 @@ struct ConvolutionKernels {
         var g = geometry
         return Tensor(shape: [batch, g.oh, g.ow, g.f]) { y in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
-                latent_conv_forward(&g, x.storage.pointer, kernel.storage.pointer, y.baseAddress!, r.lowerBound, r.upperBound)
+                latent_conv_forward(
+                    &g, x.storage.pointer, kernel.storage.pointer, y.baseAddress!, r.lowerBound, r.upperBound)
             }
             BiasActivation.apply(y.baseAddress!, count: y.count, width: g.f, bias: bias, activation: activation)
         }
@@ -49,13 +52,16 @@ struct ConvolutionKernels {
     /// The adjoint: [N, OH, OW, F] → [N, H, W, C], with the forward's kernel [KH, KW, C, F].
     /// activation(dx + bias) is applied in place afterwards (the transposed convolution's
     /// forward pass; nothing for identity without bias).
-    func backwardInput(_ gy: Tensor, _ kernel: Tensor, bias: Tensor? = nil, activation: Activation = .identity) -> Tensor {
+    func backwardInput(
+        _ gy: Tensor, _ kernel: Tensor, bias: Tensor? = nil, activation: Activation = .identity
+    ) -> Tensor {
         record(1)
         var g = geometry
         return Tensor(shape: [batch, g.h, g.w, g.c]) { dx in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
-                latent_conv_backward_input(&g, gy.storage.pointer, kernel.storage.pointer, dx.baseAddress!,
-                                           r.lowerBound, r.upperBound)
+                latent_conv_backward_input(
+                    &g, gy.storage.pointer, kernel.storage.pointer, dx.baseAddress!,
+                    r.lowerBound, r.upperBound)
             }
             BiasActivation.apply(dx.baseAddress!, count: dx.count, width: g.c, bias: bias, activation: activation)
         }
@@ -83,9 +89,12 @@ struct ConvolutionKernels {
             let chunk = (batch + workers - 1) / workers
             Engine.parallelChunks(workers, threads: Engine.workerCount) { w in
                 var gw = g
-                let start = w * chunk, end = Swift.min(batch, start + chunk)
+                let start = w * chunk
+                let end = Swift.min(batch, start + chunk)
                 let target = w == 0 ? out : partial + (w - 1) * size
-                if start < end { latent_conv_backward_weight(&gw, x.storage.pointer, gy.storage.pointer, target, start, end) }
+                if start < end {
+                    latent_conv_backward_weight(&gw, x.storage.pointer, gy.storage.pointer, target, start, end)
+                }
             }
             for w in 1..<workers {
                 latent_binary(BinaryKernel.add.code, out, 1, partial + (w - 1) * size, 1, out, size)

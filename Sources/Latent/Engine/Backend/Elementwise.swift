@@ -19,11 +19,14 @@ enum Elementwise {
         _ op: BinaryKernel, _ a: UnsafePointer<Float>, shapeA: [Int], _ b: UnsafePointer<Float>, shapeB: [Int],
         _ out: UnsafeMutablePointer<Float>, shape: [Int]
     ) {
-        let count = Tensor.elementCount(of: shape), op = op.code
+        let count = Tensor.elementCount(of: shape)
+        let op = op.code
         guard count > 0 else { return }
-        let countA = Tensor.elementCount(of: shapeA), countB = Tensor.elementCount(of: shapeB)
+        let countA = Tensor.elementCount(of: shapeA)
+        let countB = Tensor.elementCount(of: shapeB)
         if (countA == count || countA == 1) && (countB == count || countB == 1) {
-            let sa = countA == count ? 1 : 0, sb = countB == count ? 1 : 0
+            let sa = countA == count ? 1 : 0
+            let sb = countB == count ? 1 : 0
             Engine.parallelFor(count, minimumChunk: parallelThreshold) { r in
                 latent_binary(op, a + sa * r.lowerBound, sa, b + sb * r.lowerBound, sb, out + r.lowerBound, r.count)
             }
@@ -33,7 +36,8 @@ enum Elementwise {
         let sb = Broadcasting.strides(of: shapeB, in: shape)
         let rank = shape.count
         let inner = shape[rank - 1]
-        let ia = sa[rank - 1], ib = sb[rank - 1]
+        let ia = sa[rank - 1]
+        let ib = sb[rank - 1]
         let outer = count / inner
         Engine.parallelFor(outer, minimumChunk: max(1, parallelThreshold / inner)) { rows in
             var index = [Int](repeating: 0, count: rank)
@@ -43,7 +47,8 @@ enum Elementwise {
                 rem /= shape[axis]
             }
             for row in rows {
-                var offA = 0, offB = 0
+                var offA = 0
+                var offB = 0
                 for axis in 0..<(rank - 1) {
                     offA += index[axis] * sa[axis]
                     offB += index[axis] * sb[axis]

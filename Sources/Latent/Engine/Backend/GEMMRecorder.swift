@@ -4,7 +4,10 @@ import Foundation
 /// Counts the GEMMs a piece of work runs (installed as ``BLAS/recorder`` by
 /// `latent bench`), and times the same shapes alone to give the roof they could reach.
 final class GEMMRecorder {
-    struct Shape: Hashable { let transposeA, transposeB: Bool; let m, n, k: Int }
+    struct Shape: Hashable {
+        let transposeA, transposeB: Bool
+        let m, n, k: Int
+    }
     private(set) var counts: [Shape: Int] = [:]
     /// 2·m·n·k summed over every recorded call.
     private(set) var flops: Double = 0
@@ -41,7 +44,8 @@ extension BLAS {
         let (rowsA, colsA) = s.transposeA ? (s.k, s.m) : (s.m, s.k)
         let (rowsB, colsB) = s.transposeB ? (s.n, s.k) : (s.k, s.n)
         var g = RandomGenerator(seed: 5)
-        let a = Tensor.randomUniform([rowsA, colsA], using: &g), b = Tensor.randomUniform([rowsB, colsB], using: &g)
+        let a = Tensor.randomUniform([rowsA, colsA], using: &g)
+        let b = Tensor.randomUniform([rowsB, colsB], using: &g)
         var c = Tensor.zeros([s.m, s.n])
         let saved = recorder
         recorder = nil
@@ -55,9 +59,10 @@ extension BLAS {
                 let start = DispatchTime.now().uptimeNanoseconds
                 c.withUnsafeMutableBufferPointer { cp in
                     for _ in 0..<reps {
-                        sgemmForcingThreads(threads, transposeA: s.transposeA, transposeB: s.transposeB, m: s.m, n: s.n, k: s.k,
-                                            a: a.storage.pointer, lda: colsA, b: b.storage.pointer, ldb: colsB,
-                                            c: cp.baseAddress!, ldc: s.n)
+                        sgemmForcingThreads(
+                            threads, transposeA: s.transposeA, transposeB: s.transposeB, m: s.m, n: s.n, k: s.k,
+                            a: a.storage.pointer, lda: colsA, b: b.storage.pointer, ldb: colsB,
+                            c: cp.baseAddress!, ldc: s.n)
                     }
                 }
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(reps))

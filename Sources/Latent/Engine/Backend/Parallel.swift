@@ -49,9 +49,11 @@ extension Engine {
         let ran = withoutActuallyEscaping(body) { body in
             var job = body
             return withUnsafeMutablePointer(to: &job) { pointer in
-                latent_team_run(workers, Swift.min(threads ?? workers, threadCount), { context, w in
-                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(w)
-                }, pointer) == 0
+                latent_team_run(
+                    workers, Swift.min(threads ?? workers, threadCount),
+                    { context, w in
+                        context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(w)
+                    }, pointer) == 0
             }
         }
         if ran { return }

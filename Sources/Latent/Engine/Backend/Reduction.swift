@@ -10,7 +10,10 @@ enum Reduction {
                 i += 16
             }
             var s = acc.sum()
-            while i < count { s += x[i]; i += 1 }
+            while i < count {
+                s += x[i]
+                i += 1
+            }
             return s
         }
         let half = count / 2
@@ -18,7 +21,9 @@ enum Reduction {
     }
 
     /// out[o, i] = Σ_j x[o, j, i] for x viewed as [outer, n, inner].
-    static func sumAxis(_ x: UnsafePointer<Float>, outer: Int, n: Int, inner: Int, into out: UnsafeMutablePointer<Float>) {
+    static func sumAxis(
+        _ x: UnsafePointer<Float>, outer: Int, n: Int, inner: Int, into out: UnsafeMutablePointer<Float>
+    ) {
         if inner == 1 {
             for o in 0..<outer { out[o] = sum(x + o * n, count: n) }
             return
@@ -37,7 +42,9 @@ enum Reduction {
 /// Small vector kernels over raw pointers, written as SIMD loops.
 enum Vector {
     @inline(__always)
-    static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+    static func add(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int
+    ) {
         var i = 0
         while i + 16 <= count {
             let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
@@ -45,6 +52,9 @@ enum Vector {
             UnsafeMutableRawPointer(out + i).storeBytes(of: va + vb, as: SIMD16<Float>.self)
             i += 16
         }
-        while i < count { out[i] = a[i] + b[i]; i += 1 }
+        while i < count {
+            out[i] = a[i] + b[i]
+            i += 1
+        }
     }
 }

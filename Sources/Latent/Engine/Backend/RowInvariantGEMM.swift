@@ -38,9 +38,11 @@ enum RowInvariantGEMM {
     ) {
         BLAS.recorder?.record(.init(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k))
         let fused = bias != nil || activation != .identity
-        precondition(!fused || (!transposeA && !transposeB && alpha == 1 && beta == 0 && ldb == n),
-                     "A fused bias or activation needs C = A · B with B [k, n] row-major.")
-        let workers: Int, chunk: Int
+        precondition(
+            !fused || (!transposeA && !transposeB && alpha == 1 && beta == 0 && ldb == n),
+            "A fused bias or activation needs C = A · B with B [k, n] row-major.")
+        let workers: Int
+        let chunk: Int
         switch split {
         case .training:
             workers = m * n * k >= BLAS.threadedWorkThreshold ? Swift.min(Engine.workerCount, Swift.max(1, m / 28)) : 1
@@ -51,7 +53,8 @@ enum RowInvariantGEMM {
         }
         let (ta, tb, act) = (Int32(transposeA ? 1 : 0), Int32(transposeB ? 1 : 0), activation.kernelCode)
         Engine.parallelChunks(workers) { w in
-            let lower = w * chunk, upper = Swift.min(m, lower + chunk)
+            let lower = w * chunk
+            let upper = Swift.min(m, lower + chunk)
             guard lower < upper else { return }
             if fused {
                 latent_dense_rows(n, k, a, lda, b, bias, act, c, ldc, lower, upper)

@@ -34,7 +34,10 @@ extension Tensor {
         }
         let results = UnsafeMutableBufferPointer<Tensor?>.allocate(capacity: blocks)
         results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         BLAS.useThreads(1)  // the blocks' GEMMs run on their own thread
         // One part per block: the threads claim blocks as they come free, so a thread that
         // the scheduler holds back (a busy machine) leaves its blocks to the others; how
@@ -44,8 +47,9 @@ extension Tensor {
         let started = DispatchTime.now().uptimeNanoseconds
         defer {
             if workers > 1 {
-                RowBlockThreads.record(key, threads: threads, rows: n,
-                                       seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+                RowBlockThreads.record(
+                    key, threads: threads, rows: n,
+                    seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             }
         }
         Engine.parallelChunks(blocks, threads: threads) { b in
@@ -65,8 +69,9 @@ extension Tensor {
             for b in 0..<blocks {
                 let part = results[b]!
                 let expected = Swift.min(n, (b + 1) * perBlock) - b * perBlock
-                precondition(part.shape.first == expected && Array(part.shape.dropFirst()) == trailing,
-                             "mapRowBlocks: block \(b) gave shape \(part.shape), expected [\(expected)] + \(trailing).")
+                precondition(
+                    part.shape.first == expected && Array(part.shape.dropFirst()) == trailing,
+                    "mapRowBlocks: block \(b) gave shape \(part.shape), expected [\(expected)] + \(trailing).")
                 (out.baseAddress! + offset).update(from: part.storage.pointer, count: part.count)
                 offset += expected * outRow
             }
@@ -76,13 +81,17 @@ extension Tensor {
     /// Rows `range` without copying them (a view: writing into it copies first), for
     /// inference; no gradient flows through it.
     func rowView(_ range: Range<Int>) -> Tensor {
-        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "Rows \(range) are out of range for shape \(shape).")
+        precondition(
+            rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+            "Rows \(range) are out of range for shape \(shape).")
         let rowSize = count / Swift.max(shape[0], 1)
         var viewShape = shape
         viewShape[0] = range.count
-        return Tensor(shape: viewShape, storage: TensorStorage(viewing: storage, offset: range.lowerBound * rowSize,
-                                                               count: range.count * rowSize))
+        return Tensor(
+            shape: viewShape,
+            storage: TensorStorage(
+                viewing: storage, offset: range.lowerBound * rowSize,
+                count: range.count * rowSize))
     }
 
     /// Rows per block for a model whose largest activation is `expansion` times its

@@ -4,15 +4,21 @@ extension Tensor {
     /// Per-row mean squared (or, with `absolute`, mean absolute) difference of two
     /// tensors of the same shape: [N, …] → [N]. No gradient; what anomaly scores use.
     public static func rowMeanDistances(_ prediction: Tensor, _ target: Tensor, absolute: Bool = false) -> Tensor {
-        precondition(prediction.shape == target.shape,
-                     "rowMeanDistances needs equal shapes, got \(prediction.shape) and \(target.shape).")
+        precondition(
+            prediction.shape == target.shape,
+            "rowMeanDistances needs equal shapes, got \(prediction.shape) and \(target.shape).")
         let rows = prediction.shape.first ?? 1
         let width = prediction.count / Swift.max(rows, 1)
         return Tensor(shape: [rows]) { out in
-            let p = prediction.storage.pointer, t = target.storage.pointer, o = out.baseAddress!
-            Engine.parallelFor(rows, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / Swift.max(width, 1))) { r in
+            let p = prediction.storage.pointer
+            let t = target.storage.pointer
+            let o = out.baseAddress!
+            Engine.parallelFor(rows, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / Swift.max(width, 1))) {
+                r in
                 for i in r {
-                    o[i] = Float(latent_distance_sum(p + i * width, t + i * width, width, absolute ? 1 : 0) / Double(Swift.max(width, 1)))
+                    o[i] = Float(
+                        latent_distance_sum(p + i * width, t + i * width, width, absolute ? 1 : 0)
+                            / Double(Swift.max(width, 1)))
                 }
             }
         }

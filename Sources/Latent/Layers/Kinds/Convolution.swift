@@ -11,13 +11,17 @@ public final class Conv2D: Layer {
     public let padding: Padding
     public let activation: Activation
 
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
-                padding: Padding = .valid, activation: Activation = .identity, generator: inout RandomGenerator) {
-        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0,
-                     "Conv2D needs positive channels, kernel size and stride.")
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
+        padding: Padding = .valid, activation: Activation = .identity, generator: inout RandomGenerator
+    ) {
+        precondition(
+            inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0,
+            "Conv2D needs positive channels, kernel size and stride.")
         let area = kernelSize * kernelSize
-        kernel = glorotUniform([kernelSize, kernelSize, inputChannels, outputChannels],
-                               fanIn: area * inputChannels, fanOut: area * outputChannels, using: &generator)
+        kernel = glorotUniform(
+            [kernelSize, kernelSize, inputChannels, outputChannels],
+            fanIn: area * inputChannels, fanOut: area * outputChannels, using: &generator)
         bias = Tensor.zeros([outputChannels])
         self.stride = stride
         self.padding = padding
@@ -29,9 +33,11 @@ public final class Conv2D: Layer {
     public var kernelSize: Int { kernel.shape[0] }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[3] == inputChannels,
-                     "Conv2D needs NHWC input with \(inputChannels) channels, got \(x.shape).")
-        return Tensor.conv2d(x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
+        precondition(
+            x.rank == 4 && x.shape[3] == inputChannels,
+            "Conv2D needs NHWC input with \(inputChannels) channels, got \(x.shape).")
+        return Tensor.conv2d(
+            x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
     }
 }
 
@@ -45,13 +51,17 @@ public final class Conv2DTranspose: Layer {
     public let padding: Padding
     public let activation: Activation
 
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
-                padding: Padding = .valid, activation: Activation = .identity, generator: inout RandomGenerator) {
-        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0,
-                     "Conv2DTranspose needs positive channels, kernel size and stride.")
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
+        padding: Padding = .valid, activation: Activation = .identity, generator: inout RandomGenerator
+    ) {
+        precondition(
+            inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0,
+            "Conv2DTranspose needs positive channels, kernel size and stride.")
         let area = kernelSize * kernelSize
-        kernel = glorotUniform([kernelSize, kernelSize, outputChannels, inputChannels],
-                               fanIn: area * outputChannels, fanOut: area * inputChannels, using: &generator)
+        kernel = glorotUniform(
+            [kernelSize, kernelSize, outputChannels, inputChannels],
+            fanIn: area * outputChannels, fanOut: area * inputChannels, using: &generator)
         bias = Tensor.zeros([outputChannels])
         self.stride = stride
         self.padding = padding
@@ -63,18 +73,24 @@ public final class Conv2DTranspose: Layer {
     public var kernelSize: Int { kernel.shape[0] }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[3] == inputChannels,
-                     "Conv2DTranspose needs NHWC input with \(inputChannels) channels, got \(x.shape).")
-        return Tensor.conv2dTranspose(x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
+        precondition(
+            x.rank == 4 && x.shape[3] == inputChannels,
+            "Conv2DTranspose needs NHWC input with \(inputChannels) channels, got \(x.shape).")
+        return Tensor.conv2dTranspose(
+            x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
     }
 }
 
 /// kernelSize² · inputChannels · outputChannels + outputChannels, every size checked
 /// positive: the parameter count of both convolutions.
-func checkedConvolutionParameters(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
-                                  _ check: LayerCheck) throws -> Int {
-    try check.positive(["input channel count": inputChannels, "output channel count": outputChannels,
-                        "kernel size": kernelSize, "stride": stride])
+func checkedConvolutionParameters(
+    inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
+    _ check: LayerCheck
+) throws -> Int {
+    try check.positive([
+        "input channel count": inputChannels, "output channel count": outputChannels,
+        "kernel size": kernelSize, "stride": stride,
+    ])
     return try check.parameters([kernelSize, kernelSize, inputChannels, outputChannels], plus: outputChannels)
 }
 
@@ -93,13 +109,15 @@ extension Conv2D: SpecifiedLayer {
         public var typeName: String { "Conv2D" }
 
         public func build(generator: inout RandomGenerator) -> any Layer {
-            Conv2D(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
-                   stride: stride, padding: padding, activation: activation, generator: &generator)
+            Conv2D(
+                inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
+                stride: stride, padding: padding, activation: activation, generator: &generator)
         }
 
         public func checkedParameterCount(_ check: LayerCheck) throws -> Int {
-            try checkedConvolutionParameters(inputChannels: inputChannels, outputChannels: outputChannels,
-                                             kernelSize: kernelSize, stride: stride, check)
+            try checkedConvolutionParameters(
+                inputChannels: inputChannels, outputChannels: outputChannels,
+                kernelSize: kernelSize, stride: stride, check)
         }
 
         /// Per axis: (n − k) / s + 1 without padding, ⌈n / s⌉ with `same`.
@@ -109,7 +127,10 @@ extension Conv2D: SpecifiedLayer {
             func axis(_ n: Int) throws -> Int {
                 switch padding {
                 case .valid:
-                    guard n >= k else { throw check.fail("has a \(k)-wide kernel that does not fit input shape \(input) without padding") }
+                    guard n >= k else {
+                        throw check.fail(
+                            "has a \(k)-wide kernel that does not fit input shape \(input) without padding")
+                    }
                     return (n - k) / s + 1
                 case .same:
                     return n / s + (n % s == 0 ? 0 : 1)
@@ -120,8 +141,9 @@ extension Conv2D: SpecifiedLayer {
     }
 
     public var spec: LayerSpec {
-        .conv2d(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
-                stride: stride, padding: padding, activation: activation)
+        .conv2d(
+            inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
+            stride: stride, padding: padding, activation: activation)
     }
 }
 
@@ -139,14 +161,16 @@ extension Conv2DTranspose: SpecifiedLayer {
         public var typeName: String { "Conv2DTranspose" }
 
         public func build(generator: inout RandomGenerator) -> any Layer {
-            Conv2DTranspose(inputChannels: inputChannels, outputChannels: outputChannels,
-                            kernelSize: kernelSize, stride: stride, padding: padding,
-                            activation: activation, generator: &generator)
+            Conv2DTranspose(
+                inputChannels: inputChannels, outputChannels: outputChannels,
+                kernelSize: kernelSize, stride: stride, padding: padding,
+                activation: activation, generator: &generator)
         }
 
         public func checkedParameterCount(_ check: LayerCheck) throws -> Int {
-            try checkedConvolutionParameters(inputChannels: inputChannels, outputChannels: outputChannels,
-                                             kernelSize: kernelSize, stride: stride, check)
+            try checkedConvolutionParameters(
+                inputChannels: inputChannels, outputChannels: outputChannels,
+                kernelSize: kernelSize, stride: stride, check)
         }
 
         /// Per axis: (n − 1) · s + k without padding, n · s with `same`.
@@ -157,7 +181,9 @@ extension Conv2DTranspose: SpecifiedLayer {
                 switch padding {
                 case .valid:
                     let (sum, overflow) = try check.multiply(n - 1, s, input: input).addingReportingOverflow(k)
-                    guard !overflow else { throw check.fail("would give a size that overflows an Int from shape \(input)") }
+                    guard !overflow else {
+                        throw check.fail("would give a size that overflows an Int from shape \(input)")
+                    }
                     return sum
                 case .same:
                     return try check.multiply(n, s, input: input)
@@ -168,7 +194,8 @@ extension Conv2DTranspose: SpecifiedLayer {
     }
 
     public var spec: LayerSpec {
-        .conv2dTranspose(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
-                         stride: stride, padding: padding, activation: activation)
+        .conv2dTranspose(
+            inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
+            stride: stride, padding: padding, activation: activation)
     }
 }

@@ -23,8 +23,9 @@ public final class Dense: Layer {
     public var outputSize: Int { weight.shape[1] }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 2 && x.shape[1] == inputSize,
-                     "Dense(\(inputSize)→\(outputSize)) needs input [N, \(inputSize)], got \(x.shape).")
+        precondition(
+            x.rank == 2 && x.shape[1] == inputSize,
+            "Dense(\(inputSize)→\(outputSize)) needs input [N, \(inputSize)], got \(x.shape).")
         return Tensor.dense(x, weight: weight, bias: bias, activation: activation)
     }
 }
@@ -50,7 +51,9 @@ extension Dense: SpecifiedLayer {
         }
 
         public func checkedOutputShape(for input: [Int], _ check: LayerCheck) throws -> [Int] {
-            guard input == [inputSize] else { throw check.fail("expects [\(inputSize)] inputs but receives shape \(input)") }
+            guard input == [inputSize] else {
+                throw check.fail("expects [\(inputSize)] inputs but receives shape \(input)")
+            }
             return [outputSize]
         }
     }

@@ -32,7 +32,9 @@ extension MaxPool2D: SpecifiedLayer {
 
         /// (n − size) / stride + 1 per axis (valid windows only); channels unchanged.
         public func checkedOutputShape(for input: [Int], _ check: LayerCheck) throws -> [Int] {
-            guard input.count == 3 else { throw check.fail("needs [height, width, channels] images but receives shape \(input)") }
+            guard input.count == 3 else {
+                throw check.fail("needs [height, width, channels] images but receives shape \(input)")
+            }
             guard input[0] >= size, input[1] >= size else {
                 throw check.fail("has a \(size)-wide window larger than its input shape \(input)")
             }

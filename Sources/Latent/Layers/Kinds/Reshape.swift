@@ -34,7 +34,8 @@ extension Reshape: SpecifiedLayer {
                 return shape.map { $0 == -1 ? count / known : $0 }
             }
             guard known == count else {
-                throw check.fail("reshapes to \(shape) (\(known) elements) but receives shape \(input) (\(count) elements)")
+                throw check.fail(
+                    "reshapes to \(shape) (\(known) elements) but receives shape \(input) (\(count) elements)")
             }
             return shape
         }

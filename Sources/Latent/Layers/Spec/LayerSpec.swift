@@ -33,15 +33,23 @@ extension LayerSpec {
     public static func dense(inputSize: Int, outputSize: Int, activation: Activation) -> LayerSpec {
         LayerSpec(Dense.Spec(inputSize: inputSize, outputSize: outputSize, activation: activation))
     }
-    public static func conv2d(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
-                              padding: Padding, activation: Activation) -> LayerSpec {
-        LayerSpec(Conv2D.Spec(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
-                              stride: stride, padding: padding, activation: activation))
+    public static func conv2d(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
+        padding: Padding, activation: Activation
+    ) -> LayerSpec {
+        LayerSpec(
+            Conv2D.Spec(
+                inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
+                stride: stride, padding: padding, activation: activation))
     }
-    public static func conv2dTranspose(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
-                                       padding: Padding, activation: Activation) -> LayerSpec {
-        LayerSpec(Conv2DTranspose.Spec(inputChannels: inputChannels, outputChannels: outputChannels,
-                                       kernelSize: kernelSize, stride: stride, padding: padding, activation: activation))
+    public static func conv2dTranspose(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
+        padding: Padding, activation: Activation
+    ) -> LayerSpec {
+        LayerSpec(
+            Conv2DTranspose.Spec(
+                inputChannels: inputChannels, outputChannels: outputChannels,
+                kernelSize: kernelSize, stride: stride, padding: padding, activation: activation))
     }
     public static func maxPool2d(size: Int, stride: Int) -> LayerSpec {
         LayerSpec(MaxPool2D.Spec(size: size, stride: stride))
@@ -92,9 +100,13 @@ extension LayerSpec {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: KindKey.self)
         guard container.allKeys.count == 1, let key = container.allKeys.first else {
-            throw DecodingError.typeMismatch(LayerSpec.self, .init(
-                codingPath: decoder.codingPath,
-                debugDescription: "a layer is one key naming its kind (\(Self.knownKeys)); found \(container.allKeys.count) keys"))
+            throw DecodingError.typeMismatch(
+                LayerSpec.self,
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "a layer is one key naming its kind (\(Self.knownKeys)); found \(container.allKeys.count) keys")
+            )
         }
         guard let type = Self.kinds.first(where: { $0.key == key.stringValue }) else {
             throw DecodingError.dataCorruptedError(

@@ -9,9 +9,9 @@ extension ModelSpec {
         switch self {
         case .layer(let spec):
             return try spec.checkedParameterCount()
-        case let .autoencoder(encoder, decoder):
+        case .autoencoder(let encoder, let decoder):
             return try LayerSpec.sequential([encoder, decoder]).checkedParameterCount()
-        case let .variationalAutoencoder(encoder, mean, logSD, decoder):
+        case .variationalAutoencoder(let encoder, let mean, let logSD, let decoder):
             return try LayerSpec.sequential([encoder, mean, logSD, decoder]).checkedParameterCount()
         }
     }
@@ -41,22 +41,25 @@ extension ModelSpec {
         }
         func reconstructs(_ output: [Int]) throws -> [Int] {
             guard output == inputShape else {
-                throw ModelSpecError("the decoder gives outputs of shape \(output), not the input shape \(inputShape) it must reconstruct")
+                throw ModelSpecError(
+                    "the decoder gives outputs of shape \(output), not the input shape \(inputShape) it must reconstruct"
+                )
             }
             return output
         }
         switch self {
         case .layer(let spec):
             return try through(spec, inputShape, "")
-        case let .autoencoder(encoder, decoder):
+        case .autoencoder(let encoder, let decoder):
             let code = try through(encoder, inputShape, "encoder ")
             return try reconstructs(try through(decoder, code, "decoder "))
-        case let .variationalAutoencoder(encoder, mean, logSD, decoder):
+        case .variationalAutoencoder(let encoder, let mean, let logSD, let decoder):
             let hidden = try through(encoder, inputShape, "encoder ")
             let code = try mean.checkedOutputShape(for: hidden, path: "mean head")
             let spread = try logSD.checkedOutputShape(for: hidden, path: "log-sd head")
             guard code == spread else {
-                throw ModelSpecError("the mean head gives shape \(code) but the log-sd head gives \(spread); they must match")
+                throw ModelSpecError(
+                    "the mean head gives shape \(code) but the log-sd head gives \(spread); they must match")
             }
             return try reconstructs(try through(decoder, code, "decoder "))
         }

@@ -21,10 +21,13 @@ public enum ModelSpec: Codable, Equatable, Sendable {
         switch self {
         case .layer(let spec):
             return try sequential(spec.isSequential ? spec : .sequential([spec]))
-        case let .autoencoder(encoder, decoder):
+        case .autoencoder(let encoder, let decoder):
             return Autoencoder(encoder: try sequential(encoder), decoder: try sequential(decoder))
-        case let .variationalAutoencoder(encoder, mean, logSD, decoder):
-            let e = try sequential(encoder), m = try dense(mean), s = try dense(logSD), d = try sequential(decoder)
+        case .variationalAutoencoder(let encoder, let mean, let logSD, let decoder):
+            let e = try sequential(encoder)
+            let m = try dense(mean)
+            let s = try dense(logSD)
+            let d = try sequential(decoder)
             guard m.outputSize == s.outputSize else { throw ModelSpecError("the mean and log-sd heads differ in size") }
             return VariationalAutoencoder(encoder: e, meanHead: m, logSDHead: s, decoder: d)
         }
@@ -53,6 +56,7 @@ extension Autoencoder: Model {
 }
 extension VariationalAutoencoder: Model {
     public var modelSpec: ModelSpec {
-        .variationalAutoencoder(encoder: encoder.spec, mean: meanHead.spec, logSD: logSDHead.spec, decoder: decoder.spec)
+        .variationalAutoencoder(
+            encoder: encoder.spec, mean: meanHead.spec, logSD: logSDHead.spec, decoder: decoder.spec)
     }
 }

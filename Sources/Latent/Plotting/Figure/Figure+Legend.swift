@@ -36,7 +36,9 @@ extension Figure {
     /// The position inside the plot where the legend covers the fewest sampled data
     /// pixels: the corners first, then the middles of the sides, then the centre (the order
     /// breaks ties). Also returns how many pixels it covers.
-    func bestInsideLegendPosition(_ layout: FigureLayout) -> (
+    func bestInsideLegendPosition(
+        _ layout: FigureLayout
+    ) -> (
         origin: (x: Double, y: Double), covered: Int
     ) {
         let (w, h) = legendSize()
@@ -68,8 +70,7 @@ extension Figure {
 
     /// Pixels the marks cover, sampled about every 5 px along lines and bar outlines, for
     /// choosing a legend position. Large point sets are subsampled to at most ~4000.
-    func occupiedPixels(_ layout: FigureLayout, includingPoints: Bool = true) -> [(Double, Double)]
-    {
+    func occupiedPixels(_ layout: FigureLayout, includingPoints: Bool = true) -> [(Double, Double)] {
         var out = [(Double, Double)]()
         func segment(_ a: (Double, Double), _ b: (Double, Double)) {
             let n = max(1, Int((abs(b.0 - a.0) + abs(b.1 - a.1)) / 5))

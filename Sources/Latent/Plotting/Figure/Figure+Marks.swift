@@ -134,8 +134,7 @@ extension Figure {
     }
 
     /// Adds a legend row that belongs to no mark (e.g. to explain a reference line).
-    public mutating func addLegendEntry(_ label: String, color: RGBColor, style: LineStyle = .solid)
-    {
+    public mutating func addLegendEntry(_ label: String, color: RGBColor, style: LineStyle = .solid) {
         legendEntries.append(
             LegendEntry(
                 label: label, color: color, swatch: .line(style, width: 1.5, markers: false)))

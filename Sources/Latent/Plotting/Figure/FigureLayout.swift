@@ -107,7 +107,8 @@ extension Figure {
         var best: (String, String)? = nil
         var bestWidth = Double.infinity
         for cut in 1..<max(words.count, 1) {
-            let a = words[..<cut].joined(separator: " "), b = words[cut...].joined(separator: " ")
+            let a = words[..<cut].joined(separator: " ")
+            let b = words[cut...].joined(separator: " ")
             let widest = max(TextMetrics.width(a, fontSize: 13), TextMetrics.width(b, fontSize: 13))
             if widest < bestWidth { (best, bestWidth) = ((a, b), widest) }
         }
@@ -126,7 +127,9 @@ extension Figure {
     }
 
     /// The largest tick set (up to ~1 per 70 px) whose labels keep ≥ 12 px apart.
-    static func spacedXTicks(_ layout: FigureLayout, scale: AxisScale, minimumStep: Double?)
+    static func spacedXTicks(
+        _ layout: FigureLayout, scale: AxisScale, minimumStep: Double?
+    )
         -> [FigureLayout.Tick]
     {
         var target = max(2, Int((layout.right - layout.left) / 70))

@@ -52,7 +52,9 @@ enum PNGFilter: UInt8, CaseIterable {
     }
 
     /// The filter chosen per row by the usual heuristic: smallest sum of |signed bytes|.
-    static func best(for row: [UInt8], previous: [UInt8], bytesPerPixel bpp: Int) -> (
+    static func best(
+        for row: [UInt8], previous: [UInt8], bytesPerPixel bpp: Int
+    ) -> (
         PNGFilter, [UInt8]
     ) {
         var best: (PNGFilter, [UInt8], Int)?

@@ -73,8 +73,7 @@ public enum Ticks {
     /// `targetCount`; when the range spans three decades or less, 2× and 5× are added, and
     /// 3× (then 1.5×, 4× and 7×) while that still leaves fewer than four labelled ticks
     /// (a loss falling from 0.08 to 0.03 gets 0.03, 0.04, 0.05, 0.07, not two ticks).
-    public static func logarithmic(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double]
-    {
+    public static func logarithmic(in range: ClosedRange<Double>, targetCount: Int = 6) -> [Double] {
         let lo = max(range.lowerBound, .leastNormalMagnitude)
         let hi = max(range.upperBound, lo)
         let e0 = Int(floor(log10(lo) + 1e-9))

@@ -10,7 +10,9 @@ enum DetectorTestData {
     static let featureCount = 16
 
     /// `count` rows; `anomalies[i]` rows get a spike on feature `spikeFeature`.
-    static func rows(count: Int, anomalyEvery: Int? = nil, spikeFeature: Int = 5, seed: UInt64)
+    static func rows(
+        count: Int, anomalyEvery: Int? = nil, spikeFeature: Int = 5, seed: UInt64
+    )
         -> (x: Tensor, isNormal: [Bool])
     {
         var random = DetectionTestRandom(seed: seed)
@@ -34,7 +36,9 @@ enum DetectorTestData {
     }
 
     /// A fast configuration for debug-build tests: a few hundred steps.
-    static func quickConfiguration(threshold: ThresholdRule = .falsePositiveRate(0.1))
+    static func quickConfiguration(
+        threshold: ThresholdRule = .falsePositiveRate(0.1)
+    )
         -> DetectorConfiguration
     {
         var c = DetectorConfiguration()

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Latent
 
 /// Synthetic signals for the signal-detector tests: a noisy periodic waveform with one

@@ -1,5 +1,6 @@
-import XCTest
 import CLatentSystem
+import XCTest
+
 @testable import Latent
 
 /// The default thread team is sized from the CPUs a process can actually use: cgroup
@@ -59,8 +60,9 @@ final class AvailableCPUsTests: XCTestCase {
         XCTAssertNil(AvailableCPUs.cgroupQuota(membership: "", root: root.path))
         XCTAssertNil(AvailableCPUs.cgroupQuota(membership: "not a cgroup line\n", root: root.path))
         // Missing files: no limit, the affinity mask decides.
-        XCTAssertEqual(AvailableCPUs.count(cgroupRoot: root.path + "/none", procSelfCgroup: root.path + "/none"),
-                       Int(latent_affinity_cpus()))
+        XCTAssertEqual(
+            AvailableCPUs.count(cgroupRoot: root.path + "/none", procSelfCgroup: root.path + "/none"),
+            Int(latent_affinity_cpus()))
     }
 
     func testAffinityCountsTheCPUsThisProcessMayUse() {

@@ -1,12 +1,14 @@
 import XCTest
+
 @testable import Latent
 
 /// The direct convolution kernels against the im2col + GEMM formulation, over channel
 /// counts that exercise every register-block width (1, 8, 16, 24, 32 and > 32 lanes).
 final class ConvolutionKernelTests: XCTestCase {
     func im2colConv(_ x: Tensor, _ k: Tensor, stride: Int, padding: Padding) -> Tensor {
-        let g = ConvolutionGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], channels: x.shape[3],
-                                    kernel: (k.shape[0], k.shape[1]), stride: (stride, stride), padding: padding)
+        let g = ConvolutionGeometry(
+            inputHeight: x.shape[1], inputWidth: x.shape[2], channels: x.shape[3],
+            kernel: (k.shape[0], k.shape[1]), stride: (stride, stride), padding: padding)
         let out = Tensor.matmul(x.unfoldedPatches(g), k.reshaped([g.patchSize, k.shape[3]]))
         return out.reshaped([x.shape[0], g.outputHeight, g.outputWidth, k.shape[3]])
     }
@@ -18,7 +20,8 @@ final class ConvolutionKernelTests: XCTestCase {
                 let x = Tensor.randomUniform([3, 9, 8, c], low: -1, high: 1, using: &rng).requiringGradient()
                 let k = Tensor.randomUniform([3, 3, c, f], low: -1, high: 1, using: &rng).requiringGradient()
                 let y = Tensor.conv2d(x, filter: k, stride: (stride, stride), padding: padding)
-                let x2 = x.detached().requiringGradient(), k2 = k.detached().requiringGradient()
+                let x2 = x.detached().requiringGradient()
+                let k2 = k.detached().requiringGradient()
                 let reference = im2colConv(x2, k2, stride: stride, padding: padding)
                 assertClose(y, reference, tolerance: 1e-5, "forward c=\(c) f=\(f)")
                 let w = Tensor.randomUniform(y.shape, using: &rng)
@@ -39,12 +42,14 @@ final class ConvolutionKernelTests: XCTestCase {
             let saved = Engine.threadCount
             Engine.threadCount = threads
             defer { Engine.threadCount = saved }
-            let x1 = x.detached().requiringGradient(), k1 = k.detached().requiringGradient()
+            let x1 = x.detached().requiringGradient()
+            let k1 = k.detached().requiringGradient()
             let y = Tensor.conv2d(x1, filter: k1, stride: (2, 2), padding: .same).sigmoid()
             y.sum().backward()
             return (y, x1.gradient!, k1.gradient!)
         }
-        let (y1, dx1, dk1) = run(1), (y2, dx2, dk2) = run(2)
+        let (y1, dx1, dk1) = run(1)
+        let (y2, dx2, dk2) = run(2)
         XCTAssertEqual(y1.scalars, y2.scalars)
         XCTAssertEqual(dx1.scalars, dx2.scalars)
         assertClose(dk1, dk2, tolerance: 1e-5)

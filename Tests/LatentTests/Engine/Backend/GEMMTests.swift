@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// ``Tensor/matmul(_:_:transposeA:transposeB:)`` on 1 and 2 threads, below and above the
@@ -10,7 +11,8 @@ final class GEMMTests: XCTestCase {
     func reference(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> [Float] {
         let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let n = transposeB ? b.shape[0] : b.shape[1]
-        let pa = a.scalars, pb = b.scalars
+        let pa = a.scalars
+        let pb = b.scalars
         var out = [Float](repeating: 0, count: m * n)
         for i in 0..<m {
             for j in 0..<n {
@@ -31,7 +33,9 @@ final class GEMMTests: XCTestCase {
         // Tiny, batch-sized and odd shapes (uneven tiles and masked tails), all below the
         // 2^23 multiply-adds where a product is split over threads (BLAS.threadedWorkThreshold),
         // and one above it (256·256·160 ≈ 1.3 · 2^23), so the split rows are checked too.
-        let shapes: [(m: Int, n: Int, k: Int)] = [(3, 5, 7), (32, 64, 784), (33, 785, 63), (785, 65, 33), (160, 150, 140), (257, 255, 160)]
+        let shapes: [(m: Int, n: Int, k: Int)] = [
+            (3, 5, 7), (32, 64, 784), (33, 785, 63), (785, 65, 33), (160, 150, 140), (257, 255, 160),
+        ]
         XCTAssertGreaterThan(257 * 255 * 160, BLAS.threadedWorkThreshold)
         for threads in [1, 2] {
             let saved = Engine.threadCount
@@ -45,7 +49,8 @@ final class GEMMTests: XCTestCase {
                     XCTAssertEqual(c.shape, [s.m, s.n])
                     let expected = reference(a, b, transposeA: ta, transposeB: tb)
                     let worst = zip(c.scalars, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-                    XCTAssertLessThan(worst, 1e-4 * Float(s.k).squareRoot(), "\(s) ta \(ta) tb \(tb) threads \(threads)")
+                    XCTAssertLessThan(
+                        worst, 1e-4 * Float(s.k).squareRoot(), "\(s) ta \(ta) tb \(tb) threads \(threads)")
                 }
             }
         }
@@ -59,8 +64,9 @@ final class GEMMTests: XCTestCase {
         let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { flags.contains(" \($0)") }
         try XCTSkipUnless(avx512, "no AVX-512 on this CPU")
         try XCTSkipIf(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil, "OPENBLAS_CORETYPE is set")
-        XCTAssertTrue(["SkylakeX", "Cooperlake", "SapphireRapids", "Zen4", "Zen5"].contains(Engine.blasKernels),
-                      "OpenBLAS runs \(Engine.blasKernels) kernels on an AVX-512 CPU")
+        XCTAssertTrue(
+            ["SkylakeX", "Cooperlake", "SapphireRapids", "Zen4", "Zen5"].contains(Engine.blasKernels),
+            "OpenBLAS runs \(Engine.blasKernels) kernels on an AVX-512 CPU")
         XCTAssertNil(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], "the environment is left as it was")
         #else
         throw XCTSkip("OpenBLAS is used on Linux only")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 /// `.ci/run` re-runs the engine's tests with `LATENT_KERNELS=avx2` and `=baseline`, so the
@@ -10,7 +11,9 @@ final class KernelLevelTests: XCTestCase {
         let requested = ProcessInfo.processInfo.environment["LATENT_KERNELS"]
         let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let hostAVX2 = flags.contains(" avx2") && flags.contains(" fma")
-        print("LATENT_KERNELS=\(requested ?? "(unset)"): Latent's kernels run at level \(Engine.vectorKernels), OpenBLAS uses \(Engine.blasKernels)")
+        print(
+            "LATENT_KERNELS=\(requested ?? "(unset)"): Latent's kernels run at level \(Engine.vectorKernels), OpenBLAS uses \(Engine.blasKernels)"
+        )
         switch requested {
         case "baseline":
             XCTAssertEqual(Engine.vectorKernels, "baseline")

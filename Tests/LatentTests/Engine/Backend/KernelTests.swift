@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 /// The vectorised kernels against double-precision references, including the edges
@@ -35,8 +36,10 @@ final class KernelTests: XCTestCase {
 
     func testSigmoidAndTanhAreAccurate() {
         let xs = grid(-30, 30, 100_001)
-        let s = Tensor(xs).sigmoid().scalars, t = Tensor(xs).tanh().scalars
-        var worstS: Float = 0, worstT: Float = 0
+        let s = Tensor(xs).sigmoid().scalars
+        let t = Tensor(xs).tanh().scalars
+        var worstS: Float = 0
+        var worstT: Float = 0
         for (i, x) in xs.enumerated() {
             worstS = max(worstS, ulps(s[i], 1 / (1 + Foundation.exp(-Double(x)))))
             worstT = max(worstT, ulps(t[i], Foundation.tanh(Double(x))))
@@ -54,12 +57,17 @@ final class KernelTests: XCTestCase {
     /// Every broadcast pattern of the binary kernel against a scalar loop.
     func testBinaryBroadcastPatternsMatchAScalarLoop() {
         var g = RandomGenerator(seed: 11)
-        let shapes: [([Int], [Int])] = [([3, 4], [3, 4]), ([3, 4], []), ([], [3, 4]), ([3, 4], [4]), ([3, 1], [1, 4]),
-                                       ([2, 3, 4], [3, 1]), ([2, 1, 4], [2, 3, 1]), ([5, 40_000], [40_000])]
+        let shapes: [([Int], [Int])] = [
+            ([3, 4], [3, 4]), ([3, 4], []), ([], [3, 4]), ([3, 4], [4]), ([3, 1], [1, 4]),
+            ([2, 3, 4], [3, 1]), ([2, 1, 4], [2, 3, 1]), ([5, 40_000], [40_000]),
+        ]
         for (sa, sb) in shapes {
             let a = Tensor.randomUniform(sa, low: 0.5, high: 2, using: &g)
             let b = Tensor.randomUniform(sb, low: 0.5, high: 2, using: &g)
-            for (op, f) in [(a + b, { (x: Float, y: Float) in x + y }), (a - b, { $0 - $1 }), (a * b, { $0 * $1 }), (a / b, { $0 / $1 })] {
+            for (op, f) in [
+                (a + b, { (x: Float, y: Float) in x + y }), (a - b, { $0 - $1 }), (a * b, { $0 * $1 }),
+                (a / b, { $0 / $1 }),
+            ] {
                 let expected = Tensor.combined(a, b, f)
                 XCTAssertEqual(op.shape, expected.shape)
                 XCTAssertEqual(op.scalars, expected.scalars, "\(sa) ∘ \(sb)")

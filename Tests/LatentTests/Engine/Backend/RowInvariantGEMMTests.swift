@@ -1,5 +1,6 @@
-import XCTest
 import CLatentKernels
+import XCTest
+
 @testable import Latent
 
 /// Inference results of a row do not depend on the rows batched with it, nor on the
@@ -15,7 +16,9 @@ final class RowInvariantGEMMTests: XCTestCase {
             Engine.threadCount = threads
             let whole = withoutGradients { layer(x) }.scalars
             // Against a double-precision reference.
-            let w = layer.weight.scalars, b = layer.bias.scalars, xs = x.scalars
+            let w = layer.weight.scalars
+            let b = layer.bias.scalars
+            let xs = x.scalars
             for i in stride(from: 0, to: 301, by: 37) {
                 for j in 0..<37 {
                     var s = Double(b[j])
@@ -26,7 +29,9 @@ final class RowInvariantGEMMTests: XCTestCase {
             // Alone, and in uneven batches starting anywhere.
             for (start, count) in [(0, 1), (5, 1), (300, 1), (7, 13), (100, 201), (1, 96)] {
                 let part = withoutGradients { layer(x.rows(start..<(start + count))) }.scalars
-                XCTAssertEqual(part, Array(whole[(start * 37)..<((start + count) * 37)]), "rows \(start)..+\(count), \(threads) threads")
+                XCTAssertEqual(
+                    part, Array(whole[(start * 37)..<((start + count) * 37)]),
+                    "rows \(start)..+\(count), \(threads) threads")
             }
         }
     }
@@ -37,27 +42,34 @@ final class RowInvariantGEMMTests: XCTestCase {
     func testDenseEndedInTheGEMMStoresMatchesTheGEMMThenTheBiasPass() {
         var g = RandomGenerator(seed: 4)
         for (m, k, n) in [(1, 7, 5), (13, 64, 784), (29, 300, 33), (6, 16, 8), (20, 150, 1), (40, 520, 20)] {
-            let a = Tensor.randomNormal([m, k], using: &g), w = Tensor.randomNormal([k, n], using: &g)
+            let a = Tensor.randomNormal([m, k], using: &g)
+            let w = Tensor.randomNormal([k, n], using: &g)
             var b = Tensor.randomNormal([n], using: &g)
             // A NaN bias: relu maps it to 0 both ways, identity keeps the same NaN.
             b.withUnsafeMutableBufferPointer { $0[0] = .nan }
             for act in [Activation.identity, .relu, .sigmoid] {
                 for level: Int32 in [0, 1, 2] {
-                    var reference = [Float](repeating: 0, count: m * n), fused = reference
+                    var reference = [Float](repeating: 0, count: m * n)
+                    var fused = reference
                     a.withUnsafeBufferPointer { ap in
                         w.withUnsafeBufferPointer { wp in
                             b.withUnsafeBufferPointer { bp in
-                                latent_sgemm_rows_level(level, 0, 0, n, k, 1, ap.baseAddress!, k, wp.baseAddress!, n, 0, &reference, n, 0, m)
+                                latent_sgemm_rows_level(
+                                    level, 0, 0, n, k, 1, ap.baseAddress!, k, wp.baseAddress!, n, 0, &reference, n, 0, m
+                                )
                                 latent_bias_act(reference, bp.baseAddress!, &reference, m, n, act.kernelCode)
                                 // In two row ranges: the split must not matter either.
-                                latent_dense_rows_level(level, n, k, ap.baseAddress!, k, wp.baseAddress!, bp.baseAddress!,
-                                                        act.kernelCode, &fused, n, 0, m / 2)
-                                latent_dense_rows_level(level, n, k, ap.baseAddress!, k, wp.baseAddress!, bp.baseAddress!,
-                                                        act.kernelCode, &fused, n, m / 2, m)
+                                latent_dense_rows_level(
+                                    level, n, k, ap.baseAddress!, k, wp.baseAddress!, bp.baseAddress!,
+                                    act.kernelCode, &fused, n, 0, m / 2)
+                                latent_dense_rows_level(
+                                    level, n, k, ap.baseAddress!, k, wp.baseAddress!, bp.baseAddress!,
+                                    act.kernelCode, &fused, n, m / 2, m)
                             }
                         }
                     }
-                    XCTAssertEqual(fused.map(\.bitPattern), reference.map(\.bitPattern), "\(m)×\(k)→\(n), \(act), level \(level)")
+                    XCTAssertEqual(
+                        fused.map(\.bitPattern), reference.map(\.bitPattern), "\(m)×\(k)→\(n), \(act), level \(level)")
                 }
             }
         }
@@ -83,7 +95,9 @@ final class RowInvariantGEMMTests: XCTestCase {
                         for j in 0..<n {
                             var s = 0.0
                             for p in 0..<k {
-                                s += Double(ta ? pa[p * m + i] : pa[i * k + p]) * Double(tb ? pb[j * k + p] : pb[p * n + j])
+                                s +=
+                                    Double(ta ? pa[p * m + i] : pa[i * k + p])
+                                    * Double(tb ? pb[j * k + p] : pb[p * n + j])
                             }
                             expected[i * n + j] = Double(alpha) * s + Double(beta) * Double(pc[i * n + j])
                         }
@@ -92,13 +106,16 @@ final class RowInvariantGEMMTests: XCTestCase {
                         var c = pc
                         a.withUnsafeBufferPointer { ap in
                             b.withUnsafeBufferPointer { bp in
-                                latent_sgemm_rows_level(level, ta ? 1 : 0, tb ? 1 : 0, n, k, alpha, ap.baseAddress!, ta ? m : k,
-                                                        bp.baseAddress!, tb ? k : n, beta, &c, n, 0, m)
+                                latent_sgemm_rows_level(
+                                    level, ta ? 1 : 0, tb ? 1 : 0, n, k, alpha, ap.baseAddress!, ta ? m : k,
+                                    bp.baseAddress!, tb ? k : n, beta, &c, n, 0, m)
                             }
                         }
                         let worst = zip(c, expected).map { Swift.abs(Double($0) - $1) }.max() ?? 0
-                        XCTAssertLessThan(worst, 1e-5 * Double(k).squareRoot() + 1e-6,
-                                          "\(m)×\(k)→\(n) ta \(ta) tb \(tb) α \(alpha) β \(beta) level \(level) (host \(Engine.vectorKernels))")
+                        XCTAssertLessThan(
+                            worst, 1e-5 * Double(k).squareRoot() + 1e-6,
+                            "\(m)×\(k)→\(n) ta \(ta) tb \(tb) α \(alpha) β \(beta) level \(level) (host \(Engine.vectorKernels))"
+                        )
                     }
                 }
             }

@@ -1,6 +1,7 @@
-import XCTest
 import CLatentSystem
 import Foundation
+import XCTest
+
 @testable import Latent
 
 final class TeamTests: XCTestCase {
@@ -34,17 +35,30 @@ final class TeamTests: XCTestCase {
         let before = latent_team_caller_parks()
         let started = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2)
-        defer { started.deallocate(); counts.deallocate() }
+        defer {
+            started.deallocate()
+            counts.deallocate()
+        }
         let lock = NSLock()
         started.pointee = 0
         counts.initialize(repeating: 0)
         var bothStarted = true
         Engine.parallelChunks(2) { w in
-            lock.lock(); started.pointee += 1; counts[w] += 1; lock.unlock()
+            lock.lock()
+            started.pointee += 1
+            counts[w] += 1
+            lock.unlock()
             // Both parts run at once, so the helper holds one of them …
             let deadline = Date().addingTimeInterval(5)
-            while Date() < deadline { lock.lock(); let n = started.pointee; lock.unlock(); if n == 2 { break } }
-            lock.lock(); if started.pointee < 2 { bothStarted = false }; lock.unlock()
+            while Date() < deadline {
+                lock.lock()
+                let n = started.pointee
+                lock.unlock()
+                if n == 2 { break }
+            }
+            lock.lock()
+            if started.pointee < 2 { bothStarted = false }
+            lock.unlock()
             // … and finishes 30 ms after the caller.
             if pthread_equal(pthread_self(), caller) == 0 { usleep(30_000) }
         }
@@ -64,7 +78,11 @@ final class TeamTests: XCTestCase {
             defer { counts.deallocate() }
             counts.initialize(repeating: 0)
             let lock = NSLock()
-            Engine.parallelChunks(parts) { w in lock.lock(); counts[w] += 1; lock.unlock() }
+            Engine.parallelChunks(parts) { w in
+                lock.lock()
+                counts[w] += 1
+                lock.unlock()
+            }
             XCTAssertEqual(Array(counts), Array(repeating: 1, count: parts), "\(parts) parts")
         }
     }

@@ -1,5 +1,6 @@
-import XCTest
 import CLatentKernels
+import XCTest
+
 @testable import Latent
 
 /// The AVX2 GEMM packs a transposed B 8 columns × 8 k at a time through an in-register
@@ -12,7 +13,8 @@ final class TransposedBPackingTests: XCTestCase {
         for n in [1, 7, 8, 9, 15, 16, 17, 31, 33, 140] {
             for k in [1, 5, 8, 9, 31, 64, 257, 300] {
                 for transA in [false, true] {
-                    let m = 13, ldb = k + 3
+                    let m = 13
+                    let ldb = k + 3
                     let a = Tensor.randomUniform([m * k], low: -1, high: 1, using: &g).scalars
                     let b = Tensor.randomUniform([n * ldb], low: -1, high: 1, using: &g).scalars
                     let lda = transA ? m : k
@@ -25,8 +27,9 @@ final class TransposedBPackingTests: XCTestCase {
                                 let x = transA ? a[p * m + i] : a[i * k + p]
                                 s += Double(x) * Double(b[j * ldb + p])
                             }
-                            XCTAssertEqual(Double(c[i * n + j]), s, accuracy: 1e-5 * Double(k).squareRoot() + 1e-6,
-                                           "n \(n) k \(k) transA \(transA) at [\(i), \(j)]")
+                            XCTAssertEqual(
+                                Double(c[i * n + j]), s, accuracy: 1e-5 * Double(k).squareRoot() + 1e-6,
+                                "n \(n) k \(k) transA \(transA) at [\(i), \(j)]")
                         }
                     }
                     // Every path computes the same recipe: the AVX-512 path (where the CPU has it) gives the same bits.

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Scoring fused with the last Dense layer gives the bits of the unfused path: the
@@ -22,16 +23,19 @@ final class DenseDistanceTests: XCTestCase {
                 for absolute in [false, true] {
                     Engine.threadCount = 1
                     let unfused = withoutGradients {
-                        Tensor.rowMeanDistances(Tensor.dense(x, weight: w, bias: b, activation: activation), target, absolute: absolute)
+                        Tensor.rowMeanDistances(
+                            Tensor.dense(x, weight: w, bias: b, activation: activation), target, absolute: absolute)
                     }
                     for threads in [1, 2] {
                         Engine.threadCount = threads
                         let fused = withoutGradients {
-                            Tensor.denseRowMeanDistances(x, weight: w, bias: b, activation: activation, target: target, absolute: absolute)
+                            Tensor.denseRowMeanDistances(
+                                x, weight: w, bias: b, activation: activation, target: target, absolute: absolute)
                         }
                         XCTAssertEqual(fused.shape, [rows])
-                        XCTAssertEqual(fused.scalars, unfused.scalars,
-                                       "\(rows)×\(inputs)→\(outputs), \(activation), absolute \(absolute), \(threads) threads")
+                        XCTAssertEqual(
+                            fused.scalars, unfused.scalars,
+                            "\(rows)×\(inputs)→\(outputs), \(activation), absolute \(absolute), \(threads) threads")
                     }
                 }
             }
@@ -41,9 +45,13 @@ final class DenseDistanceTests: XCTestCase {
     func testFusedDistancesAgreeWithAPlainReference() {
         var g = RandomGenerator(seed: 22)
         let (rows, inputs, outputs) = (6, 10, 33)
-        let x = Tensor.randomNormal([rows, inputs], using: &g), w = Tensor.randomNormal([inputs, outputs], using: &g)
-        let b = Tensor.randomNormal([outputs], using: &g), t = Tensor.randomUniform([rows, outputs], using: &g)
-        let fused = withoutGradients { Tensor.denseRowMeanDistances(x, weight: w, bias: b, activation: .sigmoid, target: t) }
+        let x = Tensor.randomNormal([rows, inputs], using: &g)
+        let w = Tensor.randomNormal([inputs, outputs], using: &g)
+        let b = Tensor.randomNormal([outputs], using: &g)
+        let t = Tensor.randomUniform([rows, outputs], using: &g)
+        let fused = withoutGradients {
+            Tensor.denseRowMeanDistances(x, weight: w, bias: b, activation: .sigmoid, target: t)
+        }
         let (xs, ws, bs, ts) = (x.scalars, w.scalars, b.scalars, t.scalars)
         for i in 0..<rows {
             var total = 0.0
@@ -64,14 +72,19 @@ final class DenseDistanceTests: XCTestCase {
         let models: [(String, any Layer, [Int], Bool)] = [
             ("fashion-ae", Architectures.fashionDense(generator: &g), [28, 28, 1], true),
             ("ecg-ae", Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g), [140], true),
-            ("vae", VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g), [28, 28, 1], true),
+            (
+                "vae", VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g),
+                [28, 28, 1], true
+            ),
             ("denoiser", Architectures.fashionDenoiser(generator: &g), [28, 28, 1], false),
         ]
         for (name, model, shape, fusable) in models {
             XCTAssertEqual((model as? any FinalDenseSplittable)?.finalDenseSplit != nil, fusable, name)
             let x = Tensor.randomUniform([23] + shape, using: &g)
             for absolute in [false, true] {
-                let unfused = withoutGradients { Tensor.rowMeanDistances(model(x).reshaped(x.shape), x, absolute: absolute) }
+                let unfused = withoutGradients {
+                    Tensor.rowMeanDistances(model(x).reshaped(x.shape), x, absolute: absolute)
+                }
                 let fused = withoutGradients { model.reconstructionErrors(x, absolute: absolute) }
                 XCTAssertEqual(fused.scalars, unfused.scalars, "\(name), absolute \(absolute)")
                 // One row alone scores as in its batch.

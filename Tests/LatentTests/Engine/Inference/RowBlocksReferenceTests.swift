@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Latent
 
 /// Row-blocked inference against a double-precision forward pass written from the layers'
@@ -51,12 +52,14 @@ final class RowBlocksReferenceTests: XCTestCase {
                     var squared = 0.0
                     for j in 0..<140 {
                         let got = Double(blocked.scalars[r * 140 + j])
-                        XCTAssertEqual(got, expected[j], accuracy: 1e-5 * (1 + abs(expected[j])),
-                                       "row \(r), output \(j), \(perBlock) rows per block, \(threads) threads")
+                        XCTAssertEqual(
+                            got, expected[j], accuracy: 1e-5 * (1 + abs(expected[j])),
+                            "row \(r), output \(j), \(perBlock) rows per block, \(threads) threads")
                         squared += (expected[j] - row[j]) * (expected[j] - row[j])
                     }
-                    XCTAssertEqual(Double(scores.scalars[r]), squared / 140, accuracy: 1e-5 * (1 + squared / 140),
-                                   "score of row \(r)")
+                    XCTAssertEqual(
+                        Double(scores.scalars[r]), squared / 140, accuracy: 1e-5 * (1 + squared / 140),
+                        "score of row \(r)")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// Scoring in row blocks spread over threads gives the same bits as one call on the
@@ -11,7 +12,10 @@ final class RowBlocksTests: XCTestCase {
             ("fashion-ae", Architectures.fashionDense(generator: &g), [28, 28, 1]),
             ("denoiser", Architectures.fashionDenoiser(generator: &g), [28, 28, 1]),
             ("ecg-ae", Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g), [140]),
-            ("vae", VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g), [28, 28, 1]),
+            (
+                "vae", VariationalAutoencoder(inputShape: [28, 28, 1], hidden: 64, codeSize: 8, generator: &g),
+                [28, 28, 1]
+            ),
             ("lenet", Architectures.lenet(generator: &g), [28, 28, 1]),
         ]
     }
@@ -29,10 +33,13 @@ final class RowBlocksTests: XCTestCase {
                 for perBlock in [1, 5, 32, 76] {
                     let blocked = withoutGradients { x.mapRowBlocks(rowsPerBlock: perBlock) { model($0) } }
                     XCTAssertEqual(blocked.shape, whole.shape, name)
-                    XCTAssertEqual(blocked.scalars, whole.scalars, "\(name), \(perBlock) rows per block, \(threads) threads")
+                    XCTAssertEqual(
+                        blocked.scalars, whole.scalars, "\(name), \(perBlock) rows per block, \(threads) threads")
                 }
                 if name != "lenet" {
-                    let scores = withoutGradients { x.mapRowBlocks { Tensor.rowMeanDistances(model($0).reshaped($0.shape), $0) } }
+                    let scores = withoutGradients {
+                        x.mapRowBlocks { Tensor.rowMeanDistances(model($0).reshaped($0.shape), $0) }
+                    }
                     let direct = withoutGradients { Tensor.rowMeanDistances(whole.reshaped(x.shape), x) }
                     XCTAssertEqual(scores.scalars, direct.scalars, name)
                 }
@@ -48,7 +55,8 @@ final class RowBlocksTests: XCTestCase {
             let perRow = whole.count / 9
             for i in [0, 4, 8] {
                 let alone = withoutGradients { model(x.rows(i..<(i + 1))) }
-                XCTAssertEqual(alone.scalars, Array(whole.scalars[(i * perRow)..<((i + 1) * perRow)]), "\(name) image \(i)")
+                XCTAssertEqual(
+                    alone.scalars, Array(whole.scalars[(i * perRow)..<((i + 1) * perRow)]), "\(name) image \(i)")
             }
         }
     }
@@ -57,12 +65,15 @@ final class RowBlocksTests: XCTestCase {
     /// kernel), training ones directly: both compute the convolution that im2col + BLAS does.
     func testInferenceAndTrainingConvolutionsMatchTheGEMMFormulation() {
         var g = RandomGenerator(seed: 14)
-        for (c, f, k, stride, padding) in [(1, 10, 5, 1, Padding.valid), (10, 20, 5, 1, .valid), (1, 16, 3, 2, .same),
-                                           (16, 8, 3, 2, .same), (16, 1, 3, 1, .same), (1, 3, 3, 1, .same)] {
+        for (c, f, k, stride, padding) in [
+            (1, 10, 5, 1, Padding.valid), (10, 20, 5, 1, .valid), (1, 16, 3, 2, .same),
+            (16, 8, 3, 2, .same), (16, 1, 3, 1, .same), (1, 3, 3, 1, .same),
+        ] {
             let x = Tensor.randomUniform([3, 13, 12, c], low: -1, high: 1, using: &g)
             let w = Tensor.randomUniform([k, k, c, f], low: -1, high: 1, using: &g).requiringGradient()
-            let geometry = ConvolutionGeometry(inputHeight: 13, inputWidth: 12, channels: c, kernel: (k, k),
-                                               stride: (stride, stride), padding: padding)
+            let geometry = ConvolutionGeometry(
+                inputHeight: 13, inputWidth: 12, channels: c, kernel: (k, k),
+                stride: (stride, stride), padding: padding)
             let reference = withoutGradients {
                 Tensor.matmul(x.unfoldedPatches(geometry), w.reshaped([k * k * c, f]))
             }.scalars
@@ -80,7 +91,10 @@ final class RowBlocksTests: XCTestCase {
     func testRecordingRunsTheBodyOnce() {
         var calls = 0
         let x = Tensor.ones([100, 3]).requiringGradient()
-        let y = x.mapRowBlocks(rowsPerBlock: 10) { calls += 1; return $0 * 2 }
+        let y = x.mapRowBlocks(rowsPerBlock: 10) {
+            calls += 1
+            return $0 * 2
+        }
         XCTAssertEqual(calls, 1)
         XCTAssertEqual(y.shape, [100, 3])
     }

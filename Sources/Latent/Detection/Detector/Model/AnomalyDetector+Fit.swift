@@ -188,11 +188,12 @@ extension AnomalyDetector {
                         + "would give \(needed), or give more normal rows, or choose a larger ALPHA")
             }
         }
-        if case let .conditionalFalsePositiveRate(alpha, confidence, bound) = configuration.threshold,
+        if case .conditionalFalsePositiveRate(let alpha, let confidence, let bound) = configuration.threshold,
             !ConformalCalibration.conditionalRuleCanFlag(
                 count: heldOut, alpha: alpha, confidence: confidence, bound: bound)
         {
-            let needed = bound == .dkw
+            let needed =
+                bound == .dkw
                 ? "at least \(ConformalCalibration.minimumConditionalCount(alpha: alpha, confidence: confidence)) held-out normal rows (n ≥ log(2/δ)/(2·ALPHA²), roughly)"
                 : "more held-out normal rows"
             throw DetectorError.insufficientData(
@@ -252,7 +253,9 @@ extension AnomalyDetector {
     }
 
     /// The threshold of `rule` on the calibration scores (youden: with the anomalies).
-    static func calibrate(_ rule: ThresholdRule, normal: [Float], anomalies: [Float]) throws
+    static func calibrate(
+        _ rule: ThresholdRule, normal: [Float], anomalies: [Float]
+    ) throws
         -> Float
     {
         let t: Float

@@ -44,7 +44,9 @@ extension AnomalyDetector {
     /// - Returns: the re-thresholded detector and the manifest written.
     /// - Throws: what ``load(from:)`` and ``rethresholded(_:)`` throw; file-system errors.
     @discardableResult
-    public static func rethreshold(at url: URL, rule: ThresholdRule) throws
+    public static func rethreshold(
+        at url: URL, rule: ThresholdRule
+    ) throws
         -> (detector: AnomalyDetector, manifest: DetectorManifest)
     {
         let old = try load(from: url)

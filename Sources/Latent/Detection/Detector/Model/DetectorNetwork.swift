@@ -81,7 +81,9 @@ struct DetectorNetwork {
     }
 
     /// The network for a loaded model, checked against the example shape.
-    static func wrap(_ model: any Model, kind: DetectorConfiguration.ModelKind, exampleShape: [Int])
+    static func wrap(
+        _ model: any Model, kind: DetectorConfiguration.ModelKind, exampleShape: [Int]
+    )
         -> DetectorNetwork
     {
         DetectorNetwork(model: model, kind: kind, exampleShape: exampleShape)

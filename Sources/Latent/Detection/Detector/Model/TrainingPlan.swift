@@ -138,11 +138,11 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
                         + (d < TrainingPlan.signalLength
                             ? "\(d) features are a table, not a signal (fewer than \(TrainingPlan.signalLength))"
                             : featureRanges.contains(0)
-                            ? "\(featureRanges.filter { $0 == 0 }.count) features are constant in the training rows, "
-                                + "which a signal's samples are not"
-                            : "the features' training ranges differ by a factor of "
-                                + (spread.isFinite ? String(format: "%.0f", spread) : "∞")
-                                + " (mixed units)")
+                                ? "\(featureRanges.filter { $0 == 0 }.count) features are constant in the training rows, "
+                                    + "which a signal's samples are not"
+                                : "the features' training ranges differ by a factor of "
+                                    + (spread.isFinite ? String(format: "%.0f", spread) : "∞")
+                                    + " (mixed units)")
                         + "; each column gets the same weight in the score.")
             }
         }

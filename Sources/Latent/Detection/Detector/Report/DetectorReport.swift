@@ -5,7 +5,9 @@ import Foundation
 /// evaluation report (see ``DetectorEvaluation``).
 enum DetectorReport {
     /// The fit report of `detector`, saved into `directory`.
-    static func fit(_ detector: AnomalyDetector, manifest: DetectorManifest, directory: URL)
+    static func fit(
+        _ detector: AnomalyDetector, manifest: DetectorManifest, directory: URL
+    )
         -> HTMLReport
     {
         let plan = detector.plan
@@ -139,7 +141,9 @@ enum DetectorReport {
     }
 
     /// Histograms of training, calibration and anomalous scores with the threshold line.
-    static func histogram(_ diagnostics: FitDiagnostics, threshold: Float, rule: ThresholdRule)
+    static func histogram(
+        _ diagnostics: FitDiagnostics, threshold: Float, rule: ThresholdRule
+    )
         -> String
     {
         var plot = Histogram(

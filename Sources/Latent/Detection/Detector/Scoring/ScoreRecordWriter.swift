@@ -44,7 +44,7 @@ public struct ScoreRecordWriter: Sendable {
         self.init(
             format: format, explain: explain, errorColumn: errorColumn,
             threshold: detector.threshold)
-        if case let .conditionalFalsePositiveRate(_, confidence, bound) = detector.thresholdRule {
+        if case .conditionalFalsePositiveRate(_, let confidence, let bound) = detector.thresholdRule {
             conditional = ConformalCalibration.conditionalBounds(
                 count: detector.calibration.count, confidence: confidence, bound: bound)
         }

@@ -80,22 +80,25 @@ public struct ScoreStream {
         var lineNumber = 0
         var sawFirstLine = false
         // With a false discovery rate: records waiting for their window to fill.
-        enum Pending { case row(Int, RowScore), error(Int, Int, String) }
+        enum Pending {
+            case row(Int, RowScore)
+            case error(Int, Int, String)
+        }
         var pending: [Pending] = []
 
         func drainWindow() throws {
             guard let q = falseDiscoveryRate, !pending.isEmpty else { return }
             var p: [Double] = []
-            for case let .row(_, row) in pending { p.append(row.pValue.isNaN ? 1 : row.pValue) }
+            for case .row(_, let row) in pending { p.append(row.pValue.isNaN ? 1 : row.pValue) }
             let discovered = try benjaminiHochberg(p, falseDiscoveryRate: q)
             var k = 0
             for item in pending {
                 switch item {
-                case let .row(index, row):
+                case .row(let index, let row):
                     writer.append(index: index, row, discovered: discovered[k], to: &out)
                     if discovered[k] { summary.discoveries += 1 }
                     k += 1
-                case let .error(index, line, message):
+                case .error(let index, let line, let message):
                     writer.appendError(index: index, line: line, message: message, to: &out)
                 }
             }

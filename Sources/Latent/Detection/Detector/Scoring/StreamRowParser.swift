@@ -39,8 +39,7 @@ struct StreamRowParser {
         let start = values.count
         do {
             var i = 0
-            while i < line.count && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t"))
-            { i += 1 }
+            while i < line.count && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t")) { i += 1 }
             if i < line.count && (line[i] == UInt8(ascii: "[") || line[i] == UInt8(ascii: "{")) {
                 try parseJSON(line, into: &values)
             } else {
@@ -68,7 +67,9 @@ struct StreamRowParser {
                     ?? ""))
     }
 
-    private func parseDelimited(_ line: UnsafeBufferPointer<UInt8>, into values: inout [Float])
+    private func parseDelimited(
+        _ line: UnsafeBufferPointer<UInt8>, into values: inout [Float]
+    )
         throws
     {
         guard let base = line.baseAddress else { return }

@@ -182,7 +182,9 @@ public struct DetectorData {
 
     /// Arrays: `[n]` → one feature, `[n, d]` → a table (a label column is cut out),
     /// `[n, H, W]` → one-channel images, `[n, H, W, C]` → images.
-    static func arrayData(_ tensor: Tensor, source: String, labelColumn: LabelColumn) throws
+    static func arrayData(
+        _ tensor: Tensor, source: String, labelColumn: LabelColumn
+    ) throws
         -> DetectorData
     {
         var x = tensor
@@ -234,7 +236,9 @@ public struct DetectorData {
 
     /// Rows from the array `keys.features` of an archive, labels from `keys.labels` (or
     /// from `y` when the archive has one), or from a column of the rows.
-    static func archiveData(_ archive: NPZArchive, keys: ArrayKeys, labelColumn: LabelColumn) throws
+    static func archiveData(
+        _ archive: NPZArchive, keys: ArrayKeys, labelColumn: LabelColumn
+    ) throws
         -> DetectorData
     {
         let features = try archive.array(keys.features)

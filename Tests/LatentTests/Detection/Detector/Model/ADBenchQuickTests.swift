@@ -43,7 +43,8 @@ final class ADBenchQuickTests: XCTestCase {
         let cut = normal.count * 7 / 10
         let anomalies = isNormal.indices.filter { !isNormal[$0] }
         let test = Array(normal[cut...]) + anomalies
-        let labels = [Bool](repeating: false, count: normal.count - cut)
+        let labels =
+            [Bool](repeating: false, count: normal.count - cut)
             + [Bool](repeating: true, count: anomalies.count)
         return (x.gathering(rows: Array(normal[..<cut])), x.gathering(rows: test), labels)
     }

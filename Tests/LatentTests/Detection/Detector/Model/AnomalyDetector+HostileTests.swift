@@ -33,7 +33,7 @@ final class AnomalyDetectorHostileTests: XCTestCase {
         let modelURL = dir.appendingPathComponent("model.json")
         var description = try JSONDecoder().decode(
             ModelFile.Description.self, from: Data(contentsOf: modelURL))
-        guard case let .autoencoder(encoder, decoderSpec) = description.architecture,
+        guard case .autoencoder(let encoder, let decoderSpec) = description.architecture,
             let decoder = (decoderSpec.kind as? Sequential.Spec)?.layers
         else {
             return XCTFail("expected a dense autoencoder, found \(description.architecture)")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Latent
 
 /// A detector's scores are the same bits whether it also returns the per-feature errors
@@ -8,8 +9,12 @@ final class DetectorNetworkScoresTests: XCTestCase {
     func testScoresWithAndWithoutFeaturesAgreeBitForBit() {
         var g = RandomGenerator(seed: 31)
         let networks: [DetectorNetwork] = [
-            .wrap(Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g), kind: .dense, exampleShape: [140]),
-            .wrap(VariationalAutoencoder(inputShape: [140], hidden: 32, codeSize: 4, generator: &g), kind: .vae, exampleShape: [140]),
+            .wrap(
+                Architectures.denseVector(inputSize: 140, hidden: [32, 16, 8], generator: &g), kind: .dense,
+                exampleShape: [140]),
+            .wrap(
+                VariationalAutoencoder(inputShape: [140], hidden: 32, codeSize: 4, generator: &g), kind: .vae,
+                exampleShape: [140]),
             .wrap(Architectures.fashionDenoiser(generator: &g), kind: .conv, exampleShape: [28, 28, 1]),
         ]
         for network in networks {
@@ -23,7 +28,9 @@ final class DetectorNetworkScoresTests: XCTestCase {
                 let d = network.featureCount
                 for i in [0, 44] {
                     let mean = full.features![(i * d)..<((i + 1) * d)].reduce(0.0) { $0 + Double($1) } / Double(d)
-                    XCTAssertEqual(Double(full.scores[i]), mean, accuracy: 1e-6 * max(1, mean), "\(network.kind), \(loss), row \(i)")
+                    XCTAssertEqual(
+                        Double(full.scores[i]), mean, accuracy: 1e-6 * max(1, mean),
+                        "\(network.kind), \(loss), row \(i)")
                 }
             }
         }

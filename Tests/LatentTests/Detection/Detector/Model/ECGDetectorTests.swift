@@ -39,7 +39,8 @@ final class ECGDetectorTests: XCTestCase {
     func testConformalFalsePositiveRateHoldsOnHeldOutBeats() throws {
         let ecg = try ECG5000.bundled()
         var rates: [Double] = []
-        var calibrationCounts: [Int] = [], testCounts: [Int] = []
+        var calibrationCounts: [Int] = []
+        var testCounts: [Int] = []
         for seed: UInt64 in [1, 2, 3] {
             var generator = RandomGenerator(seed: seed)
             let (trainRows, testRows) = Dataset.splitIndices(
@@ -63,7 +64,8 @@ final class ECGDetectorTests: XCTestCase {
         let mean = rates.reduce(0, +) / 3
         // Four standard deviations of the Beta law of the calibration quantile (≈ 0.03 here):
         // a fixed 0.015 was two, and failed for about one seed triple in twenty.
-        let noise = ConformalRateNoise(n: calibrationCounts.min()!, alpha: 0.05, calibrations: 3, tests: testCounts.min()!)
+        let noise = ConformalRateNoise(
+            n: calibrationCounts.min()!, alpha: 0.05, calibrations: 3, tests: testCounts.min()!)
         XCTAssertEqual(mean, noise.expectedRate, accuracy: noise.tolerance, "false-positive rates \(rates)")
         XCTAssertLessThanOrEqual(mean, 0.05 + noise.tolerance)
     }

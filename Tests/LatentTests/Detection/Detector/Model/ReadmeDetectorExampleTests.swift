@@ -20,11 +20,12 @@ final class ReadmeDetectorExampleTests: XCTestCase {
         configuration.threshold = .falsePositiveRate(0.05)
         configuration.epochs = 20  // not in the README: keep the debug-build test fast
         let data = try DetectorData.read(URL(fileURLWithPath: "cells.csv"), labelColumn: .name("diagnosis"))
-        let detector = try AnomalyDetector.fit(data.features, isNormal: try data.isNormal(normalLabel: "benign"),
-                                               schema: data.schema(normalLabel: "benign"), configuration: configuration)
-        let scores = try detector.score(newRows)        // higher = more anomalous (PyOD's decision_function)
-        let flags = try detector.predict(newRows)       // score > detector.threshold
-        let p = try detector.pValues(newRows)           // (1 + #{calibration ≥ s}) / (n + 1)
+        let detector = try AnomalyDetector.fit(
+            data.features, isNormal: try data.isNormal(normalLabel: "benign"),
+            schema: data.schema(normalLabel: "benign"), configuration: configuration)
+        let scores = try detector.score(newRows)  // higher = more anomalous (PyOD's decision_function)
+        let flags = try detector.predict(newRows)  // score > detector.threshold
+        let p = try detector.pValues(newRows)  // (1 + #{calibration ≥ s}) / (n + 1)
         let why = try detector.explain(newRows, topK: 3)
         try detector.save(to: URL(fileURLWithPath: "cells-detector"))
         let again = try AnomalyDetector.load(from: URL(fileURLWithPath: "cells-detector"))

@@ -41,8 +41,9 @@ final class RethresholdTests: XCTestCase {
         XCTAssertEqual(loaded.anomalyScores, before.anomalyScores)
         XCTAssertEqual(manifest.rethresholded?.previousRule, .falsePositiveRate(0.1))
         XCTAssertEqual(manifest.data.source, "waves.csv")
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: dir.appendingPathComponent("detector.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: dir.appendingPathComponent("detector.json"))) as! [String: Any]
         XCTAssertEqual((json["threshold"] as! [String: Any])["rule"] as? String, "percentile:90")
         XCTAssertNotNil((json["rule_thresholds"] as! [String: Any])["percentile:90"])
         let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
@@ -69,7 +70,11 @@ final class RethresholdTests: XCTestCase {
         final class Race: @unchecked Sendable {
             let lock = NSLock()
             var stop = false, loads = 0, thresholds = Set<Float>(), failures: [String] = []
-            func locked<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
+            func locked<T>(_ body: () -> T) -> T {
+                lock.lock()
+                defer { lock.unlock() }
+                return body()
+            }
         }
         let dir = try temporaryDirectory(self).appendingPathComponent("detector")
         try DetectorTestData.fitted.save(to: dir, source: "waves.csv")
@@ -82,7 +87,10 @@ final class RethresholdTests: XCTestCase {
                 while !race.locked({ race.stop }) {
                     do {
                         let threshold = try AnomalyDetector.load(from: dir).threshold
-                        race.locked { race.loads += 1; race.thresholds.insert(threshold) }
+                        race.locked {
+                            race.loads += 1
+                            race.thresholds.insert(threshold)
+                        }
                     } catch {
                         race.locked { race.failures.append("\(error)") }
                     }
@@ -94,7 +102,8 @@ final class RethresholdTests: XCTestCase {
         group.wait()
         XCTAssertEqual(race.failures, [])
         XCTAssertGreaterThan(race.loads, 10)
-        XCTAssertTrue(race.thresholds.isSubset(of: Set(values + [DetectorTestData.fitted.threshold])), "\(race.thresholds)")
+        XCTAssertTrue(
+            race.thresholds.isSubset(of: Set(values + [DetectorTestData.fitted.threshold])), "\(race.thresholds)")
         print("rethreshold race: \(race.loads) loads during 60 re-thresholds, none failed")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
         XCTAssertEqual(leftovers, [], "no temporaries left by completed writes")

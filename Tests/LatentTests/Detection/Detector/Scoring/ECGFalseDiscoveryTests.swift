@@ -24,13 +24,19 @@ final class ECGFalseDiscoveryTests: XCTestCase {
         let testNormal = test.labels!.map { $0 == ECG5000.normalLabel }
         // One model, scores computed once; each seed re-draws which held-out normal rows
         // calibrate and which are tested (exchangeable), and which anomalies join them.
-        let normalPool = detector.calibration.sortedScores
+        let normalPool =
+            detector.calibration.sortedScores
             + zip(testScores, testNormal).filter { $0.1 }.map(\.0)
         let anomalyPool = zip(testScores, testNormal).filter { !$0.1 }.map(\.0)
-        let n = 1000, normals = 450, anomalies = 50, q = 0.1, seeds = 300
+        let n = 1000
+        let normals = 450
+        let anomalies = 50
+        let q = 0.1
+        let seeds = 300
         XCTAssertGreaterThan(normalPool.count, n + normals)
         var random = DetectionTestRandom(seed: 99)
-        var fdpSum = 0.0, powerSum = 0.0
+        var fdpSum = 0.0
+        var powerSum = 0.0
         for _ in 0..<seeds {
             var pool = normalPool
             for i in 0..<(n + normals) { pool.swapAt(i, i + random.int(pool.count - i)) }
@@ -44,7 +50,8 @@ final class ECGFalseDiscoveryTests: XCTestCase {
             fdpSum += made == 0 ? 0 : Double(falseOnes) / Double(made)
             powerSum += Double(made - falseOnes) / Double(anomalies)
         }
-        let fdr = fdpSum / Double(seeds), power = powerSum / Double(seeds)
+        let fdr = fdpSum / Double(seeds)
+        let power = powerSum / Double(seeds)
         print("ECG5000, 10 % anomalies, BH at Q=\(q) over \(seeds) seeds: mean FDP \(fdr), power \(power)")
         XCTAssertLessThanOrEqual(fdr, q)
         XCTAssertGreaterThan(power, 0.2)  // 0.35 with 60 short epochs

@@ -27,7 +27,9 @@ final class ScoreStreamLineLengthTests: XCTestCase {
         for (format, good) in [(ScoreRecordWriter.Format.csv, csv), (.ndjson, json)] {
             var stream = scorer(format: format)
             stream.maximumLineLength = 100
-            let long = format == .csv ? String(repeating: "1,", count: 10_000) + "1" : "[" + String(repeating: "1,", count: 10_000) + "1]"
+            let long =
+                format == .csv
+                ? String(repeating: "1,", count: 10_000) + "1" : "[" + String(repeating: "1,", count: 10_000) + "1]"
             let pipe = Pipe()
             pipe.fileHandleForWriting.write(Data([good, long, good].joined(separator: "\n").utf8))
             try pipe.fileHandleForWriting.close()
@@ -35,7 +37,9 @@ final class ScoreStreamLineLengthTests: XCTestCase {
             XCTAssertEqual(summary.rows, 3, out)
             XCTAssertEqual(summary.errors, 1, out)
             // 20 KB: inside one 64 KiB read, so only a check of every line catches it.
-            let record = format == .csv ? "line 2: the line is longer than 100 bytes" : #""line":2,"error":"the line is longer than 100 bytes""#
+            let record =
+                format == .csv
+                ? "line 2: the line is longer than 100 bytes" : #""line":2,"error":"the line is longer than 100 bytes""#
             XCTAssertTrue(out.contains(record), out)
         }
     }

@@ -60,8 +60,7 @@ final class DetectorDataTests: XCTestCase {
     }
 
     func testUnknownExtensionAsksForTheFormat() {
-        XCTAssertThrowsError(try DetectorData.format(of: URL(fileURLWithPath: "/tmp/data.parquet")))
-        { error in
+        XCTAssertThrowsError(try DetectorData.format(of: URL(fileURLWithPath: "/tmp/data.parquet"))) { error in
             XCTAssertTrue("\(error)".contains("--format"), "\(error)")
         }
     }
