@@ -10,7 +10,7 @@
 /// ```
 ///
 /// ### See Also
-/// - ``PNGInspection``, ``ImageGrid``, ``HeatMap``
+/// - ``ImageGrid``, ``HeatMap``
 public struct PNGImage: Equatable, Sendable {
     /// PNG colour types this encoder writes (bit depth is always 8).
     public enum ColorType: UInt8, Sendable {
