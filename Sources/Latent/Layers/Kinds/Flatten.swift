@@ -14,7 +14,7 @@ extension Flatten: SpecifiedLayer {
         public func build(generator: inout RandomGenerator) -> any Layer { Flatten() }
         public func checkedParameterCount(_ check: LayerCheck) throws -> Int { 0 }
         public func checkedOutputShape(for input: [Int], _ check: LayerCheck) throws -> [Int] {
-            [try check.elementCount(input)]
+            [try check.elementCount(input, input: input)]
         }
     }
 

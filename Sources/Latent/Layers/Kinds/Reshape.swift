@@ -21,12 +21,12 @@ extension Reshape: SpecifiedLayer {
 
         /// `shape`, with a −1 standing for what the input's element count leaves over.
         public func checkedOutputShape(for input: [Int], _ check: LayerCheck) throws -> [Int] {
-            let count = try check.elementCount(input)
+            let count = try check.elementCount(input, input: input)
             let unknown = shape.filter { $0 == -1 }.count
             guard unknown <= 1, shape.allSatisfy({ $0 > 0 || $0 == -1 }) else {
                 throw check.fail("has target shape \(shape); sizes must be positive, with at most one -1")
             }
-            let known = try check.elementCount(shape.filter { $0 != -1 })
+            let known = try check.elementCount(shape.filter { $0 != -1 }, input: input)
             if unknown == 1 {
                 guard count % known == 0 else {
                     throw check.fail("cannot reshape \(input) (\(count) elements) to \(shape)")

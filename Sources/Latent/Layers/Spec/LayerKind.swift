@@ -60,9 +60,10 @@ public struct LayerCheck {
         return p
     }
 
-    /// The element count of `shape`, or a failure naming the layer when it overflows.
-    func elementCount(_ shape: [Int]) throws -> Int {
-        try shape.reduce(1) { try multiply($0, $1, input: shape) }
+    /// The element count of `shape`, or a failure naming the layer and its `input` shape
+    /// when it overflows.
+    func elementCount(_ shape: [Int], input: [Int]) throws -> Int {
+        try shape.reduce(1) { try multiply($0, $1, input: input) }
     }
 
     /// The height and width of an [H, W, C] image with C = `channels`, or a failure.
