@@ -23,16 +23,24 @@ extension LatentCommand.Detector {
         @OptionGroup var file: DataFileOptions
         @OptionGroup var labels: LabelOptions
 
-        @Option(help: "Autoencoder: dense, conv (images) or vae.")
-        var model: DetectorConfiguration.ModelKind = .dense
+        @Option(
+            help: ArgumentHelp(
+                "neighbours, dense, conv (images) or vae (default: neighbours for tables, dense for images).",
+                discussion:
+                    "neighbours trains nothing: a row's score is its mean distance to the nearest training rows, features standardised (docs/quality.md: it beats the autoencoders on the ADBench development sets). Giving --hidden, --epochs, --batch-size, --loss or --minimum-steps without --model trains a dense autoencoder."
+            ))
+        var model: DetectorConfiguration.ModelKind?
+
+        @Option(help: "Nearest training rows a neighbours model averages (default: 5).")
+        var neighbours: Int?
 
         @Option(
             help: ArgumentHelp(
                 "Encoder widths, comma-separated (conv: channels).", valueName: "32,16,8"))
         var hidden: String?
 
-        @Option(help: "Reconstruction error for training and scoring: mae or mse.")
-        var loss: DetectorConfiguration.ReconstructionLoss = .mae
+        @Option(help: "An autoencoder's reconstruction error for training and scoring: mae or mse (default: mae).")
+        var loss: DetectorConfiguration.ReconstructionLoss?
 
         @Option(
             help: "Most training epochs (default: sized to take at least --minimum-steps optimizer steps).")
@@ -100,7 +108,10 @@ extension LatentCommand.Detector {
         func configuration() throws -> DetectorConfiguration {
             var c = DetectorConfiguration()
             c.model = model
-            c.loss = loss
+            // Autoencoder-only choices ask for an autoencoder when no model is named.
+            if model == nil, loss != nil || minimumSteps != nil { c.model = .dense }
+            c.neighbours = neighbours
+            if let loss { c.loss = loss }
             c.epochs = epochs
             c.batchSize = batchSize
             c.seed = seed
@@ -182,17 +193,21 @@ extension LatentCommand.Detector {
             try detector.save(to: outURL, source: table.source)
             let plan = detector.plan
             let estimate = detector.falseAlarmEstimate
-            note(FitMessages.ending(plan))
+            if plan.model != .neighbours { note(FitMessages.ending(plan)) }
             if let warning = FitMessages.epochCap(plan, history: detector.diagnostics?.history) {
                 note(warning)
             }
             let result =
                 "Detector: \(outURL.path) (report: \(outURL.appendingPathComponent("report.html").path))"
             guard !quiet else { return print(result) }
-            print(
-                "Trained \(plan.model) \(plan.hidden.map(String.init).joined(separator: "-")) on \(plan.trainingRows) rows: "
-                    + "\(plan.epochsRun) epochs × \(plan.stepsPerEpoch) steps (batch \(plan.batchSize)), best epoch \(plan.bestEpoch)."
-            )
+            if plan.model == .neighbours {
+                print("Model: \(plan.modelSummary) (nothing to train).")
+            } else {
+                print(
+                    "Trained \(plan.model) \(plan.hidden.map(String.init).joined(separator: "-")) on \(plan.trainingRows) rows: "
+                        + "\(plan.epochsRun) epochs × \(plan.stepsPerEpoch) steps (batch \(plan.batchSize)), best epoch \(plan.bestEpoch)."
+                )
+            }
             print(
                 "Threshold \(detector.thresholdRule) = \(FitMessages.score(detector.threshold)) from \(detector.calibration.count) calibration rows (held-out normal); "
                     + String(

@@ -22,6 +22,11 @@ enum FitMessages {
 
     /// The sizes chosen, one line each, shown before training starts.
     static func plan(_ plan: TrainingPlan) -> [String] {
+        if plan.model == .neighbours {
+            return [
+                "Plan: \(plan.modelSummary), \(plan.scaler == .global ? "global min-max" : "per-feature standardised") scaling."
+            ] + plan.notes
+        }
         let widths = plan.hidden.map(String.init).joined(separator: "-")
         let epochs =
             plan.minimumEpochs == plan.maximumEpochs

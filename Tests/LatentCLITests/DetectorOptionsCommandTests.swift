@@ -36,7 +36,9 @@ final class DetectorOptionsCommandTests: XCTestCase {
         XCTAssertEqual(detector.configuration.loss, .mse)
         XCTAssertEqual(try AnomalyDetector.load(from: mae).configuration.loss, .mae)
         // Encoder 12 → 10 → 5, decoder 5 → 10 → 12: the weights' shapes, in order.
-        let shapes = detector.model.namedParameters().map(\.parameter.wrappedValue.shape).filter { $0.count == 2 }
+        let shapes = try XCTUnwrap(detector.model).namedParameters().map(\.parameter.wrappedValue.shape).filter {
+            $0.count == 2
+        }
         XCTAssertEqual(shapes, [[12, 10], [10, 5], [5, 10], [10, 12]])
         // MSE scores are mean squared errors of the reconstruction: with the same weights,
         // the two losses would still differ; here the scores must follow the chosen loss.

@@ -127,4 +127,22 @@ const char *latent_blas_core_name(void);
 /// Returns 1 when the kernels were changed.
 int latent_blas_select_core(void);
 
+
+// ---- Nearest reference rows (NearestRows.c) -------------------------------------------
+
+/// Floats that latent_pack_rows writes for `count` rows of `d` features (panels of 16).
+long latent_packed_rows_size(long count, long d);
+
+/// Packs row-major R [count, d] into P (latent_packed_rows_size floats) for
+/// latent_nearest_rows: panels of 16 rows, feature-major inside a panel, zero-padded.
+void latent_pack_rows(const float *R, long count, long d, float *P);
+
+/// For query rows q0..<q1 of Q (row stride ldq): the k smallest squared Euclidean distances
+/// to the packed reference rows, ascending, into dist[q·k …] with their row numbers in
+/// index[q·k …] (a tie keeps the lower row number; +inf and −1 fill what is missing).
+/// selfOffset ≥ 0 skips reference row q + selfOffset for query q (a row's own copy).
+/// The same bits at every kernel level and for any split of the queries.
+void latent_nearest_rows(const float *Q, long ldq, const float *P, long count, long d, long k, long selfOffset,
+                         float *dist, int32_t *index, long q0, long q1);
+
 #endif

@@ -5,10 +5,14 @@ import XCTest
 
 /// The shared real datasets (`../shared/datasets` beside the repository), or a skip.
 func sharedDatasets(_ subpath: String = "", filePath: String = #filePath) throws -> URL {
-    // Tests/LatentTests/<folder>/<file>.swift → repository → its parent.
-    var url = URL(fileURLWithPath: filePath)
-    for _ in 0..<5 { url.deleteLastPathComponent() }
-    let root = url.appendingPathComponent("shared/datasets")
+    // Up from the test file to the repository (the folder with Package.swift), then its parent.
+    var url = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+    while url.path != "/",
+        !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+    {
+        url.deleteLastPathComponent()
+    }
+    let root = url.deletingLastPathComponent().appendingPathComponent("shared/datasets")
     let target = subpath.isEmpty ? root : root.appendingPathComponent(subpath)
     guard FileManager.default.fileExists(atPath: target.path) else {
         throw XCTSkip("The shared datasets are not at \(target.path).")

@@ -63,8 +63,11 @@ extension AnomalyDetector {
             (configuration.validationFraction * Double(normal.count)).rounded())
         let calibrationRows = Array(normal.prefix(calibrationCount))
         let rest = normal.dropFirst(calibrationCount)
-        let stoppingCount = max(
-            2, Int((configuration.earlyStoppingFraction * Double(rest.count)).rounded()))
+        // A nearest-neighbour model trains nothing, so it needs no early-stopping rows.
+        let remembers = TrainingPlan.model(for: configuration, exampleShape: schema.exampleShape).0 == .neighbours
+        let stoppingCount =
+            remembers
+            ? 0 : max(2, Int((configuration.earlyStoppingFraction * Double(rest.count)).rounded()))
         let stoppingRows = Array(rest.prefix(stoppingCount))
         let training = Array(rest.dropFirst(stoppingCount))
         let fallback = relaxedThreshold(
@@ -102,19 +105,35 @@ extension AnomalyDetector {
         let anomalyX = anomalous.isEmpty ? nil : scaler.transform(flat.gathering(rows: anomalous))
 
         onPlan?(plan)
-        let network = try DetectorNetwork.build(
-            plan: plan, exampleShape: schema.exampleShape,
-            generator: &generator)
-        let history = try train(
-            network, plan: &plan, configuration: configuration,
-            training: trainX, heldOut: stoppingX, generator: &generator,
-            onEpoch: onEpoch)
+        let scorer: DetectorScorer
+        let history: History
+        let trainingScores: [Float]
+        if plan.model == .neighbours {
+            let reference = NeighbourReference(
+                training: trainX, standardize: plan.scaler == .perFeature,
+                k: plan.neighbours ?? NeighbourReference.defaultCount)
+            scorer = .neighbours(reference)
+            history = History()
+            // Each remembered row against the others (its own copy skipped); rows beyond
+            // the cap are not scored: the scores only draw the report's histogram.
+            trainingScores =
+                reference.errors(trainX.rows(0..<reference.count), keepFeatures: false, excludingSelf: true).scores
+        } else {
+            let network = try DetectorNetwork.build(
+                plan: plan, exampleShape: schema.exampleShape,
+                generator: &generator)
+            history = try train(
+                network, plan: &plan, configuration: configuration,
+                training: trainX, heldOut: stoppingX, generator: &generator,
+                onEpoch: onEpoch)
+            scorer = .autoencoder(network)
+            trainingScores = network.errors(trainX, loss: plan.loss, keepFeatures: false).scores
+        }
 
         let loss = plan.loss
-        let trainingScores = network.errors(trainX, loss: loss, keepFeatures: false).scores
-        let calibrationScores = network.errors(calibrationX, loss: loss, keepFeatures: false).scores
+        let calibrationScores = scorer.errors(calibrationX, loss: loss, keepFeatures: false).scores
         let anomalyScores =
-            anomalyX.map { network.errors($0, loss: loss, keepFeatures: false).scores } ?? []
+            anomalyX.map { scorer.errors($0, loss: loss, keepFeatures: false).scores } ?? []
         let threshold = try calibrate(
             configuration.threshold, normal: calibrationScores,
             anomalies: anomalyScores)
@@ -129,7 +148,7 @@ extension AnomalyDetector {
                 history: history, trainingScores: trainingScores,
                 calibrationScores: calibrationScores, anomalyScores: anomalyScores,
                 rows: n, normalRows: normal.count, anomalousRows: anomalous.count),
-            network: network)
+            scorer: scorer)
         detector.fingerprints = RowFingerprints(rows: flat.gathering(rows: normal))
         return detector
     }

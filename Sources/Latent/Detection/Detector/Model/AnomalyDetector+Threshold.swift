@@ -30,7 +30,7 @@ extension AnomalyDetector {
         return AnomalyDetector(
             configuration: configuration, schema: schema, scaler: scaler, threshold: value,
             calibration: calibration, plan: plan, ruleThresholds: thresholds,
-            anomalyScores: anomalyScores, diagnostics: diagnostics, network: network)
+            anomalyScores: anomalyScores, diagnostics: diagnostics, scorer: scorer)
     }
 
     /// Re-sets the rule of the detector directory at `url` from its stored calibration

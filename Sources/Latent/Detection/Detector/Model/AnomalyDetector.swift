@@ -61,13 +61,13 @@ public final class AnomalyDetector {
     /// Hashes of the normal rows that trained, stopped and calibrated it (for spotting
     /// evaluation on those rows); `nil` for a detector saved before they were kept.
     public internal(set) var fingerprints: RowFingerprints?
-    let network: DetectorNetwork
+    let scorer: DetectorScorer
 
     init(
         configuration: DetectorConfiguration, schema: DetectorSchema, scaler: MinMaxScaler,
         threshold: Float, calibration: ConformalCalibration, plan: TrainingPlan,
         ruleThresholds: [String: Float], anomalyScores: [Float] = [],
-        diagnostics: FitDiagnostics?, network: DetectorNetwork
+        diagnostics: FitDiagnostics?, scorer: DetectorScorer
     ) {
         self.anomalyScores = anomalyScores
         self.configuration = configuration
@@ -78,11 +78,13 @@ public final class AnomalyDetector {
         self.plan = plan
         self.ruleThresholds = ruleThresholds
         self.diagnostics = diagnostics
-        self.network = network
+        self.scorer = scorer
     }
 
-    /// The trained autoencoder.
-    public var model: any Model { network.model }
+    /// The trained autoencoder; `nil` for a `neighbours` detector, which trains none.
+    public var model: (any Model)? { scorer.network?.model }
+    /// The autoencoder, if the detector has one.
+    var network: DetectorNetwork? { scorer.network }
     /// How the threshold was set.
     public var thresholdRule: ThresholdRule { configuration.threshold }
     /// The training rows' scores (PyOD's `decision_scores_`); empty for a loaded detector.
@@ -95,7 +97,7 @@ public final class AnomalyDetector {
     /// - Returns: one score per row: the mean reconstruction error of the scaled row.
     /// - Throws: ``DetectorError/schemaMismatch(source:message:)`` for the wrong width.
     public func score(_ x: Tensor) throws -> [Float] {
-        try network.errors(prepare(x), loss: plan.loss, keepFeatures: false).scores
+        try scorer.errors(prepare(x), loss: plan.loss, keepFeatures: false).scores
     }
 
     /// `score > threshold` for each row.
@@ -112,7 +114,7 @@ public final class AnomalyDetector {
     /// The reconstructions of the rows, in the scaled space, shape `[n, d]`.
     public func reconstruct(_ x: Tensor) throws -> Tensor {
         let scaled = try prepare(x)
-        return network.errors(scaled, loss: plan.loss, keepFeatures: true).reconstruction
+        return scorer.errors(scaled, loss: plan.loss, keepFeatures: true).reconstruction
             ?? Tensor.zeros([0, schema.featureCount])
     }
 
@@ -121,7 +123,7 @@ public final class AnomalyDetector {
     public func evaluate(_ x: Tensor, topK: Int = 0) throws -> [RowScore] {
         let scaled = try prepare(x)
         let d = schema.featureCount
-        let (scores, features, _) = network.errors(scaled, loss: plan.loss, keepFeatures: topK > 0)
+        let (scores, features, _) = scorer.errors(scaled, loss: plan.loss, keepFeatures: topK > 0)
         return scores.indices.map { i in
             var row = RowScore(
                 score: scores[i], anomaly: scores[i] > threshold,

@@ -19,6 +19,9 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
         case conv
         /// A dense variational autoencoder; scored by the reconstruction of the mean code.
         case vae
+        /// No training: the mean distance to the nearest training rows
+        /// (``NeighbourReference``), the default for tables.
+        case neighbours
     }
 
     /// The reconstruction error used both as the training loss and as the score.
@@ -41,8 +44,12 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
         case global
     }
 
-    /// The autoencoder family; `.dense` by default.
-    public var model: ModelKind = .dense
+    /// The model; `nil` (the default) chooses: `.neighbours` for tables, unless an
+    /// autoencoder's training is configured (`hidden`, `epochs`, `batchSize` or
+    /// `patience`), and `.dense` for images (see ``TrainingPlan``).
+    public var model: ModelKind?
+    /// Nearest training rows averaged by a `.neighbours` model; `nil`: 5.
+    public var neighbours: Int?
     /// Encoder widths (dense, vae: units; conv: channels), mirrored by the decoder; `nil`
     /// sizes them to the feature count.
     public var hidden: [Int]?
@@ -88,7 +95,7 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
     /// Weight of the KL term in the VAE objective.
     public var klWeight: Float = 1e-3
 
-    /// The defaults: a dense MAE autoencoder sized to the data, `fpr:0.05`, 20 % held out.
+    /// The defaults: nearest neighbours for tables, a dense MAE autoencoder sized to the data for images, `fpr:0.05`, 20 % held out.
     public init() {}
 
     /// The scale of training-constant features when ``constantColumnScale`` is `nil`.
@@ -105,6 +112,9 @@ public struct DetectorConfiguration: Codable, Equatable, Sendable {
             try require(
                 !hidden.isEmpty && hidden.allSatisfy { $0 > 0 },
                 "`hidden` widths must be positive integers, such as 32,16,8 (got \(hidden))")
+        }
+        if let neighbours {
+            try require(neighbours >= 1, "`neighbours` must be at least 1 (got \(neighbours))")
         }
         if let epochs { try require(epochs >= 1, "`epochs` must be at least 1 (got \(epochs))") }
         if let batchSize {

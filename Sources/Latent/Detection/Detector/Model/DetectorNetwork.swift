@@ -29,6 +29,8 @@ struct DetectorNetwork {
         let hidden = plan.hidden
         let model: any Model
         switch plan.model {
+        case .neighbours:
+            throw DetectorError.invalidConfiguration("`model` neighbours has no network to build")
         case .dense:
             model = Architectures.denseVector(inputSize: d, hidden: hidden, generator: &g)
         case .vae:

@@ -9,6 +9,9 @@ import Foundation
 /// count `d`:
 ///
 /// ```
+/// model         = neighbours for tables (no training: the nearest training rows, see
+///                          NeighbourReference), unless hidden, epochs, batch size or
+///                          patience is given; dense for images
 /// batch         = clamp(nearest power of two to n / 8, 16, 256), at most n
 /// stepsPerEpoch = ⌈n / batch⌉
 /// minimumEpochs = ⌈minimumSteps / stepsPerEpoch⌉          (≥ 1000 steps by default)
@@ -36,8 +39,13 @@ import Foundation
 /// for `patience` epochs, and keeps the weights of the best epoch.
 /// An explicit `epochs` caps the run (and the minimum) at that many epochs.
 public struct TrainingPlan: Codable, Equatable, Sendable {
-    /// The autoencoder family.
+    /// The model: an autoencoder family, or nearest neighbours.
     public var model: DetectorConfiguration.ModelKind
+    /// Nearest rows averaged (`neighbours` models only).
+    public var neighbours: Int?
+    /// Training rows remembered (`neighbours` models only; at most
+    /// ``NeighbourReference/maximumRows``).
+    public var referenceRows: Int?
     /// Encoder widths (conv: channels), mirrored by the decoder.
     public var hidden: [Int]
     /// Training loss and score.
@@ -90,20 +98,34 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
     ) {
         let d = exampleShape.reduce(1, *)
         let isImage = exampleShape.count == 3
-        model = c.model
+        let (model, modelNote) = TrainingPlan.model(for: c, exampleShape: exampleShape)
+        self.model = model
         loss = c.loss
         learningRate = c.learningRate
         seed = c.seed
         trainingRows = n
         self.earlyStoppingRows = earlyStoppingRows
         self.calibrationRows = calibrationRows
-        notes.append(
-            "Normal rows: \(n) to train on, \(earlyStoppingRows) to stop early, \(calibrationRows) "
-                + "held out for calibration only (never trained on nor used to choose an epoch).")
+        notes.append(modelNote)
+        if model == .neighbours {
+            let k = c.neighbours ?? NeighbourReference.defaultCount
+            neighbours = k
+            referenceRows = min(n, NeighbourReference.maximumRows)
+            notes.append(
+                "Normal rows: \(referenceRows!) remembered"
+                    + (n > referenceRows! ? " (a seeded sample of \(n))" : "")
+                    + ", \(calibrationRows) held out for calibration only (never remembered).")
+        } else {
+            notes.append(
+                "Normal rows: \(n) to train on, \(earlyStoppingRows) to stop early, \(calibrationRows) "
+                    + "held out for calibration only (never trained on nor used to choose an epoch).")
+        }
 
-        if let hidden = c.hidden {
+        if model == .neighbours {
+            self.hidden = []
+        } else if let hidden = c.hidden {
             self.hidden = hidden
-        } else if c.model == .conv {
+        } else if model == .conv {
             self.hidden = [16, 8]
             notes.append("Convolution channels 16, 8 (two stride-2 layers each way).")
         } else {
@@ -147,6 +169,17 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
             }
         }
 
+        if model == .neighbours {
+            if scaler == .perFeature {
+                notes.append(
+                    "Then each feature is standardised by the training rows' mean and standard deviation "
+                        + "(a column constant there gets spread 1/1000), so that distances weigh a rare value "
+                        + "by how rare it is.")
+            }
+            (batchSize, stepsPerEpoch, minimumEpochs, maximumEpochs, patience) = (0, 0, 0, 0, 0)
+            stopReason = "nothing to train: the nearest training rows are the model"
+            return
+        }
         let batch = c.batchSize ?? min(max(TrainingPlan.nearestPowerOfTwo(Double(n) / 8), 16), 256)
         batchSize = max(1, min(batch, n))
         stepsPerEpoch = max(1, (n + batchSize - 1) / batchSize)
@@ -174,6 +207,37 @@ public struct TrainingPlan: Codable, Equatable, Sendable {
                     + "steps, at most \(maximumEpochs) epochs; then early stopping with patience "
                     + "\(patience) on the early-stopping rows, keeping the best epoch's weights.")
         }
+    }
+
+    /// The model in a few words, for messages and reports: `dense autoencoder 64-32-16-8,
+    /// mae score` or `nearest neighbours: mean distance to 5 of 1200 remembered rows`.
+    public var modelSummary: String {
+        if model == .neighbours {
+            return "nearest neighbours: mean distance to \(neighbours ?? NeighbourReference.defaultCount) of "
+                + "\(referenceRows ?? trainingRows) remembered rows"
+        }
+        return "\(model) autoencoder \(hidden.map(String.init).joined(separator: "-")), \(loss) score"
+    }
+
+    /// The model `configuration` asks for, or chooses for examples of `exampleShape`, and a
+    /// note saying why.
+    public static func model(
+        for c: DetectorConfiguration, exampleShape: [Int]
+    ) -> (DetectorConfiguration.ModelKind, String) {
+        if let model = c.model { return (model, "Model: \(model), as configured.") }
+        if exampleShape.count == 3 {
+            return (.dense, "Model: a dense autoencoder (images).")
+        }
+        if c.hidden != nil || c.epochs != nil || c.batchSize != nil || c.patience != nil {
+            return (.dense, "Model: a dense autoencoder, since its training was configured.")
+        }
+        let k = c.neighbours ?? NeighbourReference.defaultCount
+        return (
+            .neighbours,
+            "Model: nearest neighbours (the default for tables): a row's score is its mean distance to "
+                + "the \(k) nearest training rows, nothing is trained; on the benchmark tables of "
+                + "docs/quality.md it beats the autoencoders. --model dense trains an autoencoder instead."
+        )
     }
 
     /// Largest over smallest non-zero feature range up to which features count as one

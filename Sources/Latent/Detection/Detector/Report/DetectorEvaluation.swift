@@ -43,7 +43,7 @@ public struct DetectorEvaluation {
     {
         self.detector = detector
         scaled = try detector.prepare(rows, source: source)
-        let result = detector.network.errors(scaled, loss: detector.plan.loss, keepFeatures: true)
+        let result = detector.scorer.errors(scaled, loss: detector.plan.loss, keepFeatures: true)
         scores = result.scores
         reconstruction = result.reconstruction ?? scaled
         isAnomaly = isNormal.map { !$0 }

@@ -7,7 +7,7 @@ extension DetectorReport {
         let expected = d.falseAlarmEstimate
         var report = HTMLReport(
             title: "Detector evaluation",
-            subtitle: "\(source) · \(d.plan.model) autoencoder · threshold \(d.thresholdRule)")
+            subtitle: "\(source) · \(d.plan.modelSummary) · threshold \(d.thresholdRule)")
         report.footer = "Written by Latent \(DetectorManifest.latentVersion)"
         let normals = e.isAnomaly.filter { !$0 }.count
         report.addParagraph(

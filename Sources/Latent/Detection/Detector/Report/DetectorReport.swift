@@ -15,7 +15,7 @@ enum DetectorReport {
         var report = HTMLReport(
             title: "Anomaly detector",
             subtitle:
-                "\(plan.model) autoencoder · \(plan.loss) score · threshold \(detector.thresholdRule)"
+                "\(plan.modelSummary) · threshold \(detector.thresholdRule)"
                 + (manifest.data.source.isEmpty ? "" : " · \(manifest.data.source)"))
         report.footer =
             "Written by Latent \(DetectorManifest.latentVersion) · detector format "
@@ -51,48 +51,50 @@ enum DetectorReport {
                 + "60 rows, ±0.01 with 400.")
 
         report.addSection("Training")
-        report.addMetrics(
-            [
+        let scaling: String
+        switch (plan.scaler, plan.model) {
+        case (.global, _): scaling = "min-max, global"
+        case (.perFeature, .neighbours): scaling = "min-max, per feature, then standardised"
+        case (.perFeature, _): scaling = "min-max, per feature"
+        }
+        var choices: [(String, MetricValue)] = [("model", .text(plan.modelSummary)), ("scaler", .text(scaling))]
+        if plan.model == .neighbours {
+            choices.append(
                 (
-                    "model",
-                    .text(
-                        "\(plan.model), hidden \(plan.hidden.map(String.init).joined(separator: "-"))"
-                    )
-                ),
-                (
-                    "scaler",
-                    .text(plan.scaler == .global ? "min-max, global" : "min-max, per feature")
-                ),
+                    "rows: remembered / calibration",
+                    .text("\(plan.referenceRows ?? plan.trainingRows) / \(plan.calibrationRows)")
+                ))
+        } else {
+            choices += [
                 ("batch size", .integer(plan.batchSize)),
                 ("steps per epoch", .integer(plan.stepsPerEpoch)),
                 (
                     "rows: training / early stopping / calibration",
-                    .text(
-                        "\(plan.trainingRows) / \(plan.earlyStoppingRows) / \(plan.calibrationRows)"
-                    )
+                    .text("\(plan.trainingRows) / \(plan.earlyStoppingRows) / \(plan.calibrationRows)")
                 ),
                 ("epochs run", .integer(plan.epochsRun)),
-                (
-                    "minimum / maximum epochs",
-                    .text("\(plan.minimumEpochs) / \(plan.maximumEpochs)")
-                ),
+                ("minimum / maximum epochs", .text("\(plan.minimumEpochs) / \(plan.maximumEpochs)")),
                 ("optimizer steps", .integer(plan.stepsRun)),
                 ("best epoch (weights kept)", .integer(plan.bestEpoch)),
                 ("stopped because", .text(plan.stopReason)),
-                ("seed", .integer(Int(plan.seed))),
-            ], title: "Choices")
+            ]
+        }
+        choices.append(("seed", .integer(Int(plan.seed))))
+        report.addMetrics(choices, title: "Choices")
         for note in plan.notes { report.addParagraph(note) }
         if let diagnostics = detector.diagnostics {
-            var plot = LinePlot(
-                title: "Loss (\(plan.loss))", xLabel: "epoch", yLabel: plan.loss.rawValue,
-                logY: true)
-            plot.add("training rows", y: diagnostics.history.losses)
-            plot.add("early-stopping rows", y: diagnostics.history.validationLosses)
-            report.addFigure(
-                svg: plot.svg(),
-                caption:
-                    "Loss per epoch; the weights of epoch \(plan.bestEpoch) (lowest early-stopping loss) were kept."
-            )
+            if !diagnostics.history.losses.isEmpty {
+                var plot = LinePlot(
+                    title: "Loss (\(plan.loss))", xLabel: "epoch", yLabel: plan.loss.rawValue,
+                    logY: true)
+                plot.add("training rows", y: diagnostics.history.losses)
+                plot.add("early-stopping rows", y: diagnostics.history.validationLosses)
+                report.addFigure(
+                    svg: plot.svg(),
+                    caption:
+                        "Loss per epoch; the weights of epoch \(plan.bestEpoch) (lowest early-stopping loss) were kept."
+                )
+            }
 
             report.addSection("Scores")
             report.addFigure(
@@ -135,8 +137,16 @@ enum DetectorReport {
                 AnomalyDetector.manifestFileName,
             ].compactMap { $0 }.joined(separator: "\n"),
             title: directory.path)
-        report.addPreformatted(
-            detector.model.summary(inputShape: detector.network.modelInputShape), title: "Model")
+        switch detector.scorer {
+        case .autoencoder(let network):
+            report.addPreformatted(
+                network.model.summary(inputShape: network.modelInputShape), title: "Model")
+        case .neighbours(let reference):
+            report.addPreformatted(
+                "nearest neighbours: the mean distance to the \(reference.k) nearest of "
+                    + "\(reference.count) remembered training rows × \(reference.featureCount) features",
+                title: "Model")
+        }
         return report
     }
 

@@ -12,7 +12,7 @@ extension AnomalyDetector {
             formatVersion: DetectorManifest.currentFormatVersion,
             latentVersion: DetectorManifest.latentVersion, created: formatter.string(from: Date()),
             files: .init(
-                model: "model.json", calibration: "calibration.json",
+                model: scorer.reference == nil ? "model.json" : "neighbours.npy", calibration: "calibration.json",
                 report: "report.html", history: diagnostics == nil ? nil : "history.csv",
                 fingerprints: fingerprints == nil ? nil : "fingerprints.bin"),
             schema: schema, scaler: scaler,
@@ -22,7 +22,8 @@ extension AnomalyDetector {
             data: .init(
                 source: source, rows: diagnostics?.rows ?? 0,
                 normalRows: diagnostics?.normalRows ?? 0,
-                anomalousRows: diagnostics?.anomalousRows ?? 0))
+                anomalousRows: diagnostics?.anomalousRows ?? 0),
+            neighbourSpace: scorer.reference.map { .init(center: $0.center, spread: $0.spread) })
     }
 
     /// The false-alarm rate to expect on new normal data at ``threshold``.
@@ -43,13 +44,20 @@ extension AnomalyDetector {
         try Self.checkReplaceable(url, marker: Self.manifestFileName, what: "a detector directory")
         let manifest = manifest(source: source)
         try AtomicFile.writeDirectory(at: url) { dir in
-            try ModelFile.save(
-                model, inputShape: network.modelInputShape,
-                metadata: [
-                    "detector": .string(DetectorManifest.formatName),
-                    "threshold": JSONValue(threshold), "rule": .string(thresholdRule.description),
-                ],
-                to: dir.appendingPathComponent(manifest.files.model))
+            switch scorer {
+            case .autoencoder(let network):
+                try ModelFile.save(
+                    network.model, inputShape: network.modelInputShape,
+                    metadata: [
+                        "detector": .string(DetectorManifest.formatName),
+                        "threshold": JSONValue(threshold), "rule": .string(thresholdRule.description),
+                    ],
+                    to: dir.appendingPathComponent(manifest.files.model))
+            case .neighbours(let reference):
+                try NPYFile.write(
+                    Tensor(shape: [reference.count, reference.featureCount], scalars: reference.rows),
+                    to: dir.appendingPathComponent(manifest.files.model))
+            }
             let calibrationFile = CalibrationFile(
                 count: calibration.count, scores: calibration.sortedScores,
                 anomalyScores: anomalyScores.isEmpty ? nil : anomalyScores)
@@ -154,34 +162,11 @@ extension AnomalyDetector {
             throw fail("its threshold is \(manifest.threshold.value); it must be a finite number")
         }
 
-        let loaded: (model: any Model, description: ModelFile.Description)
-        do {
-            loaded = try ModelFile.load(from: modelURL)
-        } catch let error as ModelFileError {
-            throw DetectorError.unusableDirectory(file: error.file, problem: error.problem)
-        } catch {
-            // A SafeTensorsError is a sentence of its own; the detector's message adds the stop.
-            var text = "\(error)"
-            while text.hasSuffix(".") { text.removeLast() }
-            throw fail(text, modelURL)
-        }
-        let network = DetectorNetwork.wrap(
-            loaded.model, kind: manifest.training.model,
-            exampleShape: schema.exampleShape)
-        guard loaded.description.inputShape == network.modelInputShape else {
-            throw fail(
-                "its schema's examples need model inputs of shape \(network.modelInputShape) "
-                    + "but \(modelURL.lastPathComponent) takes \(loaded.description.inputShape)")
-        }
-        let kindMatches: Bool
-        switch manifest.training.model {
-        case .vae: kindMatches = loaded.model is VariationalAutoencoder
-        case .dense, .conv: kindMatches = loaded.model is Autoencoder
-        }
-        guard kindMatches else {
-            throw fail(
-                "the model is not the \(manifest.training.model) autoencoder that \(manifestFileName) names",
-                modelURL)
+        let scorer: DetectorScorer
+        if manifest.training.model == .neighbours {
+            scorer = .neighbours(try loadReference(modelURL, manifest: manifest, features: d, manifestURL: manifestURL))
+        } else {
+            scorer = .autoencoder(try loadNetwork(modelURL, manifest: manifest, manifestURL: manifestURL))
         }
 
         let calibrationFile: CalibrationFile
@@ -209,7 +194,7 @@ extension AnomalyDetector {
             threshold: manifest.threshold.value, calibration: calibration, plan: manifest.training,
             ruleThresholds: manifest.ruleThresholds,
             anomalyScores: (calibrationFile.anomalyScores ?? []).filter(\.isFinite),
-            diagnostics: nil, network: network)
+            diagnostics: nil, scorer: scorer)
         // Only a warning depends on them: a missing or damaged file is no reason to refuse.
         if let name = manifest.files.fingerprints, !name.contains("/"),
             let data = try? Data(contentsOf: url.appendingPathComponent(name))
@@ -217,6 +202,81 @@ extension AnomalyDetector {
             detector.fingerprints = RowFingerprints(data: data)
         }
         return detector
+    }
+
+    /// The autoencoder of a detector directory, checked against its manifest.
+    private static func loadNetwork(
+        _ modelURL: URL, manifest: DetectorManifest, manifestURL: URL
+    ) throws -> DetectorNetwork {
+        func fail(_ problem: String, _ file: URL? = nil) -> DetectorError {
+            .unusableDirectory(file: (file ?? manifestURL).path, problem: problem)
+        }
+        let schema = manifest.schema
+        let loaded: (model: any Model, description: ModelFile.Description)
+        do {
+            loaded = try ModelFile.load(from: modelURL)
+        } catch let error as ModelFileError {
+            throw DetectorError.unusableDirectory(file: error.file, problem: error.problem)
+        } catch {
+            // A SafeTensorsError is a sentence of its own; the detector's message adds the stop.
+            var text = "\(error)"
+            while text.hasSuffix(".") { text.removeLast() }
+            throw fail(text, modelURL)
+        }
+        let network = DetectorNetwork.wrap(
+            loaded.model, kind: manifest.training.model,
+            exampleShape: schema.exampleShape)
+        guard loaded.description.inputShape == network.modelInputShape else {
+            throw fail(
+                "its schema's examples need model inputs of shape \(network.modelInputShape) "
+                    + "but \(modelURL.lastPathComponent) takes \(loaded.description.inputShape)")
+        }
+        let kindMatches: Bool
+        switch manifest.training.model {
+        case .vae: kindMatches = loaded.model is VariationalAutoencoder
+        case .dense, .conv: kindMatches = loaded.model is Autoencoder
+        case .neighbours: kindMatches = false
+        }
+        guard kindMatches else {
+            throw fail(
+                "the model is not the \(manifest.training.model) autoencoder that \(manifestFileName) names",
+                modelURL)
+        }
+
+        return network
+    }
+
+    /// The remembered rows of a `neighbours` detector, checked against its manifest.
+    private static func loadReference(
+        _ url: URL, manifest: DetectorManifest, features d: Int, manifestURL: URL
+    ) throws -> NeighbourReference {
+        func fail(_ problem: String, _ file: URL) -> DetectorError {
+            .unusableDirectory(file: file.path, problem: problem)
+        }
+        guard let space = manifest.neighbourSpace else {
+            throw fail(
+                "it names a neighbours model but has no `neighbour_space` (centre and spread per feature)",
+                manifestURL)
+        }
+        guard space.center.count == d, space.spread.count == d,
+            space.center.allSatisfy(\.isFinite), space.spread.allSatisfy({ $0 > 0 && $0.isFinite })
+        else {
+            throw fail(
+                "its `neighbour_space` has \(space.center.count) centres and \(space.spread.count) spreads "
+                    + "for \(d) features (or non-finite or non-positive ones)",
+                manifestURL)
+        }
+        let array: NPYArray
+        do { array = try NPYFile.read(from: url) } catch { throw fail("\(error)", url) }
+        guard array.shape.count == 2, array.shape[1] == d, array.shape[0] >= 1 else {
+            throw fail(
+                "it holds an array of shape \(array.shape), not the [rows, \(d)] remembered rows", url)
+        }
+        let rows = array.floats()
+        guard rows.allSatisfy(\.isFinite) else { throw fail("it holds a value that is not a finite number", url) }
+        return NeighbourReference(
+            rows: rows, count: array.shape[0], center: space.center, spread: space.spread,
+            k: manifest.training.neighbours ?? NeighbourReference.defaultCount)
     }
 
     /// Reads and checks `detector.json`: present, JSON, a detector's, a version this

@@ -8,6 +8,7 @@ import Foundation
 ///   detector.json        this manifest (format, schema, scaler, threshold, training choices)
 ///   model.json           the architecture   ┐ ModelFile
 ///   model.safetensors    the weights        ┘
+///   neighbours.npy       instead of the model: the remembered rows of a neighbours detector
 ///   calibration.json     the held-out normal rows' scores (for p-values)
 ///   history.csv          loss per epoch
 ///   report.html          loss curves, score histogram, threshold, calibration size
@@ -45,6 +46,15 @@ public struct DetectorManifest: Codable, Equatable, Sendable {
     /// When `latent detector threshold` last re-set the rule (ISO 8601), and from what;
     /// `nil` if the threshold is the one fitting chose.
     public var rethresholded: Rethreshold? = nil
+    /// A `neighbours` detector's space: each min-max-scaled feature's centre and spread
+    /// (the remembered rows, already in that space, are the model file).
+    public var neighbourSpace: NeighbourSpace? = nil
+
+    /// `z = (x' − center) / spread`, per feature (``NeighbourReference``).
+    public struct NeighbourSpace: Codable, Equatable, Sendable {
+        public var center: [Float]
+        public var spread: [Float]
+    }
 
     /// A re-set of the threshold without retraining.
     public struct Rethreshold: Codable, Equatable, Sendable {
@@ -57,7 +67,9 @@ public struct DetectorManifest: Codable, Equatable, Sendable {
 
     /// The files, named relative to the detector directory.
     public struct Files: Codable, Equatable, Sendable {
-        /// The model's JSON half (`model.json`); its weights file is named inside it.
+        /// The model's JSON half (`model.json`), whose weights file is named inside it;
+        /// for a `neighbours` detector, the remembered rows (`neighbours.npy`, `[rows, d]`
+        /// float32, in the neighbour space).
         public var model: String
         /// The calibration scores (`calibration.json`).
         public var calibration: String

@@ -7,8 +7,10 @@ final class TrainingPlanTests: XCTestCase {
     func testSmallTableGetsSmallBatchesAndThousandsOfSteps() {
         // The UCR ECG5000 training split: 292 normal rows, 20 % (58) held out for calibration,
         // 10 % of the rest (23) for early stopping → 211 trained on.
+        var dense = DetectorConfiguration()
+        dense.model = .dense
         let plan = TrainingPlan(
-            configuration: DetectorConfiguration(), exampleShape: [140],
+            configuration: dense, exampleShape: [140],
             trainingRows: 211, earlyStoppingRows: 23, calibrationRows: 58)
         XCTAssertEqual(plan.batchSize, 32)
         XCTAssertEqual(plan.stepsPerEpoch, 7)
