@@ -145,4 +145,8 @@ void latent_pack_rows(const float *R, long count, long d, float *P);
 void latent_nearest_rows(const float *Q, long ldq, const float *P, long count, long d, long k, long selfOffset,
                          float *dist, int32_t *index, long q0, long q1);
 
+/// latent_nearest_rows on the path of at most `level` (0 baseline, 1 AVX2, 2 AVX-512), for tests.
+void latent_nearest_rows_level(int level, const float *Q, long ldq, const float *P, long count, long d, long k,
+                               long selfOffset, float *dist, int32_t *index, long q0, long q1);
+
 #endif

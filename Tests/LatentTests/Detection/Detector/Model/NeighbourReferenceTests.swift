@@ -1,3 +1,4 @@
+import CLatentKernels
 import XCTest
 
 @testable import Latent
@@ -44,7 +45,7 @@ final class NeighbourReferenceTests: XCTestCase {
         }
     }
 
-    func testOwnCopyIsSkippedWhenScoringTheRemeberedRows() {
+    func testOwnCopyIsSkippedWhenScoringTheRememberedRows() {
         let training = randomRows(37, 5, seed: 3)
         let reference = NeighbourReference(training: training, standardize: false, k: 4)
         let (own, _, _) = reference.errors(training, keepFeatures: false, excludingSelf: true)
@@ -68,6 +69,26 @@ final class NeighbourReferenceTests: XCTestCase {
         }
         let tail = reference.errors(queries.rows(13..<70), keepFeatures: false).scores
         XCTAssertEqual(tail.map(\.bitPattern), whole[13...].map(\.bitPattern))
+    }
+
+    func testEveryKernelLevelGivesTheSameBits() {
+        let (count, d, k, n) = (45, 19, 5, 11)
+        let rows = randomRows(count, d, seed: 5).scalars
+        let queries = randomRows(n, d, seed: 6).scalars
+        var packed = [Float](repeating: 0, count: latent_packed_rows_size(count, d))
+        latent_pack_rows(rows, count, d, &packed)
+        func run(_ level: Int32) -> ([UInt32], [Int32]) {
+            var dist = [Float](repeating: 0, count: n * k)
+            var index = [Int32](repeating: 0, count: n * k)
+            latent_nearest_rows_level(level, queries, d, packed, count, d, k, -1, &dist, &index, 0, n)
+            return (dist.map(\.bitPattern), index)
+        }
+        let baseline = run(0)
+        for level: Int32 in [1, 2] {
+            let other = run(level)
+            XCTAssertEqual(other.0, baseline.0, "level \(level)")
+            XCTAssertEqual(other.1, baseline.1, "level \(level)")
+        }
     }
 
     func testStandardisesPerFeatureAndGivesConstantColumnsATinySpread() {
