@@ -146,6 +146,25 @@ final class LatentServerTests: XCTestCase {
         }
     }
 
+    func testANearestNeighbourDetectorServesTheLibrarysBits() async throws {
+        let url = Fixture.directory.deletingLastPathComponent().appendingPathComponent("near")
+        try AnomalyDetector.fit(Fixture.rows(200, seed: 3)).save(to: url)
+        let detector = try AnomalyDetector.load(from: url)
+        XCTAssertEqual(detector.plan.model, .neighbours)
+        let rows = Fixture.rows(33, seed: 9)
+        let scores = try detector.score(rows)
+        let limits = ServerLimits()
+        try await withServer(models: try loadModels([url.path], limits: limits), limits: limits) { client in
+            try await client.execute(
+                uri: "/v2/models/near/infer", method: .post, headers: self.json, body: Fixture.body(rows)
+            ) { response in
+                XCTAssertEqual(response.status, .ok, String(buffer: response.body))
+                let served = (try outputs(response.body)["score"]?["data"] as? [Double])?.map { Float($0) }
+                XCTAssertEqual(served, scores)
+            }
+        }
+    }
+
     func testConcurrentRequestsAreBatchedAndExact() async throws {
         let limits = ServerLimits()
         let models = try loadModels([Fixture.directory.path], limits: limits)

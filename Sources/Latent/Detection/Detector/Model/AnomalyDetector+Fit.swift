@@ -114,10 +114,13 @@ extension AnomalyDetector {
                 k: plan.neighbours ?? NeighbourReference.defaultCount)
             scorer = .neighbours(reference)
             history = History()
-            // Each remembered row against the others (its own copy skipped); rows beyond
-            // the cap are not scored: the scores only draw the report's histogram.
+            // The first (shuffled) 10,000 remembered rows against all of them, their own copy
+            // skipped: these scores only draw the report's histogram, and scoring every
+            // remembered row would cost the square of their count.
             trainingScores =
-                reference.errors(trainX.rows(0..<reference.count), keepFeatures: false, excludingSelf: true).scores
+                reference.errors(
+                    trainX.rows(0..<min(reference.count, 10_000)), keepFeatures: false, excludingSelf: true
+                ).scores
         } else {
             let network = try DetectorNetwork.build(
                 plan: plan, exampleShape: schema.exampleShape,

@@ -184,7 +184,8 @@ public struct FeatureError: Equatable, Sendable, Codable {
 public struct FitDiagnostics: Sendable {
     /// Training and held-out loss per epoch.
     public var history: History
-    /// Scores of the rows trained on.
+    /// Scores of the rows trained on (a `neighbours` model: of at most 10,000 remembered rows,
+    /// each against the others).
     public var trainingScores: [Float]
     /// Scores of the held-out normal rows (the calibration set).
     public var calibrationScores: [Float]
