@@ -35,7 +35,8 @@ with open(sys.argv[1], "w") as f:
         f.write(",".join(f"{math.sin(j * 0.5 + i * 0.1):.4f}" for j in range(12)) + "\n")
 EOF
 "$LATENT" detector fit --data "$work/good.csv" --out "$work/good" --epochs 5 --quiet > /dev/null 2>&1
-python3 Scripts/hostile_files.py "$work/cases" "$work/good" > "$work/cases.tsv"
+"$LATENT" detector fit --data "$work/good.csv" --out "$work/near" --quiet > /dev/null 2>&1
+python3 Scripts/hostile_files.py "$work/cases" "$work/good" "$work/near" > "$work/cases.tsv"
 
 failures=0
 printf '%-8s %-24s %-6s %6s %6s  %s\n' command case status rss_MB names result

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Writes hostile inputs for `latent detector fit --data` and `latent detector score`.
 
-Usage: Scripts/hostile_files.py OUT GOOD_DETECTOR
+Usage: Scripts/hostile_files.py OUT GOOD_DETECTOR [GOOD_NEIGHBOURS]
 
 OUT/data/ gets data files (each fed to both commands); OUT/detectors/ gets copies of
 GOOD_DETECTOR (a directory written by `latent detector fit` on 12-feature rows) with one
-file made hostile (fed to `score`). Prints one line per case: kind, name, path, and the
+file made hostile (fed to `score`); GOOD_NEIGHBOURS (a nearest-neighbour detector on the same
+rows, the default for tables) likewise, with its neighbours.npy or neighbour space made
+hostile. Prints one line per case: kind, name, path, and the
 file name the error must mention. Standard library only; nothing big is written (the
 300 MB line is a sparse file, the gzip bomb repeats one small member).
 """
@@ -20,6 +22,7 @@ import sys
 import zlib
 
 out, good = sys.argv[1], sys.argv[2]
+near = sys.argv[3] if len(sys.argv) > 3 else None
 data, detectors = os.path.join(out, "data"), os.path.join(out, "detectors")
 os.makedirs(data, exist_ok=True)
 os.makedirs(detectors, exist_ok=True)
@@ -89,11 +92,11 @@ data_file("empty.csv", b"")
 os.makedirs(data_file("directory.csv"), exist_ok=True)
 
 
-def detector(name, bad_file, change):
-    """A copy of the good detector with `change(dir)` applied; `bad_file` is the file the
-    error must name."""
+def detector(name, bad_file, change, source=None):
+    """A copy of the good detector (or `source`) with `change(dir)` applied; `bad_file` is
+    the file the error must name."""
     path = os.path.join(detectors, name)
-    shutil.copytree(good, path)
+    shutil.copytree(source or good, path)
     change(path)
     cases.append(("detector", name, path, bad_file))
 
@@ -165,6 +168,38 @@ detector("det-mismatched-shapes", "model.json", mismatched_shapes)
 detector("det-st-header-2^64", "model.safetensors", header_length_near_2_64)
 detector("det-st-overlap", "model.safetensors", overlapping_offsets)
 detector("det-st-shape-overflow", "model.safetensors", shape_overflow)
+
+
+def npy_bytes(shape, values=b"", descr="<f4"):
+    header = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {tuple(shape)}, }}"
+    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + values
+
+
+def write_rows(d, content):
+    with open(os.path.join(d, "neighbours.npy"), "wb") as f:
+        f.write(content)
+
+
+def truncated_rows(d):
+    path = os.path.join(d, "neighbours.npy")
+    with open(path, "rb") as f:
+        head = f.read(200)
+    write_rows(d, head)
+
+
+def space(d, edit):
+    edit_json(os.path.join(d, "detector.json"), lambda m: edit(m["neighbour_space"]) if edit else m.pop("neighbour_space"))
+
+
+if near:
+    detector("det-nn-truncated", "neighbours.npy", truncated_rows, near)
+    detector("det-nn-huge-shape", "neighbours.npy", lambda d: write_rows(d, npy_bytes((1 << 40, 12), bytes(64))), near)
+    detector("det-nn-wrong-width", "neighbours.npy", lambda d: write_rows(d, npy_bytes((5, 3), bytes(60))), near)
+    detector("det-nn-nan", "neighbours.npy",
+             lambda d: write_rows(d, npy_bytes((2, 12), struct.pack("<24f", *([float("nan")] * 24)))), near)
+    detector("det-nn-no-space", "detector.json", lambda d: space(d, None), near)
+    detector("det-nn-zero-spread", "detector.json", lambda d: space(d, lambda m: m["spread"].__setitem__(0, 0)), near)
 
 for kind, name, path, names in cases:
     print(f"{kind}\t{name}\t{path}\t{names}")
