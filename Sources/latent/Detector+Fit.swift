@@ -156,9 +156,10 @@ extension LatentCommand.Detector {
                 let suspect = table.suspectedLabelColumn()
             {
                 let text = FitMessages.forgottenLabel(suspect, rows: table.features.shape[0])
-                // Two values is how labels look; with more, a categorical feature is as
-                // likely, so fitting goes on with a warning (shown even with --quiet).
-                guard suspect.values.count > 2 else { throw CommandLineError(text) }
+                // Two values is how labels look; with more, or among columns of whole numbers
+                // (pixels, counts), a feature is as likely, so fitting goes on with a warning
+                // (shown even with --quiet).
+                guard suspect.values.count > 2 || suspect.amongWholeNumbers else { throw CommandLineError(text) }
                 FileHandle.standardError.write(Data(("Warning: " + text + "\n").utf8))
             }
             var isNormal: [Bool]? = nil

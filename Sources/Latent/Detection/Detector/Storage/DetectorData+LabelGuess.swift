@@ -11,10 +11,13 @@ extension DetectorData {
         public var values: [String]
         /// The value most rows hold (normal rows usually outnumber anomalies).
         public var commonest: String
+        /// Whether most other columns hold whole numbers too (pixel intensities, counts):
+        /// then a few-valued column is less telling, and the CLI only warns.
+        public var amongWholeNumbers = false
     }
 
     /// The first or last feature column when it looks like a class label: whole numbers,
-    /// at most 10 distinct values (two or more) each on several rows, while most other
+    /// at most 10 distinct values (two or more) each on at least two rows, while most other
     /// columns are not like that. `nil` for data with labels, images, or fewer than 8 rows
     /// or 3 columns.
     ///
@@ -54,11 +57,16 @@ extension DetectorData {
             guard alike * 2 < others.count else { return nil }
             var counts: [Float: Int] = [:]
             for r in 0..<n { counts[values[r * d + j], default: 0] += 1 }
+            // A class holds several rows; a value seen once is a feature's rare value (the
+            // last pixel of 700 images: 0, and 5 once).
+            guard counts.values.min()! >= 2 else { continue }
             let commonest = counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }!.key
+            let whole = others.filter { codes($0, rows: sample, limit: Int.max) != nil }.count
             // Without a label column, feature j is the file's column j.
             return SuspectedLabel(
                 column: j, position: position,
-                values: found.sorted().map(Self.formatLabel), commonest: Self.formatLabel(commonest))
+                values: found.sorted().map(Self.formatLabel), commonest: Self.formatLabel(commonest),
+                amongWholeNumbers: whole * 2 >= others.count)
         }
         return nil
     }

@@ -69,6 +69,27 @@ final class FirstHourDataTests: XCTestCase {
         XCTAssertNil(try DetectorData.read(try write(binary, "b.csv")).suspectedLabelColumn())
     }
 
+    func testPixelLikeTablesAreAtMostWarnedAbout() throws {
+        // 700 "images" of 0…255 intensities whose last pixel is 0 but in one or three rows.
+        func pixels(lastNonZero: Set<Int>) -> String {
+            (0..<700).map { (i: Int) -> String in
+                let cells: [String] = (0..<12).map { (j: Int) -> String in
+                    j == 11 ? (lastNonZero.contains(i) ? "5" : "0") : String((i * 37 + j * 11) % 256)
+                }
+                return cells.joined(separator: ",")
+            }.joined(separator: "\n")
+        }
+        XCTAssertNil(
+            try DetectorData.read(try write(pixels(lastNonZero: [9]), "p1.csv")).suspectedLabelColumn(),
+            "a value seen on one row is no class")
+        let suspect = try DetectorData.read(try write(pixels(lastNonZero: [9, 99, 199]), "p3.csv"))
+            .suspectedLabelColumn()
+        XCTAssertEqual(suspect?.column, 11)
+        XCTAssertEqual(suspect?.amongWholeNumbers, true, "whole numbers everywhere: a warning, not a refusal")
+        XCTAssertEqual(
+            try DetectorData.read(try write(table(), "t.csv")).suspectedLabelColumn()?.amongWholeNumbers, false)
+    }
+
     func testSniffedTabsInACSVFileAndForcedFormatMessage() throws {
         let url = try write(table(separator: "\t"), "tabs.csv")
         let data = try DetectorData.read(url, labelColumn: .last)
