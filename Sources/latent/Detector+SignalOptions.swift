@@ -33,8 +33,9 @@ struct SignalFitOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Signal: window lengths as multiples of the window, comma-separated.", valueName: "0.5,1,2"))
-    var scales: String = "0.5,1,2"
+            "Signal: window lengths as multiples of the window, comma-separated.",
+            valueName: "0.25,0.5,1,2"))
+    var scales: String = "0.25,0.5,1,2"
 
     @Option(help: "Signal: window distance: znormalized (shape), raw (shape and level) or both.")
     var distance: SignalDetectorConfiguration.Distance = .both

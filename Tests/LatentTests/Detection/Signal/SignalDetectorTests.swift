@@ -18,6 +18,13 @@ final class SignalDetectorTests: XCTestCase {
         XCTAssertLessThan(normal, 1300 / 10)
     }
 
+    func testDefaultWindowsRunFromAQuarterToTwiceThePeriod() throws {
+        // The quarter window is what localises short anomalies (docs/signals.md).
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+        XCTAssertEqual(detector.blockSize, 1)
+        XCTAssertEqual(detector.windows, [10, 20, 40, 80])
+    }
+
     func testStreamingEqualsWholeFileBitForBit() throws {
         var configurations: [SignalDetectorConfiguration] = []
         for (block, stride, aggregation) in [
