@@ -8,10 +8,10 @@ extension SignalDetector {
     /// ``SignalDetectorConfiguration/referenceBlocks`` training blocks). The last
     /// ``SignalDetectorConfiguration/calibrationFraction`` of the reference (at least two
     /// longest windows) is held out: its windows are scored against the rest, and those
-    /// scores give each scale's divisor (their median) and the calibration scores behind
-    /// p-values and the threshold. Scoring then compares against the whole reference, so
-    /// calibration scores are, if anything, larger than new normal scores: p-values err
-    /// on the conservative side.
+    /// scores give each scale's divisor (their median, see ``divisor(_:)``) and the
+    /// calibration scores behind p-values and the threshold. Scoring then compares against
+    /// the whole reference, so calibration scores are, if anything, larger than new normal
+    /// scores: p-values err on the conservative side.
     ///
     /// - Throws: ``DetectorError/invalidConfiguration(_:)``, or
     ///   ``DetectorError/insufficientData(_:)`` when the training part is too short for
@@ -85,7 +85,7 @@ extension SignalDetector {
         let probe = model(headSeries, unit, .both)
         let norms = windows.indices.map { s -> Norm in
             let d = windowDistances(tailSeries, reference: probe.references[s], stride: configuration.stride)
-            return Norm(z: max(median(d.map(\.z)), 1e-9), raw: max(median(d.map(\.raw)), 1e-9))
+            return Norm(z: divisor(d.map(\.z)), raw: divisor(d.map(\.raw)))
         }
         let calibrationModel = model(headSeries, norms, configuration.distance)
         let calibrationScores = blockScores(tailSeries, model: calibrationModel).map { Float($0) }
@@ -95,6 +95,17 @@ extension SignalDetector {
             configuration: configuration, channelNames: training.names, period: period,
             window: window, trainingRows: n, calibration: calibration, threshold: threshold,
             model: model(reference, norms, configuration.distance), reference: reference)
+    }
+
+    /// A scale's divisor: the median calibration distance, or the mean when the median is
+    /// an exact match (0 up to rounding). Repeated stretches — a flat line — can make over
+    /// half the held-out windows match the head exactly, and a divisor near 0 would let that
+    /// scale swamp the others.
+    static func divisor(_ x: [Double]) -> Double {
+        let exact = 1e-6
+        let m = median(x)
+        if m >= exact || x.isEmpty { return max(m, 1e-9) }
+        return max(x.reduce(0, +) / Double(x.count), 1e-9)
     }
 
     static func median(_ x: [Double]) -> Double {
