@@ -4,6 +4,7 @@ import Latent
 
 extension SignalDetectorConfiguration.Distance: ExpressibleByArgument {}
 extension SignalDetectorConfiguration.Aggregation: ExpressibleByArgument {}
+extension SignalDetectorConfiguration.ChannelScaling: ExpressibleByArgument {}
 
 /// `detector fit --signal …`: the options of a long-signal detector.
 struct SignalFitOptions: ParsableArguments {
@@ -40,6 +41,12 @@ struct SignalFitOptions: ParsableArguments {
     @Option(help: "Signal: window distance: znormalized (shape), raw (shape and level) or both.")
     var distance: SignalDetectorConfiguration.Distance = .both
 
+    @Option(
+        help:
+            "Signal: channel scaling: std (training standard deviation) or persistence (slowly wandering channels count less; no effect on one channel)."
+    )
+    var channelScaling: SignalDetectorConfiguration.ChannelScaling = .persistence
+
     @Option(help: "Signal: a row's score from the windows covering it: mean or max.")
     var aggregation: SignalDetectorConfiguration.Aggregation = .mean
 
@@ -59,6 +66,7 @@ struct SignalFitOptions: ParsableArguments {
         }
         c.scales = parsed.map { $0! }
         c.distance = distance
+        c.channelScaling = channelScaling
         c.aggregation = aggregation
         do { c.threshold = try ThresholdRule(parsing: threshold) } catch {
             throw ValidationError("--threshold: \(error)")

@@ -3,8 +3,9 @@ import Foundation
 extension SignalDetector {
     /// Fits a detector on an anomaly-free training signal.
     ///
-    /// Steps: per-channel standardisation from `training`; the base window (the
-    /// configured one or ``PeriodEstimate``); the block size; the reference (the last
+    /// Steps: per-channel scaling from `training` (see
+    /// ``channelScales(_:std:rule:)``); the base window (the configured one or
+    /// ``PeriodEstimate``); the block size; the reference (the last
     /// ``SignalDetectorConfiguration/referenceBlocks`` training blocks). The last
     /// ``SignalDetectorConfiguration/calibrationFraction`` of the reference (at least two
     /// longest windows) is held out: its windows are scored against the rest, and those
@@ -47,7 +48,7 @@ extension SignalDetector {
             (0..<n).reduce(0.0) { $0 + Double(training.values[$1 * training.channels + c]) }
                 / Double(n)
         }
-        let std = (0..<training.channels).map { c -> Double in
+        let plainStd = (0..<training.channels).map { c -> Double in
             let v =
                 (0..<n).reduce(0.0) {
                     let d = Double(training.values[$1 * training.channels + c]) - mean[c]
@@ -55,6 +56,8 @@ extension SignalDetector {
                 } / Double(n)
             return v > 0 ? v.squareRoot() : 1
         }
+        let std = channelScales(
+            training, std: plainStd, rule: configuration.channelScaling)
         let (allBlocks, _) = blocks(of: training, mean: mean, std: std, blockSize: f)
         let fullBlocks = n / f
         let referenceCount = min(fullBlocks, configuration.referenceBlocks)
