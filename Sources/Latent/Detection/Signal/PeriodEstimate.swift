@@ -73,7 +73,7 @@ public struct PeriodEstimate: Codable, Sendable, Equatable {
         let best = (from...maxLag).max { r[$0] < r[$1] }!
         guard r[best] / r[0] >= Self.minimumAutocorrelation else {
             self.init(
-                period: min(Self.fallbackWindow, max(2, signal.rows / 4)), autocorrelation: r[best] / r[0],
+                period: min(Self.fallbackWindow, max(2, signal.rows / 4)), autocorrelation: 0,
                 method: String(
                     format:
                         "the highest autocorrelation peak of the last %d training rows (lag %d, r = %.2f) is below %.2f: no clear period; fallback window",
