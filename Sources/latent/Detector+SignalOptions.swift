@@ -4,6 +4,7 @@ import Latent
 
 extension SignalDetectorConfiguration.Distance: ExpressibleByArgument {}
 extension SignalDetectorConfiguration.Aggregation: ExpressibleByArgument {}
+extension SignalDetectorConfiguration.ChannelScaling: ExpressibleByArgument {}
 
 /// `detector fit --signal …`: the options of a long-signal detector.
 struct SignalFitOptions: ParsableArguments {
@@ -33,11 +34,18 @@ struct SignalFitOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Signal: window lengths as multiples of the window, comma-separated.", valueName: "0.5,1,2"))
-    var scales: String = "0.5,1,2"
+            "Signal: window lengths as multiples of the window, comma-separated.",
+            valueName: "0.25,0.5,1,2"))
+    var scales: String = "0.25,0.5,1,2"
 
     @Option(help: "Signal: window distance: znormalized (shape), raw (shape and level) or both.")
     var distance: SignalDetectorConfiguration.Distance = .both
+
+    @Option(
+        help:
+            "Signal: channel scaling: std (training standard deviation) or persistence (slowly wandering channels count less; no effect on one channel)."
+    )
+    var channelScaling: SignalDetectorConfiguration.ChannelScaling = .persistence
 
     @Option(help: "Signal: a row's score from the windows covering it: mean or max.")
     var aggregation: SignalDetectorConfiguration.Aggregation = .mean
@@ -58,6 +66,7 @@ struct SignalFitOptions: ParsableArguments {
         }
         c.scales = parsed.map { $0! }
         c.distance = distance
+        c.channelScaling = channelScaling
         c.aggregation = aggregation
         do { c.threshold = try ThresholdRule(parsing: threshold) } catch {
             throw ValidationError("--threshold: \(error)")

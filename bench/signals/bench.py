@@ -4,7 +4,7 @@ detector evaluate) and prints solved / mean AUROC / seconds per million points, 
 matrix-profile discord (stumpy) on the same series.
 
   python3 bench/signals/bench.py --latent .build/release/latent [--peer] [--only ucr|skab]
-      [--every K] [--json out.json]
+      [--every K [--offset I]] [--json out.json]
 
 Only the Python standard library is needed for the Latent column; --peer needs numpy,
 scikit-learn and stumpy (the throw-away venv: /tmp/peers-venv/bin/python).
@@ -17,15 +17,15 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.path.abspath(os.path.join(ROOT, "..", "shared", "datasets"))
 
 
-def ucr_series(every):
-    files = sorted(glob.glob(os.path.join(DATA, "ucr-anomaly", "*.txt.gz")))[::every]
+def ucr_series(every, offset=0):
+    files = sorted(glob.glob(os.path.join(DATA, "ucr-anomaly", "*.txt.gz")))[offset::every]
     for f in files:
         m = re.match(r".*_(\d+)_(\d+)_(\d+)\.txt\.gz$", f)
         yield f, int(m.group(1)), int(m.group(2)), int(m.group(3))
 
 
-def skab_series(every):
-    files = sorted(glob.glob(os.path.join(DATA, "skab", "valve*", "*.csv")))[::every]
+def skab_series(every, offset=0):
+    files = sorted(glob.glob(os.path.join(DATA, "skab", "valve*", "*.csv")))[offset::every]
     return files
 
 
@@ -70,6 +70,8 @@ def main():
     ap.add_argument("--peer", action="store_true", help="also run the stumpy discord")
     ap.add_argument("--only", choices=["ucr", "skab"])
     ap.add_argument("--every", type=int, default=1, help="every K-th series only")
+    ap.add_argument("--offset", type=int, default=0,
+                    help="with --every K: start at the series with this index (1: the other half of K=2)")
     ap.add_argument("--json")
     ap.add_argument("--fit-flags", default="", help="extra flags for detector fit, e.g. '--distance raw'")
     a = ap.parse_args()
@@ -80,7 +82,7 @@ def main():
     results = {"ucr": [], "skab": []}
     work = tempfile.mkdtemp(prefix="latent-signals-")
     if a.only != "skab":
-        for f, train, b, e in ucr_series(a.every):
+        for f, train, b, e in ucr_series(a.every, a.offset):
             n = sum(1 for _ in gzip.open(f))
             m, sec, rss = latent_ucr(a.latent, f, train, b, e, work)
             row = {"series": os.path.basename(f), "rows": n, "solved": m["solved"],
@@ -90,7 +92,7 @@ def main():
             results["ucr"].append(row)
             print(json.dumps(row), flush=True)
     if a.only != "ucr":
-        for f in skab_series(a.every):
+        for f in skab_series(a.every, a.offset):
             n = sum(1 for _ in open(f)) - 1
             m, sec, rss = latent_skab(a.latent, f, work)
             row = {"series": os.path.relpath(f, DATA), "rows": n, "auroc": m["auroc"],

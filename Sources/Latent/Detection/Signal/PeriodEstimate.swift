@@ -7,9 +7,10 @@
 /// ```
 ///
 /// Skipping the lags before the first zero crossing skips the trivial peak at k = 0.
-/// When r never turns negative (a trend, no rhythm), there is no period and the window
-/// falls back to ``fallbackWindow``. Only the last ``maximumRows`` rows are used, so
-/// the cost is bounded on a long training part.
+/// When r never turns negative (a trend, no rhythm), or its highest peak is below
+/// ``minimumAutocorrelation`` (noise, or a rhythm too irregular to repeat), there is no
+/// period and the window falls back to ``fallbackWindow``. Only the last
+/// ``maximumRows`` rows are used, so the cost is bounded on a long training part.
 public struct PeriodEstimate: Codable, Sendable, Equatable {
     /// The estimated period in rows, or the fallback window.
     public var period: Int
@@ -26,6 +27,11 @@ public struct PeriodEstimate: Codable, Sendable, Equatable {
     public static let maximumRows = 50_000
     /// The window when no period is found.
     public static let fallbackWindow = 100
+    /// The weakest autocorrelation peak taken as a period. Measured on the development
+    /// series (docs/signals.md): peaks below it were noise-level (SKAB, 0.08–0.17) or
+    /// irregular rhythms whose "period" of up to 1,600 rows solved fewer UCR series than
+    /// the fallback window.
+    public static let minimumAutocorrelation = 0.2
 
     /// Estimates the period of `signal`.
     public init(_ signal: Signal) {
@@ -65,6 +71,15 @@ public struct PeriodEstimate: Codable, Sendable, Equatable {
             return
         }
         let best = (from...maxLag).max { r[$0] < r[$1] }!
+        guard r[best] / r[0] >= Self.minimumAutocorrelation else {
+            self.init(
+                period: min(Self.fallbackWindow, max(2, signal.rows / 4)), autocorrelation: 0,
+                method: String(
+                    format:
+                        "the highest autocorrelation peak of the last %d training rows (lag %d, r = %.2f) is below %.2f: no clear period; fallback window",
+                    n, best, r[best] / r[0], Self.minimumAutocorrelation))
+            return
+        }
         self.init(
             period: best, autocorrelation: r[best] / r[0],
             method:

@@ -3,15 +3,16 @@ import Foundation
 extension SignalDetector {
     /// Fits a detector on an anomaly-free training signal.
     ///
-    /// Steps: per-channel standardisation from `training`; the base window (the
-    /// configured one or ``PeriodEstimate``); the block size; the reference (the last
+    /// Steps: per-channel scaling from `training` (see
+    /// ``channelScales(_:std:rule:)``); the base window (the configured one or
+    /// ``PeriodEstimate``); the block size; the reference (the last
     /// ``SignalDetectorConfiguration/referenceBlocks`` training blocks). The last
     /// ``SignalDetectorConfiguration/calibrationFraction`` of the reference (at least two
     /// longest windows) is held out: its windows are scored against the rest, and those
-    /// scores give each scale's divisor (their median) and the calibration scores behind
-    /// p-values and the threshold. Scoring then compares against the whole reference, so
-    /// calibration scores are, if anything, larger than new normal scores: p-values err
-    /// on the conservative side.
+    /// scores give each scale's divisor (their median, see ``divisor(_:)``) and the
+    /// calibration scores behind p-values and the threshold. Scoring then compares against
+    /// the whole reference, so calibration scores are, if anything, larger than new normal
+    /// scores: p-values err on the conservative side.
     ///
     /// - Throws: ``DetectorError/invalidConfiguration(_:)``, or
     ///   ``DetectorError/insufficientData(_:)`` when the training part is too short for
@@ -47,7 +48,7 @@ extension SignalDetector {
             (0..<n).reduce(0.0) { $0 + Double(training.values[$1 * training.channels + c]) }
                 / Double(n)
         }
-        let std = (0..<training.channels).map { c -> Double in
+        let plainStd = (0..<training.channels).map { c -> Double in
             let v =
                 (0..<n).reduce(0.0) {
                     let d = Double(training.values[$1 * training.channels + c]) - mean[c]
@@ -55,6 +56,8 @@ extension SignalDetector {
                 } / Double(n)
             return v > 0 ? v.squareRoot() : 1
         }
+        let std = channelScales(
+            training, std: plainStd, rule: configuration.channelScaling)
         let (allBlocks, _) = blocks(of: training, mean: mean, std: std, blockSize: f)
         let fullBlocks = n / f
         let referenceCount = min(fullBlocks, configuration.referenceBlocks)
@@ -85,7 +88,7 @@ extension SignalDetector {
         let probe = model(headSeries, unit, .both)
         let norms = windows.indices.map { s -> Norm in
             let d = windowDistances(tailSeries, reference: probe.references[s], stride: configuration.stride)
-            return Norm(z: max(median(d.map(\.z)), 1e-9), raw: max(median(d.map(\.raw)), 1e-9))
+            return Norm(z: divisor(d.map(\.z)), raw: divisor(d.map(\.raw)))
         }
         let calibrationModel = model(headSeries, norms, configuration.distance)
         let calibrationScores = blockScores(tailSeries, model: calibrationModel).map { Float($0) }
@@ -95,6 +98,17 @@ extension SignalDetector {
             configuration: configuration, channelNames: training.names, period: period,
             window: window, trainingRows: n, calibration: calibration, threshold: threshold,
             model: model(reference, norms, configuration.distance), reference: reference)
+    }
+
+    /// A scale's divisor: the median calibration distance, or the mean when the median is
+    /// an exact match (0 up to rounding). Repeated stretches — a flat line — can make over
+    /// half the held-out windows match the head exactly, and a divisor near 0 would let that
+    /// scale swamp the others.
+    static func divisor(_ x: [Double]) -> Double {
+        let exact = 1e-6
+        let m = median(x)
+        if m >= exact || x.isEmpty { return max(m, 1e-9) }
+        return max(x.reduce(0, +) / Double(x.count), 1e-9)
     }
 
     static func median(_ x: [Double]) -> Double {

@@ -19,14 +19,27 @@ public struct SignalDetectorConfiguration: Codable, Sendable, Equatable {
         case max
     }
 
+    /// How each channel is scaled before windows are compared.
+    public enum ChannelScaling: String, Codable, Sendable, CaseIterable {
+        /// By its training standard deviation.
+        case std
+        /// By its training standard deviation times its persistence relative to the other
+        /// channels, so slowly wandering channels do not outweigh fast ones (no effect on
+        /// one channel). See ``SignalDetector/channelScales(_:std:rule:)``.
+        case persistence
+    }
+
     /// The base window length in rows; `nil` uses the estimated period.
     public var window: Int?
     /// The step between scored windows, in blocks (1: every window).
     public var stride = 1
-    /// Window lengths as multiples of the base window (multi-scale ensemble).
-    public var scales: [Double] = [0.5, 1, 2]
+    /// Window lengths as multiples of the base window (multi-scale ensemble). The quarter
+    /// window sharpens where short anomalies peak; `docs/signals.md` has the measurements.
+    public var scales: [Double] = [0.25, 0.5, 1, 2]
     /// The window distance.
     public var distance: Distance = .both
+    /// How channels are scaled (detectors saved before this setting used `.std`).
+    public var channelScaling: ChannelScaling = .persistence
     /// The per-row rule.
     public var aggregation: Aggregation = .mean
     /// Rows averaged into one block before windowing; `nil` chooses it (see
@@ -60,5 +73,24 @@ public struct SignalDetectorConfiguration: Codable, Sendable, Equatable {
             throw fail("the calibration fraction must be in (0, 1), not \(calibrationFraction)")
         }
         try threshold.validate()
+    }
+}
+
+extension SignalDetectorConfiguration {
+    /// Decodes a saved configuration. Detectors saved before ``channelScaling`` existed
+    /// lack the key; they scaled channels by their standard deviation.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        window = try c.decodeIfPresent(Int.self, forKey: .window)
+        stride = try c.decode(Int.self, forKey: .stride)
+        scales = try c.decode([Double].self, forKey: .scales)
+        distance = try c.decode(Distance.self, forKey: .distance)
+        channelScaling = try c.decodeIfPresent(ChannelScaling.self, forKey: .channelScaling) ?? .std
+        aggregation = try c.decode(Aggregation.self, forKey: .aggregation)
+        blockSize = try c.decodeIfPresent(Int.self, forKey: .blockSize)
+        referenceBlocks = try c.decode(Int.self, forKey: .referenceBlocks)
+        calibrationFraction = try c.decode(Double.self, forKey: .calibrationFraction)
+        threshold = try c.decode(ThresholdRule.self, forKey: .threshold)
     }
 }

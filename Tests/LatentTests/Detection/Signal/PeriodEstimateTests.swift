@@ -11,6 +11,16 @@ final class PeriodEstimateTests: XCTestCase {
         }
     }
 
+    func testNoiseWithoutAClearPeakFallsBack() {
+        // White noise crosses zero at once, but no later peak is a period.
+        var random = DetectionTestRandom(seed: 7)
+        let noise = (0..<3000).map { _ in Float(random.uniform()) }
+        let estimate = PeriodEstimate(Signal(noise))
+        XCTAssertEqual(estimate.period, PeriodEstimate.fallbackWindow)
+        XCTAssertLessThan(estimate.autocorrelation, PeriodEstimate.minimumAutocorrelation)
+        XCTAssertTrue(estimate.method.contains("no clear period"), estimate.method)
+    }
+
     func testATrendWithoutRhythmFallsBack() {
         let estimate = PeriodEstimate(Signal((0..<3000).map { Float($0) }))
         XCTAssertEqual(estimate.period, PeriodEstimate.fallbackWindow)

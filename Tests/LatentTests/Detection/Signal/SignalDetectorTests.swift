@@ -18,6 +18,27 @@ final class SignalDetectorTests: XCTestCase {
         XCTAssertLessThan(normal, 1300 / 10)
     }
 
+    func testDefaultWindowsRunFromAQuarterToTwiceThePeriod() throws {
+        // The quarter window is what localises short anomalies (docs/signals.md).
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+        XCTAssertEqual(detector.blockSize, 1)
+        XCTAssertEqual(detector.windows, [10, 20, 40, 80])
+    }
+
+    func testExactMatchesDoNotShrinkADivisorToZero() throws {
+        // Three quarters of every 800 rows are flat: over half the calibration windows match
+        // a head window exactly, so their median distance is 0 at every scale.
+        let wave = SignalTestData.wave(rows: 8000, period: period)
+        let x = (0..<8000).map { $0 % 800 < 600 ? 0 : wave[$0] }
+        var c = SignalDetectorConfiguration()
+        c.window = period
+        let detector = try SignalDetector.fit(Signal(x), configuration: c)
+        for norm in detector.model.norms {
+            XCTAssertGreaterThan(norm.z, 1e-6)
+            XCTAssertGreaterThan(norm.raw, 1e-6)
+        }
+    }
+
     func testStreamingEqualsWholeFileBitForBit() throws {
         var configurations: [SignalDetectorConfiguration] = []
         for (block, stride, aggregation) in [
