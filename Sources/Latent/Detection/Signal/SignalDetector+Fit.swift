@@ -44,18 +44,11 @@ extension SignalDetector {
                 trainingRows: n, window: window, referenceBlocks: configuration.referenceBlocks)
         let windows = configuration.scales.map { max(4, Int((Double(window) * $0 / Double(f)).rounded())) }
         let longest = windows.max()!
-        let mean = (0..<training.channels).map { c in
-            (0..<n).reduce(0.0) { $0 + Double(training.values[$1 * training.channels + c]) }
-                / Double(n)
+        let moments = training.values.withUnsafeBufferPointer {
+            ColumnMoments(rowMajor: $0, rows: n, columns: training.channels)
         }
-        let plainStd = (0..<training.channels).map { c -> Double in
-            let v =
-                (0..<n).reduce(0.0) {
-                    let d = Double(training.values[$1 * training.channels + c]) - mean[c]
-                    return $0 + d * d
-                } / Double(n)
-            return v > 0 ? v.squareRoot() : 1
-        }
+        let mean = moments.mean
+        let plainStd = moments.standardDeviation.map { $0 > 0 ? $0 : 1 }
         let std = channelScales(
             training, std: plainStd, rule: configuration.channelScaling)
         let (allBlocks, _) = blocks(of: training, mean: mean, std: std, blockSize: f)

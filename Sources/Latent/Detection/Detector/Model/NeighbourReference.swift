@@ -48,24 +48,14 @@ struct NeighbourReference: Sendable {
         var center = [Float](repeating: 0, count: d)
         var spread = [Float](repeating: 1, count: d)
         if standardize {
-            // Mean and standard deviation in Double over all training rows, two passes.
-            training.withUnsafeBufferPointer { x in
-                let rowCount = training.shape[0]
-                var mean = [Double](repeating: 0, count: d)
-                for i in 0..<rowCount { for j in 0..<d { mean[j] += Double(x[i * d + j]) } }
-                for j in 0..<d { mean[j] /= Double(rowCount) }
-                var variance = [Double](repeating: 0, count: d)
-                for i in 0..<rowCount {
-                    for j in 0..<d {
-                        let u = Double(x[i * d + j]) - mean[j]
-                        variance[j] += u * u
-                    }
-                }
-                for j in 0..<d {
-                    center[j] = Float(mean[j])
-                    let s = Float((variance[j] / Double(rowCount)).squareRoot())
-                    spread[j] = s > 0 && s.isFinite ? s : Self.constantSpread
-                }
+            // Over all training rows, not only the kept ones.
+            let moments = training.withUnsafeBufferPointer {
+                ColumnMoments(rowMajor: $0, rows: training.shape[0], columns: d)
+            }
+            for j in 0..<d {
+                center[j] = Float(moments.mean[j])
+                let s = Float(moments.standardDeviation[j])
+                spread[j] = s > 0 && s.isFinite ? s : Self.constantSpread
             }
         }
         let kept = training.rows(0..<n)
@@ -122,10 +112,9 @@ struct NeighbourReference: Sendable {
             packed.withUnsafeBufferPointer { p in
                 distances.withUnsafeMutableBufferPointer { dist in
                     indices.withUnsafeMutableBufferPointer { index in
-                        let (q, p, dist, index) = (SendablePointer(q), SendablePointer(p), dist, index)
                         Engine.parallelFor(n, minimumChunk: max(1, (1 << 18) / perRow)) { range in
                             latent_nearest_rows(
-                                q.base, d, p.base, count, d, k, excludingSelf ? 0 : -1,
+                                q.baseAddress, d, p.baseAddress, count, d, k, excludingSelf ? 0 : -1,
                                 dist.baseAddress, index.baseAddress, range.lowerBound, range.upperBound)
                         }
                     }
@@ -157,11 +146,4 @@ struct NeighbourReference: Sendable {
         }
         return (scores, features, Tensor(shape: [n, d], scalars: reconstruction))
     }
-}
-
-/// A buffer's base address that the parallel loop's threads may read (and, for disjoint
-/// rows, write).
-private struct SendablePointer<T>: @unchecked Sendable {
-    let base: UnsafePointer<T>?
-    init(_ buffer: UnsafeBufferPointer<T>) { base = buffer.baseAddress }
 }
