@@ -30,7 +30,7 @@ extension LatentCommand.Detector.Fit {
                     ? String(format: ", autocorrelation %.2f", detector.period.autocorrelation) : "")
                 + ".")
         print(
-            "Blocks of \(detector.blockSize) rows; windows \(detector.windows.map { "\($0 * detector.blockSize)" }.joined(separator: ", ")) rows (scales \(configuration.scales.map { "\($0)" }.joined(separator: ", "))), \(configuration.distance.rawValue) distance to the nearest training window, \(configuration.aggregation.rawValue) over covering windows"
+            "Blocks of \(detector.blockSize) rows; windows \(detector.windows.map { "\($0 * detector.blockSize)" }.joined(separator: ", ")) rows (scales \(configuration.scales.map { "\($0)" }.joined(separator: ", "))) of the \(configuration.views.map(\.rawValue).joined(separator: " and ")), \(configuration.distance.rawValue) distance to the nearest training window, \(configuration.aggregation.rawValue) over covering windows"
                 + (detector.channelNames.count > 1
                     ? "; channels scaled by \(configuration.channelScaling.rawValue)." : ".")
         )

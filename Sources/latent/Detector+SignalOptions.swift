@@ -38,6 +38,12 @@ struct SignalFitOptions: ParsableArguments {
             valueName: "0.25,0.5,1,2"))
     var scales: String = "0.25,0.5,1,2"
 
+    @Option(
+        help: ArgumentHelp(
+            "Signal: what windows are cut from, comma-separated: level (the signal), difference (its slope).",
+            valueName: "level,difference"))
+    var views: String = "level,difference"
+
     @Option(help: "Signal: window distance: znormalized (shape), raw (shape and level) or both.")
     var distance: SignalDetectorConfiguration.Distance = .both
 
@@ -65,6 +71,13 @@ struct SignalFitOptions: ParsableArguments {
             throw ValidationError("--scales must be comma-separated numbers such as 0.5,1,2, not '\(scales)'.")
         }
         c.scales = parsed.map { $0! }
+        let parsedViews = views.split(separator: ",").map {
+            SignalView(rawValue: $0.trimmingCharacters(in: .whitespaces))
+        }
+        guard !parsedViews.isEmpty, parsedViews.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("--views must be level, difference or level,difference, not '\(views)'.")
+        }
+        c.views = parsedViews.map { $0! }
         c.distance = distance
         c.channelScaling = channelScaling
         c.aggregation = aggregation

@@ -23,6 +23,8 @@ extension SignalDetector {
         public var referenceBlocks: Int
         public var scalerMean: [Double]
         public var scalerStd: [Double]
+        /// Per term (each view of ``SignalDetectorConfiguration/views`` at each window,
+        /// view-major), the divisors of the z and raw distances.
         public var norms: [Norm]
         public var threshold: Float
         public var calibrationSize: Int
@@ -91,7 +93,9 @@ extension SignalDetector {
         let file = url.appendingPathComponent("reference.json").path
         guard manifest.format == formatName, manifest.formatVersion == 1,
             state.reference.count == manifest.channels.count,
-            manifest.windowBlocks.count == manifest.norms.count,
+            manifest.configuration.scales.count == manifest.windowBlocks.count,
+            (try? manifest.configuration.validate()) != nil,
+            manifest.windowBlocks.count * manifest.configuration.views.count == manifest.norms.count,
             manifest.windowBlocks.allSatisfy({ $0 >= 2 && $0 <= state.reference[0].count }),
             state.reference.allSatisfy({ $0.count == state.reference[0].count })
         else {
@@ -102,7 +106,11 @@ extension SignalDetector {
             mean: manifest.scalerMean, std: manifest.scalerStd, blockSize: manifest.blockSize,
             stride: manifest.configuration.stride, distance: manifest.configuration.distance,
             aggregation: manifest.configuration.aggregation,
-            references: manifest.windowBlocks.map { DiscordReference(series: state.reference, m: $0) },
+            references: manifest.configuration.views.flatMap { view in
+                let series = view.apply(state.reference)
+                return manifest.windowBlocks.map { DiscordReference(series: series, m: $0) }
+            },
+            views: manifest.configuration.views.flatMap { v in manifest.windowBlocks.map { _ in v } },
             norms: manifest.norms)
         let detector = SignalDetector(
             configuration: manifest.configuration, channelNames: manifest.channels,

@@ -53,14 +53,21 @@ extension SignalDetector {
         return out
     }
 
-    /// Per-block scores of a whole series of blocks under `model`.
+    /// Per-block scores of a whole series of blocks (the level view) under `model`.
     static func blockScores(_ series: [[Double]], model: SignalScoringModel) -> [Double] {
+        var viewed: [SignalView: [[Double]]] = [.level: series]
+        if model.usesDifference { viewed[.difference] = SignalView.difference.apply(series) }
+        return blockScores(viewed: viewed, model: model)
+    }
+
+    /// Per-block scores given every view `model` uses, each of the same length.
+    static func blockScores(viewed: [SignalView: [[Double]]], model: SignalScoringModel) -> [Double] {
         let windowScores = model.references.indices.map { s in
-            windowDistances(series, reference: model.references[s], stride: model.stride)
-                .map { model.windowScore($0, scale: s) }
+            windowDistances(viewed[model.views[s]]!, reference: model.references[s], stride: model.stride)
+                .map { model.windowScore($0, term: s) }
         }
         let offsets = [Int](repeating: 0, count: windowScores.count)
-        return (0..<series[0].count).map {
+        return (0..<viewed.values.first![0].count).map {
             SignalScoringStream.blockScore(
                 $0, model: model, windowScores: windowScores, windowOffset: offsets)
         }

@@ -30,8 +30,8 @@ public struct SignalDetector: Sendable {
     public let period: PeriodEstimate
     /// The base window in rows.
     public let window: Int
-    /// The windows in blocks, one per scale.
-    public var windows: [Int] { model.references.map(\.m) }
+    /// The windows in blocks, one per scale (every view uses the same ones).
+    public var windows: [Int] { model.references.prefix(configuration.scales.count).map(\.m) }
     /// Rows averaged into one block.
     public var blockSize: Int { model.blockSize }
     /// Rows of the training part.

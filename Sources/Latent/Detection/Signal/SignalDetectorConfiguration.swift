@@ -36,6 +36,9 @@ public struct SignalDetectorConfiguration: Codable, Sendable, Equatable {
     /// Window lengths as multiples of the base window (multi-scale ensemble). The quarter
     /// window sharpens where short anomalies peak; `docs/signals.md` has the measurements.
     public var scales: [Double] = [0.25, 0.5, 1, 2]
+    /// What windows are cut from: the level, its first difference, or both (each at every
+    /// scale, summed). Detectors saved before this setting used `[.level]`.
+    public var views: [SignalView] = [.level, .difference]
     /// The window distance.
     public var distance: Distance = .both
     /// How channels are scaled (detectors saved before this setting used `.std`).
@@ -66,6 +69,9 @@ public struct SignalDetectorConfiguration: Codable, Sendable, Equatable {
         if scales.isEmpty || scales.contains(where: { !($0 > 0 && $0 <= 16) }) {
             throw fail("--scales must be positive numbers up to 16, not \(scales)")
         }
+        if views.isEmpty || Set(views).count != views.count {
+            throw fail("--views must name level, difference or both, once each, not \(views.map(\.rawValue))")
+        }
         if referenceBlocks < 64 {
             throw fail("the reference needs at least 64 blocks, not \(referenceBlocks)")
         }
@@ -77,14 +83,16 @@ public struct SignalDetectorConfiguration: Codable, Sendable, Equatable {
 }
 
 extension SignalDetectorConfiguration {
-    /// Decodes a saved configuration. Detectors saved before ``channelScaling`` existed
-    /// lack the key; they scaled channels by their standard deviation.
+    /// Decodes a saved configuration. Detectors saved before ``channelScaling`` or
+    /// ``views`` existed lack the key; they scaled channels by their standard deviation
+    /// and cut windows from the level only.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         window = try c.decodeIfPresent(Int.self, forKey: .window)
         stride = try c.decode(Int.self, forKey: .stride)
         scales = try c.decode([Double].self, forKey: .scales)
+        views = try c.decodeIfPresent([SignalView].self, forKey: .views) ?? [.level]
         distance = try c.decode(Distance.self, forKey: .distance)
         channelScaling = try c.decodeIfPresent(ChannelScaling.self, forKey: .channelScaling) ?? .std
         aggregation = try c.decode(Aggregation.self, forKey: .aggregation)

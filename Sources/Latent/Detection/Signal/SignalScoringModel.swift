@@ -1,6 +1,6 @@
 /// The fitted numbers a ``SignalScoringStream`` needs: scaling, block size, one discord
-/// reference per window scale and the calibration medians that put the scales on one
-/// footing.
+/// reference per term (a view at a window scale, view-major) and the calibration medians
+/// that put the terms on one footing.
 struct SignalScoringModel: Sendable {
     /// Per channel: the training mean and standard deviation (1 for a constant channel).
     let mean: [Double], std: [Double]
@@ -10,16 +10,22 @@ struct SignalScoringModel: Sendable {
     let stride: Int
     let distance: SignalDetectorConfiguration.Distance
     let aggregation: SignalDetectorConfiguration.Aggregation
-    /// One reference per scale (its `m` is that scale's window in blocks).
+    /// One reference per term (its `m` is that scale's window in blocks), built on the
+    /// term's view of the reference series.
     let references: [DiscordReference]
-    /// Per scale, the divisors of the z and raw distances (calibration medians).
+    /// Per term, the view its windows are cut from.
+    let views: [SignalView]
+    /// Per term, the divisors of the z and raw distances (calibration medians).
     let norms: [SignalDetector.Norm]
+
+    /// Whether some term needs the first difference.
+    var usesDifference: Bool { views.contains(.difference) }
 
     /// The longest window, in blocks.
     var longestWindow: Int { references.map(\.m).max()! }
 
-    /// A window's score at scale `s`.
-    func windowScore(_ d: (z: Double, raw: Double), scale s: Int) -> Double {
+    /// A window's score in term `s`.
+    func windowScore(_ d: (z: Double, raw: Double), term s: Int) -> Double {
         switch distance {
         case .znormalized: return d.z / norms[s].z
         case .raw: return d.raw / norms[s].raw

@@ -3,12 +3,13 @@
 /// score — shared by its rows — is emitted once every window that covers it is seen.
 ///
 /// ```
-/// score(block b) = Σ_s agg { w_s(k) : window k of scale s covers b }      agg = mean | max
+/// score(block b) = Σ_s agg { w_s(k) : window k of term s covers b }       agg = mean | max
 /// w_s(k)         = z_s(k) / median_cal(z_s) + raw_s(k) / median_cal(raw_s)    (distance .both)
 /// ```
+/// A term is a view (the level, or its first difference) at one window scale.
 ///
 /// It keeps the last windows' blocks and scores only: O(longest window + stride) blocks
-/// per channel, plus the reference. ``SignalDetector/score(_:)`` computes the same
+/// per channel and view, plus the references. ``SignalDetector/score(_:)`` computes the same
 /// numbers for a whole file in parallel chunks; both compute every window from the same
 /// inputs with the same operations, so the scores agree bit for bit.
 public struct SignalScoringStream: Sendable {
@@ -17,6 +18,12 @@ public struct SignalScoringStream: Sendable {
     private var pendingRows = 0
     /// Per channel, blocks from absolute index `blockOffset`.
     private var blocks: [[Double]]
+    /// Per channel, their first differences from the same index (empty when no term
+    /// uses them).
+    private var differences: [[Double]]
+    /// Per channel, the last closed block (for the next difference), once there is one.
+    private var lastBlock: [Double]
+    private var hasLastBlock = false
     private var blockOffset = 0
     private(set) var blockCount = 0
     private var cursors: [DiscordCursor]
@@ -34,6 +41,8 @@ public struct SignalScoringStream: Sendable {
         let channels = model.mean.count
         pending = [Double](repeating: 0, count: channels)
         blocks = Array(repeating: [], count: channels)
+        differences = Array(repeating: [], count: model.usesDifference ? channels : 0)
+        lastBlock = [Double](repeating: 0, count: channels)
         cursors = model.references.map { DiscordCursor(reference: $0) }
         windowScores = Array(repeating: [], count: model.references.count)
         windowOffset = Array(repeating: 0, count: model.references.count)
@@ -63,9 +72,13 @@ public struct SignalScoringStream: Sendable {
 
     private mutating func closeBlock() {
         for c in pending.indices {
-            blocks[c].append(pending[c] / Double(pendingRows))
+            let block = pending[c] / Double(pendingRows)
+            blocks[c].append(block)
+            if !differences.isEmpty { differences[c].append(hasLastBlock ? block - lastBlock[c] : 0) }
+            lastBlock[c] = block
             pending[c] = 0
         }
+        hasLastBlock = true
         pendingRows = 0
         blockCount += 1
         for s in cursors.indices {
@@ -74,10 +87,11 @@ public struct SignalScoringStream: Sendable {
                 let k = windowOffset[s] + windowScores[s].count
                 let start = k * model.stride
                 guard start + m <= blockCount else { break }
-                let d = blocks.withWindow(from: start - blockOffset, length: m) {
+                let view = model.views[s] == .level ? blocks : differences
+                let d = view.withWindow(from: start - blockOffset, length: m) {
                     cursors[s].next($0, index: k, stride: model.stride)
                 }
-                windowScores[s].append(model.windowScore(d, scale: s))
+                windowScores[s].append(model.windowScore(d, term: s))
             }
         }
     }
@@ -105,6 +119,7 @@ public struct SignalScoringStream: Sendable {
         if keepBlocks - blockOffset > 4096 {
             let drop = keepBlocks - blockOffset
             for c in blocks.indices { blocks[c].removeFirst(drop) }
+            for c in differences.indices { differences[c].removeFirst(drop) }
             blockOffset = keepBlocks
         }
         for s in windowScores.indices {

@@ -86,6 +86,55 @@ final class SignalDetectorTests: XCTestCase {
         XCTAssertEqual(loaded.score(test), detector.score(test))
     }
 
+    func testTheDifferenceViewIsTheFirstDifferenceStartingAtZero() {
+        XCTAssertEqual(SignalView.difference.apply([[1, 4, 2], [0, 0.5, 0.5]]), [[0, 3, -2], [0, 0.5, 0]])
+        XCTAssertEqual(SignalView.level.apply([[1, 4, 2]]), [[1, 4, 2]])
+    }
+
+    func testByDefaultEveryScaleIsScoredOnTheLevelAndOnTheDifference() throws {
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+        XCTAssertEqual(
+            detector.model.views, [.level, .level, .level, .level] + Array(repeating: .difference, count: 4))
+        XCTAssertEqual(detector.model.references.map(\.m), [10, 20, 40, 80, 10, 20, 40, 80])
+        XCTAssertEqual(detector.model.norms.count, 8)
+    }
+
+    func testTheDifferenceViewAloneFindsTheDistortedStretch() throws {
+        var c = SignalDetectorConfiguration()
+        c.views = [.difference]
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])), configuration: c)
+        let scores = detector.score(Signal(series))
+        let top = (3000..<6000).max { scores[$0] < scores[$1] }!
+        XCTAssertTrue((4410 - 40)..<(4450 + 40) ~= top, "top row \(top)")
+        // Not the level's scores under another name.
+        var level = c
+        level.views = [.level]
+        let levelScores = try SignalDetector.fit(Signal(Array(series[0..<3000])), configuration: level)
+            .score(Signal(series))
+        XCTAssertNotEqual(scores, levelScores)
+    }
+
+    func testADetectorSavedBeforeViewsExistedScoresTheLevelOnly() throws {
+        var c = SignalDetectorConfiguration()
+        c.views = [.level]
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])), configuration: c)
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("signal-detector-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try detector.save(to: url, source: "test")
+        // The manifest as it was written before the setting: no `views` key.
+        let manifestURL = url.appendingPathComponent(AnomalyDetector.manifestFileName)
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
+        var configuration = object["configuration"] as! [String: Any]
+        XCTAssertNotNil(configuration.removeValue(forKey: "views"))
+        object["configuration"] = configuration
+        try JSONSerialization.data(withJSONObject: object).write(to: manifestURL)
+        let (loaded, manifest) = try SignalDetector.load(from: url)
+        XCTAssertEqual(manifest.configuration.views, [.level])
+        let test = Signal(Array(series[3000...]))
+        XCTAssertEqual(loaded.score(test), detector.score(test))
+    }
+
     func testTooShortATrainingPartIsAClearError() {
         var c = SignalDetectorConfiguration()
         c.window = 100
