@@ -149,4 +149,26 @@ void latent_nearest_rows(const float *Q, long ldq, const float *P, long count, l
 void latent_nearest_rows_level(int level, const float *Q, long ldq, const float *P, long count, long d, long k,
                                long selfOffset, float *dist, int32_t *index, long q0, long q1);
 
+// ---- Discord distances of the signal detector (Discord.c) ------------------------------
+
+/// qt[j] = Σ_t q[t]·r[j+t] (t = 0..<m in order) for j in 0..<count: the dot products of a
+/// query window with every reference window. The same bits at every kernel level.
+void latent_sliding_dots(const double *q, long m, const double *r, long count, double *qt);
+
+/// One sliding step of a one-channel discord cursor over `count` reference windows of
+/// length m: out[0] = first, and for j ≥ 1 out[j] = in[j−1] − leaving·r[j−1] + entering·r[j+m−1]
+/// (the dot products of the next query window from the previous ones). Returns
+/// best = max_j (out[j]·invM − mu·muR[j])·invQ·invR[j] (the highest correlation) and
+/// nearest = min_j ss + ssR[j] − 2·out[j] (the smallest squared distance), each term
+/// computed in that order with contraction off: the same bits at every kernel level.
+void latent_discord_step(const double *in, double *out, const double *r, const double *muR, const double *invR,
+                         const double *ssR, long count, long m, double leaving, double entering, double first,
+                         double mu, double invQ, double invM, double ss, double *best, double *nearest);
+
+/// latent_discord_step on the path of at most `level` (0 baseline, 1 AVX2, 2 AVX-512), for tests.
+void latent_discord_step_level(int level, const double *in, double *out, const double *r, const double *muR,
+                               const double *invR, const double *ssR, long count, long m, double leaving,
+                               double entering, double first, double mu, double invQ, double invM, double ss,
+                               double *best, double *nearest);
+
 #endif

@@ -1,3 +1,5 @@
+import CLatentKernels
+
 /// Walks query windows in order and gives each its distance to the nearest reference
 /// window — the discord score of the matrix-profile literature (Yeh et al. 2016), here
 /// as an AB-join against the anomaly-free training part.
@@ -21,7 +23,9 @@ final class DiscordCursor: @unchecked Sendable {
     let reference: DiscordReference
     /// Per channel c, the dot products of the current window with every reference window,
     /// at `qt[c * count ..< (c + 1) * count]`.
-    private let qt: UnsafeMutablePointer<Double>
+    private var qt: UnsafeMutablePointer<Double>
+    /// The one-channel step writes the next dot products here, then the two swap.
+    private var spare: UnsafeMutablePointer<Double>
     /// The first value of the previous window per channel (leaves the window next step).
     private var previousFirst: [Double]
     /// The index of the last window, for checking that recurrence steps are consecutive.
@@ -41,6 +45,8 @@ final class DiscordCursor: @unchecked Sendable {
         // array accesses on a class's properties would pay an exclusivity check each time.
         qt = .allocate(capacity: count * reference.channels)
         qt.initialize(repeating: 0, count: count * reference.channels)
+        spare = .allocate(capacity: count * reference.channels)
+        spare.initialize(repeating: 0, count: count * reference.channels)
         correlationSum = .allocate(capacity: count)
         squaredDistance = .allocate(capacity: count)
         previousFirst = [Double](repeating: 0, count: reference.channels)
@@ -48,6 +54,7 @@ final class DiscordCursor: @unchecked Sendable {
 
     deinit {
         qt.deallocate()
+        spare.deallocate()
         correlationSum.deallocate()
         squaredDistance.deallocate()
     }
@@ -85,11 +92,7 @@ final class DiscordCursor: @unchecked Sendable {
             let entering = q[m - 1]
             reference.series[c].withUnsafeBufferPointer { r in
                 if direct {
-                    for j in 0..<count {
-                        var s = 0.0
-                        for t in 0..<m { s += q[t] * r[j + t] }
-                        qt[j] = s
-                    }
+                    latent_sliding_dots(q.baseAddress!, m, r.baseAddress!, count, qt)
                 } else {
                     var j = count - 1
                     while j >= 1 {
@@ -127,40 +130,31 @@ final class DiscordCursor: @unchecked Sendable {
     }
 
     /// One channel, recurrence step: the same arithmetic as the general path, fused into
-    /// one pass over the reference (the hot loop of long univariate signals).
+    /// one pass over the reference (the hot loop of long univariate signals; C, vectorised
+    /// over reference windows, with the same bits).
     private func nextSingleChannel(_ q: UnsafeBufferPointer<Double>) -> (z: Double, raw: Double) {
         let m = reference.m
         let count = reference.count
         let (mu, sd, ss) = WindowMoments.moments(q)
         let invQ = sd > DiscordReference.flatStd ? 1 / sd : 0
-        let invM = 1 / Double(m)
         let leaving = previousFirst[0]
-        let entering = q[m - 1]
         previousFirst[0] = q[0]
-        let qt = self.qt
-        var best = -Double.infinity
-        var nearest = Double.infinity
+        var best = 0.0
+        var nearest = 0.0
         reference.series[0].withUnsafeBufferPointer { r in
+            var first = 0.0
+            for t in 0..<m { first += q[t] * r[t] }
             reference.mean[0].withUnsafeBufferPointer { muR in
                 reference.inverseStd[0].withUnsafeBufferPointer { invR in
                     reference.sumOfSquares[0].withUnsafeBufferPointer { ssR in
-                        var j = count - 1
-                        while j >= 1 {
-                            let v = qt[j - 1] - leaving * r[j - 1] + entering * r[j + m - 1]
-                            qt[j] = v
-                            best = max(best, 0 + (v * invM - mu * muR[j]) * invQ * invR[j])
-                            nearest = min(nearest, 0 + (ss + ssR[j] - 2 * v))
-                            j -= 1
-                        }
-                        var s = 0.0
-                        for t in 0..<m { s += q[t] * r[t] }
-                        qt[0] = s
-                        best = max(best, 0 + (s * invM - mu * muR[0]) * invQ * invR[0])
-                        nearest = min(nearest, 0 + (ss + ssR[0] - 2 * s))
+                        latent_discord_step(
+                            qt, spare, r.baseAddress!, muR.baseAddress!, invR.baseAddress!, ssR.baseAddress!,
+                            count, m, leaving, q[m - 1], first, mu, invQ, 1 / Double(m), ss, &best, &nearest)
                     }
                 }
             }
         }
+        swap(&qt, &spare)
         var meanRho = best
         if invQ == 0 { meanRho = reference.hasFlatWindow ? 1 : 0 }
         return ((2 * max(0, 1 - meanRho)).squareRoot(), (max(0, nearest) / Double(m)).squareRoot())
