@@ -7,7 +7,9 @@
 # rows, a 300 MB line without newline, binary garbage, an empty file, a directory instead
 # of a file; and copies of a good detector with a `../` path, deeply nested JSON, a model
 # whose shapes do not fit, and safetensors weights with a header length near 2^64,
-# overlapping offsets or an overflowing shape. Each data file goes to
+# overlapping offsets or an overflowing shape; copies of a signal detector with views,
+# divisors, scaling or block size that do not agree, or a ragged or truncated reference.
+# Each data file goes to
 # `latent detector fit --data` and `latent detector score --input`; each detector to
 # `latent detector score`. A case passes when the exit status is non-zero and below 128
 # (an error, not a signal), standard error names the bad file, and peak RSS (from
@@ -36,7 +38,11 @@ with open(sys.argv[1], "w") as f:
 EOF
 "$LATENT" detector fit --data "$work/good.csv" --out "$work/good" --epochs 5 --quiet > /dev/null 2>&1
 "$LATENT" detector fit --data "$work/good.csv" --out "$work/near" --quiet > /dev/null 2>&1
-python3 Scripts/hostile_files.py "$work/cases" "$work/good" "$work/near" > "$work/cases.tsv"
+# A signal detector: one channel, a 40-row period, trained on the first 1500 rows.
+python3 -c 'import math; print("\n".join(f"{math.sin(t * math.pi / 20) + 0.3 * math.sin(t * math.pi / 10):.4f}" for t in range(2000)))' \
+    > "$work/wave.txt"
+"$LATENT" detector fit --data "$work/wave.txt" --signal --train-rows 1500 --out "$work/signal" > /dev/null 2>&1
+python3 Scripts/hostile_files.py "$work/cases" "$work/good" "$work/near" "$work/signal" > "$work/cases.tsv"
 
 failures=0
 printf '%-8s %-24s %-6s %6s %6s  %s\n' command case status rss_MB names result
@@ -65,10 +71,12 @@ while IFS=$'\t' read -r kind name path must; do
     if [ "$kind" = data ]; then
         run fit "$name" "$must" detector fit --data "$path" --out "$work/out-$name" --epochs 2 --quiet
         run score "$name" "$must" detector score "$work/good" --input "$path"
+    elif [ "$kind" = signal ]; then
+        run score "$name" "$must" detector score "$path" --input "$work/wave.txt"
     else
         run score "$name" "$must" detector score "$path" --input "$work/good.csv"
     fi
 done < "$work/cases.tsv"
-total=$(($(grep -c '^data' "$work/cases.tsv") * 2 + $(grep -c '^detector' "$work/cases.tsv")))
+total=$(($(grep -c '^data' "$work/cases.tsv") * 2 + $(grep -c -E '^(detector|signal)' "$work/cases.tsv")))
 echo "$((total - failures)) of $total cases refused cleanly (non-zero exit < 128, file named, peak RSS < ${max_rss_mb} MB)"
 [ "$failures" -eq 0 ]

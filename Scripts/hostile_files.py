@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes hostile inputs for `latent detector fit --data` and `latent detector score`.
 
-Usage: Scripts/hostile_files.py OUT GOOD_DETECTOR [GOOD_NEIGHBOURS]
+Usage: Scripts/hostile_files.py OUT GOOD_DETECTOR [GOOD_NEIGHBOURS [GOOD_SIGNAL]]
 
 OUT/data/ gets data files (each fed to both commands); OUT/detectors/ gets copies of
 GOOD_DETECTOR (a directory written by `latent detector fit` on 12-feature rows) with one
 file made hostile (fed to `score`); GOOD_NEIGHBOURS (a nearest-neighbour detector on the same
 rows, the default for tables) likewise, with its neighbours.npy or neighbour space made
-hostile. Prints one line per case: kind, name, path, and the
+hostile. GOOD_SIGNAL (a signal detector, `fit --signal` on one channel) likewise, with its
+detector.json or reference.json made hostile (kind `signal`: scored against a signal).
+Prints one line per case: kind, name, path, and the
 file name the error must mention. Standard library only; nothing big is written (the
 300 MB line is a sparse file, the gzip bomb repeats one small member).
 """
@@ -23,6 +25,7 @@ import zlib
 
 out, good = sys.argv[1], sys.argv[2]
 near = sys.argv[3] if len(sys.argv) > 3 else None
+signal = sys.argv[4] if len(sys.argv) > 4 else None
 data, detectors = os.path.join(out, "data"), os.path.join(out, "detectors")
 os.makedirs(data, exist_ok=True)
 os.makedirs(detectors, exist_ok=True)
@@ -92,13 +95,13 @@ data_file("empty.csv", b"")
 os.makedirs(data_file("directory.csv"), exist_ok=True)
 
 
-def detector(name, bad_file, change, source=None):
+def detector(name, bad_file, change, source=None, kind="detector"):
     """A copy of the good detector (or `source`) with `change(dir)` applied; `bad_file` is
     the file the error must name."""
     path = os.path.join(detectors, name)
     shutil.copytree(source or good, path)
     change(path)
-    cases.append(("detector", name, path, bad_file))
+    cases.append((kind, name, path, bad_file))
 
 
 def edit_json(path, edit):
@@ -200,6 +203,31 @@ if near:
              lambda d: write_rows(d, npy_bytes((2, 12), struct.pack("<24f", *([float("nan")] * 24)))), near)
     detector("det-nn-no-space", "detector.json", lambda d: space(d, None), near)
     detector("det-nn-zero-spread", "detector.json", lambda d: space(d, lambda m: m["spread"].__setitem__(0, 0)), near)
+
+
+def signal_case(name, bad_file, edit):
+    """A copy of the good signal detector with `edit(value)` applied to `bad_file`'s JSON."""
+    detector(name, bad_file, lambda d: edit_json(os.path.join(d, bad_file), edit), signal, kind="signal")
+
+
+def configuration(key, value):
+    return lambda m: m["configuration"].__setitem__(key, value)
+
+
+if signal:
+    # Views and divisors that do not agree; a view that does not exist; scaling, blocks and
+    # divisors that would divide by zero or index past the channels; a ragged reference.
+    signal_case("sig-views-norms", "detector.json", lambda m: m.__setitem__("norms", m["norms"][:4]))
+    signal_case("sig-unknown-view", "detector.json", configuration("views", ["slope"]))
+    signal_case("sig-no-views", "detector.json", configuration("views", []))
+    signal_case("sig-no-scaler", "detector.json", lambda m: m.__setitem__("scalerMean", []))
+    signal_case("sig-zero-std", "detector.json", lambda m: m["scalerStd"].__setitem__(0, 0))
+    signal_case("sig-zero-block", "detector.json", lambda m: m.__setitem__("blockSize", 0))
+    signal_case("sig-zero-divisor", "detector.json", lambda m: m["norms"][0].__setitem__("z", 0))
+    signal_case("sig-huge-window", "detector.json", lambda m: m.__setitem__("windowBlocks", [1 << 40] * 4))
+    signal_case("sig-ragged-reference", "reference.json", lambda m: m["reference"].append([0.0]))
+    detector("sig-truncated-reference", "reference.json",
+             lambda d: open(os.path.join(d, "reference.json"), "r+b").truncate(100), signal, kind="signal")
 
 for kind, name, path, names in cases:
     print(f"{kind}\t{name}\t{path}\t{names}")

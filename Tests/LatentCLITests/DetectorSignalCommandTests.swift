@@ -96,6 +96,14 @@ final class DetectorSignalCommandTests: XCTestCase {
         ])
         XCTAssertNotEqual(tooMany.status, 0)
         XCTAssertTrue(tooMany.stderr.contains("--train-rows 900"), tooMany.stderr)
+        for views in ["slope", "level,level", ""] {
+            let bad = try latent([
+                "detector", "fit", "--data", good.path, "--signal", "--views", views,
+                "--out", dir.appendingPathComponent("d").path,
+            ])
+            XCTAssertNotEqual(bad.status, 0, views)
+            XCTAssertTrue(bad.stderr.contains("--views"), bad.stderr)
+        }
     }
 
     /// A short real UCR series: the anomaly is found (the UCR rule), from the file's name.

@@ -85,19 +85,36 @@ extension SignalDetector {
                 return try JSONDecoder().decode(type, from: Data(contentsOf: file))
             } catch {
                 throw DetectorError.unusableDirectory(
-                    file: file.path, problem: "it cannot be read (\(error.localizedDescription))")
+                    file: file.path,
+                    problem:
+                        "it cannot be read (\(error is DecodingError ? describeDecodingError(error) : error.localizedDescription))"
+                )
             }
         }
         let manifest = try read(AnomalyDetector.manifestFileName, Manifest.self)
         let state = try read("reference.json", State.self)
         let file = url.appendingPathComponent("reference.json").path
-        guard manifest.format == formatName, manifest.formatVersion == 1,
-            state.reference.count == manifest.channels.count,
-            manifest.configuration.scales.count == manifest.windowBlocks.count,
+        let manifestFile = url.appendingPathComponent(AnomalyDetector.manifestFileName).path
+        let channels = manifest.channels.count
+        func positive(_ x: [Double]) -> Bool { x.allSatisfy { $0.isFinite && $0 > 0 } }
+        guard manifest.format == formatName, manifest.formatVersion == 1, channels >= 1,
             (try? manifest.configuration.validate()) != nil,
+            manifest.blockSize >= 1, manifest.blockSize <= 1 << 24,
+            manifest.scalerMean.count == channels, manifest.scalerMean.allSatisfy(\.isFinite),
+            manifest.scalerStd.count == channels, positive(manifest.scalerStd),
+            manifest.configuration.scales.count == manifest.windowBlocks.count,
             manifest.windowBlocks.count * manifest.configuration.views.count == manifest.norms.count,
-            manifest.windowBlocks.allSatisfy({ $0 >= 2 && $0 <= state.reference[0].count }),
-            state.reference.allSatisfy({ $0.count == state.reference[0].count })
+            positive(manifest.norms.flatMap { [$0.z, $0.raw] }), manifest.threshold.isFinite
+        else {
+            throw DetectorError.unusableDirectory(
+                file: manifestFile,
+                problem:
+                    "its fields do not agree (format, channels, scaling, block size, windows, views, divisors or threshold)"
+            )
+        }
+        guard state.reference.count == channels,
+            state.reference.allSatisfy({ $0.count == state.reference[0].count && $0.allSatisfy(\.isFinite) }),
+            manifest.windowBlocks.allSatisfy({ $0 >= 2 && $0 <= state.reference[0].count })
         else {
             throw DetectorError.unusableDirectory(
                 file: file, problem: "it does not match detector.json (channels, windows or format)")

@@ -135,6 +135,32 @@ final class SignalDetectorTests: XCTestCase {
         XCTAssertEqual(loaded.score(test), detector.score(test))
     }
 
+    func testAManifestWhoseFieldsDisagreeIsRefusedByName() throws {
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+        let edits: [(String, (inout [String: Any]) -> Void)] = [
+            ("zero std", { $0["scalerStd"] = [0.0] }),
+            ("no scaler", { $0["scalerMean"] = [Double]() }),
+            ("zero block", { $0["blockSize"] = 0 }),
+            ("views without divisors", { $0["norms"] = Array(($0["norms"] as! [Any]).prefix(4)) }),
+        ]
+        for (name, edit) in edits {
+            let url = FileManager.default.temporaryDirectory
+                .appendingPathComponent("signal-detector-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try detector.save(to: url, source: "test")
+            let manifestURL = url.appendingPathComponent(AnomalyDetector.manifestFileName)
+            var object = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
+            edit(&object)
+            try JSONSerialization.data(withJSONObject: object).write(to: manifestURL)
+            XCTAssertThrowsError(try SignalDetector.load(from: url), name) { error in
+                guard case .unusableDirectory(let file, _) = error as? DetectorError else {
+                    return XCTFail("\(name): \(error)")
+                }
+                XCTAssertEqual(file, manifestURL.path, name)
+            }
+        }
+    }
+
     func testTooShortATrainingPartIsAClearError() {
         var c = SignalDetectorConfiguration()
         c.window = 100
