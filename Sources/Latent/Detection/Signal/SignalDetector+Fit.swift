@@ -66,44 +66,38 @@ extension SignalDetector {
         }
         let reference = allBlocks.map { Array($0[(fullBlocks - referenceCount)..<fullBlocks]) }
 
-        // One term per view and scale, view-major. A view is taken of the whole reference,
-        // then cut, so the tail's first difference is the real one.
-        let views = configuration.views.flatMap { v in windows.map { _ in v } }
-        let termWindows = configuration.views.flatMap { _ in windows }
-        func cut(_ series: [[Double]], _ range: Range<Int>) -> [[Double]] {
-            series.map { Array($0[range]) }
+        // One term per view and scale. A view is taken of the whole reference, then cut,
+        // so the tail's first difference is the real one.
+        let viewed = SignalView.viewed(reference, configuration.views)
+        func cut(_ range: Range<Int>) -> [SignalView: [[Double]]] {
+            viewed.mapValues { $0.map { Array($0[range]) } }
         }
-        let viewed = Dictionary(uniqueKeysWithValues: configuration.views.map { ($0, $0.apply(reference)) })
 
         // Calibration: tail windows against the head, first raw distances for the norms.
         func model(
-            _ range: Range<Int>, _ norms: [Norm], _ distance: SignalDetectorConfiguration.Distance
+            _ viewed: [SignalView: [[Double]]], _ norms: [Norm], _ distance: SignalDetectorConfiguration.Distance
         ) -> SignalScoringModel {
-            let series = viewed.mapValues { cut($0, range) }
-            return SignalScoringModel(
+            SignalScoringModel(
                 mean: mean, std: std, blockSize: f, stride: configuration.stride,
                 distance: distance, aggregation: configuration.aggregation,
-                references: termWindows.indices.map {
-                    DiscordReference(series: series[views[$0]]!, m: termWindows[$0])
-                },
-                views: views, norms: norms)
+                viewed: viewed, views: configuration.views, windows: windows, norms: norms)
         }
-        let probe = model(0..<head, views.map { _ in Norm(z: 1, raw: 1) }, .both)
-        let norms = views.indices.map { s -> Norm in
-            let tail = cut(viewed[views[s]]!, head..<referenceCount)
-            let d = windowDistances(tail, reference: probe.references[s], stride: configuration.stride)
+        let (headViews, tailViews) = (cut(0..<head), cut(head..<referenceCount))
+        let terms = configuration.views.count * windows.count
+        let probe = model(headViews, Array(repeating: Norm(z: 1, raw: 1), count: terms), .both)
+        let norms = probe.references.indices.map { s -> Norm in
+            let d = windowDistances(
+                tailViews[probe.views[s]]!, reference: probe.references[s], stride: configuration.stride)
             return Norm(z: divisor(d.map(\.z)), raw: divisor(d.map(\.raw)))
         }
-        let calibrationModel = model(0..<head, norms, configuration.distance)
-        let calibrationScores = blockScores(
-            viewed: viewed.mapValues { cut($0, head..<referenceCount) }, model: calibrationModel
-        ).map { Float($0) }
+        let calibrationModel = model(headViews, norms, configuration.distance)
+        let calibrationScores = blockScores(viewed: tailViews, model: calibrationModel).map { Float($0) }
         let calibration = try ConformalCalibration(scores: calibrationScores)
         let threshold = try configuration.threshold.threshold(calibrationScores: calibrationScores)
         return SignalDetector(
             configuration: configuration, channelNames: training.names, period: period,
             window: window, trainingRows: n, calibration: calibration, threshold: threshold,
-            model: model(0..<referenceCount, norms, configuration.distance), reference: reference)
+            model: model(viewed, norms, configuration.distance), reference: reference)
     }
 
     /// A scale's divisor: the median calibration distance, or the mean when the median is

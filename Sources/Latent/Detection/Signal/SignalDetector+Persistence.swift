@@ -123,12 +123,8 @@ extension SignalDetector {
             mean: manifest.scalerMean, std: manifest.scalerStd, blockSize: manifest.blockSize,
             stride: manifest.configuration.stride, distance: manifest.configuration.distance,
             aggregation: manifest.configuration.aggregation,
-            references: manifest.configuration.views.flatMap { view in
-                let series = view.apply(state.reference)
-                return manifest.windowBlocks.map { DiscordReference(series: series, m: $0) }
-            },
-            views: manifest.configuration.views.flatMap { v in manifest.windowBlocks.map { _ in v } },
-            norms: manifest.norms)
+            viewed: SignalView.viewed(state.reference, manifest.configuration.views),
+            views: manifest.configuration.views, windows: manifest.windowBlocks, norms: manifest.norms)
         let detector = SignalDetector(
             configuration: manifest.configuration, channelNames: manifest.channels,
             period: manifest.period, window: manifest.window, trainingRows: manifest.trainingRows,

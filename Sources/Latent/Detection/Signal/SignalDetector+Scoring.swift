@@ -55,9 +55,7 @@ extension SignalDetector {
 
     /// Per-block scores of a whole series of blocks (the level view) under `model`.
     static func blockScores(_ series: [[Double]], model: SignalScoringModel) -> [Double] {
-        var viewed: [SignalView: [[Double]]] = [.level: series]
-        if model.usesDifference { viewed[.difference] = SignalView.difference.apply(series) }
-        return blockScores(viewed: viewed, model: model)
+        blockScores(viewed: SignalView.viewed(series, model.views), model: model)
     }
 
     /// Per-block scores given every view `model` uses, each of the same length.

@@ -18,6 +18,24 @@ struct SignalScoringModel: Sendable {
     /// Per term, the divisors of the z and raw distances (calibration medians).
     let norms: [SignalDetector.Norm]
 
+    /// The terms of `views` × `windows`, view-major, each reference built on its view in
+    /// `viewed`.
+    init(
+        mean: [Double], std: [Double], blockSize: Int, stride: Int,
+        distance: SignalDetectorConfiguration.Distance, aggregation: SignalDetectorConfiguration.Aggregation,
+        viewed: [SignalView: [[Double]]], views: [SignalView], windows: [Int], norms: [SignalDetector.Norm]
+    ) {
+        self.mean = mean
+        self.std = std
+        self.blockSize = blockSize
+        self.stride = stride
+        self.distance = distance
+        self.aggregation = aggregation
+        references = views.flatMap { v in windows.map { DiscordReference(series: viewed[v]!, m: $0) } }
+        self.views = views.flatMap { v in windows.map { _ in v } }
+        self.norms = norms
+    }
+
     /// Whether some term needs the first difference.
     var usesDifference: Bool { views.contains(.difference) }
 

@@ -9,6 +9,13 @@ public enum SignalView: String, Codable, Sendable, CaseIterable {
     /// (docs/signals.md has the measurements).
     case difference
 
+    /// Each of `views` (once) of a channel-major block series.
+    static func viewed(_ series: [[Double]], _ views: [SignalView]) -> [SignalView: [[Double]]] {
+        var out: [SignalView: [[Double]]] = [:]
+        for v in views where out[v] == nil { out[v] = v.apply(series) }
+        return out
+    }
+
     /// The view of a channel-major block series (a difference starts at 0).
     func apply(_ series: [[Double]]) -> [[Double]] {
         switch self {

@@ -72,12 +72,26 @@ final class SignalDetectorTests: XCTestCase {
         }
     }
 
-    func testSavedDetectorScoresIdentically() throws {
-        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+    /// Saves `detector` into a new temporary directory (removed when the test ends), then
+    /// applies `edit`, if any, to its manifest's JSON object.
+    private func saved(
+        _ detector: SignalDetector, editingManifest edit: ((inout [String: Any]) -> Void)? = nil
+    ) throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("signal-detector-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: url) }
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         try detector.save(to: url, source: "test")
+        guard let edit else { return url }
+        let manifestURL = url.appendingPathComponent(AnomalyDetector.manifestFileName)
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
+        edit(&object)
+        try JSONSerialization.data(withJSONObject: object).write(to: manifestURL)
+        return url
+    }
+
+    func testSavedDetectorScoresIdentically() throws {
+        let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])))
+        let url = try saved(detector)
         XCTAssertTrue(SignalDetector.isSignalDetector(at: url))
         let (loaded, manifest) = try SignalDetector.load(from: url)
         XCTAssertEqual(manifest.period.period, period)
@@ -118,17 +132,12 @@ final class SignalDetectorTests: XCTestCase {
         var c = SignalDetectorConfiguration()
         c.views = [.level]
         let detector = try SignalDetector.fit(Signal(Array(series[0..<3000])), configuration: c)
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("signal-detector-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: url) }
-        try detector.save(to: url, source: "test")
         // The manifest as it was written before the setting: no `views` key.
-        let manifestURL = url.appendingPathComponent(AnomalyDetector.manifestFileName)
-        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
-        var configuration = object["configuration"] as! [String: Any]
-        XCTAssertNotNil(configuration.removeValue(forKey: "views"))
-        object["configuration"] = configuration
-        try JSONSerialization.data(withJSONObject: object).write(to: manifestURL)
+        let url = try saved(detector) { object in
+            var configuration = object["configuration"] as! [String: Any]
+            XCTAssertNotNil(configuration.removeValue(forKey: "views"))
+            object["configuration"] = configuration
+        }
         let (loaded, manifest) = try SignalDetector.load(from: url)
         XCTAssertEqual(manifest.configuration.views, [.level])
         let test = Signal(Array(series[3000...]))
@@ -144,14 +153,8 @@ final class SignalDetectorTests: XCTestCase {
             ("views without divisors", { $0["norms"] = Array(($0["norms"] as! [Any]).prefix(4)) }),
         ]
         for (name, edit) in edits {
-            let url = FileManager.default.temporaryDirectory
-                .appendingPathComponent("signal-detector-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: url) }
-            try detector.save(to: url, source: "test")
+            let url = try saved(detector, editingManifest: edit)
             let manifestURL = url.appendingPathComponent(AnomalyDetector.manifestFileName)
-            var object = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
-            edit(&object)
-            try JSONSerialization.data(withJSONObject: object).write(to: manifestURL)
             XCTAssertThrowsError(try SignalDetector.load(from: url), name) { error in
                 guard case .unusableDirectory(let file, _) = error as? DetectorError else {
                     return XCTFail("\(name): \(error)")
