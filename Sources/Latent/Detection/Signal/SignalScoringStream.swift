@@ -113,9 +113,11 @@ public struct SignalScoringStream: Sendable {
     }
 
     private mutating func trim() {
-        let keepBlocks = (0..<cursors.count).map {
-            (windowOffset[$0] + windowScores[$0].count) * model.stride
-        }.min()!
+        // Blocks from the next window's start on; with a stride longer than the windows that
+        // start can lie past the last block, and then nothing held is needed.
+        let keepBlocks = min(
+            blockCount,
+            (0..<cursors.count).map { (windowOffset[$0] + windowScores[$0].count) * model.stride }.min()!)
         if keepBlocks - blockOffset > 4096 {
             let drop = keepBlocks - blockOffset
             for c in blocks.indices { blocks[c].removeFirst(drop) }

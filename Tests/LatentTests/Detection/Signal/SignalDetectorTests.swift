@@ -43,6 +43,8 @@ final class SignalDetectorTests: XCTestCase {
         var configurations: [SignalDetectorConfiguration] = []
         for (block, stride, aggregation) in [
             (1, 1, SignalDetectorConfiguration.Aggregation.mean), (3, 1, .max), (2, 5, .mean),
+            // A stride longer than every window: blocks between windows are never read.
+            (1, 200, .mean),
         ] {
             var c = SignalDetectorConfiguration()
             c.blockSize = block
