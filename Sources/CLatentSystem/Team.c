@@ -15,8 +15,19 @@
 // finishes the last part wakes it. (The old caller spun and then called sched_yield in a
 // loop: on a core shared with a niced busy loop each yield handed that loop a time slice,
 // and 2-thread training ran 6× slower than 1 thread.)
+//
+// A helper woken from parking may be placed on the caller's CPU while the other CPU sits
+// idle (seen on a 2-vCPU KVM guest: the helper then ran no part, or preempted the caller
+// and ran both, and 2-thread steps took as long as 1-thread ones until the load balancer
+// separated them, which the next park undid). A helper that finds itself on the caller's
+// CPU when it takes its first job after parking therefore moves off it once
+// (latent_team_leave_cpu) and is free again right after.
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE  // sched_getcpu, pthread_setaffinity_np
+#endif
 #include "CLatentSystem.h"
 #include <pthread.h>
+#include <sched.h>
 #include <time.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -49,12 +60,40 @@ static _Atomic int caller_parked;
 static latent_team_fn job_fn;  // written before the job word is published, stable until every part is done
 static void *job_ctx;
 static _Atomic long parks;  // how often the caller parked (for tests)
+static _Atomic int caller_cpu = -1;  // where the caller published the current job
 
 #define GEN(w) ((uint32_t)((w) >> 32))
 #define THREADS(w) ((long)(((w) >> 24) & 0xFF))
 #define PARTS(w) ((long)(((w) >> 12) & 0xFFF))
 #define NEXT(w) ((long)((w)&0xFFF))
 #define PARTS_MAX 0xFFF
+
+int latent_current_cpu(void) {
+#if defined(__linux__)
+    return sched_getcpu();
+#else
+    return -1;
+#endif
+}
+
+int latent_team_leave_cpu(int cpu) {
+#if defined(__linux__)
+    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getcpu() != cpu) return 0;
+    cpu_set_t allowed, others;
+    if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0) return 0;
+    others = allowed;
+    CPU_CLR(cpu, &others);
+    if (CPU_COUNT(&others) == 0) return 0;  // this CPU is the only one allowed (taskset -c 0)
+    // The kernel moves the thread before the call returns; the full mask is restored at
+    // once, so the scheduler stays free to place it anywhere afterwards.
+    int moved = pthread_setaffinity_np(pthread_self(), sizeof others, &others) == 0;
+    pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
+    return moved;
+#else
+    (void)cpu;
+    return 0;
+#endif
+}
 
 static long now_nanos(void) {
     struct timespec t;
@@ -91,6 +130,7 @@ static void *helper_main(void *arg) {
     long id = ((helper_start *)arg)->id;
     uint32_t seen = ((helper_start *)arg)->seen;
     latent_enable_flush_to_zero();             // Latent's own thread: the mode stays set
+    int woken = 1;                             // just started or back from parking
     for (;;) {
         uint32_t g;
         long spins = 0, idleSince = now_nanos();
@@ -103,11 +143,15 @@ static void *helper_main(void *arg) {
             while (GEN(atomic_load(&job_word)) == seen) pthread_cond_wait(&sleep_cond, &sleep_lock);
             atomic_fetch_sub(&helpers_parked, 1);
             pthread_mutex_unlock(&sleep_lock);
+            woken = 1;
             spins = 0;
             idleSince = now_nanos();
         }
         seen = g;
-        if (id < THREADS(atomic_load(&job_word))) run_parts(g);
+        if (id >= THREADS(atomic_load(&job_word))) continue;
+        if (woken) latent_team_leave_cpu(atomic_load(&caller_cpu));
+        woken = 0;
+        run_parts(g);
     }
     return NULL;
 }
@@ -141,6 +185,7 @@ int latent_team_run(long parts, long threads, latent_team_fn fn, void *ctx) {
     // reads these fields now; the job word's store publishes them.
     job_fn = fn;
     job_ctx = ctx;
+    atomic_store(&caller_cpu, latent_current_cpu());
     atomic_store(&parts_done, 0);
     uint32_t gen = GEN(atomic_load(&job_word)) + 1;
     atomic_store(&job_word, ((uint64_t)gen << 32) | ((uint64_t)threads << 24) | ((uint64_t)parts << 12));

@@ -61,6 +61,12 @@ typedef void (*latent_team_fn)(void *ctx, long part);
 int latent_team_run(long parts, long threads, latent_team_fn fn, void *ctx);
 /// How often a caller of latent_team_run has parked waiting for a helper (for tests).
 long latent_team_caller_parks(void);
+/// Moves the calling thread off CPU `cpu` when it runs there and another CPU is allowed,
+/// restoring its affinity mask at once; returns 1 when it moved. Helpers call it on their
+/// first job after parking, with the caller's CPU. Linux only (0 elsewhere).
+int latent_team_leave_cpu(int cpu);
+/// The CPU the calling thread runs on now (sched_getcpu), −1 where unknown.
+int latent_current_cpu(void);
 /// The CPUs this process may run on (sched_getaffinity; the online CPUs elsewhere).
 long latent_affinity_cpus(void);
 

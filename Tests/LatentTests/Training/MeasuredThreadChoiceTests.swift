@@ -16,8 +16,11 @@ final class MeasuredThreadChoiceTests: XCTestCase {
     }
 
     func testPicksTheFasterAndReprobes() {
+        // Long enough for one reprobe after the probe.
+        let steps =
+            MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps + MeasuredThreadChoice.reprobeInterval
         var slowPair = MeasuredThreadChoice(parallel: 2)
-        let used = simulate(&slowPair, steps: 200, one: 1e-6, two: 3e-6)
+        let used = simulate(&slowPair, steps: steps, one: 1e-6, two: 3e-6)
         XCTAssertEqual(Array(used.prefix(MeasuredThreadChoice.warmUpSteps)), [2, 2])
         let settled = used.dropFirst(MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps)
         // Mostly one thread, the other tried only in the short reprobes.
@@ -26,7 +29,7 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         XCTAssertTrue(settled.contains(2))
 
         var fastPair = MeasuredThreadChoice(parallel: 2)
-        let usedFast = simulate(&fastPair, steps: 200, one: 2e-6, two: 1e-6)
+        let usedFast = simulate(&fastPair, steps: steps, one: 2e-6, two: 1e-6)
         let settledFast = usedFast.dropFirst(MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps)
         XCTAssertGreaterThan(settledFast.filter { $0 == 2 }.count, settledFast.count * 9 / 10)
     }
@@ -53,6 +56,26 @@ final class MeasuredThreadChoiceTests: XCTestCase {
             choice.record(threads: t, rows: 100, seconds: 100 * perRow)
         }
         XCTAssertEqual(choice.bestIndex, 0)
+    }
+
+    /// The first step after a switch pays for it (a parked helper woken, cold caches) and
+    /// is not counted: two threads at 1 µs per row whose first step after one-thread steps
+    /// takes 8× as long still beat one thread at 2 µs per row. Counted, the blocks of four
+    /// averaged 2.75 µs and one thread won.
+    func testTheFirstStepAfterASwitchIsNotCounted() {
+        var choice = MeasuredThreadChoice(parallel: 2)
+        var previous = 0
+        var used: [Int] = []
+        for _ in 0..<300 {
+            let t = choice.next
+            let perRow = t > 1 ? (previous == 1 ? 8e-6 : 1e-6) : 2e-6
+            choice.record(threads: t, rows: 100, seconds: 100 * perRow)
+            previous = t
+            used.append(t)
+        }
+        XCTAssertEqual(choice.bestIndex, 1)
+        XCTAssertEqual(choice.secondsPerRow(1)!, 1e-6, accuracy: 1e-12)
+        XCTAssertGreaterThan(used.suffix(200).filter { $0 == 2 }.count, 180)
     }
 
     /// Scoring keeps one choice per row size (per model).

@@ -19,7 +19,10 @@ struct MeasuredThreadChoice {
     static let warmUpSteps = 2
     static let blockLength = 4
     static let probeBlocks = 4
-    static let reprobeInterval = 64
+    /// A reprobe costs its block plus a switch each way; at 256 steps that is 2–4 % of a
+    /// settled run (at 64: ecg-ae trained 1.58–1.76M samples/s against 1.70–1.81M), and a
+    /// change in load is still noticed within 0.1–0.5 s at the lessons' step times.
+    static let reprobeInterval = 256
     /// Weight an option's earlier sums keep at each of its new measurements.
     static let decay = 0.9
 
@@ -28,6 +31,8 @@ struct MeasuredThreadChoice {
     private(set) var step = 0
     /// Decayed sums per option: [one thread, `parallel` threads].
     private var seconds = [0.0, 0.0], rows = [0.0, 0.0]
+    /// The option of the last step recorded.
+    private var lastIndex = 1
 
     init(parallel: Int) { self.parallel = Swift.max(1, parallel) }
 
@@ -54,10 +59,18 @@ struct MeasuredThreadChoice {
     }
 
     /// Records that a step of `rows` rows on `threads` threads took `seconds`.
+    ///
+    /// The first step after a switch is not counted: it pays for the switch (a parked
+    /// helper woken, caches refilled), which staying with either choice does not. Counted,
+    /// it made two threads look no faster than one on a 2-vCPU EPYC where they were 1.6×
+    /// faster once settled (ecg-ae: a first 2-thread step 1–2.5 ms against 0.3 ms after).
     mutating func record(threads: Int, rows count: Int, seconds elapsed: Double) {
-        defer { step += 1 }
-        guard step >= Self.warmUpSteps, count > 0, elapsed.isFinite, elapsed >= 0 else { return }
         let i = threads > 1 ? 1 : 0
+        defer {
+            step += 1
+            lastIndex = i
+        }
+        guard step >= Self.warmUpSteps, i == lastIndex, count > 0, elapsed.isFinite, elapsed >= 0 else { return }
         seconds[i] = seconds[i] * Self.decay + elapsed
         rows[i] = rows[i] * Self.decay + Double(count)
     }

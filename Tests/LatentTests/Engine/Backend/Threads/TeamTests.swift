@@ -94,4 +94,24 @@ final class TeamTests: XCTestCase {
         }
         XCTAssertEqual(Set(seen), [1])
     }
+
+    /// A thread on a given CPU moves off it when another CPU is allowed, and keeps its
+    /// affinity mask (helpers use this after parking, with the caller's CPU: woken on the
+    /// caller's CPU they ran no part, or preempted the caller).
+    func testLeavingACPUMovesTheThreadAndKeepsItsMask() throws {
+        let allowed = latent_affinity_cpus()
+        let here = latent_current_cpu()
+        try XCTSkipIf(here < 0, "the current CPU is not known here")
+        XCTAssertEqual(latent_team_leave_cpu(1000), 0, "moved although it was not on that CPU")
+        let from = latent_current_cpu()
+        let moved = latent_team_leave_cpu(from)
+        if allowed > 1 {
+            XCTAssertEqual(moved, 1)
+            XCTAssertNotEqual(latent_current_cpu(), from)
+        } else {
+            XCTAssertEqual(moved, 0, "the only CPU allowed cannot be left")
+        }
+        XCTAssertEqual(latent_affinity_cpus(), allowed, "the affinity mask was not restored")
+        XCTAssertEqual(latent_team_leave_cpu(-1), 0)
+    }
 }
