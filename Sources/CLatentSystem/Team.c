@@ -16,12 +16,12 @@
 // loop: on a core shared with a niced busy loop each yield handed that loop a time slice,
 // and 2-thread training ran 6× slower than 1 thread.)
 //
-// A helper woken from parking may be placed on the caller's CPU while the other CPU sits
-// idle (seen on a 2-vCPU KVM guest: the helper then ran no part, or preempted the caller
-// and ran both, and 2-thread steps took as long as 1-thread ones until the load balancer
-// separated them, which the next park undid). A helper that finds itself on the caller's
-// CPU when it takes its first job after parking therefore moves off it once
-// (latent_team_leave_cpu) and is free again right after.
+// The scheduler may put a helper on the caller's CPU while the other CPU sits idle (seen
+// on a 2-vCPU KVM guest after a helper parked, and at its start): the helper then ran no
+// part, or preempted the caller and ran both, and between jobs its spinning took half of
+// the caller's CPU (fashion-ae trained at 54k samples/s on 2 threads against 106k on 1).
+// A helper that finds itself on the caller's CPU when it takes a job therefore moves off
+// it (latent_team_leave_cpu: one getcpu call when it is elsewhere).
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE  // sched_getcpu, pthread_setaffinity_np
 #endif
@@ -130,7 +130,6 @@ static void *helper_main(void *arg) {
     long id = ((helper_start *)arg)->id;
     uint32_t seen = ((helper_start *)arg)->seen;
     latent_enable_flush_to_zero();             // Latent's own thread: the mode stays set
-    int woken = 1;                             // just started or back from parking
     for (;;) {
         uint32_t g;
         long spins = 0, idleSince = now_nanos();
@@ -143,14 +142,12 @@ static void *helper_main(void *arg) {
             while (GEN(atomic_load(&job_word)) == seen) pthread_cond_wait(&sleep_cond, &sleep_lock);
             atomic_fetch_sub(&helpers_parked, 1);
             pthread_mutex_unlock(&sleep_lock);
-            woken = 1;
             spins = 0;
             idleSince = now_nanos();
         }
         seen = g;
         if (id >= THREADS(atomic_load(&job_word))) continue;
-        if (woken) latent_team_leave_cpu(atomic_load(&caller_cpu));
-        woken = 0;
+        latent_team_leave_cpu(atomic_load(&caller_cpu));
         run_parts(g);
     }
     return NULL;

@@ -63,7 +63,7 @@ int latent_team_run(long parts, long threads, latent_team_fn fn, void *ctx);
 long latent_team_caller_parks(void);
 /// Moves the calling thread off CPU `cpu` when it runs there and another CPU is allowed,
 /// restoring its affinity mask at once; returns 1 when it moved. Helpers call it on their
-/// first job after parking, with the caller's CPU. Linux only (0 elsewhere).
+/// jobs, with the caller's CPU. Linux only (0 elsewhere).
 int latent_team_leave_cpu(int cpu);
 /// The CPU the calling thread runs on now (sched_getcpu), −1 where unknown.
 int latent_current_cpu(void);

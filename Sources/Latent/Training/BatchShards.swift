@@ -36,6 +36,14 @@ struct BatchShards {
 
     var count: Int { ranges.count }
 
+    /// The batch's rows of inputs and targets; an autoencoder's targets are its inputs
+    /// (the same storage), gathered once.
+    static func gather(_ inputs: Tensor, _ targets: Tensor, rows: [Int]) -> (Tensor, Tensor) {
+        let x = inputs.gathering(rows: rows)
+        let same = inputs.storage.pointer == targets.storage.pointer && inputs.shape == targets.shape
+        return (x, same ? x : targets.gathering(rows: rows))
+    }
+
     /// Runs the loss and its backward pass for `rows` of `inputs` and `targets`, leaves the
     /// batch's gradient in the parameters' ``Parameter/gradient`` (added to what is there) and returns the batch's
     /// loss: the shards' losses weighted by their rows. A non-finite loss is returned
@@ -44,34 +52,21 @@ struct BatchShards {
     /// Shard 0 draws its noise from `generator`, shard s > 0 from a stream split off it
     /// before the step (in shard order), so the draws depend on the seed and the batch only.
     ///
-    /// `threads` (when given) chooses how many threads run the shards (with one shard:
-    /// whether its ops split) from the steps timed so far and records this one
-    /// (``MeasuredThreadChoice``); without it, as many as there are shards, up to
-    /// ``Engine/workerCount``.
+    /// At most `threads` threads run the shards (default: as many as there are shards, up
+    /// to ``Engine/workerCount``); on a serial thread (``Engine/onOneThread(_:)``) every
+    /// shard, and a lone shard's ops, stay on this one.
     func lossAndGradients(
         inputs: Tensor, targets: Tensor, rows: [Int], parameters: [Parameter], generator: inout RandomGenerator,
-        threads: UnsafeMutablePointer<MeasuredThreadChoice>? = nil,
+        threads: Int? = nil,
         loss: (_ inputs: Tensor, _ targets: Tensor, _ noise: inout RandomGenerator) -> Tensor
     ) -> Float {
         if count == 1 {
-            // One shard: its ops split over the threads or (measured faster, `threads`) the
-            // whole step stays on this thread. The same bits either way: every op that
+            // One shard: its ops split over the threads, or (on a serial thread, see
+            // Trainer) all stay on this one. The same bits either way: every op that
             // splits computes each element the same way however it is split
             // (BatchShardsTests.testUnshardedBatchesGiveTheSameBitsOnOneAndTwoThreads).
-            let parallel = Engine.workerCount > 1
-            let serial = parallel && (threads.map { $0.pointee.next == 1 } ?? false)
-            let started = DispatchTime.now().uptimeNanoseconds
-            let previous = serial ? latent_thread_set_serial(1) : 0
-            if serial { BLAS.useThreads(1) }
-            defer {
-                if serial { latent_thread_set_serial(previous) }
-                if let threads, parallel {
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    threads.pointee.record(threads: serial ? 1 : 2, rows: rows.count, seconds: seconds)
-                    latent_count_shard_step(serial ? 0 : 1)
-                }
-            }
-            let value = loss(inputs.gathering(rows: rows), targets.gathering(rows: rows), &generator)
+            let (x, y) = Self.gather(inputs, targets, rows: rows)
+            let value = loss(x, y, &generator)
             let scalar = value.item
             if scalar.isFinite { value.backward() }
             return scalar
@@ -81,15 +76,7 @@ struct BatchShards {
         var losses = [Float](repeating: .nan, count: count)
         let n = Float(rows.count)
         let available = Swift.min(Engine.workerCount, count)
-        let workers = threads.map { Swift.min(available, $0.pointee.next) } ?? available
-        let started = DispatchTime.now().uptimeNanoseconds
-        latent_count_shard_step(workers > 1 ? 1 : 0)
-        defer {
-            if let threads, available > 1 {
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                threads.pointee.record(threads: workers, rows: rows.count, seconds: seconds)
-            }
-        }
+        let workers = Swift.min(available, threads ?? available)
         BLAS.useThreads(1)  // each shard's GEMMs stay on its thread
         streams.withUnsafeMutableBufferPointer { streams in
             losses.withUnsafeMutableBufferPointer { losses in
@@ -100,7 +87,8 @@ struct BatchShards {
                     let shard = latent_thread_set_shard(Int32(s))
                     defer { latent_thread_set_shard(shard) }
                     let part = Array(rows[ranges[s]])
-                    let value = loss(inputs.gathering(rows: part), targets.gathering(rows: part), &streams[s])
+                    let (x, y) = Self.gather(inputs, targets, rows: part)
+                    let value = loss(x, y, &streams[s])
                     losses[s] = value.item
                     if losses[s].isFinite {
                         value.backward(seed: Tensor(repeating: Float(part.count) / n, shape: value.shape))

@@ -1,3 +1,4 @@
+import CLatentSystem
 import Foundation
 
 /// How ``Trainer/fit(inputs:targets:validation:options:generator:loss:)`` runs.
@@ -174,13 +175,29 @@ public final class Trainer {
                 let range = (step * options.batchSize)..<min(n, (step + 1) * options.batchSize)
                 let rows = Array(order[range])
                 zeroGradients()
-                let scalar = BatchShards(rows: rows.count, dataParallel: options.dataParallel).lossAndGradients(
-                    inputs: inputs, targets: targets, rows: rows, parameters: parameters, generator: &lossGenerator,
-                    threads: &threadChoice, loss: loss)
+                // The whole step (shards, gradients, optimizer) runs on the threads the
+                // measured choice gives, and is timed for it: on one thread no job reaches
+                // the team, so its helpers park rather than spin beside this thread (on
+                // vCPUs that share a core, a spinning helper halved a one-thread step).
+                let threads = parallel > 1 ? threadChoice.next : 1
+                let started = DispatchTime.now().uptimeNanoseconds
+                func onChosenThreads<R>(_ body: () throws -> R) rethrows -> R {
+                    parallel > 1 && threads == 1 ? try Engine.onOneThread(body) : try body()
+                }
+                let scalar = onChosenThreads {
+                    BatchShards(rows: rows.count, dataParallel: options.dataParallel).lossAndGradients(
+                        inputs: inputs, targets: targets, rows: rows, parameters: parameters,
+                        generator: &lossGenerator, threads: threads, loss: loss)
+                }
                 guard scalar.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1, value: scalar)
                 }
-                optimizer.step(model)
+                onChosenThreads { optimizer.step(model) }
+                if parallel > 1 {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    threadChoice.record(threads: threads, rows: rows.count, seconds: seconds)
+                    latent_count_shard_step(threads > 1 ? 1 : 0)
+                }
                 total += Double(scalar) * Double(rows.count)
                 options.progress.step(
                     epoch: epoch, of: options.epochs, step: step + 1, of: steps,

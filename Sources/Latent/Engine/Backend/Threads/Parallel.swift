@@ -9,6 +9,16 @@ extension Engine {
     /// step (the blocks or shards are what is split), else ``threadCount``.
     static var workerCount: Int { latent_thread_is_serial() != 0 ? 1 : threadCount }
 
+    /// Runs `body` with every op on this thread (as inside a row block or a shard), BLAS
+    /// included: no job reaches the helper team, whose helpers then park instead of
+    /// spinning on a CPU that may be a hyperthread of this one.
+    static func onOneThread<R>(_ body: () throws -> R) rethrows -> R {
+        let previous = latent_thread_set_serial(1)
+        defer { latent_thread_set_serial(previous) }
+        BLAS.useThreads(1)
+        return try body()
+    }
+
     /// Splits `0..<count` into contiguous chunks and runs them on up to ``threadCount``
     /// threads; small work runs inline, where a thread hop would cost more than it saves.
     /// Inside a block of ``Tensor/mapRowBlocks(rowsPerBlock:_:)`` everything runs inline:
