@@ -84,6 +84,19 @@ static void forward_gemm(const latent_conv_geometry *g, const float *x, const fl
     free(cols);
 }
 
+// y = act(conv(x, w) + bias) per image: the GEMM's stores apply the bias and activation
+// (latent_dense_rows), with the bits of the product followed by latent_bias_act.
+static void forward_gemm_act(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
+                             int act, float *y, long n0, long n1) {
+    const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
+    float *cols = floats(pixels * patch);
+    for (long n = n0; n < n1; n++) {
+        im2col_image(g, x + n * g->h * g->w * C, cols);
+        latent_dense_rows(F, patch, cols, patch, w, bias, act, y + n * pixels * F, F, 0, pixels);
+    }
+    free(cols);
+}
+
 // dw [KH·KW·C, F] += colsᵀ · gy over images n0..<n1: one GEMM with K = every pixel of
 // those images, in order.
 static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
@@ -122,11 +135,29 @@ static int one_output_channel(const latent_conv_geometry *g) {
 
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
 #if LATENT_X86_BUILDS
-    if (one_input_channel(g)) { latent_avx512_conv_forward_one_input(g, x, w, y, n0, n1); return; }
+    if (one_input_channel(g)) { latent_avx512_conv_forward_one_input(g, x, w, NULL, 0, y, n0, n1); return; }
     if (one_output_channel(g)) { latent_avx512_conv_forward_one_output(g, x, w, y, n0, n1); return; }
 #endif
     if (g->f >= 8 && g->c > 1) { forward_gemm(g, x, w, y, n0, n1); return; }
     LATENT_DISPATCH(conv_forward, g, x, w, y, n0, n1);
+}
+
+void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
+                             float *y, long n0, long n1) {
+    if (!bias && act == LATENT_ACT_IDENTITY) { latent_conv_forward(g, x, w, y, n0, n1); return; }
+    // The geometries latent_conv_forward gives to im2col + GEMM (the one-channel kernels
+    // need c = 1 or f = 1).
+    if (g->f >= 8 && g->c > 1) { forward_gemm_act(g, x, w, bias, act, y, n0, n1); return; }
+#if LATENT_X86_BUILDS
+    if (one_input_channel(g) && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
+        latent_avx512_conv_forward_one_input(g, x, w, bias, act == LATENT_ACT_RELU, y, n0, n1);
+        return;
+    }
+#endif
+    // Other kernels: the images' outputs, then the pass over them while they are in cache.
+    latent_conv_forward(g, x, w, y, n0, n1);
+    float *out = y + n0 * g->oh * g->ow * g->f;
+    latent_bias_act(out, bias, out, (n1 - n0) * g->oh * g->ow, g->f, act);
 }
 
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,

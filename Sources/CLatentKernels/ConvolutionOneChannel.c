@@ -29,9 +29,19 @@ AVX512 static inline __m512 pixel_checked(const latent_conv_geometry *g, const f
     return acc;
 }
 
-AVX512 void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+// act(v + bias) on a pixel's outputs before they are stored (bias NULL: none; relu or
+// identity): the ops latent_bias_act does, in its order, so the same bits.
+AVX512 static inline __m512 finish(__m512 v, __m512 bias, int hasBias, int relu) {
+    if (hasBias) v = _mm512_add_ps(v, bias);
+    return relu ? _mm512_max_ps(v, _mm512_setzero_ps()) : v;
+}
+
+AVX512 void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w,
+                                                 const float *bias, int relu, float *y, long n0, long n1) {
     const long F = g->f, KW = g->kw, SW = g->sw;
     const __mmask16 mask = (__mmask16)((1u << F) - 1u);
+    const __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias) : _mm512_setzero_ps();
+    const int hasBias = bias != NULL;
     // Output columns whose taps all fall inside the image (same for every row).
     long owLo = 0, owHi = g->ow;
     while (owLo < g->ow && owLo * SW - g->pl < 0) owLo++;
@@ -44,7 +54,7 @@ AVX512 void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, 
             int rowsInside = ih0 >= 0 && ih0 + g->kh <= g->h;
             long ow = 0;
             if (rowsInside) {
-                for (; ow < owLo; ow++) _mm512_mask_storeu_ps(yr + ow * F, mask, pixel_checked(g, image, w, F, mask, oh, ow));
+                for (; ow < owLo; ow++) _mm512_mask_storeu_ps(yr + ow * F, mask, finish(pixel_checked(g, image, w, F, mask, oh, ow), b, hasBias, relu));
                 for (; ow + 4 <= owHi; ow += 4) {
                     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
                     const float *base = image + ih0 * g->w + ow * SW - g->pl;
@@ -59,13 +69,13 @@ AVX512 void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, 
                             a3 = _mm512_fmadd_ps(_mm512_set1_ps(xr[kw + 3 * SW]), wt, a3);
                         }
                     }
-                    _mm512_mask_storeu_ps(yr + ow * F, mask, a0);
-                    _mm512_mask_storeu_ps(yr + (ow + 1) * F, mask, a1);
-                    _mm512_mask_storeu_ps(yr + (ow + 2) * F, mask, a2);
-                    _mm512_mask_storeu_ps(yr + (ow + 3) * F, mask, a3);
+                    _mm512_mask_storeu_ps(yr + ow * F, mask, finish(a0, b, hasBias, relu));
+                    _mm512_mask_storeu_ps(yr + (ow + 1) * F, mask, finish(a1, b, hasBias, relu));
+                    _mm512_mask_storeu_ps(yr + (ow + 2) * F, mask, finish(a2, b, hasBias, relu));
+                    _mm512_mask_storeu_ps(yr + (ow + 3) * F, mask, finish(a3, b, hasBias, relu));
                 }
             }
-            for (; ow < g->ow; ow++) _mm512_mask_storeu_ps(yr + ow * F, mask, pixel_checked(g, image, w, F, mask, oh, ow));
+            for (; ow < g->ow; ow++) _mm512_mask_storeu_ps(yr + ow * F, mask, finish(pixel_checked(g, image, w, F, mask, oh, ow), b, hasBias, relu));
         }
     }
 }

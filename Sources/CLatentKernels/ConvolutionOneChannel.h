@@ -7,9 +7,10 @@
 #include "CLatentKernels.h"
 
 #if defined(__clang__) && defined(__x86_64__)
-/// y = conv(x, w) for c = 1, 2 ≤ f ≤ 16.
-void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w, float *y,
-                                          long n0, long n1);
+/// y = act(conv(x, w) + bias) for c = 1, 2 ≤ f ≤ 16 (bias [f] or NULL; act relu when
+/// `relu`, else identity), the same bits as the convolution then latent_bias_act.
+void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w,
+                                          const float *bias, int relu, float *y, long n0, long n1);
 /// y = conv(x, w) for f = 1, 2 ≤ c ≤ 16.
 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y,
                                            long n0, long n1);

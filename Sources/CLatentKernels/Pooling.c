@@ -1,6 +1,7 @@
 // Max pooling (PoolingTemplate.h), one build per instruction set, chosen at run time.
 #include "CLatentKernels.h"
 #include <stdint.h>
+#include <stdlib.h>
 
 #define LATENT_TEMPLATE "PoolingTemplate.h"
 #include "Builds.h"

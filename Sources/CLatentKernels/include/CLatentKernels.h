@@ -105,6 +105,11 @@ typedef struct {
 /// y = conv(x, w) for images n0..<n1 (overwritten), w [kh, kw, c, f]. Each image's output
 /// depends on that image only. The kernel is chosen here from the geometry and the CPU.
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1);
+/// y = act(conv(x, w) + bias) for images n0..<n1 (bias [f] or NULL): the same bits as
+/// latent_conv_forward then latent_bias_act, the bias and activation applied in the
+/// GEMM's stores on the im2col path and right after each range's images elsewhere.
+void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
+                             float *y, long n0, long n1);
 /// dx = the adjoint of conv applied to gy, for images n0..<n1 (overwritten), with the
 /// same kernel w [kh, kw, c, f] as the forward.
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,

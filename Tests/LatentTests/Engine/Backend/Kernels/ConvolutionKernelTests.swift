@@ -54,4 +54,55 @@ final class ConvolutionKernelTests: XCTestCase {
         XCTAssertEqual(dx1.scalars, dx2.scalars)
         assertClose(dk1, dk2, tolerance: 1e-5)
     }
+
+    /// The bias and activation applied in the convolution's stores (the im2col + GEMM
+    /// path, the one-input-channel kernel) or right after each range of images give the
+    /// same bits as the convolution followed by the separate pass, for every kernel family.
+    func testFusedBiasAndActivationGiveTheSeparatePassBits() {
+        var rng = RandomGenerator(seed: 23)
+        for (c, f) in [(1, 10), (10, 20), (16, 1), (3, 5), (1, 16)] {
+            for activation in [Activation.identity, .relu, .sigmoid] {
+                for (stride, padding) in [(1, Padding.valid), (2, .same)] {
+                    var x = Tensor.randomUniform([3, 12, 11, c], low: -1, high: 1, using: &rng)
+                    // Exact zeros and a NaN: relu's and the bias's edge cases.
+                    x.withUnsafeMutableBufferPointer {
+                        $0[0] = 0
+                        $0[5] = -0.0
+                        $0[$0.count - 1] = .nan
+                    }
+                    let k = Tensor.randomUniform([5, 5, c, f], low: -1, high: 1, using: &rng)
+                    let bias = Tensor.randomUniform([f], low: -0.5, high: 0.5, using: &rng)
+                    let fused = Tensor.conv2d(
+                        x, filter: k, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
+                    // What the layer did before: the convolution, then one pass over its output.
+                    var separate = Tensor.conv2d(x, filter: k, stride: (stride, stride), padding: padding)
+                    separate.withUnsafeMutableBufferPointer {
+                        BiasActivation.apply(
+                            $0.baseAddress!, count: $0.count, width: f, bias: bias, activation: activation)
+                    }
+                    let what = "c=\(c) f=\(f) \(activation) stride \(stride)"
+                    XCTAssertEqual(fused.shape, separate.shape, what)
+                    XCTAssertEqual(
+                        fused.scalars.map(\.bitPattern), separate.scalars.map(\.bitPattern), what)
+                }
+            }
+        }
+    }
+
+    /// Max pooling without gradients (window rows first, then columns) gives the bits of
+    /// the recorded path (which also finds the argmax), NaNs and overlapping windows included.
+    func testInferencePoolingGivesTheRecordedBits() {
+        var rng = RandomGenerator(seed: 24)
+        for (size, stride, c) in [(2, 2, 10), (2, 2, 1), (3, 2, 17), (2, 1, 20), (3, 3, 3)] {
+            var x = Tensor.randomUniform([2, 9, 8, c], low: -1, high: 1, using: &rng)
+            x.withUnsafeMutableBufferPointer {
+                $0[0] = .nan  // first in its window: stays
+                $0[c * 9 + 1] = .nan  // later in its window: skipped
+            }
+            let recorded = x.requiringGradient().maxPooled(size: (size, size), stride: (stride, stride))
+            let inference = withoutGradients { x.maxPooled(size: (size, size), stride: (stride, stride)) }
+            XCTAssertEqual(
+                inference.scalars.map(\.bitPattern), recorded.scalars.map(\.bitPattern), "\(size)/\(stride) c=\(c)")
+        }
+    }
 }
