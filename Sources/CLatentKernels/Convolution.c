@@ -2,7 +2,9 @@
 // the geometry and the CPU. In order of preference:
 //
 // - one input or one output channel with AVX-512: ConvolutionOneChannel.c, faster than
-//   both below (the generic kernels vectorise over channels and have almost none);
+//   both below (the generic kernels vectorise over channels and have almost none); with
+//   AVX2, the one-input-channel forward and both weight gradients
+//   (ConvolutionOneChannelAVX2.c);
 // - at least 8 filters over several channels: im2col + the row-invariant GEMM per image,
 //   2–2.5× the direct kernels at the lessons' channel counts (LeNet's 10 → 20, the
 //   denoiser's 16 → 8; measured with the C harness in bench/gemm);
@@ -129,6 +131,14 @@ static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, 
 static int one_input_channel(const latent_conv_geometry *g) {
     return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->c == 1 && g->f >= 2 && g->f <= 16;
 }
+// The AVX2 machine's forms (ConvolutionOneChannelAVX2.c): the one-input-channel forward
+// and both weight gradients.
+static int one_input_channel_avx2(const latent_conv_geometry *g) {
+    return LATENT_X86_BUILDS && latent_kernels_level() == 1 && g->c == 1 && g->f >= 2 && g->f <= 16;
+}
+static int one_output_channel_avx2(const latent_conv_geometry *g) {
+    return LATENT_X86_BUILDS && latent_kernels_level() == 1 && g->f == 1 && g->c >= 2 && g->c <= 16;
+}
 static int one_output_channel(const latent_conv_geometry *g) {
     return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->f == 1 && g->c >= 2 && g->c <= 16;
 }
@@ -136,6 +146,7 @@ static int one_output_channel(const latent_conv_geometry *g) {
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
 #if LATENT_X86_BUILDS
     if (one_input_channel(g)) { latent_avx512_conv_forward_one_input(g, x, w, NULL, 0, y, n0, n1); return; }
+    if (one_input_channel_avx2(g)) { latent_avx2_conv_forward_one_input(g, x, w, NULL, 0, y, n0, n1); return; }
     if (one_output_channel(g)) { latent_avx512_conv_forward_one_output(g, x, w, y, n0, n1); return; }
 #endif
     if (g->f >= 8 && g->c > 1) { forward_gemm(g, x, w, y, n0, n1); return; }
@@ -151,6 +162,10 @@ void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, cons
 #if LATENT_X86_BUILDS
     if (one_input_channel(g) && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
         latent_avx512_conv_forward_one_input(g, x, w, bias, act == LATENT_ACT_RELU, y, n0, n1);
+        return;
+    }
+    if (one_input_channel_avx2(g) && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
+        latent_avx2_conv_forward_one_input(g, x, w, bias, act == LATENT_ACT_RELU, y, n0, n1);
         return;
     }
 #endif
@@ -180,8 +195,33 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
         { latent_avx512_conv_backward_weight_single(g, x, gy, dw, n0, n1, 1); return; }
     if (g->kh * g->kw <= 64 && one_output_channel(g))
         { latent_avx512_conv_backward_weight_single(g, x, gy, dw, n0, n1, 0); return; }
+    if (g->kh * g->kw <= 64 && one_input_channel_avx2(g))
+        { latent_avx2_conv_backward_weight_single(g, x, gy, dw, n0, n1, 1); return; }
+    if (g->kh * g->kw <= 64 && one_output_channel_avx2(g))
+        { latent_avx2_conv_backward_weight_single(g, x, gy, dw, n0, n1, 0); return; }
 #endif
     // im2col + GEMM: 2.5–3× a direct kernel on LeNet's and the denoiser's layers
     // (bench/gemm). Groups of 32 images bound the patch buffer.
     for (long n = n0; n < n1; n += 32) backward_weight_gemm(g, x, gy, dw, n, n + 32 < n1 ? n + 32 : n1);
+}
+
+int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometry *g, const float *a, const float *b,
+                                  float *out, long n0, long n1) {
+#if LATENT_X86_BUILDS
+    if (level > latent_cpu_level() || level < 1 || g->kh * g->kw > 64) return 0;
+    int oneIn = g->c == 1 && g->f >= 2 && g->f <= 16, oneOut = g->f == 1 && g->c >= 2 && g->c <= 16;
+    if (kind == 0 && oneIn) {
+        if (level == 2) latent_avx512_conv_forward_one_input(g, a, b, NULL, 0, out, n0, n1);
+        else latent_avx2_conv_forward_one_input(g, a, b, NULL, 0, out, n0, n1);
+        return 1;
+    }
+    if (kind == 1 && (oneIn || oneOut)) {
+        if (level == 2) latent_avx512_conv_backward_weight_single(g, a, b, out, n0, n1, oneIn);
+        else latent_avx2_conv_backward_weight_single(g, a, b, out, n0, n1, oneIn);
+        return 1;
+    }
+#else
+    (void)level; (void)kind; (void)g; (void)a; (void)b; (void)out; (void)n0; (void)n1;
+#endif
+    return 0;
 }

@@ -1,3 +1,4 @@
+import CLatentKernels
 import XCTest
 
 @testable import Latent
@@ -103,6 +104,39 @@ final class ConvolutionKernelTests: XCTestCase {
             let inference = withoutGradients { x.maxPooled(size: (size, size), stride: (stride, stride)) }
             XCTAssertEqual(
                 inference.scalars.map(\.bitPattern), recorded.scalars.map(\.bitPattern), "\(size)/\(stride) c=\(c)")
+        }
+    }
+
+    /// The AVX2 one-channel kernels give the AVX-512 ones' bits (one FMA chain per lane in
+    /// tap order in both): the forward with one input channel, both weight gradients.
+    func testOneChannelKernelsGiveTheSameBitsWithAVX2AndAVX512() throws {
+        try XCTSkipIf(latent_cpu_level() < 2, "needs an AVX-512 host to compare against")
+        var rng = RandomGenerator(seed: 25)
+        for (c, f) in [(1, 2), (1, 10), (1, 16), (16, 1), (9, 1)] {
+            for (stride, padding) in [(1, Padding.valid), (2, .same)] {
+                let (n, h, w) = (3, 13, 11)
+                let x = Tensor.randomUniform([n, h, w, c], low: -1, high: 1, using: &rng)
+                let k = Tensor.randomUniform([5, 5, c, f], low: -1, high: 1, using: &rng)
+                let geometry = ConvolutionGeometry(
+                    inputHeight: h, inputWidth: w, channels: c, kernel: (5, 5), stride: (stride, stride),
+                    padding: padding)
+                var g = ConvolutionKernels(geometry, batch: n, filters: f).geometry
+                let gy = Tensor.randomUniform([n, g.oh, g.ow, f], low: -1, high: 1, using: &rng)
+                func run(_ level: Int32, kind: Int32, count: Int, _ a: Tensor, _ b: Tensor) -> [UInt32] {
+                    var out = [Float](repeating: 0.5, count: count)
+                    let ran = latent_conv_one_channel_level(
+                        level, kind, &g, a.storage.pointer, b.storage.pointer, &out, 0, n)
+                    XCTAssertEqual(ran, 1, "level \(level) kind \(kind) c=\(c) f=\(f)")
+                    return out.map(\.bitPattern)
+                }
+                let what = "c=\(c) f=\(f) stride \(stride)"
+                if c == 1 {
+                    let count = n * g.oh * g.ow * f
+                    XCTAssertEqual(run(1, kind: 0, count: count, x, k), run(2, kind: 0, count: count, x, k), what)
+                }
+                let count = 25 * c * f
+                XCTAssertEqual(run(1, kind: 1, count: count, x, gy), run(2, kind: 1, count: count, x, gy), what)
+            }
         }
     }
 }
