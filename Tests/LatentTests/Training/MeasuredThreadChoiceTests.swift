@@ -18,11 +18,13 @@ final class MeasuredThreadChoiceTests: XCTestCase {
     func testPicksTheFasterAndReprobes() {
         // Long enough for one reprobe after the probe.
         let steps =
-            MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps + MeasuredThreadChoice.reprobeInterval
+            MeasuredThreadChoice.Probing.training.warmUpSteps + MeasuredThreadChoice.Probing.training.probeSteps
+            + MeasuredThreadChoice.Probing.training.reprobeInterval
         var slowPair = MeasuredThreadChoice(parallel: 2)
         let used = simulate(&slowPair, steps: steps, one: 1e-6, two: 3e-6)
-        XCTAssertEqual(Array(used.prefix(MeasuredThreadChoice.warmUpSteps)), [2, 2])
-        let settled = used.dropFirst(MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps)
+        XCTAssertEqual(Array(used.prefix(MeasuredThreadChoice.Probing.training.warmUpSteps)), [2, 2])
+        let settled = used.dropFirst(
+            MeasuredThreadChoice.Probing.training.warmUpSteps + MeasuredThreadChoice.Probing.training.probeSteps)
         // Mostly one thread, the other tried only in the short reprobes.
         XCTAssertGreaterThan(settled.filter { $0 == 1 }.count, settled.count * 9 / 10)
         XCTAssertEqual(slowPair.secondsPerRow(0)!, 1e-6, accuracy: 1e-12)
@@ -30,7 +32,8 @@ final class MeasuredThreadChoiceTests: XCTestCase {
 
         var fastPair = MeasuredThreadChoice(parallel: 2)
         let usedFast = simulate(&fastPair, steps: steps, one: 2e-6, two: 1e-6)
-        let settledFast = usedFast.dropFirst(MeasuredThreadChoice.warmUpSteps + MeasuredThreadChoice.probeSteps)
+        let settledFast = usedFast.dropFirst(
+            MeasuredThreadChoice.Probing.training.warmUpSteps + MeasuredThreadChoice.Probing.training.probeSteps)
         XCTAssertGreaterThan(settledFast.filter { $0 == 2 }.count, settledFast.count * 9 / 10)
     }
 
@@ -42,7 +45,8 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         let after = simulate(&choice, steps: 300, one: 2e-6, two: 20e-6)
         XCTAssertEqual(choice.bestIndex, 0)
         // One thread but for a reprobe block in every 64 steps.
-        XCTAssertGreaterThanOrEqual(after.suffix(64).filter { $0 == 1 }.count, 64 - MeasuredThreadChoice.blockLength)
+        XCTAssertGreaterThanOrEqual(
+            after.suffix(64).filter { $0 == 1 }.count, 64 - MeasuredThreadChoice.Probing.training.blockLength)
     }
 
     /// A step that waited for a preempted thread counts for its share of the time, not as
@@ -76,6 +80,18 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         XCTAssertEqual(choice.bestIndex, 1)
         XCTAssertEqual(choice.secondsPerRow(1)!, 1e-6, accuracy: 1e-12)
         XCTAssertGreaterThan(used.suffix(200).filter { $0 == 2 }.count, 180)
+    }
+
+    /// Scoring's batches are long: the probe alternates batch by batch and counts every
+    /// batch, so a file of a dozen batches is settled after six of them.
+    func testScoringSettlesWithinSixBatches() {
+        var choice = MeasuredThreadChoice(parallel: 2, probing: .scoring)
+        let used = simulate(&choice, steps: 12, one: 2e-6, two: 1e-6)
+        XCTAssertEqual(Array(used.prefix(6)), [2, 2, 1, 2, 1, 2])
+        XCTAssertEqual(Array(used.dropFirst(6)), Array(repeating: 2, count: 6))
+        var slow = MeasuredThreadChoice(parallel: 2, probing: .scoring)
+        XCTAssertEqual(
+            Array(simulate(&slow, steps: 12, one: 1e-6, two: 2e-6).dropFirst(6)), Array(repeating: 1, count: 6))
     }
 
     /// Scoring keeps one choice per row size (per model).

@@ -30,7 +30,7 @@ enum RowBlockThreads {
         lock.lock()
         defer { lock.unlock() }
         if choices[key] == nil && choices.count >= capacity { choices.removeAll() }
-        choices[key, default: MeasuredThreadChoice(parallel: key.parallel)].record(
+        choices[key, default: MeasuredThreadChoice(parallel: key.parallel, probing: .scoring)].record(
             threads: threads, rows: rows, seconds: seconds)
     }
 }

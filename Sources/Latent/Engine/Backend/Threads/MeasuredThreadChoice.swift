@@ -8,33 +8,63 @@
 /// The shards are the same either way (``BatchShards``), so the choice changes only the
 /// speed, never the bits.
 ///
-/// After ``warmUpSteps`` (first-touch allocations and cold caches), the two choices
-/// alternate in blocks of ``blockLength`` steps for ``probeBlocks`` blocks; from then on
-/// the one with the lower time per row runs, and every ``reprobeInterval`` steps the
-/// other runs one block so a change in load (another process starting or ending) is
-/// noticed. Time per row is a ratio of decayed sums (seconds over rows), so one step that
+/// After ``Probing/warmUpSteps`` (first-touch allocations and cold caches), the two
+/// choices alternate in blocks of ``Probing/blockLength`` steps for ``Probing/probeBlocks``
+/// blocks; from then on the one with the lower time per row runs, and every
+/// ``Probing/reprobeInterval`` steps the other runs one block so a change in load (another
+/// process starting or ending) is noticed. Scoring's batches probe the same way with
+/// their own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over rows), so one step that
 /// waited for a preempted thread counts for its share of the total and no more, and old
 /// measurements fade.
 struct MeasuredThreadChoice {
-    static let warmUpSteps = 2
-    static let blockLength = 4
-    static let probeBlocks = 4
-    /// A reprobe costs its block plus a switch each way; at 256 steps that is 2–4 % of a
-    /// settled run (at 64: ecg-ae trained 1.58–1.76M samples/s against 1.70–1.81M), and a
-    /// change in load is still noticed within 0.1–0.5 s at the lessons' step times.
-    static let reprobeInterval = 256
+    /// How the two options are probed, by how long a step lasts.
+    struct Probing: Sendable {
+        /// Steps run in parallel before any is counted (first-touch allocations, cold caches).
+        var warmUpSteps = 2
+        /// Steps per block: the options alternate block by block while probing.
+        var blockLength: Int
+        /// Blocks of the probe (half for each option).
+        var probeBlocks = 4
+        /// Once settled, the other option runs one block in every this many steps.
+        var reprobeInterval: Int
+        /// Whether the first step after a switch counts. It pays for the switch (a parked
+        /// helper woken, caches refilled), which staying with either choice does not.
+        /// Counted, it made two threads look no faster than one on a 2-vCPU EPYC where they
+        /// were 1.6× faster once settled (ecg-ae: a first 2-thread step 1–2.5 ms against
+        /// 0.3 ms after).
+        var countsSwitches: Bool
+
+        var probeSteps: Int { blockLength * probeBlocks }
+
+        /// Training steps (0.1–5 ms): blocks of 4, switches not counted. A reprobe costs
+        /// its block plus a switch each way; at 256 steps that is 2–4 % of a settled run
+        /// (at 64: ecg-ae trained 1.58–1.76M samples/s against 1.70–1.81M), and a change in
+        /// load is still noticed within 0.1–0.5 s at the lessons' step times.
+        static let training = Probing(blockLength: 4, reprobeInterval: 256, countsSwitches: false)
+        /// Scoring batches (10–100 ms each): one batch per block, every batch counted (a
+        /// switch is small against a batch). In blocks of 4, a 12,000-row file was still
+        /// probing, half of it on one thread, when it was done (LeNet: 61–64k rows/s on two
+        /// threads against 50k on one, while two one-thread processes side by side got 50k
+        /// each).
+        static let scoring = Probing(blockLength: 1, reprobeInterval: 64, countsSwitches: true)
+    }
+
     /// Weight an option's earlier sums keep at each of its new measurements.
     static let decay = 0.9
 
     /// The thread count when the shards run side by side.
     let parallel: Int
+    let probing: Probing
     private(set) var step = 0
     /// Decayed sums per option: [one thread, `parallel` threads].
     private var seconds = [0.0, 0.0], rows = [0.0, 0.0]
     /// The option of the last step recorded.
     private var lastIndex = 1
 
-    init(parallel: Int) { self.parallel = Swift.max(1, parallel) }
+    init(parallel: Int, probing: Probing = .training) {
+        self.parallel = Swift.max(1, parallel)
+        self.probing = probing
+    }
 
     /// Average seconds per row of option 0 (one thread) or 1 (`parallel`), nil before any.
     func secondsPerRow(_ option: Int) -> Double? { rows[option] > 0 ? seconds[option] / rows[option] : nil }
@@ -42,15 +72,14 @@ struct MeasuredThreadChoice {
     /// The threads to use for the next step.
     var next: Int {
         guard parallel > 1 else { return 1 }
-        if step < Self.warmUpSteps { return parallel }
-        let probed = step - Self.warmUpSteps
-        if probed < Self.probeSteps { return (probed / Self.blockLength) % 2 == 0 ? 1 : parallel }
+        let p = probing
+        if step < p.warmUpSteps { return parallel }
+        let probed = step - p.warmUpSteps
+        if probed < p.probeSteps { return (probed / p.blockLength) % 2 == 0 ? 1 : parallel }
         let best = bestIndex
-        let inReprobe = (probed - Self.probeSteps) % Self.reprobeInterval >= Self.reprobeInterval - Self.blockLength
+        let inReprobe = (probed - p.probeSteps) % p.reprobeInterval >= p.reprobeInterval - p.blockLength
         return (inReprobe ? 1 - best : best) == 0 ? 1 : parallel
     }
-
-    static var probeSteps: Int { blockLength * probeBlocks }
 
     /// 0 (one thread) or 1 (`parallel`): the lower time per row; one thread while unknown.
     var bestIndex: Int {
@@ -58,19 +87,17 @@ struct MeasuredThreadChoice {
         return many < one ? 1 : 0
     }
 
-    /// Records that a step of `rows` rows on `threads` threads took `seconds`.
-    ///
-    /// The first step after a switch is not counted: it pays for the switch (a parked
-    /// helper woken, caches refilled), which staying with either choice does not. Counted,
-    /// it made two threads look no faster than one on a 2-vCPU EPYC where they were 1.6×
-    /// faster once settled (ecg-ae: a first 2-thread step 1–2.5 ms against 0.3 ms after).
+    /// Records that a step of `rows` rows on `threads` threads took `seconds` (the first
+    /// step after a switch only if ``Probing/countsSwitches``).
     mutating func record(threads: Int, rows count: Int, seconds elapsed: Double) {
         let i = threads > 1 ? 1 : 0
         defer {
             step += 1
             lastIndex = i
         }
-        guard step >= Self.warmUpSteps, i == lastIndex, count > 0, elapsed.isFinite, elapsed >= 0 else { return }
+        guard step >= probing.warmUpSteps, probing.countsSwitches || i == lastIndex, count > 0, elapsed.isFinite,
+            elapsed >= 0
+        else { return }
         seconds[i] = seconds[i] * Self.decay + elapsed
         rows[i] = rows[i] * Self.decay + Double(count)
     }
