@@ -3,8 +3,7 @@
 //
 // - one input or one output channel with AVX-512: ConvolutionOneChannel.c, faster than
 //   both below (the generic kernels vectorise over channels and have almost none); with
-//   AVX2, the one-input-channel forward and both weight gradients
-//   (ConvolutionOneChannelAVX2.c);
+//   AVX2, both forwards and both weight gradients (ConvolutionOneChannelAVX2.c);
 // - at least 8 filters over several channels: im2col + the row-invariant GEMM per image,
 //   2–2.5× the direct kernels at the lessons' channel counts (LeNet's 10 → 20, the
 //   denoiser's 16 → 8; measured with the C harness in bench/gemm);
@@ -131,8 +130,8 @@ static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, 
 static int one_input_channel(const latent_conv_geometry *g) {
     return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->c == 1 && g->f >= 2 && g->f <= 16;
 }
-// The AVX2 machine's forms (ConvolutionOneChannelAVX2.c): the one-input-channel forward
-// and both weight gradients.
+// The AVX2 machine's forms (ConvolutionOneChannelAVX2.c): both forwards and both weight
+// gradients.
 static int one_input_channel_avx2(const latent_conv_geometry *g) {
     return LATENT_X86_BUILDS && latent_kernels_level() == 1 && g->c == 1 && g->f >= 2 && g->f <= 16;
 }
@@ -147,6 +146,7 @@ void latent_conv_forward(const latent_conv_geometry *g, const float *x, const fl
 #if LATENT_X86_BUILDS
     if (one_input_channel(g)) { latent_avx512_conv_forward_one_input(g, x, w, NULL, 0, y, n0, n1); return; }
     if (one_input_channel_avx2(g)) { latent_avx2_conv_forward_one_input(g, x, w, NULL, 0, y, n0, n1); return; }
+    if (one_output_channel_avx2(g)) { latent_avx2_conv_forward_one_output(g, x, w, y, n0, n1); return; }
     if (one_output_channel(g)) { latent_avx512_conv_forward_one_output(g, x, w, y, n0, n1); return; }
 #endif
     if (g->f >= 8 && g->c > 1) { forward_gemm(g, x, w, y, n0, n1); return; }
@@ -213,6 +213,11 @@ int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometr
     if (kind == 0 && oneIn) {
         if (level == 2) latent_avx512_conv_forward_one_input(g, a, b, NULL, 0, out, n0, n1);
         else latent_avx2_conv_forward_one_input(g, a, b, NULL, 0, out, n0, n1);
+        return 1;
+    }
+    if (kind == 0 && oneOut) {
+        if (level == 2) latent_avx512_conv_forward_one_output(g, a, b, out, n0, n1);
+        else latent_avx2_conv_forward_one_output(g, a, b, out, n0, n1);
         return 1;
     }
     if (kind == 1 && (oneIn || oneOut)) {

@@ -24,6 +24,8 @@ void latent_avx512_conv_backward_weight_single(const latent_conv_geometry *g, co
 /// The AVX2 forms (ConvolutionOneChannelAVX2.c): the same geometries and the same bits.
 void latent_avx2_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w,
                                         const float *bias, int relu, float *y, long n0, long n1);
+void latent_avx2_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y,
+                                         long n0, long n1);
 void latent_avx2_conv_backward_weight_single(const latent_conv_geometry *g, const float *x, const float *gy,
                                              float *dw, long n0, long n1, int oneInput);
 #endif

@@ -111,7 +111,7 @@ void latent_conv_forward(const latent_conv_geometry *g, const float *x, const fl
 void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
                              float *y, long n0, long n1);
 /// For tests: the one-channel kernels of `level` (1 AVX2, 2 AVX-512) on images n0..<n1,
-/// kind 0 the one-input-channel forward (a = x, b = kernel, out = y), kind 1 the weight
+/// kind 0 the forward with one input or one output channel (a = x, b = kernel, out = y), kind 1 the weight
 /// gradient with one input or one output channel (a = x, b = gy, out = dw, added to).
 /// Returns 0 when the CPU lacks the level or the geometry is not theirs.
 int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometry *g, const float *a, const float *b,
