@@ -42,10 +42,8 @@ AVX512 void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, 
     const __mmask16 mask = (__mmask16)((1u << F) - 1u);
     const __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias) : _mm512_setzero_ps();
     const int hasBias = bias != NULL;
-    // Output columns whose taps all fall inside the image (same for every row).
-    long owLo = 0, owHi = g->ow;
-    while (owLo < g->ow && owLo * SW - g->pl < 0) owLo++;
-    while (owHi > owLo && (owHi - 1) * SW - g->pl + KW > g->w) owHi--;
+    long owLo, owHi;
+    latent_inside_columns(g, &owLo, &owHi);
     for (long n = n0; n < n1; n++) {
         const float *image = x + n * g->h * g->w;
         for (long oh = 0; oh < g->oh; oh++) {
@@ -101,9 +99,8 @@ AVX512 static inline __m512 f1_pixel(const latent_conv_geometry *g, const float 
 AVX512 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
     const long C = g->c, SW = g->sw;
     const __mmask16 mask = (__mmask16)((1u << C) - 1u);
-    long owLo = 0, owHi = g->ow;
-    while (owLo < g->ow && owLo * SW - g->pl < 0) owLo++;
-    while (owHi > owLo && (owHi - 1) * SW - g->pl + g->kw > g->w) owHi--;
+    long owLo, owHi;
+    latent_inside_columns(g, &owLo, &owHi);
     for (long n = n0; n < n1; n++)
     for (long oh = 0; oh < g->oh; oh++) {
         float *yr = y + (n * g->oh + oh) * g->ow;

@@ -55,9 +55,8 @@ AVX2 void latent_avx2_conv_forward_one_input(const latent_conv_geometry *g, cons
     const int hasBias = bias != NULL;
     const pair b = {hasBias ? _mm256_maskload_ps(bias, mlo) : _mm256_setzero_ps(),
                     hasBias ? _mm256_maskload_ps(bias + 8, mhi) : _mm256_setzero_ps()};
-    long owLo = 0, owHi = g->ow;
-    while (owLo < g->ow && owLo * SW - g->pl < 0) owLo++;
-    while (owHi > owLo && (owHi - 1) * SW - g->pl + KW > g->w) owHi--;
+    long owLo, owHi;
+    latent_inside_columns(g, &owLo, &owHi);
     for (long n = n0; n < n1; n++) {
         const float *image = x + n * g->h * g->w;
         for (long oh = 0; oh < g->oh; oh++) {
@@ -129,9 +128,8 @@ AVX2 void latent_avx2_conv_forward_one_output(const latent_conv_geometry *g, con
                                               long n0, long n1) {
     const long C = g->c, SW = g->sw;
     const __m256i mlo = lanes(C), mhi = lanes(C - 8);
-    long owLo = 0, owHi = g->ow;
-    while (owLo < g->ow && owLo * SW - g->pl < 0) owLo++;
-    while (owHi > owLo && (owHi - 1) * SW - g->pl + g->kw > g->w) owHi--;
+    long owLo, owHi;
+    latent_inside_columns(g, &owLo, &owHi);
     for (long n = n0; n < n1; n++)
     for (long oh = 0; oh < g->oh; oh++) {
         float *yr = y + (n * g->oh + oh) * g->ow;

@@ -1,6 +1,8 @@
-// The padded-window iterator every direct convolution kernel uses.
+// The padded-window helpers every direct convolution kernel uses.
 #ifndef LATENT_WINDOW_H
 #define LATENT_WINDOW_H
+
+#include "CLatentKernels.h"
 
 // For output pixel (oh, ow) of geometry g, runs the statement that follows once per tap
 // (kh, kw) whose input pixel lies inside the image, in (kh, kw) order, with `t` the tap's
@@ -13,5 +15,15 @@
                 if ((iw_ = (ow) * (g)->sw + kw_ - (g)->pl) >= 0 && iw_ < (g)->w)                 \
                     for (long t = kh_ * (g)->kw + kw_, p = ih_ * (g)->w + iw_, once_ = 1; once_; \
                          once_ = 0)
+
+// The output columns [*lo, *hi) of geometry g whose taps all fall inside the image (the
+// same for every row): the kernels' unchecked fast path runs there.
+static inline void latent_inside_columns(const latent_conv_geometry *g, long *lo, long *hi) {
+    long l = 0, h = g->ow;
+    while (l < g->ow && l * g->sw - g->pl < 0) l++;
+    while (h > l && (h - 1) * g->sw - g->pl + g->kw > g->w) h--;
+    *lo = l;
+    *hi = h;
+}
 
 #endif
