@@ -125,22 +125,29 @@ static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, 
 
 // ---- The choice --------------------------------------------------------------------------
 
-// Whether the one-channel AVX-512 kernels run: the CPU has them, and one side of the
-// convolution has a single channel and the other 2…16 (one zmm register).
+// One side of the convolution has a single channel and the other 2…16: a pixel's outputs
+// or a tap's channels fit one zmm register (a ymm pair), the one-channel kernels' shape.
+static int one_input_geometry(const latent_conv_geometry *g) { return g->c == 1 && g->f >= 2 && g->f <= 16; }
+static int one_output_geometry(const latent_conv_geometry *g) { return g->f == 1 && g->c >= 2 && g->c <= 16; }
+
+// Whether the one-channel kernels run: the AVX-512 ones (ConvolutionOneChannel.c) or, on an
+// AVX2 machine, theirs (ConvolutionOneChannelAVX2.c: both forwards, both weight gradients).
 static int one_input_channel(const latent_conv_geometry *g) {
-    return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->c == 1 && g->f >= 2 && g->f <= 16;
-}
-// The AVX2 machine's forms (ConvolutionOneChannelAVX2.c): both forwards and both weight
-// gradients.
-static int one_input_channel_avx2(const latent_conv_geometry *g) {
-    return LATENT_X86_BUILDS && latent_kernels_level() == 1 && g->c == 1 && g->f >= 2 && g->f <= 16;
-}
-static int one_output_channel_avx2(const latent_conv_geometry *g) {
-    return LATENT_X86_BUILDS && latent_kernels_level() == 1 && g->f == 1 && g->c >= 2 && g->c <= 16;
+    return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && one_input_geometry(g);
 }
 static int one_output_channel(const latent_conv_geometry *g) {
-    return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->f == 1 && g->c >= 2 && g->c <= 16;
+    return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && one_output_geometry(g);
 }
+static int one_input_channel_avx2(const latent_conv_geometry *g) {
+    return LATENT_X86_BUILDS && latent_kernels_level() == 1 && one_input_geometry(g);
+}
+static int one_output_channel_avx2(const latent_conv_geometry *g) {
+    return LATENT_X86_BUILDS && latent_kernels_level() == 1 && one_output_geometry(g);
+}
+
+// The forwards im2col + GEMM computes: at least 8 filters over several channels (never a
+// one-channel geometry).
+static int forward_uses_gemm(const latent_conv_geometry *g) { return g->f >= 8 && g->c > 1; }
 
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
 #if LATENT_X86_BUILDS
@@ -149,16 +156,14 @@ void latent_conv_forward(const latent_conv_geometry *g, const float *x, const fl
     if (one_output_channel_avx2(g)) { latent_avx2_conv_forward_one_output(g, x, w, y, n0, n1); return; }
     if (one_output_channel(g)) { latent_avx512_conv_forward_one_output(g, x, w, y, n0, n1); return; }
 #endif
-    if (g->f >= 8 && g->c > 1) { forward_gemm(g, x, w, y, n0, n1); return; }
+    if (forward_uses_gemm(g)) { forward_gemm(g, x, w, y, n0, n1); return; }
     LATENT_DISPATCH(conv_forward, g, x, w, y, n0, n1);
 }
 
 void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
                              float *y, long n0, long n1) {
     if (!bias && act == LATENT_ACT_IDENTITY) { latent_conv_forward(g, x, w, y, n0, n1); return; }
-    // The geometries latent_conv_forward gives to im2col + GEMM (the one-channel kernels
-    // need c = 1 or f = 1).
-    if (g->f >= 8 && g->c > 1) { forward_gemm_act(g, x, w, bias, act, y, n0, n1); return; }
+    if (forward_uses_gemm(g)) { forward_gemm_act(g, x, w, bias, act, y, n0, n1); return; }
 #if LATENT_X86_BUILDS
     if (one_input_channel(g) && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
         latent_avx512_conv_forward_one_input(g, x, w, bias, act == LATENT_ACT_RELU, y, n0, n1);
@@ -209,7 +214,7 @@ int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometr
                                   float *out, long n0, long n1) {
 #if LATENT_X86_BUILDS
     if (level > latent_cpu_level() || level < 1 || g->kh * g->kw > 64) return 0;
-    int oneIn = g->c == 1 && g->f >= 2 && g->f <= 16, oneOut = g->f == 1 && g->c >= 2 && g->c <= 16;
+    int oneIn = one_input_geometry(g), oneOut = one_output_geometry(g);
     if (kind == 0 && oneIn) {
         if (level == 2) latent_avx512_conv_forward_one_input(g, a, b, NULL, 0, out, n0, n1);
         else latent_avx2_conv_forward_one_input(g, a, b, NULL, 0, out, n0, n1);

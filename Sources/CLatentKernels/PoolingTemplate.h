@@ -10,8 +10,10 @@
 // ones), then the maxima across each window's columns. The window's first element
 // starts both ways and a value replaces it only when greater, so the maximum is the
 // same (a NaN first element stays, later NaNs are skipped).
-static void FN(maxpool_rows)(const latent_conv_geometry *g, const float *x, float *y, float *rowmax, long n0, long n1) {
-    const long C = g->c, span = ((g->ow - 1) * g->sw + g->kw) * C;
+// rowmax holds `span` floats: the columns the windows of a row cover, times the channels.
+static void FN(maxpool_rows)(const latent_conv_geometry *g, const float *x, float *y, float *rowmax, long span, long n0,
+                             long n1) {
+    const long C = g->c;
     for (long n = n0; n < n1; n++)
     for (long oy = 0; oy < g->oh; oy++) {
         const float *r0 = x + ((n * g->h + oy * g->sh) * g->w) * C;
@@ -36,9 +38,10 @@ static void FN(maxpool_rows)(const latent_conv_geometry *g, const float *x, floa
 static void FN(maxpool_forward)(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1) {
     const long C = g->c;
     if (!arg && g->ow > 0 && g->oh > 0) {
-        float *rowmax = malloc((size_t)(((g->ow - 1) * g->sw + g->kw) * C) * sizeof(float));
+        const long span = ((g->ow - 1) * g->sw + g->kw) * C;
+        float *rowmax = malloc((size_t)span * sizeof(float));
         if (rowmax) {
-            FN(maxpool_rows)(g, x, y, rowmax, n0, n1);
+            FN(maxpool_rows)(g, x, y, rowmax, span, n0, n1);
             free(rowmax);
             return;
         }

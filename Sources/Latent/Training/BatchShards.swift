@@ -1,5 +1,4 @@
 import CLatentSystem
-import Dispatch
 
 /// Data-parallel training steps: a batch's rows are cut into shards, each shard runs the
 /// forward and backward pass on its own thread, and the gradients are added in shard order.

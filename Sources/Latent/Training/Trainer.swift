@@ -177,8 +177,9 @@ public final class Trainer {
                 zeroGradients()
                 // The whole step (shards, gradients, optimizer) runs on the threads the
                 // measured choice gives, and is timed for it: on one thread no job reaches
-                // the team, so its helpers park rather than spin beside this thread (on
-                // vCPUs that share a core, a spinning helper halved a one-thread step).
+                // the team, so its helpers park rather than spin beside this thread (in runs
+                // where two threads did not pay, helpers kept spinning by Adam's jobs held
+                // fashion-ae's one-thread steps to half speed: 54k samples/s against 106k).
                 let threads = parallel > 1 ? threadChoice.next : 1
                 let started = DispatchTime.now().uptimeNanoseconds
                 func onChosenThreads<R>(_ body: () throws -> R) rethrows -> R {

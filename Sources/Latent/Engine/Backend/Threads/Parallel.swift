@@ -11,7 +11,7 @@ extension Engine {
 
     /// Runs `body` with every op on this thread (as inside a row block or a shard), BLAS
     /// included: no job reaches the helper team, whose helpers then park instead of
-    /// spinning on a CPU that may be a hyperthread of this one.
+    /// spinning beside this thread.
     static func onOneThread<R>(_ body: () throws -> R) rethrows -> R {
         let previous = latent_thread_set_serial(1)
         defer { latent_thread_set_serial(previous) }
