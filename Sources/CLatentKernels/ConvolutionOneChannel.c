@@ -189,21 +189,83 @@ AVX512 void latent_avx512_conv_backward_input_one_output(const latent_conv_geome
 // x[pixel(tap)] (broadcast) · gy[pixel, 0..L) for one input channel (L = F), or of
 // x[pixel(tap), 0..L) · gy[pixel] (broadcast) for one output channel (L = C). Each tap
 // accumulates in its own register, pixels in order.
+//
+// A row's inside columns run with every tap's accumulator in a register for the kernel
+// sizes of the lessons (3×3 and 5×5: 25 accumulators, the pixel's gradient and an input
+// fit in 32 zmm). Indexed by a runtime tap count the accumulators lived in memory, each
+// FMA waiting on the store of the one before (21 % of a LeNet training step on one
+// thread). A tap still adds the pixels in order, so the bits are the checked loop's.
+AVX512 static inline __attribute__((always_inline)) void weight_run(const int KH, const int KW, const int oneInput,
+                                                                    const latent_conv_geometry *g, const float *image,
+                                                                    const float *go, long ih0, long ow0, long ow1,
+                                                                    __m512 *accmem, __mmask16 mask) {
+    __m512 a[25];
+#pragma clang loop unroll(full)
+    for (int t = 0; t < KH * KW; t++) a[t] = accmem[t];
+    const long W = g->w, C = g->c, F = g->f;
+    for (long ow = ow0; ow < ow1; ow++) {
+        const long iw0 = ow * g->sw - g->pl;
+        const __m512 gv = oneInput ? _mm512_maskz_loadu_ps(mask, go + ow * F) : _mm512_set1_ps(go[ow]);
+        const float *base = image + (ih0 * W + iw0) * C;
+#pragma clang loop unroll(full)
+        for (int kh = 0; kh < KH; kh++)
+#pragma clang loop unroll(full)
+            for (int kw = 0; kw < KW; kw++) {
+                const float *xp = base + (kh * W + kw) * C;
+                __m512 xv = oneInput ? _mm512_set1_ps(*xp) : _mm512_maskz_loadu_ps(mask, xp);
+                a[kh * KW + kw] = _mm512_fmadd_ps(xv, gv, a[kh * KW + kw]);
+            }
+    }
+#pragma clang loop unroll(full)
+    for (int t = 0; t < KH * KW; t++) accmem[t] = a[t];
+}
+
+typedef void (*weight_run_fn)(const latent_conv_geometry *, const float *, const float *, long, long, long, __m512 *,
+                              __mmask16);
+#define WEIGHT_RUN(KH, KW, ONE_IN)                                                                                \
+    AVX512 static void weight_run_##KH##_##ONE_IN(const latent_conv_geometry *g, const float *image, const float *go, \
+                                                  long ih0, long ow0, long ow1, __m512 *acc, __mmask16 mask) {      \
+        weight_run(KH, KW, ONE_IN, g, image, go, ih0, ow0, ow1, acc, mask);                                        \
+    }
+WEIGHT_RUN(3, 3, 0)
+WEIGHT_RUN(3, 3, 1)
+WEIGHT_RUN(5, 5, 0)
+WEIGHT_RUN(5, 5, 1)
+
 AVX512 void latent_avx512_conv_backward_weight_single(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1,
                                         int oneInput) {
-    const long L = oneInput ? g->f : g->c, taps = g->kh * g->kw;
+    const long L = oneInput ? g->f : g->c, taps = g->kh * g->kw, gs = oneInput ? g->f : 1;
     const __mmask16 mask = (__mmask16)((1u << L) - 1u);
+    weight_run_fn run = NULL;
+    if (g->kh == 3 && g->kw == 3) run = oneInput ? weight_run_3_1 : weight_run_3_0;
+    if (g->kh == 5 && g->kw == 5) run = oneInput ? weight_run_5_1 : weight_run_5_0;
+    long owLo, owHi;
+    latent_inside_columns(g, &owLo, &owHi);
     __m512 acc[64];
     for (long t = 0; t < taps; t++) acc[t] = _mm512_setzero_ps();
-    for (long n = n0; n < n1; n++)
-    for (long oh = 0; oh < g->oh; oh++)
-    for (long ow = 0; ow < g->ow; ow++) {
-        const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * (oneInput ? g->f : 1);
-        __m512 gv = oneInput ? _mm512_maskz_loadu_ps(mask, go) : _mm512_set1_ps(*go);
-        LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
-            const float *xp = x + (n * g->h * g->w + p) * g->c;
-            __m512 xv = oneInput ? _mm512_set1_ps(*xp) : _mm512_maskz_loadu_ps(mask, xp);
-            acc[t] = _mm512_fmadd_ps(xv, gv, acc[t]);
+    for (long n = n0; n < n1; n++) {
+        const float *image = x + n * g->h * g->w * g->c;
+        for (long oh = 0; oh < g->oh; oh++) {
+            const float *gr = gy + (n * g->oh + oh) * g->ow * gs;
+            const long ih0 = oh * g->sh - g->pt;
+            long ow = 0;
+            // Checked pixels; a run of inside ones in registers when this row's taps are all inside.
+            long stop = run && ih0 >= 0 && ih0 + g->kh <= g->h && owLo < owHi ? owLo : g->ow;
+            for (;;) {
+                for (; ow < stop; ow++) {
+                    const float *go = gr + ow * gs;
+                    __m512 gv = oneInput ? _mm512_maskz_loadu_ps(mask, go) : _mm512_set1_ps(*go);
+                    LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
+                        const float *xp = image + p * g->c;
+                        __m512 xv = oneInput ? _mm512_set1_ps(*xp) : _mm512_maskz_loadu_ps(mask, xp);
+                        acc[t] = _mm512_fmadd_ps(xv, gv, acc[t]);
+                    }
+                }
+                if (stop == g->ow) break;
+                run(g, image, gr, ih0, owLo, owHi, acc, mask);
+                ow = owHi;
+                stop = g->ow;
+            }
         }
     }
     for (long t = 0; t < taps; t++)

@@ -108,17 +108,21 @@ final class ConvolutionKernelTests: XCTestCase {
     }
 
     /// The AVX2 one-channel kernels give the AVX-512 ones' bits (one FMA chain per lane in
-    /// tap order in both, the same reduction tree): both forwards, both weight gradients.
+    /// tap order in both, the same reduction tree): both forwards, both weight gradients,
+    /// at the kernel sizes whose AVX-512 weight gradient keeps its taps in registers (5×5,
+    /// 3×3) and one that does not (2×2).
     func testOneChannelKernelsGiveTheSameBitsWithAVX2AndAVX512() throws {
         try XCTSkipIf(latent_cpu_level() < 2, "needs an AVX-512 host to compare against")
         var rng = RandomGenerator(seed: 25)
         for (c, f) in [(1, 2), (1, 10), (1, 16), (16, 1), (9, 1)] {
-            for (stride, padding) in [(1, Padding.valid), (2, .same)] {
+            for (stride, padding, size) in [
+                (1, Padding.valid, 5), (2, .same, 5), (1, .same, 3), (2, .same, 3), (1, .valid, 2),
+            ] {
                 let (n, h, w) = (3, 13, 11)
                 let x = Tensor.randomUniform([n, h, w, c], low: -1, high: 1, using: &rng)
-                let k = Tensor.randomUniform([5, 5, c, f], low: -1, high: 1, using: &rng)
+                let k = Tensor.randomUniform([size, size, c, f], low: -1, high: 1, using: &rng)
                 let geometry = ConvolutionGeometry(
-                    inputHeight: h, inputWidth: w, channels: c, kernel: (5, 5), stride: (stride, stride),
+                    inputHeight: h, inputWidth: w, channels: c, kernel: (size, size), stride: (stride, stride),
                     padding: padding)
                 var g = ConvolutionKernels(geometry, batch: n, filters: f).geometry
                 let gy = Tensor.randomUniform([n, g.oh, g.ow, f], low: -1, high: 1, using: &rng)
@@ -129,10 +133,10 @@ final class ConvolutionKernelTests: XCTestCase {
                     XCTAssertEqual(ran, 1, "level \(level) kind \(kind) c=\(c) f=\(f)")
                     return out.map(\.bitPattern)
                 }
-                let what = "c=\(c) f=\(f) stride \(stride)"
+                let what = "c=\(c) f=\(f) stride \(stride) \(size)×\(size)"
                 let outputs = n * g.oh * g.ow * f
                 XCTAssertEqual(run(1, kind: 0, count: outputs, x, k), run(2, kind: 0, count: outputs, x, k), what)
-                let count = 25 * c * f
+                let count = size * size * c * f
                 XCTAssertEqual(run(1, kind: 1, count: count, x, gy), run(2, kind: 1, count: count, x, gy), what)
             }
         }
