@@ -125,8 +125,8 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
                                  long n1);
 /// Max pooling (valid padding, kernel kh×kw, stride sh×sw; f unused) for images n0..<n1:
 /// y [n, oh, ow, c] and each output's flat input index of its window's first maximum
-/// (arg NULL: not wanted).
-void latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1);
+/// (arg NULL: not wanted). Returns 0, or -1 when its row buffers could not be allocated.
+int latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1);
 
 // ---- OpenBLAS (BLASCore.c) -------------------------------------------------------------
 

@@ -99,7 +99,8 @@ extension Tensor {
                 let (x, y) = (storage.pointer, dst.baseAddress!)
                 Engine.parallelFor(n, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / perImage)) { r in
                     var local = geometry
-                    latent_maxpool_forward(&local, x, y, nil, r.lowerBound, r.upperBound)
+                    let status = latent_maxpool_forward(&local, x, y, nil, r.lowerBound, r.upperBound)
+                    precondition(status == 0, "maxPooled: out of memory for the row buffers of \(shape).")
                 }
             }
         }
@@ -110,7 +111,8 @@ extension Tensor {
                 let (x, y, a) = (storage.pointer, dst.baseAddress!, arg.baseAddress!)
                 Engine.parallelFor(n, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / perImage)) { r in
                     var local = geometry
-                    latent_maxpool_forward(&local, x, y, a, r.lowerBound, r.upperBound)
+                    let status = latent_maxpool_forward(&local, x, y, a, r.lowerBound, r.upperBound)
+                    precondition(status == 0, "maxPooled: out of memory for the row buffers of \(shape).")
                 }
             }
         }

@@ -192,12 +192,16 @@ final class ConvolutionReferenceTests: XCTestCase {
     }
 
     /// Max pooling: each output is its window's maximum; the gradient goes to the first
-    /// maximum of each window (ties are broken by position, row-major).
+    /// maximum of each window (ties are broken by position, row-major), also when values
+    /// repeat: inputs rounded to halves, signed zeros among them, tie in most windows.
     func testMaxPoolingMatchesTheDefinition() {
         var g = RandomGenerator(seed: 73)
-        for (size, stride, c) in [(2, 2, 1), (2, 2, 10), (3, 2, 17), (2, 1, 33)] {
+        let windows = [(2, 2, 1), (2, 2, 10), (3, 2, 17), (2, 1, 33), (2, 2, 20), (3, 3, 3)]
+        for (size, stride, c, ties) in windows.flatMap({ w in [false, true].map { (w.0, w.1, w.2, $0) } }) {
             let (n, h, w) = (2, 9, 8)
-            let x = Tensor.randomUniform([n, h, w, c], low: -1, high: 1, using: &g).requiringGradient()
+            var x = Tensor.randomUniform([n, h, w, c], low: -1, high: 1, using: &g)
+            if ties { x = Tensor(shape: x.shape, scalars: x.scalars.map { ($0 * 2).rounded() / 2 }) }
+            x = x.requiringGradient()
             let y = x.maxPooled(size: (size, size), stride: (stride, stride))
             let weights = Tensor.randomUniform(y.shape, low: -1, high: 1, using: &g)
             (y * weights).sum().backward()
@@ -224,8 +228,9 @@ final class ConvolutionReferenceTests: XCTestCase {
                     }
                 }
             }
-            assertNear(y.scalars, expected, "maxPool \(size)/\(stride) c=\(c): forward")
-            assertNear(x.gradient!.scalars, dx, "maxPool \(size)/\(stride) c=\(c): input gradient")
+            let what = "maxPool \(size)/\(stride) c=\(c)\(ties ? " with ties" : "")"
+            assertNear(y.scalars, expected, "\(what): forward")
+            assertNear(x.gradient!.scalars, dx, "\(what): input gradient")
         }
     }
 }
