@@ -25,33 +25,38 @@
 // [KH·KW·C, F], which is already that matrix in row-major order. Each output pixel is
 // one GEMM row, so an image's result never depends on the other images in the batch.
 
-// cols[(oh, ow), (kh, kw, c)] = image[oh·s + kh − pt, ow·s + kw − pl, c] (0 outside).
-static void im2col_image(const latent_conv_geometry *g, const float *image, float *cols) {
+// cols[(oh, ow), (kh, kw, c)] = image[oh·s + kh − pt, ow·s + kw − pl, c] (0 outside),
+// for output pixels p0..<p1 of the image. Copies go through memcpy and memset: this file
+// is built for baseline x86-64, where the loops they replaced moved 4 floats at a time.
+static void im2col_pixels(const latent_conv_geometry *g, const float *image, long p0, long p1, float *cols) {
     const long C = g->c;
+    const size_t tapBytes = (size_t)C * sizeof(float), rowBytes = (size_t)g->kw * tapBytes;
     float *dst = cols;
-    for (long oh = 0; oh < g->oh; oh++)
-    for (long ow = 0; ow < g->ow; ow++) {
+    for (long p = p0; p < p1; p++) {
+        const long oh = p / g->ow, ow = p % g->ow;
         long iw0 = ow * g->sw - g->pl;
         int rowInside = iw0 >= 0 && iw0 + g->kw <= g->w;
         for (long kh = 0; kh < g->kh; kh++) {
             long ih = oh * g->sh + kh - g->pt;
             if (ih < 0 || ih >= g->h) {
-                for (long t = 0; t < g->kw * C; t++) dst[t] = 0.0f;
+                memset(dst, 0, rowBytes);
             } else if (rowInside) {
                 // The kernel row's taps are KW·C consecutive floats of the image row.
-                const float *src = image + (ih * g->w + iw0) * C;
-                for (long t = 0; t < g->kw * C; t++) dst[t] = src[t];
+                memcpy(dst, image + (ih * g->w + iw0) * C, rowBytes);
             } else {
                 for (long kw = 0; kw < g->kw; kw++) {
                     long iw = iw0 + kw;
-                    const float *src = image + (ih * g->w + iw) * C;
-                    int inside = iw >= 0 && iw < g->w;
-                    for (long c = 0; c < C; c++) dst[kw * C + c] = inside ? src[c] : 0.0f;
+                    if (iw >= 0 && iw < g->w) memcpy(dst + kw * C, image + (ih * g->w + iw) * C, tapBytes);
+                    else memset(dst + kw * C, 0, tapBytes);
                 }
             }
             dst += g->kw * C;
         }
     }
+}
+
+static void im2col_image(const latent_conv_geometry *g, const float *image, float *cols) {
+    im2col_pixels(g, image, 0, g->oh * g->ow, cols);
 }
 
 // image = Σ of the patch entries that read each pixel (the adjoint of im2col), overwritten.
@@ -98,16 +103,32 @@ static void forward_gemm_act(const latent_conv_geometry *g, const float *x, cons
     free(cols);
 }
 
-// dw [KH·KW·C, F] += colsᵀ · gy over images n0..<n1: one GEMM with K = every pixel of
-// those images, in order.
+// dw [KH·KW·C, F] += colsᵀ · gy over images n0..<n1: K = every pixel of those images, in
+// order, in groups of KC-multiple pixel rows whose patches stay in L2 (all of a batch's
+// patches, 3.6 MB for the denoiser's last layer, went to memory and back). Cutting K at
+// multiples of the GEMM's K block keeps its recipe: a new call's first block adds
+// fma(dw, 1, v), which rounds as the dw + v of the block that would have followed.
+#define WEIGHT_GROUP_BYTES (256L << 10)
 static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
                                  long n1) {
     const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
-    const long images = n1 - n0;
-    if (images <= 0) return;
-    float *cols = floats(images * pixels * patch);
-    for (long n = n0; n < n1; n++) im2col_image(g, x + n * g->h * g->w * C, cols + (n - n0) * pixels * patch);
-    latent_sgemm_rows(1, 0, F, images * pixels, 1.0f, cols, patch, gy + n0 * pixels * F, F, 1.0f, dw, F, 0, patch);
+    const long rows = (n1 - n0) * pixels;
+    if (rows <= 0) return;
+    long group = WEIGHT_GROUP_BYTES / (patch * (long)sizeof(float)) / LATENT_GEMM_KC * LATENT_GEMM_KC;
+    if (group < LATENT_GEMM_KC) group = LATENT_GEMM_KC;
+    if (group > rows) group = rows;
+    float *cols = floats(group * patch);
+    for (long r0 = 0; r0 < rows; r0 += group) {
+        const long r1 = r0 + group < rows ? r0 + group : rows;
+        for (long r = r0; r < r1;) {
+            const long n = n0 + r / pixels, p = r % pixels;
+            const long p1 = p + (r1 - r) < pixels ? p + (r1 - r) : pixels;
+            im2col_pixels(g, x + n * g->h * g->w * C, p, p1, cols + (r - r0) * patch);
+            r += p1 - p;
+        }
+        latent_sgemm_rows(1, 0, F, r1 - r0, 1.0f, cols, patch, gy + (n0 * pixels + r0) * F, F, 1.0f, dw, F, 0,
+                          patch);
+    }
     free(cols);
 }
 
@@ -205,9 +226,8 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
     if (g->kh * g->kw <= 64 && one_output_channel_avx2(g))
         { latent_avx2_conv_backward_weight_single(g, x, gy, dw, n0, n1, 0); return; }
 #endif
-    // im2col + GEMM: 2.5–3× a direct kernel on LeNet's and the denoiser's layers
-    // (bench/gemm). Groups of 32 images bound the patch buffer.
-    for (long n = n0; n < n1; n += 32) backward_weight_gemm(g, x, gy, dw, n, n + 32 < n1 ? n + 32 : n1);
+    // im2col + GEMM: 2.5–3× a direct kernel on LeNet's and the denoiser's layers (bench/gemm).
+    backward_weight_gemm(g, x, gy, dw, n0, n1);
 }
 
 int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometry *g, const float *a, const float *b,

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <pthread.h>
 
-#define KC 256
+#define KC LATENT_GEMM_KC
 
 // The recipe every path computes, one element at a time (see "Why rows cannot depend on
 // the batch" below): used when scratch memory cannot be had, so even then the bits hold.

@@ -94,6 +94,10 @@ void latent_dense_rows_level(int level, long N, long K, const float *A, long lda
 int latent_dense_distance_rows(const float *A, long lda, const float *W, long N, long K, const float *bias,
                                int act, const float *T, long ldt, int kind, float *out, long i0, long i1);
 
+/// The K block of the row-invariant GEMM (latent_sgemm_rows): a product whose K is cut
+/// into calls at multiples of it, the later ones with beta = 1, has the bits of one call.
+#define LATENT_GEMM_KC 256
+
 // ---- Convolutions and pooling over NHWC images (Convolution.c, Pooling.c) --------------
 
 /// One 2-D convolution over NHWC images: input [n, h, w, c], kernel [kh, kw, c, f],

@@ -34,6 +34,27 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// The weight gradient's patches go through the GEMM in groups of pixel rows that stay
+    /// in L2, cut at multiples of the GEMM's K block: the same bits as one product over all
+    /// of them (the im2col reference, whose kernel gradient is one GEMM). One image, so the
+    /// batch is not also cut in two parts (``ConvolutionKernels/backwardWeight(_:_:)``);
+    /// 576–2304 pixel rows, so 3–9 groups.
+    func testWeightGradientInGroupsGivesTheOneProductBits() {
+        var rng = RandomGenerator(seed: 23)
+        for (c, f, stride) in [(16, 8, 1), (8, 16, 2), (10, 20, 1)] {
+            let x = Tensor.randomUniform([1, 48, 48, c], low: -1, high: 1, using: &rng)
+            let k = Tensor.randomUniform([3, 3, c, f], low: -1, high: 1, using: &rng).requiringGradient()
+            let k2 = k.detached().requiringGradient()
+            let y = Tensor.conv2d(x, filter: k, stride: (stride, stride), padding: .same)
+            let reference = im2colConv(x, k2, stride: stride, padding: .same)
+            let w = Tensor.randomUniform(y.shape, using: &rng)
+            (y * w).sum().backward()
+            (reference * w).sum().backward()
+            let differing = zip(k.gradient!.scalars, k2.gradient!.scalars).filter { $0.bitPattern != $1.bitPattern }
+            XCTAssertEqual(differing.count, 0, "c=\(c) f=\(f) stride \(stride): elements whose bits differ")
+        }
+    }
+
     /// A batch large enough to split across threads gives the same result on 1 and 2.
     func testThreadCountsAgree() {
         var rng = RandomGenerator(seed: 22)
