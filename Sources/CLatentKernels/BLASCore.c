@@ -40,3 +40,15 @@ int latent_blas_select_core(void) {
     unsetenv("OPENBLAS_CORETYPE");
     return 1;
 }
+
+// OpenBLAS starts its pool of worker threads when it loads, and a worker looks for work
+// spinning on sched_yield for about 0.1 s before it sleeps: beside a process's first
+// training steps and the thread choice's first probe, where it took a CPU from them
+// (11 % of the samples of a 2-epoch ecg-ae bench run were its sched_yield). Latent's own
+// GEMM gives that pool no work, so it is stopped as the program starts; OpenBLAS starts it
+// again by itself at its next threaded call (as it does after a fork).
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
+__attribute__((constructor)) static void latent_blas_stop_idle_pool(void) {
+    if (blas_thread_shutdown_) blas_thread_shutdown_();
+}

@@ -543,8 +543,12 @@ static inline __attribute__((always_inline)) void sgemm_rows_blocked(
                 long kc = K - pc < KC ? K - pc : KC;
                 int last = pc + kc == K;
                 if (transA) isa->pack_at(A, lda, ic, mc, pc, kc, ap);
-                for (long ir = 0; ir < mc; ir += isa->mr) {
-                    long mr = mc - ir < isa->mr ? mc - ir : isa->mr;
+                for (long ir = 0, mr; ir < mc; ir += mr) {
+                    mr = mc - ir < isa->mr ? mc - ir : isa->mr;
+                    // A last tile of under half the height has too few independent sums to
+                    // keep the FMA units busy (a 16-row shard: 14 + 2): the last two tiles
+                    // share their rows evenly instead (8 + 8). Only the heights change.
+                    if (!transA && mc - ir > isa->mr && mc - ir < isa->mr + isa->mr / 2) mr = (mc - ir + 1) / 2;
                     for (long jr = 0; jr < nc; jr += isa->panel) {
                         long w = isa->panel_width(nc, jr), cols = nc - jr < w ? nc - jr : w;
                         const float *b = transB ? bp + jr * K + pc * w : B + pc * ldb + jc + jr;

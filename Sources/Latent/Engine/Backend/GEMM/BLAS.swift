@@ -65,7 +65,7 @@ enum BLAS {
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        useThreads(threads)
+        setOpenBLASThreads(threads)
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
@@ -84,8 +84,9 @@ enum BLAS {
     /// The kernel set OpenBLAS runs ("" with Accelerate). Reading it first lets Latent
     /// pick OpenBLAS's AVX-512 kernels where the linked OpenBLAS does not know the CPU and
     /// fell back to SSE3 ones (Debian's 0.3.21 on recent Xeons: 4× slower sgemm), unless
-    /// `OPENBLAS_CORETYPE` is set. Every BLAS call goes through ``useThreads(_:)``, which
-    /// reads it, so the choice is made before the first one.
+    /// `OPENBLAS_CORETYPE` is set. Every BLAS call goes through ``useThreads(_:)`` or
+    /// ``sgemmForcingThreads(_:transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``,
+    /// which read it, so the choice is made before the first one.
     static let coreName: String = {
         #if !canImport(Accelerate)
         latent_blas_select_core()
@@ -95,8 +96,18 @@ enum BLAS {
         #endif
     }()
 
-    /// Sets the number of threads BLAS may use for the next calls.
+    /// Sets the number of threads BLAS may use for the next calls. With Latent's own GEMM
+    /// (``usesOwnKernels``) OpenBLAS runs only where a caller forces it
+    /// (``sgemmForcingThreads(_:transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``,
+    /// which sets its threads itself), so nothing is set here: setting OpenBLAS's thread
+    /// count restarts its worker pool, stopped at start (BLASCore.c), whose workers then
+    /// spin on sched_yield for 0.1 s beside the training threads.
     static func useThreads(_ n: Int) {
+        guard !usesOwnKernels else { return }
+        setOpenBLASThreads(n)
+    }
+
+    private static func setOpenBLASThreads(_ n: Int) {
         #if !canImport(Accelerate)
         _ = coreName
         if n != currentThreads {

@@ -56,6 +56,25 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// OpenBLAS's worker pool is stopped as the program starts (BLASCore.c); a product
+    /// forced onto two of its threads afterwards (as `latent bench` does for its roof)
+    /// restarts the pool and still gives the product, every transpose.
+    func testOpenBLASOnTwoThreadsAfterItsPoolWasStopped() {
+        var g = RandomGenerator(seed: 5)
+        let (m, n, k) = (300, 260, 200)
+        for (ta, tb) in [(false, false), (true, false), (false, true)] {
+            let a = Tensor.randomUniform(ta ? [k, m] : [m, k], low: -1, high: 1, using: &g)
+            let b = Tensor.randomUniform(tb ? [n, k] : [k, n], low: -1, high: 1, using: &g)
+            var c = [Float](repeating: .nan, count: m * n)
+            BLAS.sgemmForcingThreads(
+                2, transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a.storage.pointer, lda: ta ? m : k,
+                b: b.storage.pointer, ldb: tb ? k : n, c: &c, ldc: n)
+            let expected = reference(a, b, transposeA: ta, transposeB: tb)
+            let worst = zip(c, expected).map { Swift.abs($0 - $1) }.max() ?? .nan
+            XCTAssertLessThan(worst, 1e-4 * Float(k).squareRoot(), "ta \(ta) tb \(tb)")
+        }
+    }
+
     /// On an AVX-512 CPU whose OpenBLAS fell back to older kernels, Latent switches it to
     /// the SkylakeX ones (the test above then checks their results).
     func testOpenBLASRunsAVX512KernelsWhereTheCPUHasThem() throws {
