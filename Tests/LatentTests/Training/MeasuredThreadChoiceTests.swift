@@ -49,6 +49,30 @@ final class MeasuredThreadChoiceTests: XCTestCase {
             after.suffix(64).filter { $0 == 1 }.count, 64 - MeasuredThreadChoice.Probing.training.blockLength)
     }
 
+    /// Reprobes that leave the choice as it was come at doubling intervals (256, 512, …,
+    /// 2048 steps), each still one block; once the load changes and a reprobe finds the
+    /// other option faster, the choice follows and the interval starts over.
+    func testReprobesBackOffWhileTheChoiceHolds() {
+        let p = MeasuredThreadChoice.Probing.training
+        var choice = MeasuredThreadChoice(parallel: 2)
+        let used = simulate(&choice, steps: p.warmUpSteps + p.probeSteps + 10_000, one: 1e-6, two: 3e-6)
+        let settled = Array(used.dropFirst(p.warmUpSteps + p.probeSteps))
+        // Starts of the reprobe blocks: a 2 after a 1.
+        let starts = settled.indices.filter { $0 > 0 && settled[$0] == 2 && settled[$0 - 1] == 1 }
+        XCTAssertEqual(starts.first, p.reprobeInterval - p.blockLength)
+        let gaps = zip(starts.dropFirst(), starts).map { $0 - $1 }
+        XCTAssertEqual(Array(gaps.prefix(4)), [512, 1024, 2048, 2048])
+        XCTAssertEqual(settled.filter { $0 == 2 }.count, starts.count * p.blockLength)
+        XCTAssertLessThanOrEqual(starts.count, 7)
+        // Another process ends: two threads now pay, and the next reprobe finds it.
+        let after = simulate(&choice, steps: 2 * p.longestReprobeInterval, one: 3e-6, two: 1e-6)
+        XCTAssertEqual(choice.bestIndex, 1)
+        // Two threads but for the reprobes, which back off again from 256 steps.
+        let tail = after.suffix(p.longestReprobeInterval)
+        XCTAssertLessThanOrEqual(tail.filter { $0 == 1 }.count, 4 * p.blockLength)
+        XCTAssertGreaterThan(tail.filter { $0 == 1 }.count, 0)
+    }
+
     /// A step that waited for a preempted thread counts for its share of the time, not as
     /// a new average: two threads at 1 µs per row with one step in eight waiting 5× as
     /// long (2 µs per row on average) lose to one thread at 1.5 µs.

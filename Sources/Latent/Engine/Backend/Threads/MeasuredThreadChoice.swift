@@ -10,10 +10,12 @@
 ///
 /// After ``Probing/warmUpSteps`` (first-touch allocations and cold caches), the two
 /// choices alternate in blocks of ``Probing/blockLength`` steps for ``Probing/probeBlocks``
-/// blocks; from then on the one with the lower time per row runs, and every
+/// blocks; from then on the one with the lower time per row runs, and after
 /// ``Probing/reprobeInterval`` steps the other runs one block so a change in load (another
-/// process starting or ending) is noticed. Scoring's batches probe the same way with
-/// their own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over rows), so one step that
+/// process starting or ending) is noticed. A reprobe that leaves the choice as it was
+/// doubles the interval, up to ``Probing/longestReprobeInterval``; one that changes it
+/// starts over from ``Probing/reprobeInterval``. Scoring's batches probe the same way
+/// with their own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over rows), so one step that
 /// waited for a preempted thread counts for its share of the total and no more, and old
 /// measurements fade.
 struct MeasuredThreadChoice {
@@ -25,8 +27,14 @@ struct MeasuredThreadChoice {
         var blockLength: Int
         /// Blocks of the probe (half for each option).
         var probeBlocks = 4
-        /// Once settled, the other option runs one block in every this many steps.
+        /// Once settled, the other option runs one block after this many steps.
         var reprobeInterval: Int
+        /// The interval doubles while reprobes leave the choice as it was, up to this. Each
+        /// reprobe costs its block and a switch each way (the first two-thread step after
+        /// one-thread steps took 1–2.5 ms against 0.3 ms), more when other processes hold
+        /// the CPUs: at every 256 steps that was 3–5 % of mnist-vae's training under one
+        /// busy loop per CPU, where one thread stays the choice.
+        var longestReprobeInterval: Int
         /// Whether the first step after a switch counts. It pays for the switch (a parked
         /// helper woken, caches refilled), which staying with either choice does not.
         /// Counted, it made two threads look no faster than one on a 2-vCPU EPYC where they
@@ -40,13 +48,15 @@ struct MeasuredThreadChoice {
         /// its block plus a switch each way; at 256 steps that is 2–4 % of a settled run
         /// (at 64: ecg-ae trained 1.58–1.76M samples/s against 1.70–1.81M), and a change in
         /// load is still noticed within 0.1–0.5 s at the lessons' step times.
-        static let training = Probing(blockLength: 4, reprobeInterval: 256, countsSwitches: false)
+        static let training = Probing(
+            blockLength: 4, reprobeInterval: 256, longestReprobeInterval: 2048, countsSwitches: false)
         /// Scoring batches (10–100 ms each): one batch per block, every batch counted (a
         /// switch is small against a batch). In blocks of 4, a 12,000-row file was still
         /// probing, half of it on one thread, when it was done (LeNet: 61–64k rows/s on two
         /// threads against 50k on one, while two one-thread processes side by side got 50k
         /// each).
-        static let scoring = Probing(blockLength: 1, reprobeInterval: 64, countsSwitches: true)
+        static let scoring = Probing(
+            blockLength: 1, reprobeInterval: 64, longestReprobeInterval: 256, countsSwitches: true)
     }
 
     /// Weight an option's earlier sums keep at each of its new measurements.
@@ -60,10 +70,16 @@ struct MeasuredThreadChoice {
     private var seconds = [0.0, 0.0], rows = [0.0, 0.0]
     /// The option of the last step recorded.
     private var lastIndex = 1
+    /// The first step of the next reprobe block, and the interval that set it.
+    private var reprobeStart: Int, reprobeInterval: Int
+    /// The option a reprobe block runs, and the choice when it began.
+    private var reprobeOption = 0, choiceBeforeReprobe = 0
 
     init(parallel: Int, probing: Probing = .training) {
         self.parallel = Swift.max(1, parallel)
         self.probing = probing
+        reprobeInterval = probing.reprobeInterval
+        reprobeStart = probing.warmUpSteps + probing.probeSteps + probing.reprobeInterval - probing.blockLength
     }
 
     /// Average seconds per row of option 0 (one thread) or 1 (`parallel`), nil before any.
@@ -76,9 +92,8 @@ struct MeasuredThreadChoice {
         if step < p.warmUpSteps { return parallel }
         let probed = step - p.warmUpSteps
         if probed < p.probeSteps { return (probed / p.blockLength) % 2 == 0 ? 1 : parallel }
-        let best = bestIndex
-        let inReprobe = (probed - p.probeSteps) % p.reprobeInterval >= p.reprobeInterval - p.blockLength
-        return (inReprobe ? 1 - best : best) == 0 ? 1 : parallel
+        let inReprobe = step >= reprobeStart && step < reprobeStart + p.blockLength
+        return (inReprobe ? reprobeOption : bestIndex) == 0 ? 1 : parallel
     }
 
     /// 0 (one thread) or 1 (`parallel`): the lower time per row; one thread while unknown.
@@ -94,11 +109,27 @@ struct MeasuredThreadChoice {
         defer {
             step += 1
             lastIndex = i
+            scheduleReprobes()
         }
         guard step >= probing.warmUpSteps, probing.countsSwitches || i == lastIndex, count > 0, elapsed.isFinite,
             elapsed >= 0
         else { return }
         seconds[i] = seconds[i] * Self.decay + elapsed
         rows[i] = rows[i] * Self.decay + Double(count)
+    }
+
+    /// Before the step about to run (``step``): a reprobe block that starts fixes the option
+    /// it tries; one that has ended sets when the next starts.
+    private mutating func scheduleReprobes() {
+        if step == reprobeStart {
+            choiceBeforeReprobe = bestIndex
+            reprobeOption = 1 - bestIndex
+        }
+        if step == reprobeStart + probing.blockLength {
+            reprobeInterval =
+                bestIndex == choiceBeforeReprobe
+                ? Swift.min(reprobeInterval * 2, probing.longestReprobeInterval) : probing.reprobeInterval
+            reprobeStart = step + reprobeInterval - probing.blockLength
+        }
     }
 }
