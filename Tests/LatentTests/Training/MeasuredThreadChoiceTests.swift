@@ -73,6 +73,20 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         XCTAssertGreaterThan(tail.filter { $0 == 1 }.count, 0)
     }
 
+    /// A reprobe judges the other option by its own steps, not by what was measured before:
+    /// two threads that lost 3× during a phase and now win 1.4× take over at the first
+    /// reprobe after the phase, not after several (the old measurements, decayed by 0.9 per
+    /// new one, outweighed a block's three steps).
+    func testAReprobeForgetsTheOldMeasurements() {
+        let p = MeasuredThreadChoice.Probing.training
+        var choice = MeasuredThreadChoice(parallel: 2)
+        _ = simulate(&choice, steps: p.warmUpSteps + p.probeSteps + 100, one: 1e-6, two: 3e-6)
+        XCTAssertEqual(choice.bestIndex, 0)
+        let after = simulate(&choice, steps: p.reprobeInterval + 50, one: 1.4e-6, two: 1e-6)
+        XCTAssertEqual(choice.bestIndex, 1)
+        XCTAssertEqual(Array(after.suffix(40)), Array(repeating: 2, count: 40))
+    }
+
     /// A step that waited for a preempted thread counts for its share of the time, not as
     /// a new average: two threads at 1 µs per row with one step in eight waiting 5× as
     /// long (2 µs per row on average) lose to one thread at 1.5 µs.

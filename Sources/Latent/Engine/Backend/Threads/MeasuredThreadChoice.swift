@@ -119,11 +119,17 @@ struct MeasuredThreadChoice {
     }
 
     /// Before the step about to run (``step``): a reprobe block that starts fixes the option
-    /// it tries; one that has ended sets when the next starts.
+    /// it tries and forgets that option's old measurements, which are at least an interval
+    /// old: decayed by 0.9 per measurement, a block's three counted steps moved them by a
+    /// quarter, so a phase where two threads lost (on this VM, seconds at a time) held the
+    /// choice for several reprobes after it ended, and backing off stretched that to
+    /// thousands of steps. One that has ended sets when the next starts.
     private mutating func scheduleReprobes() {
         if step == reprobeStart {
             choiceBeforeReprobe = bestIndex
             reprobeOption = 1 - bestIndex
+            seconds[reprobeOption] = 0
+            rows[reprobeOption] = 0
         }
         if step == reprobeStart + probing.blockLength {
             reprobeInterval =
