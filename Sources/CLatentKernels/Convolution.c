@@ -105,7 +105,8 @@ static void forward_gemm_act(const latent_conv_geometry *g, const float *x, cons
 
 // dw [KH·KW·C, F] += colsᵀ · gy over images n0..<n1: K = every pixel of those images, in
 // order, in groups of KC-multiple pixel rows whose patches stay in L2 (all of a batch's
-// patches, 3.6 MB for the denoiser's last layer, went to memory and back). Cutting K at
+// patches, 3.6 MB for the denoiser's last layer, went to memory and back), with the
+// AVX2 or AVX-512 GEMM. Cutting K at
 // multiples of the GEMM's K block keeps its recipe: a new call's first block adds
 // fma(dw, 1, v), which rounds as the dw + v of the block that would have followed.
 #define WEIGHT_GROUP_BYTES (256L << 10)
@@ -116,7 +117,8 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
     if (rows <= 0) return;
     long group = WEIGHT_GROUP_BYTES / (patch * (long)sizeof(float)) / LATENT_GEMM_KC * LATENT_GEMM_KC;
     if (group < LATENT_GEMM_KC) group = LATENT_GEMM_KC;
-    if (group > rows) group = rows;
+    // The baseline GEMM sums all of K in one loop, without K blocks: one call keeps its bits.
+    if (group > rows || latent_kernels_level() < 1) group = rows;
     float *cols = floats(group * patch);
     for (long r0 = 0; r0 < rows; r0 += group) {
         const long r1 = r0 + group < rows ? r0 + group : rows;
