@@ -167,8 +167,7 @@ AVX2 void latent_avx2_conv_forward_one_output(const latent_conv_geometry *g, con
 // 16 ymm registers hold one kernel row's taps (5 pairs), not all 25: for 3×3 and 5×5
 // kernels the taps go row by row, each kernel row over every pixel in order, its sums in
 // registers across a row's inside columns (in memory, each FMA waited on the last one's
-// store). A tap still adds the pixels in order: the bits of the loop below, and of the
-// AVX-512 kernel.
+// store). A tap still adds the pixels in order: the bits of the AVX-512 kernel.
 AVX2 static inline __attribute__((always_inline)) void weight_row_run(const int KW, const int oneInput,
                                                                       const latent_conv_geometry *g,
                                                                       const float *image, const float *gr, long ih,
@@ -218,51 +217,36 @@ AVX2 void latent_avx2_conv_backward_weight_single(const latent_conv_geometry *g,
     weight_row_fn run = NULL;
     if (g->kh == 3 && g->kw == 3) run = oneInput ? weight_row_3_1 : weight_row_3_0;
     if (g->kh == 5 && g->kw == 5) run = oneInput ? weight_row_5_1 : weight_row_5_0;
-    if (run) {
-        long owLo, owHi;
-        latent_inside_columns(g, &owLo, &owHi);
-        for (long kh = 0; kh < g->kh; kh++)
-        for (long n = n0; n < n1; n++)
-        for (long oh = 0; oh < g->oh; oh++) {
-            const long ih = oh * g->sh + kh - g->pt;
-            if (ih < 0 || ih >= g->h) continue;  // none of this kernel row's taps is inside
-            const float *image = x + n * g->h * g->w * g->c, *gr = gy + (n * g->oh + oh) * g->ow * gs;
-            for (long ow = 0; ow < g->ow;) {
-                if (ow == owLo && owLo < owHi) {
-                    run(g, image, gr, ih, owLo, owHi, acc + kh * g->kw, mlo, mhi);
-                    ow = owHi;
-                    continue;
-                }
-                const float *go = gr + ow * gs;
-                pair gv = oneInput ? (pair){_mm256_maskload_ps(go, mlo), _mm256_maskload_ps(go + 8, mhi)}
-                                   : (pair){_mm256_set1_ps(*go), _mm256_set1_ps(*go)};
-                for (long kw = 0; kw < g->kw; kw++) {
-                    const long iw = ow * g->sw + kw - g->pl;
-                    if (iw < 0 || iw >= g->w) continue;
-                    const float *xp = image + (ih * g->w + iw) * g->c;
-                    pair xv = oneInput ? (pair){_mm256_set1_ps(*xp), _mm256_set1_ps(*xp)}
-                                       : (pair){_mm256_maskload_ps(xp, mlo), _mm256_maskload_ps(xp + 8, mhi)};
-                    pair *a = acc + kh * g->kw + kw;
-                    a->lo = _mm256_fmadd_ps(xv.lo, gv.lo, a->lo);
-                    a->hi = _mm256_fmadd_ps(xv.hi, gv.hi, a->hi);
-                }
-                ow++;
+    // Kernel row by kernel row, each over every pixel in order; without a register run
+    // (other kernel sizes) every pixel goes through the checked loop.
+    long owLo, owHi;
+    latent_inside_columns(g, &owLo, &owHi);
+    for (long kh = 0; kh < g->kh; kh++)
+    for (long n = n0; n < n1; n++)
+    for (long oh = 0; oh < g->oh; oh++) {
+        const long ih = oh * g->sh + kh - g->pt;
+        if (ih < 0 || ih >= g->h) continue;  // none of this kernel row's taps is inside
+        const float *image = x + n * g->h * g->w * g->c, *gr = gy + (n * g->oh + oh) * g->ow * gs;
+        for (long ow = 0; ow < g->ow;) {
+            if (run && ow == owLo && owLo < owHi) {
+                run(g, image, gr, ih, owLo, owHi, acc + kh * g->kw, mlo, mhi);
+                ow = owHi;
+                continue;
             }
-        }
-    } else {
-        for (long n = n0; n < n1; n++)
-        for (long oh = 0; oh < g->oh; oh++)
-        for (long ow = 0; ow < g->ow; ow++) {
-            const float *go = gy + ((n * g->oh + oh) * g->ow + ow) * gs;
+            const float *go = gr + ow * gs;
             pair gv = oneInput ? (pair){_mm256_maskload_ps(go, mlo), _mm256_maskload_ps(go + 8, mhi)}
                                : (pair){_mm256_set1_ps(*go), _mm256_set1_ps(*go)};
-            LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
-                const float *xp = x + (n * g->h * g->w + p) * g->c;
+            for (long kw = 0; kw < g->kw; kw++) {
+                const long iw = ow * g->sw + kw - g->pl;
+                if (iw < 0 || iw >= g->w) continue;
+                const float *xp = image + (ih * g->w + iw) * g->c;
                 pair xv = oneInput ? (pair){_mm256_set1_ps(*xp), _mm256_set1_ps(*xp)}
                                    : (pair){_mm256_maskload_ps(xp, mlo), _mm256_maskload_ps(xp + 8, mhi)};
-                acc[t].lo = _mm256_fmadd_ps(xv.lo, gv.lo, acc[t].lo);
-                acc[t].hi = _mm256_fmadd_ps(xv.hi, gv.hi, acc[t].hi);
+                pair *a = acc + kh * g->kw + kw;
+                a->lo = _mm256_fmadd_ps(xv.lo, gv.lo, a->lo);
+                a->hi = _mm256_fmadd_ps(xv.hi, gv.hi, a->hi);
             }
+            ow++;
         }
     }
     for (long t = 0; t < taps; t++) {

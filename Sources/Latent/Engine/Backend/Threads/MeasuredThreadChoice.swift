@@ -72,8 +72,8 @@ struct MeasuredThreadChoice {
     private var lastIndex = 1
     /// The first step of the next reprobe block, and the interval that set it.
     private var reprobeStart: Int, reprobeInterval: Int
-    /// The option a reprobe block runs, and the choice when it began.
-    private var reprobeOption = 0, choiceBeforeReprobe = 0
+    /// The choice when the last reprobe block began; the block runs the other option.
+    private var choiceBeforeReprobe = 0
 
     init(parallel: Int, probing: Probing = .training) {
         self.parallel = Swift.max(1, parallel)
@@ -93,7 +93,7 @@ struct MeasuredThreadChoice {
         let probed = step - p.warmUpSteps
         if probed < p.probeSteps { return (probed / p.blockLength) % 2 == 0 ? 1 : parallel }
         let inReprobe = step >= reprobeStart && step < reprobeStart + p.blockLength
-        return (inReprobe ? reprobeOption : bestIndex) == 0 ? 1 : parallel
+        return (inReprobe ? 1 - choiceBeforeReprobe : bestIndex) == 0 ? 1 : parallel
     }
 
     /// 0 (one thread) or 1 (`parallel`): the lower time per row; one thread while unknown.
@@ -127,9 +127,8 @@ struct MeasuredThreadChoice {
     private mutating func scheduleReprobes() {
         if step == reprobeStart {
             choiceBeforeReprobe = bestIndex
-            reprobeOption = 1 - bestIndex
-            seconds[reprobeOption] = 0
-            rows[reprobeOption] = 0
+            seconds[1 - choiceBeforeReprobe] = 0
+            rows[1 - choiceBeforeReprobe] = 0
         }
         if step == reprobeStart + probing.blockLength {
             reprobeInterval =
