@@ -19,6 +19,17 @@ void latent_bias_act(const float *z, const float *bias, float *y, long rows, lon
     LATENT_DISPATCH(bias_act, z, bias, y, rows, cols, act);
 }
 
+void latent_bias_act_level(int level, const float *z, const float *bias, float *y, long rows, long cols, int act) {
+#if LATENT_X86_BUILDS
+    int have = latent_kernels_level();
+    if (level > have) level = have;
+    if (level >= 2) { latent_avx512_bias_act(z, bias, y, rows, cols, act); return; }
+    if (level == 1) { latent_avx2_bias_act(z, bias, y, rows, cols, act); return; }
+#endif
+    (void)level;
+    latent_base_bias_act(z, bias, y, rows, cols, act);
+}
+
 void latent_act_grad(const float *g, const float *y, float *dz, long n, int act) {
     LATENT_DISPATCH(act_grad, g, y, dz, n, act);
 }

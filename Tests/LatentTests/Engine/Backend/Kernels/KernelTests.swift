@@ -1,3 +1,4 @@
+import CLatentKernels
 import Foundation
 import XCTest
 
@@ -52,6 +53,31 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(far.sigmoid().scalars, [0, 1, 0, 1])
         XCTAssertEqual(far.tanh().scalars, [-1, 1, -1, 1])
         XCTAssertTrue(Tensor([.nan]).sigmoid().item.isNaN)
+    }
+
+    /// The activations' AVX2 and AVX-512 builds give the same bits (results must not depend
+    /// on the CPU), on every 8191st bit pattern (every sign, exponent, NaN and infinity)
+    /// with and without a bias.
+    func testActivationsGiveTheSameBitsWithAVX2AndAVX512() throws {
+        try XCTSkipIf(latent_kernels_level() < 2, "needs the AVX-512 build to compare against")
+        let xs = stride(from: UInt64(0), to: 1 << 32, by: 8191).map { Float(bitPattern: UInt32($0)) }
+        let cols = 1000
+        let rows = xs.count / cols
+        var g = RandomGenerator(seed: 5)
+        let bias = Tensor.randomNormal([cols], using: &g).scalars
+        for act in Activation.allCases {
+            for withBias in [false, true] {
+                var wide = [Float](repeating: 0, count: rows * cols)
+                var narrow = wide
+                bias.withUnsafeBufferPointer { b in
+                    let bp = withBias ? b.baseAddress : nil
+                    latent_bias_act_level(2, xs, bp, &wide, rows, cols, act.kernelCode)
+                    latent_bias_act_level(1, xs, bp, &narrow, rows, cols, act.kernelCode)
+                }
+                let differing = zip(wide, narrow).filter { $0.bitPattern != $1.bitPattern }.count
+                XCTAssertEqual(differing, 0, "\(act), bias \(withBias): \(differing) of \(wide.count) differ")
+            }
+        }
     }
 
     /// Every broadcast pattern of the binary kernel against a scalar loop.
