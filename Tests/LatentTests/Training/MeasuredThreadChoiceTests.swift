@@ -87,6 +87,47 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         XCTAssertEqual(Array(after.suffix(40)), Array(repeating: 2, count: 40))
     }
 
+    /// Two threads must beat one by ``MeasuredThreadChoice/parallelMargin``: 5 % faster
+    /// (and sometimes 8 % slower, as under load) leaves one thread chosen but for the
+    /// reprobes; 20 % faster takes over.
+    func testTwoThreadsMustGainMoreThanTheMargin() {
+        let p = MeasuredThreadChoice.Probing.training
+        var nearlyEqual = MeasuredThreadChoice(parallel: 2)
+        var used: [Int] = []
+        for s in 0..<(p.warmUpSteps + p.probeSteps + 4000) {
+            let t = nearlyEqual.next
+            let perRow = t > 1 ? (s % 7 == 0 ? 1.08e-6 : 0.95e-6) : 1e-6
+            nearlyEqual.record(threads: t, rows: 100, seconds: 100 * perRow)
+            used.append(t)
+        }
+        XCTAssertEqual(nearlyEqual.bestIndex, 0)
+        let settled = used.dropFirst(p.warmUpSteps + p.probeSteps)
+        XCTAssertLessThanOrEqual(settled.filter { $0 == 2 }.count, 6 * p.blockLength)
+        var clearlyFaster = MeasuredThreadChoice(parallel: 2)
+        let usedFaster = simulate(&clearlyFaster, steps: p.warmUpSteps + p.probeSteps + 400, one: 1e-6, two: 0.8e-6)
+        XCTAssertEqual(clearlyFaster.bestIndex, 1)
+        XCTAssertGreaterThan(usedFaster.suffix(400).filter { $0 == 2 }.count, 390)
+    }
+
+    /// A stall of the chosen option counts for its share of ``MeasuredThreadChoice/memorySeconds``
+    /// of steps: one thread at 0.2 ms a step with a 5 ms step in every 500 keeps the choice
+    /// against two threads at 0.46 ms (the phase measured under busy loops). With ten
+    /// steps' memory each stall made one thread look slower and handed the choice to two
+    /// threads until the next reprobe: 1,906 of 5,000 steps.
+    func testAStallDoesNotHandTheChoiceToTheSlowerOption() {
+        let p = MeasuredThreadChoice.Probing.training
+        var choice = MeasuredThreadChoice(parallel: 2)
+        var used: [Int] = []
+        for s in 0..<5000 {
+            let t = choice.next
+            choice.record(threads: t, rows: 20, seconds: t > 1 ? 460e-6 : (s % 500 == 250 ? 5e-3 : 200e-6))
+            used.append(t)
+        }
+        XCTAssertEqual(choice.bestIndex, 0)
+        // The probe's and the reprobes' blocks only (at most eight reprobes in 5,000 steps).
+        XCTAssertLessThanOrEqual(used.filter { $0 == 2 }.count, p.warmUpSteps + p.probeSteps / 2 + 8 * p.blockLength)
+    }
+
     /// A step that waited for a preempted thread counts for its share of the time, not as
     /// a new average: two threads at 1 µs per row with one step in eight waiting 5× as
     /// long (2 µs per row on average) lose to one thread at 1.5 µs.

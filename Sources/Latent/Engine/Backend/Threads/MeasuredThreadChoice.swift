@@ -1,3 +1,5 @@
+import Foundation
+
 /// Chooses, step by step, whether a training step's shards run side by side on several
 /// threads or one after the other on one, from how long steps actually took on this
 /// machine: which one pays depends on the CPU and on what else runs. Measured: two threads
@@ -15,9 +17,9 @@
 /// process starting or ending) is noticed. A reprobe that leaves the choice as it was
 /// doubles the interval, up to ``Probing/longestReprobeInterval``; one that changes it
 /// starts over from ``Probing/reprobeInterval``. Scoring's batches probe the same way
-/// with their own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over rows), so one step that
-/// waited for a preempted thread counts for its share of the total and no more, and old
-/// measurements fade.
+/// with their own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over rows) over at least
+/// ``memorySeconds`` of steps, so one step that waited for a preempted thread counts for
+/// its share of the total and no more, and old measurements fade.
 struct MeasuredThreadChoice {
     /// How the two options are probed, by how long a step lasts.
     struct Probing: Sendable {
@@ -59,8 +61,27 @@ struct MeasuredThreadChoice {
             blockLength: 1, reprobeInterval: 64, longestReprobeInterval: 256, countsSwitches: true)
     }
 
-    /// Weight an option's earlier sums keep at each of its new measurements.
+    /// Weight an option's earlier sums keep at each of its new measurements, at least:
+    /// see ``memorySeconds``.
     static let decay = 0.9
+
+    /// Short steps keep the sums of about this many seconds of steps (weight e^(−t/0.05)
+    /// per step of t seconds), so a step that waited for a preempted thread (a scheduler
+    /// slice of 3–5 ms under load) counts for its share of 50 ms of steps. With ten steps'
+    /// memory it counted for a tenth of 2 ms: one stalled 0.2 ms step made mnist-vae's one
+    /// thread look 3× slower, the choice went to two threads (2.3× slower in that phase),
+    /// and stayed there for 35–215 steps, as one thread's inflated average was no longer
+    /// updated (one busy loop per CPU: 0.75–0.93× of one thread).
+    static let memorySeconds = 0.05
+
+    /// Several threads are chosen only when their time per row is below this share of one
+    /// thread's. Where they gain little (mnist-vae's batch of 20 split op by op: 1.01× on a
+    /// quiet 2-vCPU EPYC), a lucky reprobe block flipped the choice under load, and the
+    /// slow steps that followed until it flipped back cost more than the gain (one busy
+    /// loop per CPU: 0.74–0.96× of one thread with 3–51 % of steps on two). One thread
+    /// also leaves the other CPU to whatever else runs. Where they pay (1.5–1.9× on the
+    /// other lessons' models) the margin changes nothing.
+    static let parallelMargin = 0.9
 
     /// The thread count when the shards run side by side.
     let parallel: Int
@@ -96,10 +117,11 @@ struct MeasuredThreadChoice {
         return (inReprobe ? 1 - choiceBeforeReprobe : bestIndex) == 0 ? 1 : parallel
     }
 
-    /// 0 (one thread) or 1 (`parallel`): the lower time per row; one thread while unknown.
+    /// 0 (one thread) or 1 (`parallel`): the lower time per row, by ``parallelMargin``; one
+    /// thread while unknown.
     var bestIndex: Int {
         guard let one = secondsPerRow(0), let many = secondsPerRow(1) else { return secondsPerRow(1) == nil ? 0 : 1 }
-        return many < one ? 1 : 0
+        return many < one * Self.parallelMargin ? 1 : 0
     }
 
     /// Records that a step of `rows` rows on `threads` threads took `seconds` (the first
@@ -114,8 +136,9 @@ struct MeasuredThreadChoice {
         guard step >= probing.warmUpSteps, probing.countsSwitches || i == lastIndex, count > 0, elapsed.isFinite,
             elapsed >= 0
         else { return }
-        seconds[i] = seconds[i] * Self.decay + elapsed
-        rows[i] = rows[i] * Self.decay + Double(count)
+        let keep = Swift.max(Self.decay, Foundation.exp(-elapsed / Self.memorySeconds))
+        seconds[i] = seconds[i] * keep + elapsed
+        rows[i] = rows[i] * keep + Double(count)
     }
 
     /// Before the step about to run (``step``): a reprobe block that starts fixes the option
