@@ -128,6 +128,34 @@ final class MeasuredThreadChoiceTests: XCTestCase {
         XCTAssertLessThanOrEqual(used.filter { $0 == 2 }.count, p.warmUpSteps + p.probeSteps / 2 + 8 * p.blockLength)
     }
 
+    /// Reprobes that cost much (two-thread steps 15× a one-thread step, as under busy
+    /// loops when the helper waits for a CPU) come far enough apart that their extra time
+    /// stays near ``MeasuredThreadChoice/reprobeBudget`` of the run's first 3,000 steps
+    /// (a short training run); at the doubling intervals alone it was 5.3 % (1.8 % now).
+    func testCostlyReprobesAreSpacedToTheirBudget() {
+        let p = MeasuredThreadChoice.Probing.training
+        var choice = MeasuredThreadChoice(parallel: 2)
+        var extra = 0.0
+        var total = 0.0
+        for s in 0..<(p.warmUpSteps + p.probeSteps + 3000) {
+            let t = choice.next
+            let seconds = t > 1 ? 4.5e-3 : 0.3e-3
+            choice.record(threads: t, rows: 32, seconds: seconds)
+            if s >= p.warmUpSteps + p.probeSteps {
+                total += seconds
+                extra += seconds - 0.3e-3
+            }
+        }
+        XCTAssertEqual(choice.bestIndex, 0)
+        XCTAssertLessThanOrEqual(extra / total, MeasuredThreadChoice.reprobeBudget * 1.25)
+        // Cheap reprobes (two threads 1.5× slower) keep the doubling intervals.
+        var cheap = MeasuredThreadChoice(parallel: 2)
+        let used = simulate(&cheap, steps: p.warmUpSteps + p.probeSteps + 10_000, one: 1e-6, two: 1.5e-6)
+        let settled = Array(used.dropFirst(p.warmUpSteps + p.probeSteps))
+        let starts = settled.indices.filter { $0 > 0 && settled[$0] == 2 && settled[$0 - 1] == 1 }
+        XCTAssertEqual(Array(zip(starts.dropFirst(), starts).map { $0 - $1 }.prefix(3)), [512, 1024, 2048])
+    }
+
     /// A step that waited for a preempted thread counts for its share of the time, not as
     /// a new average: two threads at 1 µs per row with one step in eight waiting 5× as
     /// long (2 µs per row on average) lose to one thread at 1.5 µs.

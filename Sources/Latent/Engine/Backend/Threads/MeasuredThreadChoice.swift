@@ -15,7 +15,8 @@ import Foundation
 /// blocks; from then on the one with the lower time per row runs, and after
 /// ``Probing/reprobeInterval`` steps the other runs one block so a change in load (another
 /// process starting or ending) is noticed. A reprobe that leaves the choice as it was
-/// doubles the interval, up to ``Probing/longestReprobeInterval``; one that changes it
+/// doubles the interval, up to ``Probing/longestReprobeInterval``, and when it cost more than
+/// ``reprobeBudget`` of the steps until the next one, the next comes later; one that changes it
 /// starts over from ``Probing/reprobeInterval``. Scoring's batches probe the same way
 /// with their own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over rows) over at least
 /// ``memorySeconds`` of steps, so one step that waited for a preempted thread counts for
@@ -83,6 +84,14 @@ struct MeasuredThreadChoice {
     /// other lessons' models) the margin changes nothing.
     static let parallelMargin = 0.9
 
+    /// A reprobe that leaves the choice as it was is followed by at least as many steps as
+    /// make its extra time this share of theirs. Under one busy loop per CPU a two-thread
+    /// step sometimes waits milliseconds for a preempted helper, 10–15× a one-thread step,
+    /// and the doubling intervals alone then spend 5 % of a short run on reprobes (fashion-ae
+    /// on one thread but for 1 % of its steps: 0.87× of `--threads 1` in a busy table;
+    /// interleaved, six runs each, 0.95× before this budget and 0.98× with it).
+    static let reprobeBudget = 0.02
+
     /// The thread count when the shards run side by side.
     let parallel: Int
     let probing: Probing
@@ -95,6 +104,8 @@ struct MeasuredThreadChoice {
     private var reprobeStart: Int, reprobeInterval: Int
     /// The choice when the last reprobe block began; the block runs the other option.
     private var choiceBeforeReprobe = 0
+    /// Seconds and rows of the current (or last) reprobe block's steps, switches included.
+    private var reprobeSeconds = 0.0, reprobeRows = 0.0
 
     init(parallel: Int, probing: Probing = .training) {
         self.parallel = Swift.max(1, parallel)
@@ -133,6 +144,10 @@ struct MeasuredThreadChoice {
             lastIndex = i
             scheduleReprobes()
         }
+        if step >= reprobeStart, step < reprobeStart + probing.blockLength, elapsed.isFinite {
+            reprobeSeconds += elapsed
+            reprobeRows += Double(count)
+        }
         guard step >= probing.warmUpSteps, probing.countsSwitches || i == lastIndex, count > 0, elapsed.isFinite,
             elapsed >= 0
         else { return }
@@ -152,12 +167,24 @@ struct MeasuredThreadChoice {
             choiceBeforeReprobe = bestIndex
             seconds[1 - choiceBeforeReprobe] = 0
             rows[1 - choiceBeforeReprobe] = 0
+            (reprobeSeconds, reprobeRows) = (0, 0)
         }
         if step == reprobeStart + probing.blockLength {
+            let unchanged = bestIndex == choiceBeforeReprobe
             reprobeInterval =
-                bestIndex == choiceBeforeReprobe
-                ? Swift.min(reprobeInterval * 2, probing.longestReprobeInterval) : probing.reprobeInterval
-            reprobeStart = step + reprobeInterval - probing.blockLength
+                unchanged ? Swift.min(reprobeInterval * 2, probing.longestReprobeInterval) : probing.reprobeInterval
+            reprobeStart = step + Swift.max(reprobeInterval, unchanged ? stepsToRepay() : 0) - probing.blockLength
         }
+    }
+
+    /// The steps of the kept choice over which the last reprobe's extra time (its block,
+    /// switches included, against the same rows at the kept choice's pace) is at most
+    /// ``reprobeBudget`` of the time.
+    private func stepsToRepay() -> Int {
+        guard let perRow = secondsPerRow(choiceBeforeReprobe), perRow > 0, reprobeRows > 0 else { return 0 }
+        let extra = reprobeSeconds - reprobeRows * perRow
+        let stepSeconds = perRow * reprobeRows / Double(probing.blockLength)
+        guard extra > 0 else { return 0 }
+        return Int(Swift.min(extra / (Self.reprobeBudget * stepSeconds), Double(1 << 20)))
     }
 }
