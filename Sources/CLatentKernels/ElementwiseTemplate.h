@@ -8,16 +8,10 @@
 
 static inline float FN(f_from_bits)(int32_t b) { float f; memcpy(&f, &b, 4); return f; }
 
-// e^x, Cephes-style: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial
-// (≈1 ulp on the normal range), 2^n built from exponent bits in two halves so that
-// n = 128 still overflows to +inf correctly. Below −87.5 the result is 0 (the true
-// value is denormal, which FTZ would flush anyway); NaN stays NaN.
-static inline float FN(exp1)(float x) {
-    float xc = x < -87.5f ? -87.5f : x;
-    xc = xc > 88.8f ? 88.8f : xc;
-    float fx = xc * 1.44269504088896341f;
-    float n = (fx + 12582912.0f) - 12582912.0f;  // round to nearest
-    float r = xc - n * 0.693359375f;
+// e^r for r = x − n·ln2 (ln2 in two parts, so r keeps its bits), |r| ≤ ln2/2: Cephes's
+// polynomial, ≈1 ulp.
+static inline float FN(exp_reduced)(float x, float n) {
+    float r = x - n * 0.693359375f;
     r = r + n * 2.12194440e-4f;
     float z = r * r;
     float p = 1.9875691500e-4f;
@@ -26,7 +20,18 @@ static inline float FN(exp1)(float x) {
     p = p * r + 4.1665795894e-2f;
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
-    float y = p * z + r + 1.0f;
+    return p * z + r + 1.0f;
+}
+
+// e^x, Cephes-style: x = n·ln2 + r, e^r by exp_reduced, 2^n built from exponent bits in
+// two halves so that n = 128 still overflows to +inf correctly. Below −87.5 the result is
+// 0 (the true value is denormal, which FTZ would flush anyway); NaN stays NaN.
+static inline float FN(exp1)(float x) {
+    float xc = x < -87.5f ? -87.5f : x;
+    xc = xc > 88.8f ? 88.8f : xc;
+    float fx = xc * 1.44269504088896341f;
+    float n = (fx + 12582912.0f) - 12582912.0f;  // round to nearest
+    float y = FN(exp_reduced)(xc, n);
     n = n == n ? n : 0.0f;  // NaN: keep the conversion defined; y is already NaN
     int32_t ni = (int32_t)n;
     int32_t h = ni >> 1;
@@ -45,17 +50,7 @@ static inline float FN(exp_nonpositive1)(float a) {
     float xc = a < -88.0f ? -88.0f : a;
     float m = xc * 1.44269504088896341f + 12582912.0f;
     float n = m - 12582912.0f;
-    float r = xc - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    float z = r * r;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    float y = p * z + r + 1.0f;
-    return y * FN(f_from_bits)((int32_t)((FN(bits_of)(m) + 127u) << 23));
+    return FN(exp_reduced)(xc, n) * FN(f_from_bits)((int32_t)((FN(bits_of)(m) + 127u) << 23));
 }
 
 // 1/(1 + e^−x) from t = e^−|x| ≤ 1: 1/(1 + t) for x ≥ 0, t/(1 + t) below, one rounding
