@@ -62,7 +62,9 @@ static inline float FN(sigmoid1)(float x) {
     return (x < 0 ? t : 1.0f) / (1.0f + t);
 }
 
-// tanh: an odd polynomial near 0 (Cephes tanhf), 1 − 2/(e^{2|x|} + 1) elsewhere.
+// tanh: an odd polynomial near 0 (Cephes tanhf), (1 − e)/(1 + e) with e = e^−2|x| elsewhere
+// (≤ 1.5 ulp against double on every 7th float, 0.45 against 0.58 ns an element for
+// 1 − 2/(e^2|x| + 1) with exp1, whose overflow handling it does not need).
 static inline float FN(tanh1)(float x) {
     float a = x < 0 ? -x : x;
     float z = x * x;
@@ -72,7 +74,8 @@ static inline float FN(tanh1)(float x) {
     p = p * z + 1.33314422036e-1f;
     p = p * z - 3.33332819422e-1f;
     float small = p * z * x + x;
-    float t = 1.0f - 2.0f / (FN(exp1)(2.0f * a) + 1.0f);
+    float e = FN(exp_nonpositive1)(-2.0f * a);
+    float t = (1.0f - e) / (1.0f + e);
     t = x < 0 ? -t : t;
     return a < 0.625f ? small : t;
 }
