@@ -15,12 +15,13 @@ import Foundation
 /// blocks; from then on the one with the lower time per row runs, and after
 /// ``Probing/reprobeInterval`` steps the other runs one block so a change in load (another
 /// process starting or ending) is noticed. A reprobe that leaves the choice as it was
-/// doubles the interval, up to ``Probing/longestReprobeInterval``, and when it cost more than
-/// ``reprobeBudget`` of the steps until the next one, the next comes later; one that changes it
-/// starts over from ``Probing/reprobeInterval``. Scoring's batches probe the same way
-/// with their own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over rows) over at least
-/// ``memorySeconds`` of steps, so one step that waited for a preempted thread counts for
-/// its share of the total and no more, and old measurements fade.
+/// doubles the interval, up to ``Probing/longestReprobeInterval`` (later still when it cost
+/// more than ``reprobeBudget`` of the steps until the next); one that changes it starts
+/// over from ``Probing/reprobeInterval``. Scoring's batches probe the same way with their
+/// own pace (``Probing/scoring``). Time per row is a ratio of decayed sums (seconds over
+/// rows) over at least ``memorySeconds`` of steps, so one step that waited for a preempted
+/// thread counts for its share of the total and no more, and old measurements fade. Two
+/// threads must beat one by ``parallelMargin``.
 struct MeasuredThreadChoice {
     /// How the two options are probed, by how long a step lasts.
     struct Probing: Sendable {
@@ -72,7 +73,7 @@ struct MeasuredThreadChoice {
     /// memory it counted for a tenth of 2 ms: one stalled 0.2 ms step made mnist-vae's one
     /// thread look 3× slower, the choice went to two threads (2.3× slower in that phase),
     /// and stayed there for 35–215 steps, as one thread's inflated average was no longer
-    /// updated (one busy loop per CPU: 0.75–0.93× of one thread).
+    /// updated (one busy loop per CPU and a 5 ms-in-50 ms burner: 0.77–0.94× of one thread).
     static let memorySeconds = 0.05
 
     /// Several threads are chosen only when their time per row is below this share of one
