@@ -50,8 +50,9 @@ void latent_unary(int op, const float *x, float *y, long n);
 void latent_binary(int op, const float *a, long sa, const float *b, long sb, float *out, long n);
 /// y[r, c] = act(z[r, c] + bias[c]) over a rows×cols matrix; bias may be NULL, y may be z.
 void latent_bias_act(const float *z, const float *bias, float *y, long rows, long cols, int act);
-/// latent_bias_act on the build of at most `level` (latent_kernels_level's scale, capped
-/// to it): for tests that the AVX2 and AVX-512 builds give the same bits.
+/// latent_bias_act on the build of at most `level` (latent_kernels_level's scale, capped at
+/// what the CPU runs, whatever LATENT_KERNELS says): for tests that the AVX2 and AVX-512
+/// builds give the same bits.
 void latent_bias_act_level(int level, const float *z, const float *bias, float *y, long rows, long cols, int act);
 /// dz = g ⊙ act'(·) given the activation's output y; dz may be g.
 void latent_act_grad(const float *g, const float *y, float *dz, long n, int act);
