@@ -33,15 +33,19 @@
 #undef FN
 
 #ifndef LATENT_DISPATCH
+// LATENT_DISPATCH_AT(level, name, ...) calls the build of `level` (0 baseline, 1 AVX2,
+// 2 AVX-512), which the caller has capped at what may run: the *_level entry points that
+// tests use to compare the builds. LATENT_DISPATCH is it at latent_kernels_level().
 #if LATENT_X86_BUILDS
-#define LATENT_DISPATCH(name, ...)                                              \
+#define LATENT_DISPATCH_AT(level, name, ...)                                    \
     ({                                                                          \
-        int level_ = latent_kernels_level();                                    \
-        level_ == 2   ? latent_avx512_##name(__VA_ARGS__)                       \
+        int level_ = (level);                                                   \
+        level_ >= 2   ? latent_avx512_##name(__VA_ARGS__)                       \
         : level_ == 1 ? latent_avx2_##name(__VA_ARGS__)                         \
                       : latent_base_##name(__VA_ARGS__);                        \
     })
 #else
-#define LATENT_DISPATCH(name, ...) latent_base_##name(__VA_ARGS__)
+#define LATENT_DISPATCH_AT(level, name, ...) ((void)(level), latent_base_##name(__VA_ARGS__))
 #endif
+#define LATENT_DISPATCH(name, ...) LATENT_DISPATCH_AT(latent_kernels_level(), name, __VA_ARGS__)
 #endif

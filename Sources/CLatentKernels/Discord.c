@@ -20,19 +20,7 @@ void latent_discord_step_level(int level, const double *in, double *out, const d
                                const double *invR, const double *ssR, long count, long m, double leaving,
                                double entering, double first, double mu, double invQ, double invM, double ss,
                                double *best, double *nearest) {
-#if LATENT_X86_BUILDS
     int have = latent_kernels_level();
-    if (level > have) level = have;
-    if (level >= 2)
-        latent_avx512_discord_step(in, out, r, muR, invR, ssR, count, m, leaving, entering, first, mu, invQ, invM,
-                                   ss, best, nearest);
-    else if (level == 1)
-        latent_avx2_discord_step(in, out, r, muR, invR, ssR, count, m, leaving, entering, first, mu, invQ, invM, ss,
-                                 best, nearest);
-    else
-#else
-    (void)level;
-#endif
-        latent_base_discord_step(in, out, r, muR, invR, ssR, count, m, leaving, entering, first, mu, invQ, invM, ss,
-                                 best, nearest);
+    LATENT_DISPATCH_AT(level < have ? level : have, discord_step, in, out, r, muR, invR, ssR, count, m, leaving,
+                       entering, first, mu, invQ, invM, ss, best, nearest);
 }

@@ -20,14 +20,8 @@ void latent_bias_act(const float *z, const float *bias, float *y, long rows, lon
 }
 
 void latent_bias_act_level(int level, const float *z, const float *bias, float *y, long rows, long cols, int act) {
-#if LATENT_X86_BUILDS
     int have = latent_cpu_level();  // the CPU's, not LATENT_KERNELS's: tests compare the builds
-    if (level > have) level = have;
-    if (level >= 2) { latent_avx512_bias_act(z, bias, y, rows, cols, act); return; }
-    if (level == 1) { latent_avx2_bias_act(z, bias, y, rows, cols, act); return; }
-#endif
-    (void)level;
-    latent_base_bias_act(z, bias, y, rows, cols, act);
+    LATENT_DISPATCH_AT(level < have ? level : have, bias_act, z, bias, y, rows, cols, act);
 }
 
 void latent_act_grad(const float *g, const float *y, float *dz, long n, int act) {

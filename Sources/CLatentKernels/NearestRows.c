@@ -24,14 +24,7 @@ void latent_nearest_rows(const float *Q, long ldq, const float *P, long count, l
 
 void latent_nearest_rows_level(int level, const float *Q, long ldq, const float *P, long count, long d, long k,
                                long selfOffset, float *dist, int32_t *index, long q0, long q1) {
-#if LATENT_X86_BUILDS
     int have = latent_kernels_level();
-    if (level > have) level = have;
-    if (level >= 2) latent_avx512_nearest_rows(Q, ldq, P, count, d, k, selfOffset, dist, index, q0, q1);
-    else if (level == 1) latent_avx2_nearest_rows(Q, ldq, P, count, d, k, selfOffset, dist, index, q0, q1);
-    else latent_base_nearest_rows(Q, ldq, P, count, d, k, selfOffset, dist, index, q0, q1);
-#else
-    (void)level;
-    latent_base_nearest_rows(Q, ldq, P, count, d, k, selfOffset, dist, index, q0, q1);
-#endif
+    LATENT_DISPATCH_AT(level < have ? level : have, nearest_rows, Q, ldq, P, count, d, k, selfOffset, dist, index,
+                       q0, q1);
 }
