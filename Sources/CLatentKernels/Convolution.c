@@ -105,10 +105,10 @@ static void forward_gemm_act(const latent_conv_geometry *g, const float *x, cons
 
 // dw [KH·KW·C, F] += colsᵀ · gy over images n0..<n1: K = every pixel of those images, in
 // order, in groups of KC-multiple pixel rows whose patches stay in L2 (all of a batch's
-// patches, 3.6 MB for the denoiser's last layer, went to memory and back), with the
-// AVX2 or AVX-512 GEMM. Cutting K at
-// multiples of the GEMM's K block keeps its recipe: a new call's first block adds
-// fma(dw, 1, v), which rounds as the dw + v of the block that would have followed.
+// patches, 3.6 MB for the denoiser's last layer, went to memory and back), with the AVX2
+// or AVX-512 GEMM. Cutting K at multiples of the GEMM's K block keeps its recipe: a new
+// call's first block adds fma(dw, 1, v), which rounds as the dw + v of the block that
+// would have followed.
 #define WEIGHT_GROUP_BYTES (256L << 10)
 static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
                                  long n1) {

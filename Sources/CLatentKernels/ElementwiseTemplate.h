@@ -7,6 +7,7 @@
 // target features), so splitting only changes which thread computes it.
 
 static inline float FN(f_from_bits)(int32_t b) { float f; memcpy(&f, &b, 4); return f; }
+static inline uint32_t FN(bits_of)(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
 
 // e^r for r = x − n·ln2 (ln2 in two parts, so r keeps its bits), |r| ≤ ln2/2: Cephes's
 // polynomial, ≈1 ulp.
@@ -38,8 +39,6 @@ static inline float FN(exp1)(float x) {
     y = y * FN(f_from_bits)((h + 127) << 23) * FN(f_from_bits)((ni - h + 127) << 23);
     return x < -87.5f ? 0.0f : y;
 }
-
-static inline uint32_t FN(bits_of)(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
 
 // e^a for a ≤ 0 (NaN stays NaN), exp1's polynomial with less around it: with no overflow
 // to handle, 2^n is one factor, read from the rounding sum's low bits (m = fx + 1.5·2^23

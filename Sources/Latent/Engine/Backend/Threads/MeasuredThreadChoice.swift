@@ -125,9 +125,11 @@ struct MeasuredThreadChoice {
         if step < p.warmUpSteps { return parallel }
         let probed = step - p.warmUpSteps
         if probed < p.probeSteps { return (probed / p.blockLength) % 2 == 0 ? 1 : parallel }
-        let inReprobe = step >= reprobeStart && step < reprobeStart + p.blockLength
         return (inReprobe ? 1 - choiceBeforeReprobe : bestIndex) == 0 ? 1 : parallel
     }
+
+    /// Whether the step about to run (``step``) belongs to a reprobe block.
+    private var inReprobe: Bool { step >= reprobeStart && step < reprobeStart + probing.blockLength }
 
     /// 0 (one thread) or 1 (`parallel`): the lower time per row, by ``parallelMargin``; one
     /// thread while unknown.
@@ -145,7 +147,7 @@ struct MeasuredThreadChoice {
             lastIndex = i
             scheduleReprobes()
         }
-        if step >= reprobeStart, step < reprobeStart + probing.blockLength, elapsed.isFinite {
+        if inReprobe, elapsed.isFinite {
             reprobeSeconds += elapsed
             reprobeRows += Double(count)
         }
