@@ -40,7 +40,7 @@ void latent_distance_grad(const float *p, const float *t, float *out, long n, fl
     LATENT_DISPATCH(distance_grad, p, t, out, n, s, kind);
 }
 
-void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
-                 float alpha, float l2, float shrink) {
-    LATENT_DISPATCH(adam, p, g, m, v, n, b1, b2, eps, alpha, l2, shrink);
+void latent_adam(float *p, const float *g, const float *g2, float *m, float *v, long n, float b1, float b2,
+                 float eps, float alpha, float l2, float shrink) {
+    LATENT_DISPATCH(adam, p, g, g2, m, v, n, b1, b2, eps, alpha, l2, shrink);
 }

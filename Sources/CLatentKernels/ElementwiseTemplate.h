@@ -243,16 +243,38 @@ static void FN(distance_grad)(const float *p, const float *t, float *out, long n
     else { for (long i = 0; i < n; i++) { float d = p[i] - t[i]; out[i] = d > 0 ? s : (d < 0 ? -s : 0.0f); } }
 }
 
-// Adam, Keras's form (see Adam.swift), fused into one pass.
-static void FN(adam)(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
-                     float alpha, float l2, float shrink) {
+// Adam, Keras's form (see Adam.swift), fused into one pass. The gradient is g, or
+// g + g2 (two shards' gradients, added in that order) when g2 is not null.
+//
+// p is written 512 floats ahead of a prefetch for writing: in a data-parallel step the
+// other CPU has just read every parameter, and on an Intel Xeon (Emerald Rapids, KVM) a
+// store to a line another core holds waits for its invalidation; with the store buffer
+// full this ran 3× slower (101k parameters: 132 µs against 44 µs; 45 µs with the prefetch).
+#define ADAM_ELEMENT(i, gi_expr)                                                      \
+    do {                                                                              \
+        float gi = (gi_expr) + l2 * p[i];                                             \
+        float mi = b1 * m[i] + c1 * gi;                                               \
+        float vi = b2 * v[i] + c2 * gi * gi;                                          \
+        m[i] = mi;                                                                    \
+        v[i] = vi;                                                                    \
+        p[i] = shrink * p[i] - alpha * mi / (__builtin_elementwise_sqrt(vi) + eps);   \
+    } while (0)
+static void FN(adam)(float *p, const float *g, const float *g2, float *m, float *v, long n, float b1, float b2,
+                     float eps, float alpha, float l2, float shrink) {
     float c1 = 1.0f - b1, c2 = 1.0f - b2;
-    for (long i = 0; i < n; i++) {
-        float gi = g[i] + l2 * p[i];
-        float mi = b1 * m[i] + c1 * gi;
-        float vi = b2 * v[i] + c2 * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        p[i] = shrink * p[i] - alpha * mi / (__builtin_elementwise_sqrt(vi) + eps);
+    long i = 0;
+    if (g2) {
+        for (; i + 16 <= n; i += 16) {
+            __builtin_prefetch(p + i + 512, 1, 3);
+            for (long k = i; k < i + 16; k++) ADAM_ELEMENT(k, g[k] + g2[k]);
+        }
+        for (; i < n; i++) ADAM_ELEMENT(i, g[i] + g2[i]);
+    } else {
+        for (; i + 16 <= n; i += 16) {
+            __builtin_prefetch(p + i + 512, 1, 3);
+            for (long k = i; k < i + 16; k++) ADAM_ELEMENT(k, g[k]);
+        }
+        for (; i < n; i++) ADAM_ELEMENT(i, g[i]);
     }
 }
+#undef ADAM_ELEMENT

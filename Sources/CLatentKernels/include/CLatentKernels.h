@@ -62,9 +62,10 @@ void latent_column_sums(const float *x, float *out, long rows, long cols);
 double latent_distance_sum(const float *p, const float *t, long n, int kind);
 /// out = s·(p − t) (kind 0) or s·sign(p − t) (kind 1).
 void latent_distance_grad(const float *p, const float *t, float *out, long n, float s, int kind);
-/// One fused Adam step (Keras's form) over n parameters.
-void latent_adam(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float eps,
-                 float alpha, float l2, float shrink);
+/// One fused Adam step (Keras's form) over n parameters; the gradient is g, or g + g2
+/// (added in that order) when g2 is not null.
+void latent_adam(float *p, const float *g, const float *g2, float *m, float *v, long n, float b1, float b2,
+                 float eps, float alpha, float l2, float shrink);
 
 // ---- GEMM (RowInvariantGEMM.c) ---------------------------------------------------------
 

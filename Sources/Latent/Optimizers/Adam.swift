@@ -21,8 +21,9 @@ public class Adam: Optimizer {
     public let weightDecay: Float
     let decoupled: Bool
     var stepCount = 0
-    /// Elements below which a parameter's update stays on one thread (16k: about 8 µs).
-    static let parallelChunk = 1 << 14
+    /// Parameters (all of a module's together) below which a step stays on one thread:
+    /// 16k elements take about 8 µs.
+    static let parallelElements = 1 << 14
     /// First and second moments per parameter, in 64-byte aligned buffers.
     var moments: [ObjectIdentifier: AdamMoments] = [:]
     /// The module whose parameter list ``parameterList`` holds (found by reflection once,
@@ -57,29 +58,56 @@ public class Adam: Optimizer {
             parameterList = module.namedParameters().map(\.parameter)
             listedModule = module
         }
+        // One pass per parameter over p, m, v and the gradient's parts (a data-parallel
+        // step's two shard gradients are added here, not in a pass of their own).
+        var work: [AdamWork] = []
         for parameter in parameterList {
-            guard let gradient = parameter.gradient else { continue }
-            let key = ObjectIdentifier(parameter)
-            let state: AdamMoments
-            if let existing = moments[key], existing.count == gradient.count {
-                state = existing
-            } else {
-                state = AdamMoments(count: gradient.count)
-                moments[key] = state
-            }
-            gradient.withUnsafeBufferPointer { g in
-                parameter.update { p in
-                    // Element by element, so a split gives the same bits; the caller ran it
-                    // alone while the helper waited (fashion-ae: 11 % of a 2-thread step).
-                    let (pp, gp) = (p.baseAddress!, g.baseAddress!)
-                    Engine.parallelFor(p.count, minimumChunk: Self.parallelChunk) { r in
-                        let i = r.lowerBound
-                        latent_adam(
-                            pp + i, gp + i, state.m + i, state.v + i, r.count, b1, b2, eps, alpha, l2, shrink)
-                    }
-                }
+            var parts = parameter.gradientParts
+            if parts.isEmpty { continue }
+            // The kernel adds two parts; more are summed first (the same bits, see Parameter).
+            if parts.count > 2 { parts = [parameter.gradient!] }
+            work.append(AdamWork(parameter: parameter, parts: parts, state: moments(for: parameter)))
+        }
+        let total = work.reduce(0) { $0 + $1.state.count }
+        let workers = total < Self.parallelElements ? 1 : Engine.workerCount
+        // Thread w updates the w-th slice of every parameter (cut at 16 floats, one cache
+        // line): the same slice each step, so each thread's m and v stay in its cache.
+        Engine.parallelChunks(workers) { w in
+            for item in work {
+                let n = item.state.count
+                let lower = (n * w / workers) & ~15
+                let upper = w == workers - 1 ? n : (n * (w + 1) / workers) & ~15
+                guard lower < upper else { continue }
+                let g2 = item.parts.count > 1 ? UnsafePointer(item.parts[1].storage.pointer + lower) : nil
+                latent_adam(
+                    item.p + lower, item.parts[0].storage.pointer + lower, g2, item.state.m + lower,
+                    item.state.v + lower, upper - lower, b1, b2, eps, alpha, l2, shrink)
             }
         }
+    }
+
+    /// The moments of `parameter`, created (zero) on its first step or when its size changed.
+    private func moments(for parameter: Parameter) -> AdamMoments {
+        let key = ObjectIdentifier(parameter)
+        let count = parameter.wrappedValue.count
+        if let existing = moments[key], existing.count == count { return existing }
+        let state = AdamMoments(count: count)
+        moments[key] = state
+        return state
+    }
+}
+
+/// One parameter's share of an Adam step: its floats (made unique), its gradient's parts
+/// (held, so their storage outlives the step) and its moments.
+private struct AdamWork {
+    let p: UnsafeMutablePointer<Float>
+    let parts: [Tensor]
+    let state: AdamMoments
+
+    init(parameter: Parameter, parts: [Tensor], state: AdamMoments) {
+        self.parts = parts
+        self.state = state
+        p = parameter.uniqueStorage()
     }
 }
 
