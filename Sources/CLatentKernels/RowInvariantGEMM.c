@@ -82,7 +82,19 @@ static float *scratch_get(long n) {
 // batch is scored in blocks of a few hundred rows, so each call re-packed all of B);
 // every tile height 1…6 has its own kernel; a last panel of < 16 columns is loaded and
 // stored under a lane mask. Transposed operands are packed into per-thread scratch.
-#define AVX2 __attribute__((target("avx2,fma")))
+// A tile's rows of C are fetched for writing before its K loop, so the stores at its end
+// find their lines owned. In a data-parallel step the other CPU read the gradients this
+// thread writes (Adam adds both shards'); on an Intel Xeon (Emerald Rapids, KVM) a store
+// to a line another core holds waits for its invalidation, and with short K blocks (a
+// shard's 16 rows) the weight gradient's stores filled the store buffer. (Touching a line
+// past a row's end only fetches it; it writes nothing.)
+#define C_FOR_WRITING(row, width)                       \
+    do {                                                \
+        __builtin_prefetch((row), 1, 3);                \
+        __builtin_prefetch((row) + (width) - 1, 1, 3);  \
+    } while (0)
+
+#define AVX2 __attribute__((target("avx2,fma,prfchw")))  // prfchw: see C_FOR_WRITING
 #define MR2 6
 #define MC2 (MR2 * 16)
 #define INLINE2 static inline __attribute__((always_inline))
@@ -105,6 +117,7 @@ AVX2 INLINE2 void k2_body(const int MRc, const int NV, const int TAIL, const int
     for (int r = 0; r < MRc; r++) {
         acc[r][0] = _mm256_setzero_ps();
         acc[r][1] = _mm256_setzero_ps();
+        C_FOR_WRITING(c + r * ldc, NV * 8);
     }
     for (long k = 0; k < kc; k++) {
         __m256 b0, b1;
@@ -252,7 +265,7 @@ static long panel2(long nc, long jr) { (void)nc; (void)jr; return 16; }
 // over k in order from s = 0, then v = alpha·s and C = v (+ beta·C, one fma) for the
 // first block, C = C + v for later ones. Tile heights, panel widths, lanes, masks, the
 // loop order and whether B is packed only move data; none of them changes that recipe.
-#define T512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
+#define T512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,prfchw")))
 #define MR5 14
 #define MC5 (MR5 * 8)
 #ifndef NARROW5
@@ -272,6 +285,7 @@ INLINE5 T512 void k5_body(const int MRc, const int NV, const int packedA, long k
     for (int r = 0; r < MRc; r++) {
         acc[r][0] = _mm512_setzero_ps();
         acc[r][1] = _mm512_setzero_ps();
+        C_FOR_WRITING(c + r * ldc, NV * 16);
     }
     const char *pa = (const char *)a;
     const long L = lda * 4;
