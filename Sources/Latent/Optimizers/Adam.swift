@@ -105,6 +105,7 @@ private struct AdamWork {
     let state: AdamMoments
 
     init(parameter: Parameter, parts: [Tensor], state: AdamMoments) {
+        precondition(parts.allSatisfy { $0.count == state.count }, "A gradient's size differs from its parameter's.")
         self.parts = parts
         self.state = state
         p = parameter.uniqueStorage()
