@@ -75,6 +75,33 @@ final class RowInvariantGEMMTests: XCTestCase {
         }
     }
 
+    /// Full tiles with α = 1 and β = 0 (training's products) end in stores specialised at
+    /// compile time; β = 1 on a C of +0 takes the general stores, whose fma(0, 1, v) is v
+    /// (no product here is −0). The same bits both ways, for every transpose, one K block
+    /// and several (the specialised "C + v" of later blocks), shard-sized K.
+    func testSpecialisedTileStoresGiveTheGeneralStoresBits() {
+        var g = RandomGenerator(seed: 6)
+        for (m, k, n) in [(16, 16, 784), (784, 16, 64), (28, 600, 64), (14, 257, 32), (6, 64, 16)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = Tensor.randomNormal(ta ? [k, m] : [m, k], using: &g).scalars
+                let b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &g).scalars
+                for level: Int32 in [1, 2] {
+                    func product(beta: Float, into c: inout [Float]) {
+                        latent_sgemm_rows_level(
+                            level, ta ? 1 : 0, tb ? 1 : 0, n, k, 1, a, ta ? m : k, b, tb ? k : n, beta, &c, n, 0, m)
+                    }
+                    var specialised = [Float](repeating: .nan, count: m * n)  // β = 0 never reads C
+                    var general = [Float](repeating: 0, count: m * n)
+                    product(beta: 0, into: &specialised)
+                    product(beta: 1, into: &general)
+                    XCTAssertEqual(
+                        specialised.map(\.bitPattern), general.map(\.bitPattern),
+                        "\(m)×\(k)→\(n) ta \(ta) tb \(tb) level \(level)")
+                }
+            }
+        }
+    }
+
     /// The row-invariant GEMM at every kernel level the host has (levels above it are
     /// capped to it), every transpose, against a double-precision loop element by element:
     /// the self-consistency checks above would not see a kernel that is wrong the same way
