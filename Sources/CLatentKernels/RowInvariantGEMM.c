@@ -75,6 +75,16 @@ static float *scratch_get(long n) {
     return s->p;
 }
 
+// Rows in the next tile when `left` rows remain and tiles hold up to `mr`. A last tile of
+// under half the height has too few independent sums to keep the FMA units busy (a 16-row
+// shard: 14 + 2), so the last two tiles share their rows evenly instead (8 + 8); with A
+// packed, a short last tile also computed its padding rows (a 64-row weight gradient:
+// 14·4 + 8 ran 14 rows for 8). Only the heights change, never a row's arithmetic.
+static inline long tile_rows(long left, long mr) {
+    if (left > mr && left < mr + mr / 2) return (left + 1) / 2;
+    return left < mr ? left : mr;
+}
+
 // ---- AVX2 + FMA (latent_kernels_level() == 1) ----------------------------------------
 // The AVX-512 path's plan in ymm registers: 6-row tiles × 16-column panels (12
 // accumulators of 16), A elements broadcast from memory; row-major A and B read in
@@ -199,17 +209,19 @@ typedef void (*k2_fn)(long kc, const float *a, long lda, const float *b, long bs
     }
 #define K2ROWS(NV, TAIL)                                                                                       \
     K2(1, NV, TAIL, 0) K2(2, NV, TAIL, 0) K2(3, NV, TAIL, 0) K2(4, NV, TAIL, 0) K2(5, NV, TAIL, 0)             \
-    K2(6, NV, TAIL, 0) K2(6, NV, TAIL, 1)
+    K2(6, NV, TAIL, 0) K2(1, NV, TAIL, 1) K2(2, NV, TAIL, 1) K2(3, NV, TAIL, 1) K2(4, NV, TAIL, 1)             \
+    K2(5, NV, TAIL, 1) K2(6, NV, TAIL, 1)
 K2ROWS(1, 0)
 K2ROWS(1, 1)
 K2ROWS(2, 0)
 K2ROWS(2, 1)
-#define K2TABLE(NV, TAIL)                                                                                      \
-    {0, k2_1_##NV##_##TAIL##_0, k2_2_##NV##_##TAIL##_0, k2_3_##NV##_##TAIL##_0, k2_4_##NV##_##TAIL##_0,      \
-     k2_5_##NV##_##TAIL##_0, k2_6_##NV##_##TAIL##_0}
-// [NV − 1][TAIL][rows]
-static const k2_fn k2_direct[2][2][MR2 + 1] = {{K2TABLE(1, 0), K2TABLE(1, 1)}, {K2TABLE(2, 0), K2TABLE(2, 1)}};
-static const k2_fn k2_packed[2][2] = {{k2_6_1_0_1, k2_6_1_1_1}, {k2_6_2_0_1, k2_6_2_1_1}};
+#define K2TABLE(NV, TAIL, P)                                                                                   \
+    {0, k2_1_##NV##_##TAIL##_##P, k2_2_##NV##_##TAIL##_##P, k2_3_##NV##_##TAIL##_##P,                         \
+     k2_4_##NV##_##TAIL##_##P, k2_5_##NV##_##TAIL##_##P, k2_6_##NV##_##TAIL##_##P}
+// [A packed][NV − 1][TAIL][rows]
+static const k2_fn k2_kernels[2][2][2][MR2 + 1] = {
+    {{K2TABLE(1, 0, 0), K2TABLE(1, 1, 0)}, {K2TABLE(2, 0, 0), K2TABLE(2, 1, 0)}},
+    {{K2TABLE(1, 0, 1), K2TABLE(1, 1, 1)}, {K2TABLE(2, 0, 1), K2TABLE(2, 1, 1)}}};
 
 // An 8×8 block transposed in registers: r[q] lane t ↔ r[t] lane q.
 AVX2 INLINE2 void transpose8(__m256 r[8]) {
@@ -258,11 +270,11 @@ AVX2 static void pack_bt2(const float *B, long ldb, long K, long j0, long nc, fl
     }
 }
 
-// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into MR2-row panels
-// [k][MR2], short panels zero-padded.
+// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into one panel [k][MR2]
+// per tile (heights as tile_rows gives them), short panels zero-padded.
 AVX2 static void pack_at2(const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
-    for (long ib = 0; ib < mc; ib += MR2) {
-        long mr = mc - ib < MR2 ? mc - ib : MR2;
+    for (long ib = 0, mr; ib < mc; ib += mr) {
+        mr = tile_rows(mc - ib, MR2);
         for (long k = 0; k < kc; k++)
             for (long r = 0; r < MR2; r++) ap[k * MR2 + r] = r < mr ? A[(p0 + k) * lda + i0 + ib + r] : 0.0f;
         ap += kc * MR2;
@@ -278,8 +290,7 @@ AVX2 static void tile2(int packedA, long mr, long width, long cols, long kc, con
     long lastCols = cols - 8 * (nv - 1);
     int tail = lastCols < 8;
     __m256i mlast = lane_mask(lastCols);
-    if (packedA) k2_packed[nv - 1][tail](kc, a, 0, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);
-    else k2_direct[nv - 1][tail][mr](kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);
+    k2_kernels[packedA][nv - 1][tail][mr](kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);
 }
 
 static long panel2(long nc, long jr) { (void)nc; (void)jr; return 16; }
@@ -407,15 +418,17 @@ typedef void (*k5_fn)(long kc, const float *a, long lda, const float *b, long bs
     }
 #define K5ROWS(NV)                                                                                           \
     K5(1, NV, 0) K5(2, NV, 0) K5(3, NV, 0) K5(4, NV, 0) K5(5, NV, 0) K5(6, NV, 0) K5(7, NV, 0) K5(8, NV, 0) \
-    K5(9, NV, 0) K5(10, NV, 0) K5(11, NV, 0) K5(12, NV, 0) K5(13, NV, 0) K5(14, NV, 0) K5(14, NV, 1)
+    K5(9, NV, 0) K5(10, NV, 0) K5(11, NV, 0) K5(12, NV, 0) K5(13, NV, 0) K5(14, NV, 0) K5(1, NV, 1)          \
+    K5(2, NV, 1) K5(3, NV, 1) K5(4, NV, 1) K5(5, NV, 1) K5(6, NV, 1) K5(7, NV, 1) K5(8, NV, 1) K5(9, NV, 1)  \
+    K5(10, NV, 1) K5(11, NV, 1) K5(12, NV, 1) K5(13, NV, 1) K5(14, NV, 1)
 K5ROWS(1)
 K5ROWS(2)
-#define K5TABLE(NV)                                                                                          \
-    {0, k5_1_##NV##_0, k5_2_##NV##_0, k5_3_##NV##_0, k5_4_##NV##_0, k5_5_##NV##_0, k5_6_##NV##_0,            \
-     k5_7_##NV##_0, k5_8_##NV##_0, k5_9_##NV##_0, k5_10_##NV##_0, k5_11_##NV##_0, k5_12_##NV##_0,           \
-     k5_13_##NV##_0, k5_14_##NV##_0}
-static const k5_fn k5_direct[2][MR5 + 1] = {K5TABLE(1), K5TABLE(2)};
-static const k5_fn k5_packed[2] = {k5_14_1_1, k5_14_2_1};
+#define K5TABLE(NV, P)                                                                                       \
+    {0, k5_1_##NV##_##P, k5_2_##NV##_##P, k5_3_##NV##_##P, k5_4_##NV##_##P, k5_5_##NV##_##P,                 \
+     k5_6_##NV##_##P, k5_7_##NV##_##P, k5_8_##NV##_##P, k5_9_##NV##_##P, k5_10_##NV##_##P,                   \
+     k5_11_##NV##_##P, k5_12_##NV##_##P, k5_13_##NV##_##P, k5_14_##NV##_##P}
+// [A packed][NV − 1][rows]
+static const k5_fn k5_kernels[2][2][MR5 + 1] = {{K5TABLE(1, 0), K5TABLE(2, 0)}, {K5TABLE(1, 1), K5TABLE(2, 1)}};
 
 // A 16×16 block transposed in registers: r[q] lane t ↔ r[t] lane q.
 INLINE5 T512 void transpose16(__m512 r[16]) {
@@ -472,11 +485,11 @@ T512 static void pack_bt5(const float *B, long ldb, long K, long j0, long nc, fl
     }
 }
 
-// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into MR5-row panels
-// [k][MR5], short panels zero-padded.
+// Rows i0..i0+mc of op(A) = Aᵀ (A is K×M), columns p0..p0+kc, into one panel [k][MR5]
+// per tile (heights as tile_rows gives them), short panels zero-padded.
 T512 static void pack_a5t(const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
-    for (long ib = 0; ib < mc; ib += MR5) {
-        long mr = mc - ib < MR5 ? mc - ib : MR5;
+    for (long ib = 0, mr; ib < mc; ib += mr) {
+        mr = tile_rows(mc - ib, MR5);
         __mmask16 m = (__mmask16)((1u << mr) - 1);
         for (long k = 0; k < kc; k++)
             _mm512_mask_storeu_ps(ap + k * MR5, (__mmask16)0x3FFF,
@@ -567,8 +580,7 @@ T512 static void tile5(int packedA, long mr, long width, long cols, long kc, con
     int nv = (int)(width / 16);
     long lastCols = cols - 16 * (nv - 1);
     __mmask16 mlast = lastCols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lastCols) - 1);
-    if (packedA) k5_packed[nv - 1](kc, a, 0, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);
-    else k5_direct[nv - 1][mr](kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);
+    k5_kernels[packedA][nv - 1][mr](kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);
 }
 
 // ---- One driver for both instruction sets ---------------------------------------------
@@ -620,17 +632,13 @@ static inline __attribute__((always_inline)) void sgemm_rows_blocked(
                 long kc = K - pc < KC ? K - pc : KC;
                 int last = pc + kc == K;
                 if (transA) isa->pack_at(A, lda, ic, mc, pc, kc, ap);
-                for (long ir = 0, mr; ir < mc; ir += mr) {
-                    mr = mc - ir < isa->mr ? mc - ir : isa->mr;
-                    // A last tile of under half the height has too few independent sums to
-                    // keep the FMA units busy (a 16-row shard: 14 + 2): the last two tiles
-                    // share their rows evenly instead (8 + 8). Only the heights change.
-                    if (!transA && mc - ir > isa->mr && mc - ir < isa->mr + isa->mr / 2) mr = (mc - ir + 1) / 2;
+                for (long ir = 0, mr, t = 0; ir < mc; ir += mr, t++) {
+                    mr = tile_rows(mc - ir, isa->mr);  // packed A: tile t's panel is slot t
                     for (long jr = 0; jr < nc; jr += isa->panel) {
                         long w = isa->panel_width(nc, jr), cols = nc - jr < w ? nc - jr : w;
                         const float *b = transB ? bp + jr * K + pc * w : B + pc * ldb + jc + jr;
                         long bs = transB ? w : ldb;
-                        const float *a = transA ? ap + ir * kc : A + (ic + ir) * lda + pc;
+                        const float *a = transA ? ap + t * isa->mr * kc : A + (ic + ir) * lda + pc;
                         isa->tile(transA, mr, w, cols, kc, a, lda, b, bs, C + (ic + ir) * ldc + jc + jr, ldc, alpha,
                                   beta, pc == 0, last && bias ? bias + jc + jr : NULL, last && relu);
                     }
