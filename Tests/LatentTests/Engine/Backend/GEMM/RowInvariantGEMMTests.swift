@@ -102,6 +102,32 @@ final class RowInvariantGEMMTests: XCTestCase {
         }
     }
 
+    /// A·Bᵀ for a few rows against many (a shard's input gradient) is computed as (B·Aᵀ)ᵀ;
+    /// the same rows in a batch too large for that take the direct path. Both must give
+    /// each row the same bits, for one K block and several, with and without α.
+    func testFewRowsTimesATransposedBGiveTheirBitsInALargerBatch() {
+        var g = RandomGenerator(seed: 7)
+        for (n, k) in [(64, 784), (784, 64), (140, 32), (33, 300)] {
+            let rows = 40  // more than n / 4 for every n above but 784 and 140
+            let a = Tensor.randomNormal([rows, k], using: &g).scalars
+            let b = Tensor.randomNormal([n, k], using: &g).scalars
+            for level: Int32 in [1, 2] {
+                for alpha: Float in [1, 0.5] {
+                    var whole = [Float](repeating: 0, count: rows * n)
+                    latent_sgemm_rows_level(level, 0, 1, n, k, alpha, a, k, b, k, 0, &whole, n, 0, rows)
+                    for (start, count) in [(0, 16), (5, 1), (17, 3), (24, 16)] {
+                        var part = [Float](repeating: .nan, count: rows * n)
+                        latent_sgemm_rows_level(level, 0, 1, n, k, alpha, a, k, b, k, 0, &part, n, start, start + count)
+                        XCTAssertEqual(
+                            part[(start * n)..<((start + count) * n)].map(\.bitPattern),
+                            whole[(start * n)..<((start + count) * n)].map(\.bitPattern),
+                            "rows \(start)..+\(count) of \(rows)×\(k)·(\(n)×\(k))ᵀ, α \(alpha), level \(level)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The row-invariant GEMM at every kernel level the host has (levels above it are
     /// capped to it), every transpose, against a double-precision loop element by element:
     /// the self-consistency checks above would not see a kernel that is wrong the same way
