@@ -114,24 +114,41 @@ AVX2 INLINE2 __m256i lane_mask(long cols) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cols), lanes);
 }
 
-// Which specialised store (k2_store, k5_store) ends a K block: ADD·4 + BIAS·2 + RELU.
-#define EPILOGUE_CASE(first, bias, relu) ((!(first)) * 4 + ((bias) != NULL) * 2 + ((relu) != 0))
+// The stores of a full tile (every row, every lane) with alpha 1 and beta 0, the options
+// fixed at compile time: C = acc (ADD: C + acc) (+ bias) (max(·, 0) with RELU), the ops
+// of the kernels' general path in the same order, so the same bits. Decided per vector,
+// the options cost as much as the K loop when K is a shard's 16 rows (TN 784×64×16 ran at
+// 64 GFLOP/s that way, 96 this way). One definition per vector width (k2_store, k5_store).
+#define DEFINE_TILE_STORE(NAME, ATTR, VEC, MR, LANES, LOADU, STOREU, ADDV, MAXV, ZEROV)                         \
+    ATTR static inline __attribute__((always_inline)) void NAME(const int MRc, const int NV, const int ADD,    \
+                                                                const int BIAS, const int RELU, VEC acc[MR][2], \
+                                                                float *c, long ldc, const float *bias) {        \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < MRc; r++)                                        \
+            _Pragma("clang loop unroll(full)") for (int h = 0; h < NV; h++) {                                   \
+            float *o = c + r * ldc + LANES * h;                                                                 \
+            VEC v = acc[r][h];                                                                                  \
+            if (ADD) v = ADDV(LOADU(o), v);                                                                     \
+            if (BIAS) v = ADDV(v, LOADU(bias + LANES * h));                                                     \
+            if (RELU) v = MAXV(v, ZEROV());                                                                     \
+            STOREU(o, v);                                                                                       \
+        }                                                                                                       \
+    }
 
-// k5_store's twin for ymm tiles without a lane mask (see there).
-AVX2 INLINE2 void k2_store(const int MRc, const int NV, const int ADD, const int BIAS, const int RELU,
-                           __m256 acc[MR2][2], float *c, long ldc, const float *bias) {
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MRc; r++)
-#pragma clang loop unroll(full)
-        for (int h = 0; h < NV; h++) {
-            float *o = c + r * ldc + 8 * h;
-            __m256 v = acc[r][h];
-            if (ADD) v = _mm256_add_ps(_mm256_loadu_ps(o), v);
-            if (BIAS) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + 8 * h));
-            if (RELU) v = _mm256_max_ps(v, _mm256_setzero_ps());
-            _mm256_storeu_ps(o, v);
-        }
-}
+// Ends a kernel's K block in the specialised store its options call for (returns).
+#define TILE_STORE_SWITCH(STORE, first, bias, relu)                                  \
+    switch ((!(first)) * 4 + ((bias) != NULL) * 2 + ((relu) != 0)) {                 \
+        case 0: STORE(MRc, NV, 0, 0, 0, acc, c, ldc, bias); return;                  \
+        case 1: STORE(MRc, NV, 0, 0, 1, acc, c, ldc, bias); return;                  \
+        case 2: STORE(MRc, NV, 0, 1, 0, acc, c, ldc, bias); return;                  \
+        case 3: STORE(MRc, NV, 0, 1, 1, acc, c, ldc, bias); return;                  \
+        case 4: STORE(MRc, NV, 1, 0, 0, acc, c, ldc, bias); return;                  \
+        case 5: STORE(MRc, NV, 1, 0, 1, acc, c, ldc, bias); return;                  \
+        case 6: STORE(MRc, NV, 1, 1, 0, acc, c, ldc, bias); return;                  \
+        default: STORE(MRc, NV, 1, 1, 1, acc, c, ldc, bias); return;                 \
+    }
+
+DEFINE_TILE_STORE(k2_store, AVX2, __m256, MR2, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_max_ps,
+                  _mm256_setzero_ps)
 
 // C[MRc (packed A: mr) × NV·8] (+)= alpha · A·B for one K block. Row r, element k of A
 // is at a[r·lda + k] (in place) or a[k·MR2 + r] (packed); B's row k at b + k·bs. With
@@ -166,16 +183,7 @@ AVX2 INLINE2 void k2_body(const int MRc, const int NV, const int TAIL, const int
         b += bs;
     }
     if (!TAIL && (!packedA || mr >= MRc) && alpha == 1.0f && beta == 0) {
-        switch (EPILOGUE_CASE(first, bias, relu)) {
-            case 0: k2_store(MRc, NV, 0, 0, 0, acc, c, ldc, bias); return;
-            case 1: k2_store(MRc, NV, 0, 0, 1, acc, c, ldc, bias); return;
-            case 2: k2_store(MRc, NV, 0, 1, 0, acc, c, ldc, bias); return;
-            case 3: k2_store(MRc, NV, 0, 1, 1, acc, c, ldc, bias); return;
-            case 4: k2_store(MRc, NV, 1, 0, 0, acc, c, ldc, bias); return;
-            case 5: k2_store(MRc, NV, 1, 0, 1, acc, c, ldc, bias); return;
-            case 6: k2_store(MRc, NV, 1, 1, 0, acc, c, ldc, bias); return;
-            default: k2_store(MRc, NV, 1, 1, 1, acc, c, ldc, bias); return;
-        }
+        TILE_STORE_SWITCH(k2_store, first, bias, relu);
     }
     const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
 #pragma clang loop unroll(full)
@@ -315,25 +323,8 @@ static long panel2(long nc, long jr) { (void)nc; (void)jr; return 16; }
 #endif
 #define INLINE5 static inline __attribute__((always_inline))
 
-// The stores of a full tile (every row, every lane) with alpha 1 and beta 0, the options
-// fixed at compile time: C = acc (ADD: C + acc) (+ bias) (max(·, 0) with RELU), the ops
-// of k5_body's general path in the same order, so the same bits. Decided per vector, the
-// options cost as much as the K loop when K is a shard's 16 rows (TN 784×64×16 ran at
-// 64 GFLOP/s that way, 96 this way).
-INLINE5 T512 void k5_store(const int MRc, const int NV, const int ADD, const int BIAS, const int RELU,
-                           __m512 acc[MR5][2], float *c, long ldc, const float *bias) {
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MRc; r++)
-#pragma clang loop unroll(full)
-        for (int h = 0; h < NV; h++) {
-            float *o = c + r * ldc + 16 * h;
-            __m512 v = acc[r][h];
-            if (ADD) v = _mm512_add_ps(_mm512_loadu_ps(o), v);
-            if (BIAS) v = _mm512_add_ps(v, _mm512_loadu_ps(bias + 16 * h));
-            if (RELU) v = _mm512_max_ps(v, _mm512_setzero_ps());
-            _mm512_storeu_ps(o, v);
-        }
-}
+DEFINE_TILE_STORE(k5_store, T512, __m512, MR5, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_max_ps,
+                  _mm512_setzero_ps)
 
 // C[MRc (packed A: mr) × NV·16] (+)= alpha · A·B for one K block. Row r, element k of A
 // is at a[r·lda + k] (in place) or a[k·MR5 + r] (packed); B's row k at b + k·bs, its last
@@ -370,16 +361,7 @@ INLINE5 T512 void k5_body(const int MRc, const int NV, const int packedA, long k
         b += bs;
     }
     if (mlast == (__mmask16)0xFFFF && (!packedA || mr >= MRc) && alpha == 1.0f && beta == 0) {
-        switch (EPILOGUE_CASE(first, bias, relu)) {
-            case 0: k5_store(MRc, NV, 0, 0, 0, acc, c, ldc, bias); return;
-            case 1: k5_store(MRc, NV, 0, 0, 1, acc, c, ldc, bias); return;
-            case 2: k5_store(MRc, NV, 0, 1, 0, acc, c, ldc, bias); return;
-            case 3: k5_store(MRc, NV, 0, 1, 1, acc, c, ldc, bias); return;
-            case 4: k5_store(MRc, NV, 1, 0, 0, acc, c, ldc, bias); return;
-            case 5: k5_store(MRc, NV, 1, 0, 1, acc, c, ldc, bias); return;
-            case 6: k5_store(MRc, NV, 1, 1, 0, acc, c, ldc, bias); return;
-            default: k5_store(MRc, NV, 1, 1, 1, acc, c, ldc, bias); return;
-        }
+        TILE_STORE_SWITCH(k5_store, first, bias, relu);
     }
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
 #pragma clang loop unroll(full)
