@@ -630,59 +630,15 @@ static inline __attribute__((always_inline)) void sgemm_rows_blocked(
     }
 }
 
-// C = A·Bᵀ for a few rows of A against many of B (a training shard's input gradient,
-// 16 rows · 784×64ᵀ): packing Bᵀ cost more than the product, and was done again for each
-// shard. Cᵀ = B·Aᵀ packs the few rows of A instead, into Cᵀ on the stack, then copied to C.
-// fma(a, b, s) = fma(b, a, s) and the K blocks are the same, so every element keeps the
-// recipe's bits. Returns 0 when the product does not qualify.
-#define SWAP_MAX_FLOATS 4096  // Cᵀ on the stack: 16 KB
-#define SWAP_ROWS_RATIO 4     // B has at least this many times A's rows
-static inline __attribute__((always_inline)) int sgemm_rows_swapped(
-    void (*rows_fn)(int, int, long, long, float, const float *, long, const float *, long, float, float *, long, long,
-                    long, const float *, int),
-    int transA, int transB, long N, long K, float alpha, const float *A, long lda, const float *B, long ldb,
-    float beta, float *C, long ldc, long i0, long i1, const float *bias, int relu) {
-    long m = i1 - i0;
-    if (transA || !transB || beta != 0 || bias || relu || m * SWAP_ROWS_RATIO > N || m * N > SWAP_MAX_FLOATS)
-        return 0;
-    float ct[SWAP_MAX_FLOATS];
-    rows_fn(0, 1, m, K, alpha, B, ldb, A + i0 * lda, lda, 0.0f, ct, m, 0, N, NULL, 0);
-    for (long i = 0; i < m; i++)
-        for (long j = 0; j < N; j++) C[(i0 + i) * ldc + j] = ct[j * m + i];
-    return 1;
-}
-
-AVX2 static void sgemm_rows_avx2_unswapped(int transA, int transB, long N, long K, float alpha, const float *A,
-                                           long lda, const float *B, long ldb, float beta, float *C, long ldc, long i0,
-                                           long i1, const float *bias, int relu) {
-    sgemm_rows_blocked(&isa_avx2, transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, bias, relu);
-}
-
 AVX2 static void sgemm_rows_avx2(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
                                  const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1,
                                  const float *bias, int relu) {
-    if (sgemm_rows_swapped(sgemm_rows_avx2_unswapped, transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0,
-                           i1, bias, relu))
-        return;
-    sgemm_rows_avx2_unswapped(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, bias, relu);
-}
-
-T512 static void sgemm_rows_avx512_unswapped(int transA, int transB, long N, long K, float alpha, const float *A,
-                                             long lda, const float *B, long ldb, float beta, float *C, long ldc,
-                                             long i0, long i1, const float *bias, int relu) {
-    if (!transA && N <= NARROW5) {
-        sgemm_rows_narrow5(transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, bias, relu);
-        return;
-    }
-    sgemm_rows_blocked(&isa_avx512, transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, bias, relu);
+    sgemm_rows_blocked(&isa_avx2, transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, bias, relu);
 }
 
 T512 static void sgemm_rows_avx512(int transA, int transB, long N, long K, float alpha, const float *A, long lda,
                                    const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1,
                                    const float *bias, int relu) {
-    if (sgemm_rows_swapped(sgemm_rows_avx512_unswapped, transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0,
-                           i1, bias, relu))
-        return;
     if (!transA && N <= NARROW5) {
         sgemm_rows_narrow5(transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, bias, relu);
         return;
@@ -707,12 +663,31 @@ static void sgemm_rows_plain(int transA, int transB, long N, long K, float alpha
     }
 }
 
+// C = A·Bᵀ for a few rows of A against many of B (a training shard's input gradient,
+// 16 rows · 784×64ᵀ): packing Bᵀ cost more than the product, and was done again for each
+// shard. Cᵀ = B·Aᵀ packs the few rows of A instead, into Cᵀ on the stack, then copied to C.
+// fma(a, b, s) = fma(b, a, s) and the K blocks are the same, so every element keeps the
+// recipe's bits. (The swapped product has rows ≥ 4 × its columns: it never swaps again.)
+#define SWAP_MAX_FLOATS 4096  // Cᵀ on the stack: 16 KB
+#define SWAP_ROWS_RATIO 4     // B has at least this many times A's rows
+static int swaps_to_fewer_packed_rows(int transA, int transB, long N, long rows, float beta) {
+    return !transA && transB && beta == 0 && rows * SWAP_ROWS_RATIO <= N && rows * N <= SWAP_MAX_FLOATS;
+}
+
 void latent_sgemm_rows_level(int level, int transA, int transB, long N, long K, float alpha, const float *A,
                              long lda, const float *B, long ldb, float beta, float *C, long ldc, long i0, long i1) {
     if (i1 <= i0 || N <= 0) return;
 #if defined(__clang__) && defined(__x86_64__)
     int have = latent_kernels_level();
     if (level > have) level = have;
+    if (K > 0 && level >= 1 && swaps_to_fewer_packed_rows(transA, transB, N, i1 - i0, beta)) {
+        long m = i1 - i0;
+        float ct[SWAP_MAX_FLOATS];
+        latent_sgemm_rows_level(level, 0, 1, m, K, alpha, B, ldb, A + i0 * lda, lda, 0.0f, ct, m, 0, N);
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < N; j++) C[(i0 + i) * ldc + j] = ct[j * m + i];
+        return;
+    }
     if (K > 0 && level >= 2) {
         sgemm_rows_avx512(transA, transB, N, K, alpha, A, lda, B, ldb, beta, C, ldc, i0, i1, NULL, 0);
         return;
