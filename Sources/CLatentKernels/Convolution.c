@@ -134,14 +134,18 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
     free(cols);
 }
 
-// dx = col2im(gy · wᵀ) for images n0..<n1 (overwritten); w is the kernel [KH·KW·C, F].
-static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,
-                                long n1) {
-    const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
+// dx = act(col2im(gy · wᵀ) + bias) for images n0..<n1 (overwritten; bias NULL and act
+// identity: the adjoint alone); w is the kernel [KH·KW·C, F]. The bias and activation
+// run on each image right after its col2im, while it is in cache.
+static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, const float *w, const float *bias,
+                                int act, float *dx, long n0, long n1) {
+    const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow, imageSize = g->h * g->w * C;
     float *cols = floats(pixels * patch);
     for (long n = n0; n < n1; n++) {
+        float *image = dx + n * imageSize;
         latent_sgemm_rows(0, 1, patch, F, 1.0f, gy + n * pixels * F, F, w, F, 0.0f, cols, patch, 0, pixels);
-        col2im_image(g, cols, dx + n * g->h * g->w * C);
+        col2im_image(g, cols, image);
+        if (bias || act != LATENT_ACT_IDENTITY) latent_bias_act(image, bias, image, g->h * g->w, C, act);
     }
     free(cols);
 }
@@ -207,13 +211,22 @@ void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, 
                                 long n1) {
     // GEMM (gy · wᵀ) + col2im: faster than the direct kernels at every shape of the
     // lessons but one output channel.
-    if (g->f > 1) { backward_input_gemm(g, gy, w, dx, n0, n1); return; }
+    if (g->f > 1) { backward_input_gemm(g, gy, w, NULL, LATENT_ACT_IDENTITY, dx, n0, n1); return; }
     // One filter: the kernel transposed per tap, [KH, KW, F, C], which the direct
     // kernels read, is the kernel itself.
 #if LATENT_X86_BUILDS
     if (one_output_channel(g)) { latent_avx512_conv_backward_input_one_output(g, gy, w, dx, n0, n1); return; }
 #endif
     LATENT_DISPATCH(conv_backward_input, g, gy, w, dx, n0, n1);
+}
+
+void latent_conv_backward_input_act(const latent_conv_geometry *g, const float *gy, const float *w, const float *bias,
+                                    int act, float *dx, long n0, long n1) {
+    if (g->f > 1) { backward_input_gemm(g, gy, w, bias, act, dx, n0, n1); return; }
+    latent_conv_backward_input(g, gy, w, dx, n0, n1);
+    if (!bias && act == LATENT_ACT_IDENTITY) return;
+    float *out = dx + n0 * g->h * g->w * g->c;
+    latent_bias_act(out, bias, out, (n1 - n0) * g->h * g->w, g->c, act);
 }
 
 void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,

@@ -160,8 +160,8 @@ static void FN(binary)(int op, const float *a, long sa, const float *b, long sb,
     }
 }
 
-// y[r, c] = act(z[r, c] + bias[c]); bias may be NULL; y may be z.
-static void FN(bias_act)(const float *z, const float *bias, float *y, long rows, long cols, int act) {
+// y[r, c] = act(z[r, c] + bias[c]) row by row; bias may be NULL; y may be z.
+static void FN(bias_act_rows)(const float *z, const float *bias, float *y, long rows, long cols, int act) {
     for (long r = 0; r < rows; r++) {
         const float *zr = z + r * cols;
         float *yr = y + r * cols;
@@ -189,6 +189,24 @@ static void FN(bias_act)(const float *z, const float *bias, float *y, long rows,
     }
 }
 
+// y[r, c] = act(z[r, c] + bias[c]); bias may be NULL; y may be z. Rows under 16 floats (a
+// convolution's channels, a one-unit output) run as wide ones, since a row of 1 or 8
+// floats leaves the vector loop to its scalar remainder: without a bias the rows are one
+// flat row; with one, whole rows are taken 256 floats at a time against the bias repeated
+// as often. Every element gets the same operations either way.
+static void FN(bias_act)(const float *z, const float *bias, float *y, long rows, long cols, int act) {
+    enum { WIDE = 256 };
+    if (cols >= 16 || rows < 2) { FN(bias_act_rows)(z, bias, y, rows, cols, act); return; }
+    if (!bias) { FN(bias_act_rows)(z, NULL, y, 1, rows * cols, act); return; }
+    const long perBlock = WIDE / cols;
+    float tiled[WIDE];
+    for (long i = 0; i < perBlock * cols; i++) tiled[i] = bias[i % cols];
+    for (long r = 0; r < rows; r += perBlock) {
+        const long n = rows - r < perBlock ? rows - r : perBlock;
+        FN(bias_act_rows)(z + r * cols, tiled, y + r * cols, 1, n * cols, act);
+    }
+}
+
 // dz = g ⊙ act'(·), from the activation's output y. For softplus, y = softplus(x) and
 // act'(x) = sigmoid(x) = 1 − e^{−y}.
 static void FN(act_grad)(const float *g, const float *y, float *dz, long n, int act) {
@@ -201,14 +219,40 @@ static void FN(act_grad)(const float *g, const float *y, float *dz, long n, int 
     }
 }
 
+// out[c] = Σ_r x[r, c] for one of the narrow widths below, the sums kept in registers:
+// each column's adds form one chain over the rows, which a round trip through `out` per
+// row would lengthen.
+#define LATENT_COLUMN_SUMS_OF_WIDTH(W)                                              \
+    case W: {                                                                       \
+        float acc[W];                                                               \
+        for (long c = 0; c < W; c++) acc[c] = 0.0f;                                 \
+        for (long r = 0; r < rows; r++)                                             \
+            for (long c = 0; c < W; c++) acc[c] += x[r * W + c];                    \
+        for (long c = 0; c < W; c++) out[c] = acc[c];                               \
+        return;                                                                     \
+    }
+
 // out[c] = Σ_r x[r, c] (rows added in order, so the result does not depend on threads).
 static void FN(column_sums)(const float *x, float *out, long rows, long cols) {
+    switch (cols) {
+        LATENT_COLUMN_SUMS_OF_WIDTH(1)
+        LATENT_COLUMN_SUMS_OF_WIDTH(2)
+        LATENT_COLUMN_SUMS_OF_WIDTH(4)
+        LATENT_COLUMN_SUMS_OF_WIDTH(8)
+        LATENT_COLUMN_SUMS_OF_WIDTH(10)
+        LATENT_COLUMN_SUMS_OF_WIDTH(16)
+        LATENT_COLUMN_SUMS_OF_WIDTH(20)
+        LATENT_COLUMN_SUMS_OF_WIDTH(32)
+        LATENT_COLUMN_SUMS_OF_WIDTH(64)
+    default: break;
+    }
     for (long c = 0; c < cols; c++) out[c] = 0.0f;
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * cols;
         for (long c = 0; c < cols; c++) out[c] += xr[c];
     }
 }
+#undef LATENT_COLUMN_SUMS_OF_WIDTH
 
 // Σ (p − t)² (kind 0) or Σ |p − t| (kind 1), in double.
 // Sixteen float lanes per block of 1024, blocks added in double.

@@ -129,6 +129,10 @@ int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometr
 /// same kernel w [kh, kw, c, f] as the forward.
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,
                                 long n1);
+/// dx = act(the adjoint of conv applied to gy + bias) for images n0..<n1 (bias [c] or NULL):
+/// the same bits as latent_conv_backward_input then latent_bias_act, applied per image.
+void latent_conv_backward_input_act(const latent_conv_geometry *g, const float *gy, const float *w, const float *bias,
+                                    int act, float *dx, long n0, long n1);
 /// dw += Σ_{images n0..<n1} x ⊗ gy per tap; dw is [kh, kw, c, f].
 void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
                                  long n1);

@@ -52,20 +52,22 @@ struct ConvolutionKernels {
     }
 
     /// The adjoint: [N, OH, OW, F] → [N, H, W, C], with the forward's kernel [KH, KW, C, F].
-    /// activation(dx + bias) is applied in place afterwards (the transposed convolution's
-    /// forward pass; nothing for identity without bias).
+    /// activation(dx + bias) is applied to each image right after it is computed, while it
+    /// is in cache (the transposed convolution's forward pass; nothing for identity without
+    /// bias), with the bits of a separate pass.
     func backwardInput(
         _ gy: Tensor, _ kernel: Tensor, bias: Tensor? = nil, activation: Activation = .identity
     ) -> Tensor {
         record(1)
         var g = geometry
+        let b: UnsafePointer<Float>? = bias.map { UnsafePointer($0.storage.pointer) }
+        let act = activation.kernelCode
         return Tensor(shape: [batch, g.h, g.w, g.c]) { dx in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
-                latent_conv_backward_input(
-                    &g, gy.storage.pointer, kernel.storage.pointer, dx.baseAddress!,
+                latent_conv_backward_input_act(
+                    &g, gy.storage.pointer, kernel.storage.pointer, b, act, dx.baseAddress!,
                     r.lowerBound, r.upperBound)
             }
-            BiasActivation.apply(dx.baseAddress!, count: dx.count, width: g.c, bias: bias, activation: activation)
         }
     }
 

@@ -83,8 +83,9 @@ final class ConvolutionKernelTests: XCTestCase {
     }
 
     /// The bias and activation applied in the convolution's stores (the im2col + GEMM
-    /// path, the one-input-channel kernel) or right after each range of images give the
-    /// same bits as the convolution followed by the separate pass, for every kernel family.
+    /// path, the one-input-channel kernel) or right after each range of images (each image,
+    /// for the transposed convolution) give the same bits as the convolution followed by
+    /// the separate pass, for every kernel family.
     func testFusedBiasAndActivationGiveTheSeparatePassBits() {
         var rng = RandomGenerator(seed: 23)
         for (c, f) in [(1, 10), (10, 20), (16, 1), (3, 5), (1, 16)] {
@@ -111,6 +112,19 @@ final class ConvolutionKernelTests: XCTestCase {
                     XCTAssertEqual(fused.shape, separate.shape, what)
                     XCTAssertEqual(
                         fused.scalars.map(\.bitPattern), separate.scalars.map(\.bitPattern), what)
+                    // The transposed convolution applies them to each image after its col2im.
+                    let kt = Tensor.randomUniform([3, 3, f, c], low: -1, high: 1, using: &rng)
+                    let tBias = Tensor.randomUniform([f], low: -0.5, high: 0.5, using: &rng)
+                    let tFused = Tensor.conv2dTranspose(
+                        x, filter: kt, bias: tBias, activation: activation, stride: (stride, stride),
+                        padding: padding)
+                    var tSeparate = Tensor.conv2dTranspose(x, filter: kt, stride: (stride, stride), padding: padding)
+                    tSeparate.withUnsafeMutableBufferPointer {
+                        BiasActivation.apply(
+                            $0.baseAddress!, count: $0.count, width: f, bias: tBias, activation: activation)
+                    }
+                    XCTAssertEqual(
+                        tFused.scalars.map(\.bitPattern), tSeparate.scalars.map(\.bitPattern), "transposed " + what)
                 }
             }
         }

@@ -80,6 +80,65 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// Rows narrower than 16 floats run as one wide row (against a repeated bias): every
+    /// element must get the bits it gets when its row is computed alone, at every level,
+    /// for every activation, with and without a bias, in place or not.
+    func testNarrowRowsGiveTheBitsOfRowByRowBiasAndActivation() {
+        var g = RandomGenerator(seed: 11)
+        for cols in [1, 2, 3, 8, 10, 15] {
+            for rows in [2, 7, 300] {
+                let z = Tensor.randomNormal([rows * cols], using: &g).scalars.map { $0 * 6 }
+                let bias = Tensor.randomNormal([cols], using: &g).scalars
+                for level in 0...Int(latent_cpu_level()) {
+                    for act in Activation.allCases {
+                        for withBias in [false, true] {
+                            var whole = [Float](repeating: 0, count: rows * cols)
+                            var byRow = whole
+                            var inPlace = z
+                            bias.withUnsafeBufferPointer { b in
+                                let bp = withBias ? b.baseAddress : nil
+                                latent_bias_act_level(Int32(level), z, bp, &whole, rows, cols, act.kernelCode)
+                                inPlace.withUnsafeMutableBufferPointer {
+                                    latent_bias_act_level(
+                                        Int32(level), $0.baseAddress, bp, $0.baseAddress, rows, cols, act.kernelCode)
+                                }
+                                for r in 0..<rows {
+                                    z.withUnsafeBufferPointer { zp in
+                                        byRow.withUnsafeMutableBufferPointer { out in
+                                            latent_bias_act_level(
+                                                Int32(level), zp.baseAddress! + r * cols, bp,
+                                                out.baseAddress! + r * cols, 1, cols, act.kernelCode)
+                                        }
+                                    }
+                                }
+                            }
+                            let label = "cols \(cols), rows \(rows), level \(level), \(act), bias \(withBias)"
+                            XCTAssertEqual(whole.map(\.bitPattern), byRow.map(\.bitPattern), label)
+                            XCTAssertEqual(inPlace.map(\.bitPattern), byRow.map(\.bitPattern), "in place, " + label)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Column sums add the rows in order: the narrow widths kept in registers must give
+    /// the bits of that order, computed here one float at a time.
+    func testColumnSumsAddTheRowsInOrderAtEveryWidth() {
+        var g = RandomGenerator(seed: 12)
+        for cols in [1, 2, 3, 4, 8, 10, 16, 20, 32, 64, 65, 150] {
+            for rows in [1, 5, 1000] {
+                var x = Tensor.randomNormal([rows * cols], using: &g).scalars
+                x[0] = -0.0
+                var expected = [Float](repeating: 0, count: cols)
+                for r in 0..<rows { for c in 0..<cols { expected[c] += x[r * cols + c] } }
+                var sums = [Float](repeating: .nan, count: cols)
+                latent_column_sums(x, &sums, rows, cols)
+                XCTAssertEqual(sums.map(\.bitPattern), expected.map(\.bitPattern), "cols \(cols), rows \(rows)")
+            }
+        }
+    }
+
     /// Every broadcast pattern of the binary kernel against a scalar loop.
     func testBinaryBroadcastPatternsMatchAScalarLoop() {
         var g = RandomGenerator(seed: 11)
