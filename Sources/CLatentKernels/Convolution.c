@@ -59,21 +59,6 @@ static void im2col_image(const latent_conv_geometry *g, const float *image, floa
     im2col_pixels(g, image, 0, g->oh * g->ow, cols);
 }
 
-// image = Σ of the patch entries that read each pixel (the adjoint of im2col), overwritten.
-static void col2im_image(const latent_conv_geometry *g, const float *cols, float *image) {
-    const long C = g->c, taps = g->kh * g->kw;
-    for (long i = 0; i < g->h * g->w * C; i++) image[i] = 0.0f;
-    for (long oh = 0; oh < g->oh; oh++)
-    for (long ow = 0; ow < g->ow; ow++) {
-        const float *patch = cols + (oh * g->ow + ow) * taps * C;
-        LATENT_FOR_EACH_TAP_INSIDE(g, oh, ow, t, p) {
-            float *d = image + p * C;
-            const float *src = patch + t * C;
-            for (long c = 0; c < C; c++) d[c] += src[c];
-        }
-    }
-}
-
 static float *floats(long n) {
     float *p = malloc((size_t)(n > 0 ? n : 1) * sizeof(float));
     if (!p) abort();
@@ -120,6 +105,15 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
     // The baseline GEMM sums all of K in one loop, without K blocks: one call keeps its bits.
     if (group > rows || latent_kernels_level() < 1) group = rows;
     float *cols = floats(group * patch);
+    // F columns that leave much of a vector idle (LeNet's 20 of 32 lanes, the denoiser's 8
+    // of 16) and a patch that fills its vectors: dwᵀ = gyᵀ · cols instead, F rows of patch
+    // columns. The same products over the same K blocks (fma(a, b, s) = fma(b, a, s)),
+    // so the same bits; dw is transposed in and out.
+    const long laneF = (F + 15) / 16 * 16, lanePatch = (patch + 15) / 16 * 16;
+    float *dwt = patch * laneF > F * lanePatch ? floats(F * patch) : NULL;
+    if (dwt)
+        for (long k = 0; k < patch; k++)
+            for (long f = 0; f < F; f++) dwt[f * patch + k] = dw[k * F + f];
     for (long r0 = 0; r0 < rows; r0 += group) {
         const long r1 = r0 + group < rows ? r0 + group : rows;
         for (long r = r0; r < r1;) {
@@ -128,8 +122,14 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
             im2col_pixels(g, x + n * g->h * g->w * C, p, p1, cols + (r - r0) * patch);
             r += p1 - p;
         }
-        latent_sgemm_rows(1, 0, F, r1 - r0, 1.0f, cols, patch, gy + (n0 * pixels + r0) * F, F, 1.0f, dw, F, 0,
-                          patch);
+        const float *gyRows = gy + (n0 * pixels + r0) * F;
+        if (dwt) latent_sgemm_rows(1, 0, patch, r1 - r0, 1.0f, gyRows, F, cols, patch, 1.0f, dwt, patch, 0, F);
+        else latent_sgemm_rows(1, 0, F, r1 - r0, 1.0f, cols, patch, gyRows, F, 1.0f, dw, F, 0, patch);
+    }
+    if (dwt) {
+        for (long k = 0; k < patch; k++)
+            for (long f = 0; f < F; f++) dw[k * F + f] = dwt[f * patch + k];
+        free(dwt);
     }
     free(cols);
 }
@@ -140,13 +140,21 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
 static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, const float *w, const float *bias,
                                 int act, float *dx, long n0, long n1) {
     const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow, imageSize = g->h * g->w * C;
-    float *cols = floats(pixels * patch);
+    // The gather reads up to 16 floats past cols' last entry: slack, zeroed.
+    float *cols = floats(pixels * patch + 16);
+    memset(cols + pixels * patch, 0, 16 * sizeof(float));
+    // wᵀ [F, KH·KW·C] once, rather than the GEMM packing w's transpose for every image
+    // (the same products: K = F in order either way).
+    float *wt = floats(F * patch);
+    for (long k = 0; k < patch; k++)
+        for (long f = 0; f < F; f++) wt[f * patch + k] = w[k * F + f];
     for (long n = n0; n < n1; n++) {
         float *image = dx + n * imageSize;
-        latent_sgemm_rows(0, 1, patch, F, 1.0f, gy + n * pixels * F, F, w, F, 0.0f, cols, patch, 0, pixels);
-        col2im_image(g, cols, image);
+        latent_sgemm_rows(0, 0, patch, F, 1.0f, gy + n * pixels * F, F, wt, patch, 0.0f, cols, patch, 0, pixels);
+        LATENT_DISPATCH(col2im_gather, g, cols, image);
         if (bias || act != LATENT_ACT_IDENTITY) latent_bias_act(image, bias, image, g->h * g->w, C, act);
     }
+    free(wt);
     free(cols);
 }
 
@@ -209,8 +217,8 @@ void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, cons
 
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,
                                 long n1) {
-    // GEMM (gy · wᵀ) + col2im: faster than the direct kernels at every shape of the
-    // lessons but one output channel.
+    // GEMM (gy · wᵀ) + col2im (a gather, ConvolutionTemplate.h): faster than the direct
+    // kernels at every shape of the lessons but one output channel.
     if (g->f > 1) { backward_input_gemm(g, gy, w, NULL, LATENT_ACT_IDENTITY, dx, n0, n1); return; }
     // One filter: the kernel transposed per tap, [KH, KW, F, C], which the direct
     // kernels read, is the kernel itself.

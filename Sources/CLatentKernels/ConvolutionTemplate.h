@@ -147,3 +147,55 @@ static void FN(conv_backward_input)(const latent_conv_geometry *g, const float *
     free(wtp);
     free(dxp);
 }
+
+// image = the adjoint of im2col for one image, cols [OH·OW, KH·KW·C] followed by at least
+// 16 floats of slack: each pixel the sum of the patch entries that read it. A gather: a
+// pixel's entries are added in a 16-lane register in the patches' order (ascending oh,
+// then ow: the order of a scatter over the patches, so the same bits), and the pixel is
+// written once. The scatter read and wrote a pixel once per entry, and its masked or
+// partial vectors could not forward one entry's store to the next entry's load.
+//
+// Lanes past a pixel's channels add the next floats of cols (other taps' values, or the
+// slack) and are stored into the following pixels, which are written later and overwrite
+// them; within the image's last 16 floats only the channels are stored.
+static void FN(col2im_gather)(const latent_conv_geometry *g, const float *cols, float *image) {
+    const long C = g->c, KW = g->kw, taps = g->kh * KW, SH = g->sh, SW = g->sw;
+    const long size = g->h * g->w * C;
+    // Patch columns [ow0, ow1) that read image column iw (kw = wx − ow·SW in [0, KW)),
+    // found once: a division per pixel costs more than a pixel's adds.
+    long stackRanges[2 * 256];
+    long *ranges = g->w <= 256 ? stackRanges : malloc((size_t)(2 * g->w) * sizeof(long));
+    if (!ranges) abort();
+    for (long iw = 0; iw < g->w; iw++) {
+        const long wx = iw + g->pl;
+        ranges[2 * iw] = wx - KW + 1 > 0 ? (wx - KW + SW) / SW : 0;
+        ranges[2 * iw + 1] = wx / SW + 1 < g->ow ? wx / SW + 1 : g->ow;
+    }
+    for (long ih = 0; ih < g->h; ih++) {
+        // Patch rows oh that read image row ih: kh = hy − oh·SH in [0, KH).
+        const long hy = ih + g->pt;
+        const long oh0 = hy - g->kh + 1 > 0 ? (hy - g->kh + SH) / SH : 0;
+        const long oh1 = hy / SH + 1 < g->oh ? hy / SH + 1 : g->oh;
+        for (long iw = 0; iw < g->w; iw++) {
+            const long wx = iw + g->pl, ow0 = ranges[2 * iw], ow1 = ranges[2 * iw + 1];
+            float *d = image + (ih * g->w + iw) * C;
+            for (long c = 0; c < C; c += 16) {
+                float acc[16];
+                for (int l = 0; l < 16; l++) acc[l] = 0.0f;
+                for (long oh = oh0; oh < oh1; oh++) {
+                    const float *row = cols + (oh * g->ow * taps + (hy - oh * SH) * KW + wx) * C + c;
+                    for (long ow = ow0; ow < ow1; ow++) {
+                        const float *src = row + ow * (taps - SW) * C;
+                        for (int l = 0; l < 16; l++) acc[l] += src[l];
+                    }
+                }
+                if (d + c + 16 <= image + size) {
+                    for (int l = 0; l < 16; l++) d[c + l] = acc[l];
+                } else {
+                    for (long l = 0; l < 16 && c + l < C; l++) d[c + l] = acc[l];
+                }
+            }
+        }
+    }
+    if (ranges != stackRanges) free(ranges);
+}

@@ -130,6 +130,65 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// The im2col + GEMM gradients against the plain products on the patch matrix, bit for
+    /// bit: the weight gradient (computed as dwᵀ = gyᵀ · cols when F leaves vector lanes
+    /// idle) against colsᵀ · gy, and the input gradient (a gather over the patches)
+    /// against gy · wᵀ scattered back in the patches' order.
+    func testGEMMPathGradientsGiveThePlainProductsBits() {
+        var rng = RandomGenerator(seed: 31)
+        // Small enough that the weight gradient is one sum over the batch (see backwardWeight).
+        for (c, f) in [(10, 20), (16, 8), (8, 8), (3, 12), (12, 24), (20, 16)] {
+            for (stride, padding, size) in [(1, Padding.valid, 5), (2, .same, 3), (1, .same, 3)] {
+                let n = 3
+                let shape = ConvolutionGeometry(
+                    inputHeight: 12, inputWidth: 11, channels: c, kernel: (size, size), stride: (stride, stride),
+                    padding: padding)
+                let kernels = ConvolutionKernels(shape, batch: n, filters: f)
+                let (patch, pixels) = (shape.patchSize, shape.outputHeight * shape.outputWidth)
+                var x = Tensor.randomUniform([n, 12, 11, c], low: -1, high: 1, using: &rng)
+                x.withUnsafeMutableBufferPointer { $0[1] = -0.0 }
+                let gy = Tensor.randomUniform([n, shape.outputHeight, shape.outputWidth, f], low: -1, high: 1, using: &rng)
+                let w = Tensor.randomUniform([size, size, c, f], low: -1, high: 1, using: &rng)
+                let cols = x.unfoldedPatches(shape).scalars  // [n·pixels, patch]
+                let what = "c=\(c) f=\(f) stride \(stride) \(padding) \(size)×\(size)"
+
+                var dw = [Float](repeating: 0, count: patch * f)
+                latent_sgemm_rows(1, 0, f, n * pixels, 1, cols, patch, gy.scalars, f, 1, &dw, f, 0, patch)
+                let weightGradient = kernels.backwardWeight(x, gy).scalars
+                let weightMisses = zip(weightGradient, dw).filter { $0.bitPattern != $1.bitPattern }.count
+                XCTAssertEqual(weightMisses, 0, "weight, " + what)
+
+                var dx = [Float](repeating: 0, count: x.count)
+                for image in 0..<n {
+                    var patches = [Float](repeating: 0, count: pixels * patch)
+                    gy.scalars.withUnsafeBufferPointer { g in
+                        latent_sgemm_rows(
+                            0, 1, patch, f, 1, g.baseAddress! + image * pixels * f, f, w.scalars, f, 0, &patches,
+                            patch, 0, pixels)
+                    }
+                    // The scatter: every patch entry added to its pixel, patches in order.
+                    for oh in 0..<shape.outputHeight {
+                        for ow in 0..<shape.outputWidth {
+                            for kh in 0..<size {
+                                for kw in 0..<size {
+                                    let ih = oh * stride + kh - shape.padTop
+                                    let iw = ow * stride + kw - shape.padLeft
+                                    guard ih >= 0, ih < 12, iw >= 0, iw < 11 else { continue }
+                                    for ch in 0..<c {
+                                        dx[((image * 12 + ih) * 11 + iw) * c + ch] +=
+                                            patches[(oh * shape.outputWidth + ow) * patch + (kh * size + kw) * c + ch]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                let inputMisses = zip(kernels.backwardInput(gy, w).scalars, dx).filter { $0.bitPattern != $1.bitPattern }
+                XCTAssertEqual(inputMisses.count, 0, "input, " + what)
+            }
+        }
+    }
+
     /// Max pooling without gradients (window rows first, then columns) gives the bits of
     /// the recorded path (which also finds the argmax), NaNs and overlapping windows included.
     func testInferencePoolingGivesTheRecordedBits() {
