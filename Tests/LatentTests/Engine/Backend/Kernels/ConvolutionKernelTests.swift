@@ -147,7 +147,8 @@ final class ConvolutionKernelTests: XCTestCase {
                 let (patch, pixels) = (shape.patchSize, shape.outputHeight * shape.outputWidth)
                 var x = Tensor.randomUniform([n, 12, 11, c], low: -1, high: 1, using: &rng)
                 x.withUnsafeMutableBufferPointer { $0[1] = -0.0 }
-                let gy = Tensor.randomUniform([n, shape.outputHeight, shape.outputWidth, f], low: -1, high: 1, using: &rng)
+                let gy = Tensor.randomUniform(
+                    [n, shape.outputHeight, shape.outputWidth, f], low: -1, high: 1, using: &rng)
                 let w = Tensor.randomUniform([size, size, c, f], low: -1, high: 1, using: &rng)
                 let cols = x.unfoldedPatches(shape).scalars  // [n·pixels, patch]
                 let what = "c=\(c) f=\(f) stride \(stride) \(padding) \(size)×\(size)"
@@ -183,7 +184,9 @@ final class ConvolutionKernelTests: XCTestCase {
                         }
                     }
                 }
-                let inputMisses = zip(kernels.backwardInput(gy, w).scalars, dx).filter { $0.bitPattern != $1.bitPattern }
+                let inputMisses = zip(kernels.backwardInput(gy, w).scalars, dx).filter {
+                    $0.bitPattern != $1.bitPattern
+                }
                 XCTAssertEqual(inputMisses.count, 0, "input, " + what)
             }
         }
