@@ -7,10 +7,10 @@ import CLatentSystem
 /// (a hand-off costs more than it saves), so a step used one core; a shard per thread meets
 /// the other thread once per step instead of once per op.
 ///
-/// The shard count depends on the batch only (``TrainingOptions/dataParallel``), never
-/// on which thread runs a shard: with one thread the shards run one after the other, with
-/// two side by side, and every op inside a shard stays on its thread, so one and two
-/// threads give the same bits. Shard k > 0 reads each parameter through its own leaf
+/// The shard count depends on the batch and the model's work per row only
+/// (``TrainingOptions/dataParallel``), never on which thread runs a shard: with one thread
+/// the shards run one after the other, with two side by side, and every op inside a shard
+/// stays on its thread, so one and two threads give the same bits. Shard k > 0 reads each parameter through its own leaf
 /// (``Parameter``), so the threads never write one graph node.
 ///
 /// Shard s of n rows gets a seed of n_s / n for its loss: the gradient of the batch's mean
@@ -20,17 +20,46 @@ struct BatchShards {
     let ranges: [Range<Int>]
 
     /// Shards of at least this many rows: smaller ones ran no faster on two threads than
-    /// one after the other (mnist-vae, batch 20 in shards of 10, Zen 5).
+    /// one after the other (mnist-vae, batch 20 in shards of 10, Zen 5; on the Xeon of
+    /// issue 20 71.8k against 80.8k samples/s unsharded) ...
     static let minimumRows = 16
+
+    /// ... unless a row is heavier: a shard needs about this much forward GEMM work
+    /// (2·m·n·k, convolutions as their im2col products), at least ``leastRows`` rows. mnist-vae's
+    /// rows (0.2 MFLOP) keep 16; LeNet's (1.0 MFLOP) go 4, so its batches of 20 run as two
+    /// shards of 10 rather than one batch whose ops the threads split (24.7k against 21.7k
+    /// samples/s, medians of six interleaved runs on the Xeon).
+    static let shardForwardFLOPs = 3e6
+    static let leastRows = 4
 
     /// Shards per batch. A constant, not the thread count: the default thread count
     /// follows the CPUs available, and the bits must not.
     static let perBatch = 2
 
-    /// ``perBatch`` shards of at least ``minimumRows`` rows; one when `dataParallel` is off.
-    init(rows: Int, dataParallel: Bool) {
-        let count = dataParallel ? Swift.max(1, Swift.min(Self.perBatch, rows / Self.minimumRows)) : 1
+    /// ``perBatch`` shards of at least ``minimumRows`` rows (fewer for rows whose forward
+    /// pass runs `forwardFLOPsPerRow`: see ``shardForwardFLOPs``); one when `dataParallel`
+    /// is off.
+    init(rows: Int, dataParallel: Bool, forwardFLOPsPerRow: Double = 0) {
+        var least = Self.minimumRows
+        if forwardFLOPsPerRow > 0 {
+            let forWork = (Self.shardForwardFLOPs / forwardFLOPsPerRow).rounded(.up)
+            least = Swift.max(Self.leastRows, Swift.min(least, Int(Swift.min(forWork, Double(least)))))
+        }
+        let count = dataParallel ? Swift.max(1, Swift.min(Self.perBatch, rows / least)) : 1
         ranges = (0..<count).map { s in (s * rows / count)..<((s + 1) * rows / count) }
+    }
+
+    /// The GEMM work (2·m·n·k) of `forward`, run once without gradients on `rows` rows, per
+    /// row. ``BLAS/recorder`` is swapped for the count and put back (`latent bench` keeps
+    /// its own there).
+    static func forwardFLOPsPerRow(rows: Int, _ forward: () -> Void) -> Double {
+        guard rows > 0 else { return 0 }
+        let saved = BLAS.recorder
+        let recorder = GEMMRecorder()
+        BLAS.recorder = recorder
+        defer { BLAS.recorder = saved }
+        withoutGradients(forward)
+        return recorder.flops / Double(rows)
     }
 
     var count: Int { ranges.count }

@@ -164,6 +164,12 @@ public final class Trainer {
         func zeroGradients() { for p in parameters { p.zeroGradient() } }
         let parallel = Swift.min(Engine.threadCount, BatchShards.perBatch)
         if threadChoice.parallel != parallel { threadChoice = MeasuredThreadChoice(parallel: parallel) }
+        // One row's forward pass, counted once: heavy rows may be cut into smaller shards.
+        let probeRows = Array(0..<Swift.min(n, 1))
+        let forwardFLOPsPerRow = BatchShards.forwardFLOPsPerRow(rows: probeRows.count) {
+            let (x, y) = BatchShards.gather(inputs, targets, rows: probeRows)
+            _ = evaluationLoss(x, y)
+        }
         for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
             // Each epoch's order comes from the generator alone, so a checkpoint of the
             // generator is enough to replay it.
@@ -186,7 +192,9 @@ public final class Trainer {
                     parallel > 1 && threads == 1 ? try Engine.onOneThread(body) : try body()
                 }
                 let scalar = onChosenThreads {
-                    BatchShards(rows: rows.count, dataParallel: options.dataParallel).lossAndGradients(
+                    BatchShards(
+                        rows: rows.count, dataParallel: options.dataParallel, forwardFLOPsPerRow: forwardFLOPsPerRow
+                    ).lossAndGradients(
                         inputs: inputs, targets: targets, rows: rows, parameters: parameters,
                         generator: &lossGenerator, threads: threads, loss: loss)
                 }

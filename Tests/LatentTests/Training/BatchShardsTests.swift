@@ -109,6 +109,37 @@ final class BatchShardsTests: XCTestCase {
         XCTAssertEqual(BatchShards(rows: 512, dataParallel: false).ranges, [0..<512])
     }
 
+    /// Heavy rows (LeNet's forward pass: about 1 MFLOP) may be cut into shards under 16
+    /// rows, down to four; light rows (mnist-vae's 0.2 MFLOP) keep the 16-row minimum.
+    func testHeavyRowsGetSmallerShards() {
+        XCTAssertEqual(BatchShards(rows: 20, dataParallel: true, forwardFLOPsPerRow: 1.0e6).ranges, [0..<10, 10..<20])
+        XCTAssertEqual(BatchShards(rows: 20, dataParallel: true, forwardFLOPsPerRow: 0.2e6).count, 1)
+        XCTAssertEqual(BatchShards(rows: 7, dataParallel: true, forwardFLOPsPerRow: 1e9).count, 1)
+        XCTAssertEqual(BatchShards(rows: 8, dataParallel: true, forwardFLOPsPerRow: 1e9).ranges, [0..<4, 4..<8])
+        XCTAssertEqual(BatchShards(rows: 20, dataParallel: false, forwardFLOPsPerRow: 1e9).count, 1)
+        // Light rows never get larger minimums than 16 rows.
+        XCTAssertEqual(BatchShards(rows: 32, dataParallel: true, forwardFLOPsPerRow: 10).count, 2)
+    }
+
+    /// The count is the forward GEMMs' 2·m·n·k per row, and `latent bench`'s recorder is
+    /// left in place.
+    func testForwardWorkPerRowCountsTheGEMMs() {
+        var g = RandomGenerator(seed: 4)
+        let model = Sequential([
+            Dense(inputSize: 784, outputSize: 64, activation: .relu, generator: &g),
+            Dense(inputSize: 64, outputSize: 784, activation: .sigmoid, generator: &g),
+        ])
+        let x = Tensor.randomUniform([3, 784], using: &g)
+        let saved = BLAS.recorder
+        let outer = GEMMRecorder()
+        BLAS.recorder = outer
+        defer { BLAS.recorder = saved }
+        let perRow = BatchShards.forwardFLOPsPerRow(rows: 3) { _ = model(x) }
+        XCTAssertEqual(perRow, 2 * (784 * 64 + 64 * 784))
+        XCTAssertTrue(BLAS.recorder === outer)
+        XCTAssertEqual(outer.flops, 0)
+    }
+
     func testANonFiniteShardLossStopsTraining() {
         var g = RandomGenerator(seed: 2)
         let model = Architectures.denseVector(inputSize: 8, hidden: [4], generator: &g)
