@@ -178,7 +178,8 @@ static void FN(col2im_gather)(const latent_conv_geometry *g, const float *cols, 
         const long oh1 = hy / SH + 1 < g->oh ? hy / SH + 1 : g->oh;
         for (long iw = 0; iw < g->w; iw++) {
             const long wx = iw + g->pl, ow0 = ranges[2 * iw], ow1 = ranges[2 * iw + 1];
-            float *d = image + (ih * g->w + iw) * C;
+            const long at = (ih * g->w + iw) * C;
+            float *d = image + at;
             for (long c = 0; c < C; c += 16) {
                 float acc[16];
                 for (int l = 0; l < 16; l++) acc[l] = 0.0f;
@@ -189,7 +190,7 @@ static void FN(col2im_gather)(const latent_conv_geometry *g, const float *cols, 
                         for (int l = 0; l < 16; l++) acc[l] += src[l];
                     }
                 }
-                if (d + c + 16 <= image + size) {
+                if (at + c + 16 <= size) {
                     for (int l = 0; l < 16; l++) d[c + l] = acc[l];
                 } else {
                     for (long l = 0; l < 16 && c + l < C; l++) d[c + l] = acc[l];

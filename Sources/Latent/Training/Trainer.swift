@@ -164,8 +164,9 @@ public final class Trainer {
         func zeroGradients() { for p in parameters { p.zeroGradient() } }
         let parallel = Swift.min(Engine.threadCount, BatchShards.perBatch)
         if threadChoice.parallel != parallel { threadChoice = MeasuredThreadChoice(parallel: parallel) }
-        // One row's forward pass, counted once: heavy rows may be cut into smaller shards.
-        let probeRows = Array(0..<Swift.min(n, 1))
+        // The first batch's forward pass, counted once: heavy rows may be cut into smaller
+        // shards. A whole batch, as a step sees it (a loss may need more than one row).
+        let probeRows = Array(0..<Swift.min(n, options.batchSize))
         let forwardFLOPsPerRow = BatchShards.forwardFLOPsPerRow(rows: probeRows.count) {
             let (x, y) = BatchShards.gather(inputs, targets, rows: probeRows)
             _ = evaluationLoss(x, y)
