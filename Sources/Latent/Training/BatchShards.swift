@@ -10,8 +10,9 @@ import CLatentSystem
 /// The shard count depends on the batch and the model's work per row only
 /// (``TrainingOptions/dataParallel``), never on which thread runs a shard: with one thread
 /// the shards run one after the other, with two side by side, and every op inside a shard
-/// stays on its thread, so one and two threads give the same bits. Shard k > 0 reads each parameter through its own leaf
-/// (``Parameter``), so the threads never write one graph node.
+/// stays on its thread, so one and two threads give the same bits. Shard k > 0 reads each
+/// parameter through its own leaf (``Parameter``), so the threads never write one graph
+/// node.
 ///
 /// Shard s of n rows gets a seed of n_s / n for its loss: the gradient of the batch's mean
 /// when the loss is a mean over the rows, as every loss in Latent is by default.
@@ -43,7 +44,7 @@ struct BatchShards {
         var least = Self.minimumRows
         if forwardFLOPsPerRow > 0 {
             let forWork = (Self.shardForwardFLOPs / forwardFLOPsPerRow).rounded(.up)
-            least = Swift.max(Self.leastRows, Swift.min(least, Int(Swift.min(forWork, Double(least)))))
+            least = Swift.max(Self.leastRows, Int(Swift.min(forWork, Double(Self.minimumRows))))
         }
         let count = dataParallel ? Swift.max(1, Swift.min(Self.perBatch, rows / least)) : 1
         ranges = (0..<count).map { s in (s * rows / count)..<((s + 1) * rows / count) }
