@@ -136,22 +136,25 @@ final class ConvolutionKernelTests: XCTestCase {
     /// against gy · wᵀ scattered back in the patches' order.
     func testGEMMPathGradientsGiveThePlainProductsBits() {
         var rng = RandomGenerator(seed: 31)
-        // Small enough that the weight gradient is one sum over the batch (see backwardWeight).
-        for (c, f) in [(10, 20), (16, 8), (8, 8), (3, 12), (12, 24), (20, 16)] {
+        // Small enough that the weight gradient is one sum over the batch (see backwardWeight);
+        // images wider than 256 pixels take the gather's heap-allocated column ranges.
+        let cases =
+            [(10, 20), (16, 8), (8, 8), (3, 12), (12, 24), (20, 16)].map { (12, 11, 3, $0.0, $0.1) }
+            + [(6, 300, 1, 8, 8), (6, 300, 1, 3, 12)]
+        for (height, width, n, c, f) in cases {
             for (stride, padding, size) in [(1, Padding.valid, 5), (2, .same, 3), (1, .same, 3)] {
-                let n = 3
                 let shape = ConvolutionGeometry(
-                    inputHeight: 12, inputWidth: 11, channels: c, kernel: (size, size), stride: (stride, stride),
-                    padding: padding)
+                    inputHeight: height, inputWidth: width, channels: c, kernel: (size, size),
+                    stride: (stride, stride), padding: padding)
                 let kernels = ConvolutionKernels(shape, batch: n, filters: f)
                 let (patch, pixels) = (shape.patchSize, shape.outputHeight * shape.outputWidth)
-                var x = Tensor.randomUniform([n, 12, 11, c], low: -1, high: 1, using: &rng)
+                var x = Tensor.randomUniform([n, height, width, c], low: -1, high: 1, using: &rng)
                 x.withUnsafeMutableBufferPointer { $0[1] = -0.0 }
                 let gy = Tensor.randomUniform(
                     [n, shape.outputHeight, shape.outputWidth, f], low: -1, high: 1, using: &rng)
                 let w = Tensor.randomUniform([size, size, c, f], low: -1, high: 1, using: &rng)
                 let cols = x.unfoldedPatches(shape).scalars  // [n·pixels, patch]
-                let what = "c=\(c) f=\(f) stride \(stride) \(padding) \(size)×\(size)"
+                let what = "\(height)×\(width) c=\(c) f=\(f) stride \(stride) \(padding) \(size)×\(size)"
 
                 var dw = [Float](repeating: 0, count: patch * f)
                 latent_sgemm_rows(1, 0, f, n * pixels, 1, cols, patch, gy.scalars, f, 1, &dw, f, 0, patch)
@@ -174,9 +177,9 @@ final class ConvolutionKernelTests: XCTestCase {
                                 for kw in 0..<size {
                                     let ih = oh * stride + kh - shape.padTop
                                     let iw = ow * stride + kw - shape.padLeft
-                                    guard ih >= 0, ih < 12, iw >= 0, iw < 11 else { continue }
+                                    guard ih >= 0, ih < height, iw >= 0, iw < width else { continue }
                                     for ch in 0..<c {
-                                        dx[((image * 12 + ih) * 11 + iw) * c + ch] +=
+                                        dx[((image * height + ih) * width + iw) * c + ch] +=
                                             patches[(oh * shape.outputWidth + ow) * patch + (kh * size + kw) * c + ch]
                                     }
                                 }
