@@ -51,16 +51,11 @@ struct BatchShards {
     }
 
     /// The GEMM work (2·m·n·k) of `forward`, run once without gradients on `rows` rows, per
-    /// row. ``BLAS/recorder`` is swapped for the count and put back (`latent bench` keeps
-    /// its own there).
+    /// row, counted on this thread alone (``GEMMRecorder/counting(_:)``: another fit on
+    /// another thread cannot change it, nor `latent bench`'s own count).
     static func forwardFLOPsPerRow(rows: Int, _ forward: () -> Void) -> Double {
         guard rows > 0 else { return 0 }
-        let saved = BLAS.recorder
-        let recorder = GEMMRecorder()
-        BLAS.recorder = recorder
-        defer { BLAS.recorder = saved }
-        withoutGradients(forward)
-        return recorder.flops / Double(rows)
+        return GEMMRecorder.counting { withoutGradients(forward) }.flops / Double(rows)
     }
 
     var count: Int { ranges.count }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import Latent
@@ -140,6 +141,26 @@ final class BatchShardsTests: XCTestCase {
         XCTAssertEqual(outer.flops, 0)
     }
 
+    /// GEMMs on another thread while a fit counts its own (two fits at once) neither enter
+    /// its count nor find its recorder.
+    func testForwardWorkPerRowIgnoresOtherThreads() {
+        var g = RandomGenerator(seed: 6)
+        let model = Dense(inputSize: 100, outputSize: 30, generator: &g)
+        let x = Tensor.randomUniform([2, 100], using: &g)
+        let other = Tensor.randomUniform([64, 64], using: &g)
+        let stop = StopFlag()
+        let background = Thread {
+            while !stop.isSet { _ = withoutGradients { Tensor.matmul(other, other) } }
+            stop.finished()
+        }
+        background.start()
+        for _ in 0..<200 {
+            XCTAssertEqual(BatchShards.forwardFLOPsPerRow(rows: 2) { _ = model(x) }, 2 * 100 * 30)
+        }
+        stop.set()
+        stop.waitUntilFinished()
+    }
+
     func testANonFiniteShardLossStopsTraining() {
         var g = RandomGenerator(seed: 2)
         let model = Architectures.denseVector(inputSize: 8, hidden: [4], generator: &g)
@@ -154,5 +175,25 @@ final class BatchShardsTests: XCTestCase {
         ) { error in
             guard case TrainingError.nonFiniteLoss = error else { return XCTFail("\(error)") }
         }
+    }
+}
+
+/// A stop flag and a "finished" signal for a background thread in a test.
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var stopped = false
+    private var done = false
+    var isSet: Bool { lock.withLock { stopped } }
+    func set() { lock.withLock { stopped = true } }
+    func finished() {
+        lock.withLock {
+            done = true
+            lock.broadcast()
+        }
+    }
+    func waitUntilFinished() {
+        lock.lock()
+        while !done { lock.wait() }
+        lock.unlock()
     }
 }

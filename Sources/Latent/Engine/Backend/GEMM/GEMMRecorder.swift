@@ -15,6 +15,19 @@ final class GEMMRecorder {
     /// Calls come from several threads when row blocks are scored in parallel.
     private let lock = NSLock()
 
+    /// A recorder for the calling thread (or task) alone, while ``counting(_:)`` runs.
+    @TaskLocal fileprivate static var local: GEMMRecorder?
+
+    /// Runs `body` with a fresh recorder that counts the GEMMs started on this thread (every
+    /// GEMM records on the thread that calls it, before splitting), and returns it. GEMMs on
+    /// other threads, and the recorder `latent bench` installed, are left alone: two fits on
+    /// two threads each count their own.
+    static func counting(_ body: () -> Void) -> GEMMRecorder {
+        let recorder = GEMMRecorder()
+        $local.withValue(recorder, operation: body)
+        return recorder
+    }
+
     func record(_ s: Shape) {
         lock.lock()
         defer { lock.unlock() }
@@ -35,8 +48,13 @@ final class GEMMRecorder {
 }
 
 extension BLAS {
-    /// The recorder of the GEMMs run now, if any (`latent bench` installs one).
-    nonisolated(unsafe) static var recorder: GEMMRecorder?
+    /// The recorder of the GEMMs run now, if any: the one counting on this thread
+    /// (``GEMMRecorder/counting(_:)``), else the one `latent bench` installs by setting it.
+    static var recorder: GEMMRecorder? {
+        get { GEMMRecorder.local ?? installedRecorder }
+        set { installedRecorder = newValue }
+    }
+    nonisolated(unsafe) private static var installedRecorder: GEMMRecorder?
 
     /// The best time of one sgemm of `shape` (median of a few timed blocks, over 1 and
     /// ``Engine/threadCount`` threads).
