@@ -65,6 +65,13 @@ static float *floats(long n) {
     return p;
 }
 
+// dst [cols, rows] = src [rows, cols]ᵀ: the kernel and its gradient turned for the
+// products below that read them the other way round.
+static void transpose_into(const float *src, long rows, long cols, float *dst) {
+    for (long r = 0; r < rows; r++)
+        for (long c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
+}
+
 static void forward_gemm(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
     const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
     float *cols = floats(pixels * patch);
@@ -111,9 +118,7 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
     // so the same bits; dw is transposed in and out.
     const long laneF = (F + 15) / 16 * 16, lanePatch = (patch + 15) / 16 * 16;
     float *dwt = patch * laneF > F * lanePatch ? floats(F * patch) : NULL;
-    if (dwt)
-        for (long k = 0; k < patch; k++)
-            for (long f = 0; f < F; f++) dwt[f * patch + k] = dw[k * F + f];
+    if (dwt) transpose_into(dw, patch, F, dwt);
     for (long r0 = 0; r0 < rows; r0 += group) {
         const long r1 = r0 + group < rows ? r0 + group : rows;
         for (long r = r0; r < r1;) {
@@ -127,8 +132,7 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
         else latent_sgemm_rows(1, 0, F, r1 - r0, 1.0f, cols, patch, gyRows, F, 1.0f, dw, F, 0, patch);
     }
     if (dwt) {
-        for (long k = 0; k < patch; k++)
-            for (long f = 0; f < F; f++) dw[k * F + f] = dwt[f * patch + k];
+        transpose_into(dwt, F, patch, dw);
         free(dwt);
     }
     free(cols);
@@ -146,8 +150,7 @@ static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, 
     // wᵀ [F, KH·KW·C] once, rather than the GEMM packing w's transpose for every image
     // (the same products: K = F in order either way).
     float *wt = floats(F * patch);
-    for (long k = 0; k < patch; k++)
-        for (long f = 0; f < F; f++) wt[f * patch + k] = w[k * F + f];
+    transpose_into(w, patch, F, wt);
     for (long n = n0; n < n1; n++) {
         float *image = dx + n * imageSize;
         latent_sgemm_rows(0, 0, patch, F, 1.0f, gy + n * pixels * F, F, wt, patch, 0.0f, cols, patch, 0, pixels);
