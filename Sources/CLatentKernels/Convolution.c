@@ -1,6 +1,9 @@
 // 2-D convolutions over NHWC images: the one place a convolution's kernel is chosen, from
 // the geometry and the CPU. In order of preference:
 //
+// - forward, stride 1, with AVX-512, where 16 output pixels fill more of a vector than the
+//   filters do (LeNet's 20 of 32 lanes, 10 of 16): ConvolutionPlanar.c, with the bits of
+//   the two kernels below when the patch has at most LATENT_GEMM_KC taps;
 // - one input or one output channel with AVX-512: ConvolutionOneChannel.c, faster than
 //   both below (the generic kernels vectorise over channels and have almost none); with
 //   AVX2, both forwards and both weight gradients (ConvolutionOneChannelAVX2.c);
@@ -12,6 +15,7 @@
 // Every kernel computes an image from that image alone, so a batch may be split anywhere.
 #include "CLatentKernels.h"
 #include "ConvolutionOneChannel.h"
+#include "ConvolutionPlanar.h"
 #include "Window.h"
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +191,20 @@ static int one_output_channel_avx2(const latent_conv_geometry *g) {
 // one-channel geometry).
 static int forward_uses_gemm(const latent_conv_geometry *g) { return g->f >= 8 && g->c > 1; }
 
+// The planar forward: stride 1 with AVX-512, in place of the GEMM or the one-input kernel
+// with the same bits (a patch of one K block, so every output is one FMA chain from zero
+// in tap order on all three paths), where a vector of 16 pixels fills more lanes than
+// the filters: LeNet's 8×8 × 20 filters 1.7× the im2col GEMM per image, its 24×24 × 10
+// about the one-input kernel; with 32 filters the GEMM is faster (bench/gemm's harness).
+static int planar_forward(const latent_conv_geometry *g) {
+    if (!LATENT_X86_BUILDS || latent_kernels_level() < 2 || g->sh != 1 || g->sw != 1) return 0;
+    if (!(forward_uses_gemm(g) || one_input_geometry(g)) || g->kh * g->kw * g->c > LATENT_GEMM_KC) return 0;
+    const long pixels = g->oh * g->ow;
+    return g->f * ((pixels + 15) / 16 * 16) < pixels * ((g->f + 15) / 16 * 16);
+}
+
 void latent_conv_forward(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    if (planar_forward(g) && latent_planar_forward(g, x, w, NULL, LATENT_ACT_IDENTITY, y, n0, n1)) return;
 #if LATENT_X86_BUILDS
     if (one_input_channel(g)) { latent_avx512_conv_forward_one_input(g, x, w, NULL, 0, y, n0, n1); return; }
     if (one_input_channel_avx2(g)) { latent_avx2_conv_forward_one_input(g, x, w, NULL, 0, y, n0, n1); return; }
@@ -201,6 +218,7 @@ void latent_conv_forward(const latent_conv_geometry *g, const float *x, const fl
 void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
                              float *y, long n0, long n1) {
     if (!bias && act == LATENT_ACT_IDENTITY) { latent_conv_forward(g, x, w, y, n0, n1); return; }
+    if (planar_forward(g) && latent_planar_forward(g, x, w, bias, act, y, n0, n1)) return;
     if (forward_uses_gemm(g)) { forward_gemm_act(g, x, w, bias, act, y, n0, n1); return; }
 #if LATENT_X86_BUILDS
     if (one_input_channel(g) && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU)) {
@@ -254,6 +272,13 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
 #endif
     // im2col + GEMM: 2.5–3× a direct kernel on LeNet's and the denoiser's layers (bench/gemm).
     backward_weight_gemm(g, x, gy, dw, n0, n1);
+}
+
+int latent_conv_forward_path(int path, const latent_conv_geometry *g, const float *x, const float *w,
+                             const float *bias, int act, float *y, long n0, long n1) {
+    if (path == 1) return latent_planar_forward(g, x, w, bias, act, y, n0, n1);
+    forward_gemm_act(g, x, w, bias, act, y, n0, n1);
+    return 1;
 }
 
 int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometry *g, const float *a, const float *b,

@@ -119,6 +119,11 @@ void latent_conv_forward(const latent_conv_geometry *g, const float *x, const fl
 /// GEMM's stores on the im2col path and right after each range's images elsewhere.
 void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
                              float *y, long n0, long n1);
+/// For tests: y = act(conv(x, w) + bias) for images n0..<n1 on one path whatever the
+/// choice would be: 0 im2col + GEMM, 1 the planar kernel (stride 1, AVX-512). Returns 0
+/// when the path cannot run here.
+int latent_conv_forward_path(int path, const latent_conv_geometry *g, const float *x, const float *w,
+                             const float *bias, int act, float *y, long n0, long n1);
 /// For tests: the one-channel kernels of `level` (1 AVX2, 2 AVX-512) on images n0..<n1,
 /// kind 0 the forward with one input or one output channel (a = x, b = kernel, out = y), kind 1 the weight
 /// gradient with one input or one output channel (a = x, b = gy, out = dw, added to).

@@ -246,4 +246,42 @@ final class ConvolutionKernelTests: XCTestCase {
             }
         }
     }
+
+    /// The planar forward (vectors over output pixels, stride 1, AVX-512) gives the im2col
+    /// GEMM's bits when the patch is one K block (≤ 256 taps): one FMA chain from zero in
+    /// tap order per output on both, bias and activation after. Pixel counts that are and
+    /// are not whole vectors, filter counts that split into unequal blocks (7, 13, 33), both
+    /// paddings, one and several channels, with and without bias and activation.
+    func testPlanarForwardGivesTheGEMMPathsBits() throws {
+        try XCTSkipIf(latent_cpu_level() < 2, "the planar kernel needs AVX-512")
+        var rng = RandomGenerator(seed: 27)
+        let cases: [(h: Int, w: Int, c: Int, f: Int, size: Int, padding: Padding)] = [
+            (12, 12, 10, 20, 5, .valid), (28, 28, 1, 10, 5, .valid), (9, 8, 3, 33, 3, .same), (13, 11, 4, 7, 5, .same),
+            (6, 19, 2, 13, 3, .valid), (5, 5, 9, 16, 3, .same), (7, 30, 28, 9, 3, .same),
+        ]
+        for t in cases {
+            let n = 3
+            let x = Tensor.randomUniform([n, t.h, t.w, t.c], low: -1, high: 1, using: &rng)
+            let k = Tensor.randomUniform([t.size, t.size, t.c, t.f], low: -1, high: 1, using: &rng)
+            let bias = Tensor.randomUniform([t.f], low: -1, high: 1, using: &rng)
+            let geometry = ConvolutionGeometry(
+                inputHeight: t.h, inputWidth: t.w, channels: t.c, kernel: (t.size, t.size), stride: (1, 1),
+                padding: t.padding)
+            var g = ConvolutionKernels(geometry, batch: n, filters: t.f).geometry
+            for (withBias, activation) in [(false, Activation.identity), (true, .relu), (true, .sigmoid)] {
+                func run(_ path: Int32) -> [UInt32] {
+                    var y = [Float](repeating: .nan, count: n * g.oh * g.ow * t.f)
+                    let ran = latent_conv_forward_path(
+                        path, &g, x.storage.pointer, k.storage.pointer, withBias ? bias.storage.pointer : nil,
+                        activation.kernelCode, &y, 0, n)
+                    XCTAssertEqual(ran, 1, "path \(path)")
+                    return y.map(\.bitPattern)
+                }
+                let what = "\(t.h)×\(t.w)×\(t.c) → \(t.f), \(t.size)×\(t.size) \(t.padding), \(activation)"
+                let gemm = run(0)
+                XCTAssertFalse(gemm.contains(Float.nan.bitPattern), what)
+                XCTAssertEqual(zip(run(1), gemm).filter { $0 != $1 }.count, 0, "\(what): elements whose bits differ")
+            }
+        }
+    }
 }

@@ -1,0 +1,189 @@
+// Stride-1 convolutions with the vectors over output pixels ("planar"), AVX-512.
+//
+// The im2col GEMM puts a pixel's filters in the vector lanes: LeNet's second layer
+// (12×12×10 → 8×8×20, 5×5) fills 20 of the 32 lanes of a row's two vectors, and copies
+// 250 floats per pixel. Here a vector holds 16 consecutive output pixels of one filter:
+// the 64 pixels are four full vectors, and the input is copied KW times, not KH·KW.
+//
+// An image's KW shifted planes of channel c hold
+//     plane[c, kx][iy, ox] = image[iy − pt, ox + kx − pl, c]   (0 outside)
+// for the OH + KH − 1 padded rows and OW columns, so output pixel p = oy·OW + ox reads
+// tap (ky, kx) at plane[c, kx][p + ky·OW]: an output's pixels are consecutive in every
+// plane, and 16 of them are one load whatever OW is.
+//
+// Every output is one FMA chain over the taps in the kernel's (ky, kx, c) order, from
+// zero, whichever block it falls in; an image's result depends on that image alone. With
+// at most LATENT_GEMM_KC taps that is the im2col GEMM's recipe (one K block) and the
+// one-input-channel kernels': the same bits (tested), so the paths may be swapped freely.
+// Taps on the zero padding add w·0 like the others.
+#include "ConvolutionPlanar.h"
+#include <stdlib.h>
+
+#if defined(__clang__) && defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
+
+// Filters per block: 5 × 4 accumulators, 4 pixel vectors and a broadcast weight use 25 of
+// the 32 zmm registers; filters are split into even blocks of at most 5 (20 → 4 × 5).
+#define FILTERS_PER_BLOCK 5
+#define VECTORS_PER_BLOCK 4
+
+// Lane l of a vector of pixels goes to y[l·F]: the scatter's offsets.
+AVX512 static inline __m512i pixel_offsets(long F) {
+    return _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                              _mm512_set1_epi32((int)F));
+}
+
+// acc[f][j] over filters f0..f0+FB and pixel vectors p0/16 + j, then to the NHWC outputs
+// y[p, f0 + f] (pixels past P not written).
+#define BLOCK(FB, PB)                                                                                        \
+    AVX512 static void block_##FB##_##PB(const latent_planar_layout *L, const float *planes, const float *w,    \
+                                         long f0, long p0, float *y) {                                         \
+        const long F = L->f, C = L->c, KW = L->kw, stride = L->planeStride;                                    \
+        __m512 acc[FB][PB];                                                                                    \
+        for (int f = 0; f < FB; f++)                                                                           \
+            for (int j = 0; j < PB; j++) acc[f][j] = _mm512_setzero_ps();                                      \
+        const float *wk = w + f0;                                                                              \
+        for (long ky = 0; ky < L->kh; ky++)                                                                    \
+            for (long kx = 0; kx < KW; kx++) {                                                                 \
+                const float *xp = planes + kx * stride + ky * L->ow + p0;                                      \
+                for (long c = 0; c < C; c++, wk += F, xp += KW * stride) {                                     \
+                    __m512 xv[PB];                                                                             \
+                    for (int j = 0; j < PB; j++) xv[j] = _mm512_loadu_ps(xp + j * 16);                        \
+                    for (int f = 0; f < FB; f++) {                                                             \
+                        __m512 wv = _mm512_set1_ps(wk[f]);                                                     \
+                        for (int j = 0; j < PB; j++) acc[f][j] = _mm512_fmadd_ps(wv, xv[j], acc[f][j]);        \
+                    }                                                                                          \
+                }                                                                                              \
+            }                                                                                                  \
+        const __m512i offsets = pixel_offsets(F);                                                              \
+        for (int j = 0; j < PB; j++) {                                                                         \
+            const long first = p0 + j * 16, count = L->pixels - first < 16 ? L->pixels - first : 16;           \
+            if (count <= 0) break;                                                                             \
+            const __mmask16 lanes = (__mmask16)((1u << count) - 1u);                                           \
+            for (int f = 0; f < FB; f++)                                                                       \
+                _mm512_mask_i32scatter_ps(y + first * F + f0 + f, lanes, offsets, acc[f][j], 4);               \
+        }                                                                                                      \
+    }
+
+#define BLOCKS(FB) BLOCK(FB, 1) BLOCK(FB, 2) BLOCK(FB, 3) BLOCK(FB, 4)
+BLOCKS(1)
+BLOCKS(2)
+BLOCKS(3)
+BLOCKS(4)
+BLOCKS(5)
+
+#define PICK_PB(FB, PB, ...)                       \
+    switch (PB) {                                  \
+    case 1: block_##FB##_1(__VA_ARGS__); break;    \
+    case 2: block_##FB##_2(__VA_ARGS__); break;    \
+    case 3: block_##FB##_3(__VA_ARGS__); break;    \
+    default: block_##FB##_4(__VA_ARGS__); break;   \
+    }
+
+AVX512 static void block(long FB, long PB, const latent_planar_layout *L, const float *planes, const float *w, long f0,
+                         long p0, float *y) {
+    switch (FB) {
+    case 1: PICK_PB(1, PB, L, planes, w, f0, p0, y) break;
+    case 2: PICK_PB(2, PB, L, planes, w, f0, p0, y) break;
+    case 3: PICK_PB(3, PB, L, planes, w, f0, p0, y) break;
+    case 4: PICK_PB(4, PB, L, planes, w, f0, p0, y) break;
+    default: PICK_PB(5, PB, L, planes, w, f0, p0, y) break;
+    }
+}
+
+// Rows of dst[0..<n) = src[lo..<hi) in place, 0 elsewhere, 16 floats per masked load and
+// store with the masks made once: a row of LeNet's planes is 8 floats (a memcpy call per
+// row cost as much as the products).
+AVX512 static void copy_rows(float *dst, const float *src, long srcStride, long rows, long lo, long hi, long n) {
+    for (long o = 0; o < n; o += 16) {
+        const long end = o + 16 < n ? o + 16 : n;
+        const long a = lo > o ? lo : o, b = hi < end ? hi : end;
+        const __mmask16 store = (__mmask16)((1u << (end - o)) - 1u);
+        const __mmask16 load = a < b ? (__mmask16)(((1u << (b - o)) - 1u) & ~((1u << (a - o)) - 1u)) : 0;
+        for (long r = 0; r < rows; r++)
+            _mm512_mask_storeu_ps(dst + r * n + o, store, _mm512_maskz_loadu_ps(load, src + r * srcStride + o));
+    }
+}
+
+// An image's KW shifted planes per channel, from its channel-major copy (C·H·W floats;
+// a one-channel image is its own).
+AVX512 static void build_planes(const latent_conv_geometry *g, const latent_planar_layout *L, const float *image,
+                                float *channelMajor, float *planes) {
+    const long C = g->c, H = g->h, W = g->w, OW = g->ow, rows = g->oh + g->kh - 1;
+    const float *source = image;
+    if (C > 1) {
+        for (long c = 0; c < C; c++)
+            for (long q = 0; q < H * W; q++) channelMajor[c * H * W + q] = image[q * C + c];
+        source = channelMajor;
+    }
+    // Rows iy in [top, bottom) read inside the image: ih = iy − pt.
+    const long top = g->pt < rows ? g->pt : rows, bottom = H + g->pt < rows ? H + g->pt : rows;
+    for (long c = 0; c < C; c++)
+        for (long kx = 0; kx < g->kw; kx++) {
+            float *plane = planes + (c * g->kw + kx) * L->planeStride;
+            // Columns ox in [lo, hi) read inside the image: iw = ox + kx − pl.
+            long lo = g->pl - kx, hi = W + g->pl - kx;
+            if (lo < 0) lo = 0;
+            if (hi > OW) hi = OW;
+            if (lo > hi) lo = hi;
+            for (long i = 0; i < top * OW; i++) plane[i] = 0.0f;
+            if (bottom > top) copy_rows(plane + top * OW, source + c * H * W + kx - g->pl, W, bottom - top, lo, hi, OW);
+            for (long i = (bottom > top ? bottom : top) * OW; i < L->planeStride; i++) plane[i] = 0.0f;
+        }
+}
+
+// One image: y [OH·OW, F] from its planes, pixels in blocks of 4 vectors (the last
+// fewer), filters in even blocks.
+AVX512 static void image_outputs(const latent_planar_layout *L, const float *planes, const float *w, float *y) {
+    const long F = L->f, vectors = L->paddedPixels / 16;
+    const long blocks = (F + FILTERS_PER_BLOCK - 1) / FILTERS_PER_BLOCK, FB = (F + blocks - 1) / blocks;
+    for (long v0 = 0; v0 < vectors; v0 += VECTORS_PER_BLOCK) {
+        const long PB = vectors - v0 < VECTORS_PER_BLOCK ? vectors - v0 : VECTORS_PER_BLOCK;
+        for (long f0 = 0; f0 < F; f0 += FB) block(F - f0 < FB ? F - f0 : FB, PB, L, planes, w, f0, v0 * 16, y);
+    }
+}
+
+latent_planar_layout latent_planar_layout_of(const latent_conv_geometry *g) {
+    latent_planar_layout L;
+    L.c = g->c;
+    L.f = g->f;
+    L.kh = g->kh;
+    L.kw = g->kw;
+    L.ow = g->ow;
+    L.pixels = g->oh * g->ow;
+    L.paddedPixels = (L.pixels + 15) / 16 * 16;
+    // The rows a tap can reach, and the last block's read past the last pixel.
+    L.planeStride = (g->oh + g->kh - 1) * g->ow + (L.paddedPixels - L.pixels);
+    return L;
+}
+
+int latent_planar_forward(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
+                          float *y, long n0, long n1) {
+    if (latent_cpu_level() < 2 || g->sh != 1 || g->sw != 1 || g->oh <= 0 || g->ow <= 0 || g->f < 1) return 0;
+    const latent_planar_layout L = latent_planar_layout_of(g);
+    const long C = g->c, F = g->f, imageSize = g->h * g->w * C, P = L.pixels;
+    float *channelMajor = C > 1 ? malloc((size_t)imageSize * sizeof(float)) : NULL;
+    float *planes = malloc((size_t)(C * g->kw * L.planeStride) * sizeof(float));
+    if ((C > 1 && !channelMajor) || !planes) abort();
+    for (long n = n0; n < n1; n++) {
+        float *yImage = y + n * P * F;
+        build_planes(g, &L, x + n * imageSize, channelMajor, planes);
+        image_outputs(&L, planes, w, yImage);
+        if (bias || act != LATENT_ACT_IDENTITY) latent_bias_act(yImage, bias, yImage, P, F, act);
+    }
+    free(planes);
+    free(channelMajor);
+    return 1;
+}
+
+#else
+
+int latent_planar_forward(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
+                          float *y, long n0, long n1) {
+    (void)g; (void)x; (void)w; (void)bias; (void)act; (void)y; (void)n0; (void)n1;
+    return 0;
+}
+
+#endif

@@ -1,0 +1,24 @@
+// The planar stride-1 convolution (ConvolutionPlanar.c), for Convolution.c, which decides
+// when it runs.
+#ifndef LATENT_CONVOLUTION_PLANAR_H
+#define LATENT_CONVOLUTION_PLANAR_H
+
+#include "CLatentKernels.h"
+
+/// Sizes of one image's planar buffers.
+typedef struct {
+    long c, f, kh, kw, ow;
+    long pixels;       // oh·ow
+    long paddedPixels; // rounded up to 16: whole vectors at both widths
+    long planeStride;  // floats per shifted plane, with the last block's overrun
+} latent_planar_layout;
+
+latent_planar_layout latent_planar_layout_of(const latent_conv_geometry *g);
+
+/// y = act(conv(x, w) + bias) for images n0..<n1 (bias [f] or NULL): the planar
+/// convolution, then latent_bias_act on each image while it is in cache. Returns 0,
+/// computing nothing, when the CPU lacks AVX-512 or the stride is not 1.
+int latent_planar_forward(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
+                          float *y, long n0, long n1);
+
+#endif
