@@ -35,11 +35,18 @@ AVX512 static inline __m512i pixel_offsets(long F) {
                               _mm512_set1_epi32((int)F));
 }
 
-// acc[f][j] over filters f0..f0+FB and pixel vectors p0/16 + j, then to the NHWC outputs
-// y[p, f0 + f] (pixels past P not written).
+// act(v + bias) before the stores (bias NULL: none; relu or identity): latent_bias_act's
+// operations in its order (its relu is v > 0 ? v : 0, which is maxps(v, 0)), the same bits.
+AVX512 static inline __m512 finish(__m512 v, __m512 bias, int hasBias, int relu) {
+    if (hasBias) v = _mm512_add_ps(v, bias);
+    return relu ? _mm512_max_ps(v, _mm512_setzero_ps()) : v;
+}
+
+// acc[f][j] over filters f0..f0+FB and pixel vectors p0/16 + j, then act(acc + bias) to
+// the NHWC outputs y[p, f0 + f] (pixels past P not written).
 #define BLOCK(FB, PB)                                                                                        \
     AVX512 static void block_##FB##_##PB(const latent_planar_layout *L, const float *planes, const float *w,    \
-                                         long f0, long p0, float *y) {                                         \
+                                         const float *bias, int relu, long f0, long p0, float *y) {            \
         const long F = L->f, C = L->c, KW = L->kw, stride = L->planeStride;                                    \
         __m512 acc[FB][PB];                                                                                    \
         for (int f = 0; f < FB; f++)                                                                           \
@@ -58,6 +65,10 @@ AVX512 static inline __m512i pixel_offsets(long F) {
                 }                                                                                              \
             }                                                                                                  \
         const __m512i offsets = pixel_offsets(F);                                                              \
+        for (int f = 0; f < FB; f++) {                                                                         \
+            const __m512 b = bias ? _mm512_set1_ps(bias[f0 + f]) : _mm512_setzero_ps();                        \
+            for (int j = 0; j < PB; j++) acc[f][j] = finish(acc[f][j], b, bias != NULL, relu);                 \
+        }                                                                                                      \
         for (int j = 0; j < PB; j++) {                                                                         \
             const long first = p0 + j * 16, count = L->pixels - first < 16 ? L->pixels - first : 16;           \
             if (count <= 0) break;                                                                             \
@@ -82,14 +93,14 @@ BLOCKS(5)
     default: block_##FB##_4(__VA_ARGS__); break;   \
     }
 
-AVX512 static void block(long FB, long PB, const latent_planar_layout *L, const float *planes, const float *w, long f0,
-                         long p0, float *y) {
+AVX512 static void block(long FB, long PB, const latent_planar_layout *L, const float *planes, const float *w,
+                         const float *bias, int relu, long f0, long p0, float *y) {
     switch (FB) {
-    case 1: PICK_PB(1, PB, L, planes, w, f0, p0, y) break;
-    case 2: PICK_PB(2, PB, L, planes, w, f0, p0, y) break;
-    case 3: PICK_PB(3, PB, L, planes, w, f0, p0, y) break;
-    case 4: PICK_PB(4, PB, L, planes, w, f0, p0, y) break;
-    default: PICK_PB(5, PB, L, planes, w, f0, p0, y) break;
+    case 1: PICK_PB(1, PB, L, planes, w, bias, relu, f0, p0, y) break;
+    case 2: PICK_PB(2, PB, L, planes, w, bias, relu, f0, p0, y) break;
+    case 3: PICK_PB(3, PB, L, planes, w, bias, relu, f0, p0, y) break;
+    case 4: PICK_PB(4, PB, L, planes, w, bias, relu, f0, p0, y) break;
+    default: PICK_PB(5, PB, L, planes, w, bias, relu, f0, p0, y) break;
     }
 }
 
@@ -134,14 +145,15 @@ AVX512 static void build_planes(const latent_conv_geometry *g, const latent_plan
         }
 }
 
-// One image: y [OH·OW, F] from its planes, pixels in blocks of 4 vectors (the last
-// fewer), filters in even blocks.
-AVX512 static void image_outputs(const latent_planar_layout *L, const float *planes, const float *w, float *y) {
+// One image: y [OH·OW, F] = act(conv + bias) from its planes (relu or identity), pixels
+// in blocks of 4 vectors (the last fewer), filters in even blocks.
+AVX512 static void image_outputs(const latent_planar_layout *L, const float *planes, const float *w, const float *bias,
+                                 int relu, float *y) {
     const long F = L->f, vectors = L->paddedPixels / 16;
     const long blocks = (F + FILTERS_PER_BLOCK - 1) / FILTERS_PER_BLOCK, FB = (F + blocks - 1) / blocks;
     for (long v0 = 0; v0 < vectors; v0 += VECTORS_PER_BLOCK) {
         const long PB = vectors - v0 < VECTORS_PER_BLOCK ? vectors - v0 : VECTORS_PER_BLOCK;
-        for (long f0 = 0; f0 < F; f0 += FB) block(F - f0 < FB ? F - f0 : FB, PB, L, planes, w, f0, v0 * 16, y);
+        for (long f0 = 0; f0 < F; f0 += FB) block(F - f0 < FB ? F - f0 : FB, PB, L, planes, w, bias, relu, f0, v0 * 16, y);
     }
 }
 
@@ -167,11 +179,17 @@ int latent_planar_forward(const latent_conv_geometry *g, const float *x, const f
     float *channelMajor = C > 1 ? malloc((size_t)imageSize * sizeof(float)) : NULL;
     float *planes = malloc((size_t)(C * g->kw * L.planeStride) * sizeof(float));
     if ((C > 1 && !channelMajor) || !planes) abort();
+    // Identity and relu in the stores; other activations in a pass over each image.
+    const int inRegisters = act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU;
     for (long n = n0; n < n1; n++) {
         float *yImage = y + n * P * F;
         build_planes(g, &L, x + n * imageSize, channelMajor, planes);
-        image_outputs(&L, planes, w, yImage);
-        if (bias || act != LATENT_ACT_IDENTITY) latent_bias_act(yImage, bias, yImage, P, F, act);
+        if (inRegisters) {
+            image_outputs(&L, planes, w, bias, act == LATENT_ACT_RELU, yImage);
+        } else {
+            image_outputs(&L, planes, w, NULL, 0, yImage);
+            latent_bias_act(yImage, bias, yImage, P, F, act);
+        }
     }
     free(planes);
     free(channelMajor);

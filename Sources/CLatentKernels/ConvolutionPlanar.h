@@ -16,7 +16,8 @@ typedef struct {
 latent_planar_layout latent_planar_layout_of(const latent_conv_geometry *g);
 
 /// y = act(conv(x, w) + bias) for images n0..<n1 (bias [f] or NULL): the planar
-/// convolution, then latent_bias_act on each image while it is in cache. Returns 0,
+/// convolution with the bits of latent_bias_act after it (identity and relu applied in its
+/// stores, other activations in a pass over each image while it is in cache). Returns 0,
 /// computing nothing, when the CPU lacks AVX-512 or the stride is not 1.
 int latent_planar_forward(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
                           float *y, long n0, long n1);
