@@ -145,6 +145,10 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
 /// y [n, oh, ow, c] and each output's flat input index of its window's first maximum
 /// (arg NULL: not wanted). Returns 0, or -1 when its row buffers could not be allocated.
 int latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1);
+/// latent_maxpool_forward with the kernels of at most `level` (0 baseline, 1 AVX2, 2
+/// AVX-512; capped at what the CPU runs): for tests that the builds agree.
+int latent_maxpool_forward_level(int level, const latent_conv_geometry *g, const float *x, float *y, int32_t *arg,
+                                 long n0, long n1);
 
 // ---- OpenBLAS (BLASCore.c) -------------------------------------------------------------
 

@@ -212,6 +212,44 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// Max pooling's AVX-512 kernel (a window per output pixel, masked channel groups) gives
+    /// the template's maxima and argmax at AVX2 and baseline: NaNs first and later in
+    /// their windows, ties (halves and signed zeros), 1–33 channels, overlapping windows.
+    func testPoolingGivesTheSameBitsAndArgmaxAtEveryLevel() throws {
+        try XCTSkipIf(latent_cpu_level() < 2, "needs an AVX-512 host to compare against")
+        var rng = RandomGenerator(seed: 28)
+        for (size, stride, c) in [(2, 2, 10), (2, 2, 1), (3, 2, 17), (2, 1, 20), (3, 3, 3), (2, 2, 33)] {
+            let (n, h, w) = (2, 9, 8)
+            var x = Tensor.randomUniform([n, h, w, c], low: -1, high: 1, using: &rng)
+            x = Tensor(shape: x.shape, scalars: x.scalars.map { ($0 * 2).rounded() / 2 })
+            x.withUnsafeMutableBufferPointer {
+                $0[0] = .nan
+                $0[c * 9 + 1] = .nan
+            }
+            let (oh, ow) = ((h - size) / stride + 1, (w - size) / stride + 1)
+            var g = latent_conv_geometry(
+                n: n, h: h, w: w, c: c, f: c, kh: size, kw: size, sh: stride, sw: stride, pt: 0, pl: 0, oh: oh, ow: ow)
+            func run(_ level: Int32, withArg: Bool) -> (values: [UInt32], arg: [Int32]) {
+                var y = [Float](repeating: 7, count: n * oh * ow * c)
+                var arg = [Int32](repeating: -1, count: y.count)
+                let status = withArg
+                    ? latent_maxpool_forward_level(level, &g, x.storage.pointer, &y, &arg, 0, n)
+                    : latent_maxpool_forward_level(level, &g, x.storage.pointer, &y, nil, 0, n)
+                XCTAssertEqual(status, 0)
+                return (y.map(\.bitPattern), arg)
+            }
+            let what = "\(size)/\(stride) c=\(c)"
+            for withArg in [false, true] {
+                let avx512 = run(2, withArg: withArg)
+                for level: Int32 in [1, 0] {
+                    let other = run(level, withArg: withArg)
+                    XCTAssertEqual(avx512.values, other.values, "\(what) level \(level) arg \(withArg): maxima")
+                    XCTAssertEqual(avx512.arg, other.arg, "\(what) level \(level) arg \(withArg): argmax")
+                }
+            }
+        }
+    }
+
     /// The AVX2 one-channel kernels give the AVX-512 ones' bits (one FMA chain per lane in
     /// tap order in both, the same reduction tree): both forwards, both weight gradients,
     /// at the kernel sizes whose AVX-512 weight gradient keeps its taps in registers (5×5,
