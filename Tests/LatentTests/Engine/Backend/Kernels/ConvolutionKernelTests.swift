@@ -232,9 +232,9 @@ final class ConvolutionKernelTests: XCTestCase {
             func run(_ level: Int32, withArg: Bool) -> (values: [UInt32], arg: [Int32]) {
                 var y = [Float](repeating: 7, count: n * oh * ow * c)
                 var arg = [Int32](repeating: -1, count: y.count)
-                let status = withArg
-                    ? latent_maxpool_forward_level(level, &g, x.storage.pointer, &y, &arg, 0, n)
-                    : latent_maxpool_forward_level(level, &g, x.storage.pointer, &y, nil, 0, n)
+                let status = arg.withUnsafeMutableBufferPointer {
+                    latent_maxpool_forward_level(level, &g, x.storage.pointer, &y, withArg ? $0.baseAddress : nil, 0, n)
+                }
                 XCTAssertEqual(status, 0)
                 return (y.map(\.bitPattern), arg)
             }
