@@ -236,6 +236,15 @@ void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, cons
     latent_bias_act(out, bias, out, (n1 - n0) * g->oh * g->ow, g->f, act);
 }
 
+int latent_conv_fuses_pooling(const latent_conv_geometry *g, int act) {
+    return planar_forward(g) && g->oh >= 2 && g->ow >= 2 && (act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU);
+}
+
+int latent_conv_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
+                               int act, float *y, long n0, long n1) {
+    return latent_conv_fuses_pooling(g, act) && latent_planar_forward_pooled(g, x, w, bias, act, y, n0, n1);
+}
+
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,
                                 long n1) {
     // GEMM (gy · wᵀ) + col2im (a gather, ConvolutionTemplate.h): faster than the direct

@@ -43,10 +43,12 @@ AVX512 static inline __m512 finish(__m512 v, __m512 bias, int hasBias, int relu)
 }
 
 // acc[f][j] over filters f0..f0+FB and pixel vectors p0/16 + j, then act(acc + bias) to
-// the NHWC outputs y[p, f0 + f] (pixels past P not written).
+// the NHWC outputs y[p, f0 + f] (pixels past P not written), or with `planar` to
+// planar[f0 + f, p] (rows of paddedPixels floats, the padding written too).
 #define BLOCK(FB, PB)                                                                                        \
     AVX512 static void block_##FB##_##PB(const latent_planar_layout *L, const float *planes, const float *w,    \
-                                         const float *bias, int relu, long f0, long p0, float *y) {            \
+                                         const float *bias, int relu, long f0, long p0, float *y,               \
+                                         float *planar) {                                                       \
         const long F = L->f, C = L->c, KW = L->kw, stride = L->planeStride;                                    \
         __m512 acc[FB][PB];                                                                                    \
         for (int f = 0; f < FB; f++)                                                                           \
@@ -68,6 +70,12 @@ AVX512 static inline __m512 finish(__m512 v, __m512 bias, int hasBias, int relu)
         for (int f = 0; f < FB; f++) {                                                                         \
             const __m512 b = bias ? _mm512_set1_ps(bias[f0 + f]) : _mm512_setzero_ps();                        \
             for (int j = 0; j < PB; j++) acc[f][j] = finish(acc[f][j], b, bias != NULL, relu);                 \
+        }                                                                                                      \
+        if (planar) {                                                                                          \
+            for (int f = 0; f < FB; f++)                                                                       \
+                for (int j = 0; j < PB; j++) _mm512_storeu_ps(planar + (f0 + f) * L->paddedPixels + p0 + j * 16, \
+                                                              acc[f][j]);                                      \
+            return;                                                                                            \
         }                                                                                                      \
         for (int j = 0; j < PB; j++) {                                                                         \
             const long first = p0 + j * 16, count = L->pixels - first < 16 ? L->pixels - first : 16;           \
@@ -94,13 +102,13 @@ BLOCKS(5)
     }
 
 AVX512 static void block(long FB, long PB, const latent_planar_layout *L, const float *planes, const float *w,
-                         const float *bias, int relu, long f0, long p0, float *y) {
+                         const float *bias, int relu, long f0, long p0, float *y, float *planar) {
     switch (FB) {
-    case 1: PICK_PB(1, PB, L, planes, w, bias, relu, f0, p0, y) break;
-    case 2: PICK_PB(2, PB, L, planes, w, bias, relu, f0, p0, y) break;
-    case 3: PICK_PB(3, PB, L, planes, w, bias, relu, f0, p0, y) break;
-    case 4: PICK_PB(4, PB, L, planes, w, bias, relu, f0, p0, y) break;
-    default: PICK_PB(5, PB, L, planes, w, bias, relu, f0, p0, y) break;
+    case 1: PICK_PB(1, PB, L, planes, w, bias, relu, f0, p0, y, planar) break;
+    case 2: PICK_PB(2, PB, L, planes, w, bias, relu, f0, p0, y, planar) break;
+    case 3: PICK_PB(3, PB, L, planes, w, bias, relu, f0, p0, y, planar) break;
+    case 4: PICK_PB(4, PB, L, planes, w, bias, relu, f0, p0, y, planar) break;
+    default: PICK_PB(5, PB, L, planes, w, bias, relu, f0, p0, y, planar) break;
     }
 }
 
@@ -145,15 +153,16 @@ AVX512 static void build_planes(const latent_conv_geometry *g, const latent_plan
         }
 }
 
-// One image: y [OH·OW, F] = act(conv + bias) from its planes (relu or identity), pixels
-// in blocks of 4 vectors (the last fewer), filters in even blocks.
+// One image: y [OH·OW, F] = act(conv + bias) from its planes (relu or identity), or with
+// `planar` that image as planar [F, paddedPixels]; pixels in blocks of 4 vectors (the
+// last fewer), filters in even blocks.
 AVX512 static void image_outputs(const latent_planar_layout *L, const float *planes, const float *w, const float *bias,
-                                 int relu, float *y) {
+                                 int relu, float *y, float *planar) {
     const long F = L->f, vectors = L->paddedPixels / 16;
     const long blocks = (F + FILTERS_PER_BLOCK - 1) / FILTERS_PER_BLOCK, FB = (F + blocks - 1) / blocks;
     for (long v0 = 0; v0 < vectors; v0 += VECTORS_PER_BLOCK) {
         const long PB = vectors - v0 < VECTORS_PER_BLOCK ? vectors - v0 : VECTORS_PER_BLOCK;
-        for (long f0 = 0; f0 < F; f0 += FB) block(F - f0 < FB ? F - f0 : FB, PB, L, planes, w, bias, relu, f0, v0 * 16, y);
+        for (long f0 = 0; f0 < F; f0 += FB) block(F - f0 < FB ? F - f0 : FB, PB, L, planes, w, bias, relu, f0, v0 * 16, y, planar);
     }
 }
 
@@ -185,9 +194,9 @@ int latent_planar_forward(const latent_conv_geometry *g, const float *x, const f
         float *yImage = y + n * P * F;
         build_planes(g, &L, x + n * imageSize, channelMajor, planes);
         if (inRegisters) {
-            image_outputs(&L, planes, w, bias, act == LATENT_ACT_RELU, yImage);
+            image_outputs(&L, planes, w, bias, act == LATENT_ACT_RELU, yImage, NULL);
         } else {
-            image_outputs(&L, planes, w, NULL, 0, yImage);
+            image_outputs(&L, planes, w, NULL, 0, yImage, NULL);
             latent_bias_act(yImage, bias, yImage, P, F, act);
         }
     }
@@ -196,7 +205,67 @@ int latent_planar_forward(const latent_conv_geometry *g, const float *x, const f
     return 1;
 }
 
+// 2×2 max pooling, stride 2, of one image's planar outputs [F, paddedPixels] (OH × OW
+// each) into pooled [F, PH·PW]: 16 pooled columns from 32 columns of two rows, rows first
+// (maxps(r1, r0) is r1 > r0 ? r1 : r0), then each pair of columns (maxps(odd, even)):
+// the comparisons of latent_maxpool_forward in its order, so its bits.
+AVX512 static void pool_planar(const latent_planar_layout *L, long OH, const float *planar, float *pooled) {
+    const long OW = L->ow, PH = (OH - 2) / 2 + 1, PW = (OW - 2) / 2 + 1;
+    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    for (long f = 0; f < L->f; f++)
+        for (long py = 0; py < PH; py++) {
+            const float *r0 = planar + f * L->paddedPixels + 2 * py * OW, *r1 = r0 + OW;
+            float *out = pooled + (f * PH + py) * PW;
+            for (long px = 0; px < PW; px += 16) {
+                const long x0 = 2 * px, left = OW - x0;  // input columns from x0 on
+                const __mmask16 lo = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
+                const __mmask16 hi = left >= 32 ? (__mmask16)0xFFFF
+                                     : left > 16 ? (__mmask16)((1u << (left - 16)) - 1u)
+                                                 : (__mmask16)0;
+                const __m512 mLo = _mm512_max_ps(_mm512_maskz_loadu_ps(lo, r1 + x0), _mm512_maskz_loadu_ps(lo, r0 + x0));
+                const __m512 mHi =
+                    _mm512_max_ps(_mm512_maskz_loadu_ps(hi, r1 + x0 + 16), _mm512_maskz_loadu_ps(hi, r0 + x0 + 16));
+                const __m512 v = _mm512_max_ps(_mm512_permutex2var_ps(mLo, odd, mHi), _mm512_permutex2var_ps(mLo, even, mHi));
+                const long count = PW - px < 16 ? PW - px : 16;
+                _mm512_mask_storeu_ps(out + px, (__mmask16)((1u << count) - 1u), v);
+            }
+        }
+}
+
+int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
+                                 int act, float *y, long n0, long n1) {
+    if (latent_cpu_level() < 2 || g->sh != 1 || g->sw != 1 || g->oh < 2 || g->ow < 2 || g->f < 1) return 0;
+    if (act != LATENT_ACT_IDENTITY && act != LATENT_ACT_RELU) return 0;
+    const latent_planar_layout L = latent_planar_layout_of(g);
+    const long C = g->c, F = g->f, imageSize = g->h * g->w * C;
+    const long PH = (g->oh - 2) / 2 + 1, PW = (g->ow - 2) / 2 + 1, pooledPixels = PH * PW;
+    float *channelMajor = C > 1 ? malloc((size_t)imageSize * sizeof(float)) : NULL;
+    float *planes = malloc((size_t)(C * g->kw * L.planeStride) * sizeof(float));
+    float *planar = malloc((size_t)(F * L.paddedPixels + F * pooledPixels) * sizeof(float));
+    if ((C > 1 && !channelMajor) || !planes || !planar) abort();
+    float *pooled = planar + F * L.paddedPixels;
+    for (long n = n0; n < n1; n++) {
+        build_planes(g, &L, x + n * imageSize, channelMajor, planes);
+        image_outputs(&L, planes, w, bias, act == LATENT_ACT_RELU, NULL, planar);
+        pool_planar(&L, g->oh, planar, pooled);
+        float *yImage = y + n * pooledPixels * F;
+        for (long q = 0; q < pooledPixels; q++)
+            for (long f = 0; f < F; f++) yImage[q * F + f] = pooled[f * pooledPixels + q];
+    }
+    free(planar);
+    free(planes);
+    free(channelMajor);
+    return 1;
+}
+
 #else
+
+int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
+                                 int act, float *y, long n0, long n1) {
+    (void)g; (void)x; (void)w; (void)bias; (void)act; (void)y; (void)n0; (void)n1;
+    return 0;
+}
 
 int latent_planar_forward(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
                           float *y, long n0, long n1) {

@@ -39,6 +39,21 @@ extension Tensor {
         }
     }
 
+    /// `conv2d(…).maxPooled(size: (2, 2), stride: (2, 2))` in one pass per image where the
+    /// kernels fuse them (stride 1, identity or relu, the planar path: LeNet's layers),
+    /// with the bits of the two calls; nil otherwise. Records no gradient: call it only
+    /// when none is recorded (``Sequential`` does, for inference).
+    static func conv2dMaxPooled(
+        _ input: Tensor, filter: Tensor, bias: Tensor?, activation: Activation, stride: (Int, Int), padding: Padding
+    ) -> Tensor? {
+        guard input.rank == 4, filter.rank == 4, filter.shape[2] == input.shape[3] else { return nil }
+        let geometry = ConvolutionGeometry(
+            inputHeight: input.shape[1], inputWidth: input.shape[2], channels: input.shape[3],
+            kernel: (filter.shape[0], filter.shape[1]), stride: stride, padding: padding)
+        let conv = ConvolutionKernels(geometry, batch: input.shape[0], filters: filter.shape[3])
+        return conv.forwardPooled(input, filter, bias: bias, activation: activation)
+    }
+
     /// Transposed 2-D convolution: the adjoint of ``conv2d(_:filter:stride:padding:)``,
     /// so with stride 2 and `same` padding it doubles height and width (7 → 14 → 28), as
     /// Keras's `Conv2DTranspose` does.

@@ -4,8 +4,25 @@ public final class Sequential: Layer {
 
     public init(_ layers: [any Layer]) { self.layers = layers }
 
+    /// The layers in order. Without gradients (inference), a ``Conv2D`` followed by a 2×2
+    /// ``MaxPool2D`` at stride 2 runs as one pass per image where the kernels fuse them
+    /// (LeNet's pairs): the same bits, without the convolution's output in memory.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        layers.reduce(x) { $1($0) }
+        guard !GradientMode.isRecording else { return layers.reduce(x) { $1($0) } }
+        var y = x
+        var i = 0
+        while i < layers.count {
+            if i + 1 < layers.count, let conv = layers[i] as? Conv2D, let pool = layers[i + 1] as? MaxPool2D,
+                let fused = conv.pooled(y, by: pool)
+            {
+                y = fused
+                i += 2
+            } else {
+                y = layers[i](y)
+                i += 1
+            }
+        }
+        return y
     }
 }
 

@@ -39,6 +39,15 @@ public final class Conv2D: Layer {
         return Tensor.conv2d(
             x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
     }
+
+    /// `pool(self(x))` in one pass per image when `pool` is 2×2 at stride 2 and the kernels
+    /// fuse the two (see ``Tensor/conv2dMaxPooled(_:filter:bias:activation:stride:padding:)``),
+    /// else nil. No gradient is recorded.
+    func pooled(_ x: Tensor, by pool: MaxPool2D) -> Tensor? {
+        guard pool.size == 2, pool.stride == 2, x.rank == 4, x.shape[3] == inputChannels else { return nil }
+        return Tensor.conv2dMaxPooled(
+            x, filter: kernel, bias: bias, activation: activation, stride: (stride, stride), padding: padding)
+    }
 }
 
 /// Transposed 2-D convolution (the adjoint of ``Conv2D``), NHWC. With stride 2 and

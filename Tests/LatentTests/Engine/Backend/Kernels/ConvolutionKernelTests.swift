@@ -212,6 +212,40 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// Without gradients, ``Sequential`` runs a convolution and a 2×2 max pooling as one pass
+    /// per image (the planar outputs pooled in cache): the bits of the two layers one after
+    /// the other, NaNs included, at LeNet's shapes, odd output sizes (a row or column left
+    /// out), outputs wider than one 32-column step, `same` padding, identity and relu.
+    func testFusedConvolutionAndPoolingGiveTheTwoLayersBits() throws {
+        try XCTSkipIf(latent_cpu_level() < 2, "the fused path needs AVX-512")
+        var rng = RandomGenerator(seed: 29)
+        let cases: [(h: Int, w: Int, c: Int, f: Int, size: Int, padding: Padding, activation: Activation)] = [
+            (28, 28, 1, 10, 5, .valid, .relu), (12, 12, 10, 20, 5, .valid, .relu), (13, 11, 3, 8, 5, .valid, .identity),
+            (9, 8, 3, 33, 3, .same, .relu), (6, 40, 2, 9, 3, .valid, .identity),
+        ]
+        for t in cases {
+            let conv = Conv2D(
+                inputChannels: t.c, outputChannels: t.f, kernelSize: t.size, padding: t.padding,
+                activation: t.activation, generator: &rng)
+            conv.bias = Tensor.randomUniform([t.f], low: -0.5, high: 0.5, using: &rng)
+            let pool = MaxPool2D(size: 2)
+            var x = Tensor.randomUniform([3, t.h, t.w, t.c], low: -1, high: 1, using: &rng)
+            x.withUnsafeMutableBufferPointer { $0[5 * t.c] = .nan }
+            let what = "\(t.h)×\(t.w)×\(t.c) → \(t.f) \(t.size)×\(t.size) \(t.padding) \(t.activation)"
+            let geometry = ConvolutionGeometry(
+                inputHeight: t.h, inputWidth: t.w, channels: t.c, kernel: (t.size, t.size), stride: (1, 1),
+                padding: t.padding)
+            var g = ConvolutionKernels(geometry, batch: 3, filters: t.f).geometry
+            XCTAssertEqual(latent_conv_fuses_pooling(&g, t.activation.kernelCode), 1, "\(what): not fused")
+            let fused = withoutGradients { Sequential([conv, pool])(x) }
+            let separate = withoutGradients { pool(conv(x)) }
+            XCTAssertEqual(fused.shape, separate.shape, what)
+            XCTAssertEqual(
+                zip(fused.scalars, separate.scalars).filter { $0.bitPattern != $1.bitPattern }.count, 0,
+                "\(what): elements whose bits differ")
+        }
+    }
+
     /// Max pooling's AVX-512 kernel (a window per output pixel, masked channel groups) gives
     /// the template's maxima and argmax at AVX2 and baseline: NaNs first and later in
     /// their windows, ties (halves and signed zeros), 1–33 channels, overlapping windows.
