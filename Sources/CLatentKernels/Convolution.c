@@ -241,8 +241,8 @@ int latent_conv_fuses_pooling(const latent_conv_geometry *g, int act) {
 }
 
 int latent_conv_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
-                               int act, float *y, long n0, long n1) {
-    return latent_conv_fuses_pooling(g, act) && latent_planar_forward_pooled(g, x, w, bias, act, y, n0, n1);
+                               int act, float *y, int32_t *arg, long n0, long n1) {
+    return latent_conv_fuses_pooling(g, act) && latent_planar_forward_pooled(g, x, w, bias, act, y, arg, n0, n1);
 }
 
 void latent_conv_backward_input(const latent_conv_geometry *g, const float *gy, const float *w, float *dx, long n0,

@@ -17,6 +17,7 @@
 // one-input-channel kernels': the same bits (tested), so the paths may be swapped freely.
 // Taps on the zero padding add w·0 like the others.
 #include "ConvolutionPlanar.h"
+#include <stdint.h>
 #include <stdlib.h>
 
 #if defined(__clang__) && defined(__x86_64__)
@@ -205,15 +206,19 @@ int latent_planar_forward(const latent_conv_geometry *g, const float *x, const f
     return 1;
 }
 
-// 2×2 max pooling, stride 2, of one image's planar outputs [F, paddedPixels] (OH × OW
-// each) into pooled [F, PH·PW]: 16 pooled columns from 32 columns of two rows, rows first
-// (maxps(r1, r0) is r1 > r0 ? r1 : r0), then each pair of columns (maxps(odd, even)):
-// the comparisons of latent_maxpool_forward in its order, so its bits.
-AVX512 static void pool_planar(const latent_planar_layout *L, long OH, const float *planar, float *pooled) {
-    const long OW = L->ow, PH = (OH - 2) / 2 + 1, PW = (OW - 2) / 2 + 1;
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
-    for (long f = 0; f < L->f; f++)
+// 2×2 max pooling, stride 2, of image n's planar outputs [F, paddedPixels] (OH × OW each)
+// into pooled [F, PH·PW] and, with `arg`, each maximum's flat NHWC index in the batch's
+// outputs [N, OH, OW, F] into arg [F, PH·PW]. 16 pooled columns from 32 columns of two
+// rows: rows first (a row-1 value wins when greater: maxps(r1, r0) is r1 > r0 ? r1 : r0),
+// then each pair of columns (the odd one wins when greater, or equal with a lower index
+// when the argmax is kept): latent_maxpool_forward's comparisons in its order, its bits.
+AVX512 static void pool_planar(const latent_planar_layout *L, long n, long OH, const float *planar, float *pooled,
+                               int32_t *arg) {
+    const long OW = L->ow, F = L->f, PH = (OH - 2) / 2 + 1, PW = (OW - 2) / 2 + 1;
+    const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i even = _mm512_add_epi32(lane, lane), odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512i columnStep = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int32_t)F));
+    for (long f = 0; f < F; f++)
         for (long py = 0; py < PH; py++) {
             const float *r0 = planar + f * L->paddedPixels + 2 * py * OW, *r1 = r0 + OW;
             float *out = pooled + (f * PH + py) * PW;
@@ -223,18 +228,39 @@ AVX512 static void pool_planar(const latent_planar_layout *L, long OH, const flo
                 const __mmask16 hi = left >= 32 ? (__mmask16)0xFFFF
                                      : left > 16 ? (__mmask16)((1u << (left - 16)) - 1u)
                                                  : (__mmask16)0;
-                const __m512 mLo = _mm512_max_ps(_mm512_maskz_loadu_ps(lo, r1 + x0), _mm512_maskz_loadu_ps(lo, r0 + x0));
-                const __m512 mHi =
-                    _mm512_max_ps(_mm512_maskz_loadu_ps(hi, r1 + x0 + 16), _mm512_maskz_loadu_ps(hi, r0 + x0 + 16));
-                const __m512 v = _mm512_max_ps(_mm512_permutex2var_ps(mLo, odd, mHi), _mm512_permutex2var_ps(mLo, even, mHi));
                 const long count = PW - px < 16 ? PW - px : 16;
-                _mm512_mask_storeu_ps(out + px, (__mmask16)((1u << count) - 1u), v);
+                const __mmask16 stored = (__mmask16)((1u << count) - 1u);
+                const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + x0), b0 = _mm512_maskz_loadu_ps(hi, r0 + x0 + 16);
+                const __m512 a1 = _mm512_maskz_loadu_ps(lo, r1 + x0), b1 = _mm512_maskz_loadu_ps(hi, r1 + x0 + 16);
+                if (!arg) {
+                    const __m512 mLo = _mm512_max_ps(a1, a0), mHi = _mm512_max_ps(b1, b0);
+                    const __m512 v = _mm512_max_ps(_mm512_permutex2var_ps(mLo, odd, mHi),
+                                                   _mm512_permutex2var_ps(mLo, even, mHi));
+                    _mm512_mask_storeu_ps(out + px, stored, v);
+                    continue;
+                }
+                // Flat indices of row 0's columns x0.. and x0 + 16.., row 1's one row further.
+                const long first = ((n * OH + 2 * py) * OW + x0) * F + f;
+                const __m512i i0 = _mm512_add_epi32(columnStep, _mm512_set1_epi32((int32_t)first));
+                const __m512i j0 = _mm512_add_epi32(i0, _mm512_set1_epi32((int32_t)(16 * F)));
+                const __m512i rowStep = _mm512_set1_epi32((int32_t)(OW * F));
+                const __mmask16 lo1 = _mm512_cmp_ps_mask(a1, a0, _CMP_GT_OQ), hi1 = _mm512_cmp_ps_mask(b1, b0, _CMP_GT_OQ);
+                const __m512 mLo = _mm512_mask_blend_ps(lo1, a0, a1), mHi = _mm512_mask_blend_ps(hi1, b0, b1);
+                const __m512i iLo = _mm512_mask_add_epi32(i0, lo1, i0, rowStep);
+                const __m512i iHi = _mm512_mask_add_epi32(j0, hi1, j0, rowStep);
+                const __m512 e = _mm512_permutex2var_ps(mLo, even, mHi), o = _mm512_permutex2var_ps(mLo, odd, mHi);
+                const __m512i ie = _mm512_permutex2var_epi32(iLo, even, iHi);
+                const __m512i io = _mm512_permutex2var_epi32(iLo, odd, iHi);
+                const __mmask16 better = _mm512_cmp_ps_mask(o, e, _CMP_GT_OQ) |
+                                         (_mm512_cmp_ps_mask(o, e, _CMP_EQ_OQ) & _mm512_cmplt_epi32_mask(io, ie));
+                _mm512_mask_storeu_ps(out + px, stored, _mm512_mask_blend_ps(better, e, o));
+                _mm512_mask_storeu_epi32(arg + (f * PH + py) * PW + px, stored, _mm512_mask_blend_epi32(better, ie, io));
             }
         }
 }
 
 int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
-                                 int act, float *y, long n0, long n1) {
+                                 int act, float *y, int32_t *arg, long n0, long n1) {
     if (latent_cpu_level() < 2 || g->sh != 1 || g->sw != 1 || g->oh < 2 || g->ow < 2 || g->f < 1) return 0;
     if (act != LATENT_ACT_IDENTITY && act != LATENT_ACT_RELU) return 0;
     const latent_planar_layout L = latent_planar_layout_of(g);
@@ -242,16 +268,22 @@ int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, 
     const long PH = (g->oh - 2) / 2 + 1, PW = (g->ow - 2) / 2 + 1, pooledPixels = PH * PW;
     float *channelMajor = C > 1 ? malloc((size_t)imageSize * sizeof(float)) : NULL;
     float *planes = malloc((size_t)(C * g->kw * L.planeStride) * sizeof(float));
-    float *planar = malloc((size_t)(F * L.paddedPixels + F * pooledPixels) * sizeof(float));
+    // The planar outputs, the pooled ones, and their argmax (as many int32 as floats).
+    float *planar = malloc((size_t)(F * L.paddedPixels + 2 * F * pooledPixels) * sizeof(float));
     if ((C > 1 && !channelMajor) || !planes || !planar) abort();
     float *pooled = planar + F * L.paddedPixels;
+    int32_t *pooledArg = arg ? (int32_t *)(pooled + F * pooledPixels) : NULL;
     for (long n = n0; n < n1; n++) {
         build_planes(g, &L, x + n * imageSize, channelMajor, planes);
         image_outputs(&L, planes, w, bias, act == LATENT_ACT_RELU, NULL, planar);
-        pool_planar(&L, g->oh, planar, pooled);
+        pool_planar(&L, n, g->oh, planar, pooled, pooledArg);
         float *yImage = y + n * pooledPixels * F;
         for (long q = 0; q < pooledPixels; q++)
             for (long f = 0; f < F; f++) yImage[q * F + f] = pooled[f * pooledPixels + q];
+        if (!arg) continue;
+        int32_t *argImage = arg + n * pooledPixels * F;
+        for (long q = 0; q < pooledPixels; q++)
+            for (long f = 0; f < F; f++) argImage[q * F + f] = pooledArg[f * pooledPixels + q];
     }
     free(planar);
     free(planes);
@@ -262,8 +294,8 @@ int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, 
 #else
 
 int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
-                                 int act, float *y, long n0, long n1) {
-    (void)g; (void)x; (void)w; (void)bias; (void)act; (void)y; (void)n0; (void)n1;
+                                 int act, float *y, int32_t *arg, long n0, long n1) {
+    (void)g; (void)x; (void)w; (void)bias; (void)act; (void)y; (void)arg; (void)n0; (void)n1;
     return 0;
 }
 

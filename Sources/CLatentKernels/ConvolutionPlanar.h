@@ -4,6 +4,7 @@
 #define LATENT_CONVOLUTION_PLANAR_H
 
 #include "CLatentKernels.h"
+#include <stdint.h>
 
 /// Sizes of one image's planar buffers.
 typedef struct {
@@ -24,9 +25,10 @@ int latent_planar_forward(const latent_conv_geometry *g, const float *x, const f
 
 /// y = maxpool₂ₓ₂,₂(act(conv(x, w) + bias)) for images n0..<n1, y [n, PH, PW, f] with
 /// PH = (oh − 2)/2 + 1 (likewise PW): each image's outputs pooled while planar and in
-/// cache, with the bits of latent_planar_forward then latent_maxpool_forward. Identity
-/// and relu only; returns 0, computing nothing, where it does not apply.
+/// cache, with the bits of latent_planar_forward then latent_maxpool_forward, including
+/// its argmax into `arg` (NULL: not wanted). Identity and relu only; returns 0, computing
+/// nothing, where it does not apply.
 int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
-                                 int act, float *y, long n0, long n1);
+                                 int act, float *y, int32_t *arg, long n0, long n1);
 
 #endif

@@ -122,10 +122,11 @@ void latent_conv_forward_act(const latent_conv_geometry *g, const float *x, cons
 /// y = maxpool(act(conv(x, w) + bias)) with 2×2 windows at stride 2 for images n0..<n1,
 /// y [n, (oh − 2)/2 + 1, (ow − 2)/2 + 1, f]: the two layers in one pass per image (the
 /// planar kernel's outputs pooled in cache), with the bits of latent_conv_forward_act then
-/// latent_maxpool_forward without argmax. Identity or relu. Returns 0, computing nothing,
-/// where the convolution would not take the planar path: call the two then.
+/// latent_maxpool_forward, whose argmax it writes to `arg` (flat indices into the
+/// convolution's outputs [n, oh, ow, f]; NULL: not wanted). Identity or relu. Returns 0,
+/// computing nothing, where the convolution would not take the planar path: call the two.
 int latent_conv_forward_pooled(const latent_conv_geometry *g, const float *x, const float *w, const float *bias,
-                               int act, float *y, long n0, long n1);
+                               int act, float *y, int32_t *arg, long n0, long n1);
 /// Whether latent_conv_forward_pooled computes this geometry and activation here.
 int latent_conv_fuses_pooling(const latent_conv_geometry *g, int act);
 /// For tests: y = act(conv(x, w) + bias) for images n0..<n1 on one path whatever the

@@ -41,8 +41,9 @@ extension Tensor {
 
     /// `conv2d(…).maxPooled(size: (2, 2), stride: (2, 2))` in one pass per image where the
     /// kernels fuse them (stride 1, identity or relu, the planar path: LeNet's layers),
-    /// with the bits of the two calls; nil otherwise. Records no gradient: call it only
-    /// when none is recorded (``Sequential`` does, for inference).
+    /// with the bits of the two calls, gradients included; nil otherwise. The convolution's
+    /// output is never stored: its gradient is built from the pooling's argmax, where each
+    /// window's maximum is also the activation's output (windows do not overlap).
     static func conv2dMaxPooled(
         _ input: Tensor, filter: Tensor, bias: Tensor?, activation: Activation, stride: (Int, Int), padding: Padding
     ) -> Tensor? {
@@ -51,7 +52,38 @@ extension Tensor {
             inputHeight: input.shape[1], inputWidth: input.shape[2], channels: input.shape[3],
             kernel: (filter.shape[0], filter.shape[1]), stride: stride, padding: padding)
         let conv = ConvolutionKernels(geometry, batch: input.shape[0], filters: filter.shape[3])
-        return conv.forwardPooled(input, filter, bias: bias, activation: activation)
+        let inputs = [input, filter] + (bias.map { [$0] } ?? [])
+        guard GradientMode.isRecording, inputs.contains(where: { $0.node != nil }) else {
+            return conv.forwardPooled(input, filter, bias: bias, activation: activation)
+        }
+        let convShape = [input.shape[0], geometry.outputHeight, geometry.outputWidth, filter.shape[3]]
+        guard convShape.reduce(1, *) <= Int(Int32.max) else { return nil }
+        let pooledCount = convShape[0] * ((convShape[1] - 2) / 2 + 1) * ((convShape[2] - 2) / 2 + 1) * convShape[3]
+        var argmax = [Int32](repeating: 0, count: pooledCount)
+        let fused = argmax.withUnsafeMutableBufferPointer {
+            conv.forwardPooled(input, filter, bias: bias, activation: activation, argmax: $0.baseAddress)
+        }
+        guard let out = fused else { return nil }
+        return recorded(out, inputs: inputs) { [argmax] g in
+            // dz at the convolution's outputs: max pooling's gradient (each output's g added
+            // at its window's maximum, on zeros), then the activation's (relu: where that
+            // maximum, the activation's output, is above 0), as the two layers compute it.
+            let dz = Tensor(shape: convShape) { dst in
+                let (d, gp, y) = (dst.baseAddress!, g.storage.pointer, out.storage.pointer)
+                d.initialize(repeating: 0, count: dst.count)
+                argmax.withUnsafeBufferPointer { arg in
+                    for k in 0..<arg.count { d[Int(arg[k])] += gp[k] }
+                    if activation == .relu {
+                        for k in 0..<arg.count where !(y[k] > 0) { d[Int(arg[k])] = 0 }
+                    }
+                }
+            }
+            return [
+                { conv.backwardInput(dz, filter) },
+                { conv.backwardWeight(input, dz) },
+                { BiasActivation.biasGradient(dz, width: filter.shape[3]) },
+            ]
+        }
     }
 
     /// Transposed 2-D convolution: the adjoint of ``conv2d(_:filter:stride:padding:)``,

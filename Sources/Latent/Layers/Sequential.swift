@@ -4,11 +4,10 @@ public final class Sequential: Layer {
 
     public init(_ layers: [any Layer]) { self.layers = layers }
 
-    /// The layers in order. Without gradients (inference), a ``Conv2D`` followed by a 2×2
-    /// ``MaxPool2D`` at stride 2 runs as one pass per image where the kernels fuse them
-    /// (LeNet's pairs): the same bits, without the convolution's output in memory.
+    /// The layers in order. A ``Conv2D`` followed by a 2×2 ``MaxPool2D`` at stride 2 runs
+    /// as one pass per image where the kernels fuse them (LeNet's pairs): the same bits,
+    /// gradients included, without the convolution's output in memory.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        guard !GradientMode.isRecording else { return layers.reduce(x) { $1($0) } }
         var y = x
         var i = 0
         while i < layers.count {

@@ -42,7 +42,7 @@ public final class Conv2D: Layer {
 
     /// `pool(self(x))` in one pass per image when `pool` is 2×2 at stride 2 and the kernels
     /// fuse the two (see ``Tensor/conv2dMaxPooled(_:filter:bias:activation:stride:padding:)``),
-    /// else nil. No gradient is recorded.
+    /// else nil. The same bits as the two layers, gradients included.
     func pooled(_ x: Tensor, by pool: MaxPool2D) -> Tensor? {
         guard pool.size == 2, pool.stride == 2, x.rank == 4, x.shape[3] == inputChannels else { return nil }
         return Tensor.conv2dMaxPooled(

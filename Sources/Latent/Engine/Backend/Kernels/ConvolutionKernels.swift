@@ -54,8 +54,13 @@ struct ConvolutionKernels {
     /// 2×2 max pooling at stride 2 of ``forward(_:_:bias:activation:)``, in one pass per
     /// image (the planar kernel's outputs pooled in cache: LeNet's conv + pool pairs), with
     /// the bits of the two calls; nil where the C kernels do not fuse them (then call both).
-    /// [N, H, W, C] → [N, (OH − 2)/2 + 1, (OW − 2)/2 + 1, F]. No gradient: for inference.
-    func forwardPooled(_ x: Tensor, _ kernel: Tensor, bias: Tensor?, activation: Activation) -> Tensor? {
+    /// [N, H, W, C] → [N, (OH − 2)/2 + 1, (OW − 2)/2 + 1, F]. With `argmax` (one entry per
+    /// output), each output's flat index in the convolution's outputs [N, OH, OW, F], as
+    /// max pooling records it.
+    func forwardPooled(
+        _ x: Tensor, _ kernel: Tensor, bias: Tensor?, activation: Activation,
+        argmax: UnsafeMutablePointer<Int32>? = nil
+    ) -> Tensor? {
         var g = geometry
         let act = activation.kernelCode
         guard latent_conv_fuses_pooling(&g, act) == 1 else { return nil }
@@ -64,7 +69,8 @@ struct ConvolutionKernels {
         return Tensor(shape: [batch, (g.oh - 2) / 2 + 1, (g.ow - 2) / 2 + 1, g.f]) { y in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
                 let fused = latent_conv_forward_pooled(
-                    &g, x.storage.pointer, kernel.storage.pointer, b, act, y.baseAddress!, r.lowerBound, r.upperBound)
+                    &g, x.storage.pointer, kernel.storage.pointer, b, act, y.baseAddress!, argmax, r.lowerBound,
+                    r.upperBound)
                 precondition(fused == 1, "Internal: the fused convolution and pooling refused a geometry it accepted.")
             }
         }
