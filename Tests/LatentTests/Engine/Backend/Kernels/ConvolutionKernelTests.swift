@@ -233,7 +233,9 @@ final class ConvolutionKernelTests: XCTestCase {
                 activation: t.activation, generator: &rng)
             // Halves everywhere: the convolution's outputs are multiples of 1/8 and tie within
             // many windows, so the argmax's tie rule decides where gradients go.
-            func halves(_ t: Tensor) -> Tensor { Tensor(shape: t.shape, scalars: t.scalars.map { ($0 * 2).rounded() / 2 }) }
+            func halves(_ t: Tensor) -> Tensor {
+                Tensor(shape: t.shape, scalars: t.scalars.map { ($0 * 2).rounded() / 2 })
+            }
             conv.kernel = halves(conv.kernel * 2)
             conv.bias = halves(Tensor.randomUniform([t.f], low: -1, high: 1, using: &rng))
             let pool = MaxPool2D(size: 2)
