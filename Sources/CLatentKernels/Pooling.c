@@ -66,6 +66,37 @@ AVX512 static void maxpool_avx512(const latent_conv_geometry *g, const float *x,
 }
 #endif
 
+#if LATENT_X86_BUILDS
+// dx[arg[k]] = 0 + g[k] (relu: 0 where y[k] is not above 0) for indices that never repeat:
+// 16 at a time through a scatter, the scalar loop's values.
+AVX512 static void maxpool_backward_unique_avx512(const int32_t *arg, const float *g, const float *y, int relu,
+                                                   long count, float *dx) {
+    const __m512 zero = _mm512_setzero_ps();
+    long k = 0;
+    for (; k < count; k += 16) {
+        const __mmask16 lanes = count - k >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - k)) - 1u);
+        __m512 v = _mm512_add_ps(zero, _mm512_maskz_loadu_ps(lanes, g + k));
+        if (relu) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(lanes, y + k), zero, _CMP_GT_OQ), v);
+        _mm512_mask_i32scatter_ps(dx, lanes, _mm512_maskz_loadu_epi32(lanes, arg + k), v, 4);
+    }
+}
+#endif
+
+void latent_maxpool_backward(const int32_t *arg, const float *g, const float *y, int relu, int unique, long count,
+                             float *dx, long size) {
+    memset(dx, 0, (size_t)size * sizeof(float));
+#if LATENT_X86_BUILDS
+    if (unique && latent_kernels_level() >= 2) {
+        maxpool_backward_unique_avx512(arg, g, y, relu, count, dx);
+        return;
+    }
+#endif
+    for (long k = 0; k < count; k++) dx[arg[k]] += g[k];
+    if (relu)
+        for (long k = 0; k < count; k++)
+            if (!(y[k] > 0)) dx[arg[k]] = 0.0f;
+}
+
 int latent_maxpool_forward_level(int level, const latent_conv_geometry *g, const float *x, float *y, int32_t *arg,
                                  long n0, long n1) {
     if (level > latent_cpu_level()) level = latent_cpu_level();

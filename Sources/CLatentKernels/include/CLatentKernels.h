@@ -155,6 +155,13 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
 /// y [n, oh, ow, c] and each output's flat input index of its window's first maximum
 /// (arg NULL: not wanted). Returns 0, or -1 when its row buffers could not be allocated.
 int latent_maxpool_forward(const latent_conv_geometry *g, const float *x, float *y, int32_t *arg, long n0, long n1);
+/// Max pooling's gradient: dx [size] = 0, then dx[arg[k]] += g[k] for k in order (overlapping
+/// windows add in output order); with `relu`, then 0 wherever y[k], the pooled output (the
+/// activation's output at arg[k]), is not above 0 — relu's slope for a relu that came
+/// before the pooling. `unique`: no index repeats (windows that do not overlap), which
+/// lets the AVX-512 build scatter 16 at a time (the same values).
+void latent_maxpool_backward(const int32_t *arg, const float *g, const float *y, int relu, int unique, long count,
+                             float *dx, long size);
 /// latent_maxpool_forward with the kernels of at most `level` (0 baseline, 1 AVX2, 2
 /// AVX-512; capped at what the CPU runs): for tests that the builds agree.
 int latent_maxpool_forward_level(int level, const latent_conv_geometry *g, const float *x, float *y, int32_t *arg,

@@ -69,13 +69,11 @@ extension Tensor {
             // at its window's maximum, on zeros), then the activation's (relu: where that
             // maximum, the activation's output, is above 0), as the two layers compute it.
             let dz = Tensor(shape: convShape) { dst in
-                let (d, gp, y) = (dst.baseAddress!, g.storage.pointer, out.storage.pointer)
-                d.initialize(repeating: 0, count: dst.count)
+                guard let d = dst.baseAddress else { return }
                 argmax.withUnsafeBufferPointer { arg in
-                    for k in 0..<arg.count { d[Int(arg[k])] += gp[k] }
-                    if activation == .relu {
-                        for k in 0..<arg.count where !(y[k] > 0) { d[Int(arg[k])] = 0 }
-                    }
+                    latent_maxpool_backward(
+                        arg.baseAddress, g.storage.pointer, out.storage.pointer, activation == .relu ? 1 : 0, 1,
+                        arg.count, d, dst.count)
                 }
             }
             return [
@@ -163,17 +161,18 @@ extension Tensor {
                 }
             }
         }
+        let overlapping = stride.0 < size.0 || stride.1 < size.1
         return Tensor.recorded(out, inputs: [self]) { [shape] g in
             // ∂L/∂x: each output's g added to its window's first maximum. Windows may
             // overlap (stride < size), so the scatter adds, in output order.
             [
                 {
                     Tensor(shape: shape) { dst in
-                        let d = dst.baseAddress!
-                        let gp = g.storage.pointer
-                        d.initialize(repeating: 0, count: dst.count)
+                        guard let d = dst.baseAddress else { return }
                         argmax.withUnsafeBufferPointer { arg in
-                            for k in 0..<arg.count { d[Int(arg[k])] += gp[k] }
+                            latent_maxpool_backward(
+                                arg.baseAddress, g.storage.pointer, nil, 0, overlapping ? 0 : 1, arg.count, d,
+                                dst.count)
                         }
                     }
                 }

@@ -216,9 +216,9 @@ final class ConvolutionKernelTests: XCTestCase {
     /// planar outputs pooled in cache): the bits of the two layers one after the other, with
     /// and without gradients (the output, and the gradients of the input, kernel and bias),
     /// NaNs included, at LeNet's shapes, odd output sizes (a row or column left out),
-    /// outputs wider than one 32-column step, `same` padding, identity and relu.
-    func testFusedConvolutionAndPoolingGiveTheTwoLayersBits() throws {
-        try XCTSkipIf(latent_cpu_level() < 2, "the fused path needs AVX-512")
+    /// outputs wider than one 32-column step, `same` padding, identity and relu. Below the
+    /// AVX-512 kernels the pair is not fused, and the layers run one after the other.
+    func testFusedConvolutionAndPoolingGiveTheTwoLayersBits() {
         var rng = RandomGenerator(seed: 29)
         let cases: [(h: Int, w: Int, c: Int, f: Int, size: Int, padding: Padding, activation: Activation)] = [
             (28, 28, 1, 10, 5, .valid, .relu), (12, 12, 10, 20, 5, .valid, .relu), (13, 11, 3, 8, 5, .valid, .identity),
@@ -245,7 +245,8 @@ final class ConvolutionKernelTests: XCTestCase {
                 inputHeight: t.h, inputWidth: t.w, channels: t.c, kernel: (t.size, t.size), stride: (1, 1),
                 padding: t.padding)
             var g = ConvolutionKernels(geometry, batch: 3, filters: t.f).geometry
-            XCTAssertEqual(latent_conv_fuses_pooling(&g, t.activation.kernelCode), 1, "\(what): not fused")
+            let fusedHere: Int32 = latent_kernels_level() >= 2 ? 1 : 0
+            XCTAssertEqual(latent_conv_fuses_pooling(&g, t.activation.kernelCode), fusedHere, "\(what): fused?")
 
             var withNaN = x
             withNaN.withUnsafeMutableBufferPointer { $0[5 * t.c] = .nan }
@@ -345,7 +346,8 @@ final class ConvolutionKernelTests: XCTestCase {
     /// GEMM's bits when the patch is one K block (≤ 256 taps): one FMA chain from zero in
     /// tap order per output on both, bias and activation after. Pixel counts that are and
     /// are not whole vectors, filter counts that split into unequal blocks (7, 13, 33), both
-    /// paddings, one and several channels, with and without bias and activation.
+    /// paddings, one and several channels, with and without bias and activation. (At the
+    /// baseline level the GEMM has no FMA: there the two are only close.)
     func testPlanarForwardGivesTheGEMMPathsBits() throws {
         try XCTSkipIf(latent_cpu_level() < 2, "the planar kernel needs AVX-512")
         var rng = RandomGenerator(seed: 27)
@@ -374,7 +376,17 @@ final class ConvolutionKernelTests: XCTestCase {
                 let what = "\(t.h)×\(t.w)×\(t.c) → \(t.f), \(t.size)×\(t.size) \(t.padding), \(activation)"
                 let gemm = run(0)
                 XCTAssertFalse(gemm.contains(Float.nan.bitPattern), what)
-                XCTAssertEqual(zip(run(1), gemm).filter { $0 != $1 }.count, 0, "\(what): elements whose bits differ")
+                let planar = run(1)
+                guard latent_kernels_level() >= 1 else {
+                    // The baseline GEMM rounds each product before adding (no FMA): close, not equal.
+                    let far = zip(planar, gemm).filter {
+                        let (a, b) = (Float(bitPattern: $0), Float(bitPattern: $1))
+                        return abs(a - b) > 1e-5 * (1 + abs(b))
+                    }
+                    XCTAssertEqual(far.count, 0, "\(what): elements far from the baseline GEMM's")
+                    continue
+                }
+                XCTAssertEqual(zip(planar, gemm).filter { $0 != $1 }.count, 0, "\(what): elements whose bits differ")
             }
         }
     }
