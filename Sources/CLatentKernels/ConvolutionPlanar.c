@@ -15,7 +15,9 @@
 // zero, whichever block it falls in; an image's result depends on that image alone. With
 // at most LATENT_GEMM_KC taps that is the im2col GEMM's recipe (one K block) and the
 // one-input-channel kernels': the same bits (tested), so the paths may be swapped freely.
-// Taps on the zero padding add w·0 like the others.
+// Taps on the zero padding add w·0, as the GEMM adds its im2col zeros; the one-input
+// kernel skips them, which can differ only in the sign of a sum that is exactly zero
+// (a -0 from underflow, then +0 added): nothing after a bias or relu.
 #include "ConvolutionPlanar.h"
 #include <stdint.h>
 #include <stdlib.h>
