@@ -16,6 +16,7 @@
 #include "CLatentKernels.h"
 #include "ConvolutionOneChannel.h"
 #include "ConvolutionPlanar.h"
+#include "Transpose.h"
 #include "Window.h"
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +68,6 @@ static float *floats(long n) {
     float *p = malloc((size_t)(n > 0 ? n : 1) * sizeof(float));
     if (!p) abort();
     return p;
-}
-
-// dst [cols, rows] = src [rows, cols]ᵀ: the kernel and its gradient turned for the
-// products below that read them the other way round.
-static void transpose_into(const float *src, long rows, long cols, float *dst) {
-    for (long r = 0; r < rows; r++)
-        for (long c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
 }
 
 static void forward_gemm(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {

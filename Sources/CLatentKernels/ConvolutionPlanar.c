@@ -19,6 +19,7 @@
 // kernel skips them, which can differ only in the sign of a sum that is exactly zero
 // (a -0 from underflow, then +0 added): nothing after a bias or relu.
 #include "ConvolutionPlanar.h"
+#include "Transpose.h"
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -136,8 +137,7 @@ AVX512 static void build_planes(const latent_conv_geometry *g, const latent_plan
     const long C = g->c, H = g->h, W = g->w, OW = g->ow, rows = g->oh + g->kh - 1;
     const float *source = image;
     if (C > 1) {
-        for (long c = 0; c < C; c++)
-            for (long q = 0; q < H * W; q++) channelMajor[c * H * W + q] = image[q * C + c];
+        transpose_into(image, H * W, C, channelMajor);
         source = channelMajor;
     }
     // Rows iy in [top, bottom) read inside the image: ih = iy − pt.
@@ -183,28 +183,46 @@ latent_planar_layout latent_planar_layout_of(const latent_conv_geometry *g) {
     return L;
 }
 
+// One call's buffers, reused for each of its images: the channel-major copy (none for one
+// channel), the shifted planes, and `outputs` floats for the caller (may be 0).
+typedef struct {
+    float *channelMajor, *planes, *outputs;
+} planar_scratch;
+
+static planar_scratch scratch_for(const latent_conv_geometry *g, const latent_planar_layout *L, long outputs) {
+    planar_scratch s;
+    s.channelMajor = g->c > 1 ? malloc((size_t)(g->h * g->w * g->c) * sizeof(float)) : NULL;
+    s.planes = malloc((size_t)(g->c * g->kw * L->planeStride) * sizeof(float));
+    s.outputs = outputs > 0 ? malloc((size_t)outputs * sizeof(float)) : NULL;
+    if ((g->c > 1 && !s.channelMajor) || !s.planes || (outputs > 0 && !s.outputs)) abort();
+    return s;
+}
+
+static void scratch_free(planar_scratch *s) {
+    free(s->outputs);
+    free(s->planes);
+    free(s->channelMajor);
+}
+
 int latent_planar_forward(const latent_conv_geometry *g, const float *x, const float *w, const float *bias, int act,
                           float *y, long n0, long n1) {
     if (latent_cpu_level() < 2 || g->sh != 1 || g->sw != 1 || g->oh <= 0 || g->ow <= 0 || g->f < 1) return 0;
     const latent_planar_layout L = latent_planar_layout_of(g);
-    const long C = g->c, F = g->f, imageSize = g->h * g->w * C, P = L.pixels;
-    float *channelMajor = C > 1 ? malloc((size_t)imageSize * sizeof(float)) : NULL;
-    float *planes = malloc((size_t)(C * g->kw * L.planeStride) * sizeof(float));
-    if ((C > 1 && !channelMajor) || !planes) abort();
+    const long F = g->f, P = L.pixels, imageSize = g->h * g->w * g->c;
+    planar_scratch scratch = scratch_for(g, &L, 0);
     // Identity and relu in the stores; other activations in a pass over each image.
     const int inRegisters = act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU;
     for (long n = n0; n < n1; n++) {
         float *yImage = y + n * P * F;
-        build_planes(g, &L, x + n * imageSize, channelMajor, planes);
+        build_planes(g, &L, x + n * imageSize, scratch.channelMajor, scratch.planes);
         if (inRegisters) {
-            image_outputs(&L, planes, w, bias, act == LATENT_ACT_RELU, yImage, NULL);
+            image_outputs(&L, scratch.planes, w, bias, act == LATENT_ACT_RELU, yImage, NULL);
         } else {
-            image_outputs(&L, planes, w, NULL, 0, yImage, NULL);
+            image_outputs(&L, scratch.planes, w, NULL, 0, yImage, NULL);
             latent_bias_act(yImage, bias, yImage, P, F, act);
         }
     }
-    free(planes);
-    free(channelMajor);
+    scratch_free(&scratch);
     return 1;
 }
 
@@ -266,30 +284,20 @@ int latent_planar_forward_pooled(const latent_conv_geometry *g, const float *x, 
     if (latent_cpu_level() < 2 || g->sh != 1 || g->sw != 1 || g->oh < 2 || g->ow < 2 || g->f < 1) return 0;
     if (act != LATENT_ACT_IDENTITY && act != LATENT_ACT_RELU) return 0;
     const latent_planar_layout L = latent_planar_layout_of(g);
-    const long C = g->c, F = g->f, imageSize = g->h * g->w * C;
+    const long F = g->f, imageSize = g->h * g->w * g->c;
     const long PH = (g->oh - 2) / 2 + 1, PW = (g->ow - 2) / 2 + 1, pooledPixels = PH * PW;
-    float *channelMajor = C > 1 ? malloc((size_t)imageSize * sizeof(float)) : NULL;
-    float *planes = malloc((size_t)(C * g->kw * L.planeStride) * sizeof(float));
     // The planar outputs, the pooled ones, and their argmax (as many int32 as floats).
-    float *planar = malloc((size_t)(F * L.paddedPixels + 2 * F * pooledPixels) * sizeof(float));
-    if ((C > 1 && !channelMajor) || !planes || !planar) abort();
-    float *pooled = planar + F * L.paddedPixels;
+    planar_scratch scratch = scratch_for(g, &L, F * L.paddedPixels + 2 * F * pooledPixels);
+    float *planar = scratch.outputs, *pooled = planar + F * L.paddedPixels;
     int32_t *pooledArg = arg ? (int32_t *)(pooled + F * pooledPixels) : NULL;
     for (long n = n0; n < n1; n++) {
-        build_planes(g, &L, x + n * imageSize, channelMajor, planes);
-        image_outputs(&L, planes, w, bias, act == LATENT_ACT_RELU, NULL, planar);
+        build_planes(g, &L, x + n * imageSize, scratch.channelMajor, scratch.planes);
+        image_outputs(&L, scratch.planes, w, bias, act == LATENT_ACT_RELU, NULL, planar);
         pool_planar(&L, n, g->oh, planar, pooled, pooledArg);
-        float *yImage = y + n * pooledPixels * F;
-        for (long q = 0; q < pooledPixels; q++)
-            for (long f = 0; f < F; f++) yImage[q * F + f] = pooled[f * pooledPixels + q];
-        if (!arg) continue;
-        int32_t *argImage = arg + n * pooledPixels * F;
-        for (long q = 0; q < pooledPixels; q++)
-            for (long f = 0; f < F; f++) argImage[q * F + f] = pooledArg[f * pooledPixels + q];
+        transpose_into(pooled, F, pooledPixels, y + n * pooledPixels * F);
+        if (arg) transpose_indices_into(pooledArg, F, pooledPixels, arg + n * pooledPixels * F);
     }
-    free(planar);
-    free(planes);
-    free(channelMajor);
+    scratch_free(&scratch);
     return 1;
 }
 
