@@ -58,8 +58,7 @@ extension Tensor {
         }
         let convShape = [input.shape[0], geometry.outputHeight, geometry.outputWidth, filter.shape[3]]
         guard convShape.reduce(1, *) <= Int(Int32.max) else { return nil }
-        let pooledCount = convShape[0] * ((convShape[1] - 2) / 2 + 1) * ((convShape[2] - 2) / 2 + 1) * convShape[3]
-        var argmax = [Int32](repeating: 0, count: pooledCount)
+        var argmax = [Int32](repeating: 0, count: conv.pooledShape.reduce(1, *))
         let fused = argmax.withUnsafeMutableBufferPointer {
             conv.forwardPooled(input, filter, bias: bias, activation: activation, argmax: $0.baseAddress)
         }

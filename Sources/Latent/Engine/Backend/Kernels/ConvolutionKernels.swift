@@ -51,6 +51,9 @@ struct ConvolutionKernels {
         }
     }
 
+    /// The shape of ``forwardPooled(_:_:bias:activation:argmax:)``'s result: [N, PH, PW, F].
+    var pooledShape: [Int] { [batch, (geometry.oh - 2) / 2 + 1, (geometry.ow - 2) / 2 + 1, geometry.f] }
+
     /// 2×2 max pooling at stride 2 of ``forward(_:_:bias:activation:)``, in one pass per
     /// image (the planar kernel's outputs pooled in cache: LeNet's conv + pool pairs), with
     /// the bits of the two calls; nil where the C kernels do not fuse them (then call both).
@@ -66,7 +69,7 @@ struct ConvolutionKernels {
         guard latent_conv_fuses_pooling(&g, act) == 1 else { return nil }
         record(0)
         let b: UnsafePointer<Float>? = bias.map { UnsafePointer($0.storage.pointer) }
-        return Tensor(shape: [batch, (g.oh - 2) / 2 + 1, (g.ow - 2) / 2 + 1, g.f]) { y in
+        return Tensor(shape: pooledShape) { y in
             Engine.parallelFor(batch, minimumChunk: imagesPerChunk) { r in
                 let fused = latent_conv_forward_pooled(
                     &g, x.storage.pointer, kernel.storage.pointer, b, act, y.baseAddress!, argmax, r.lowerBound,
