@@ -100,8 +100,12 @@ static void forward_gemm_act(const latent_conv_geometry *g, const float *x, cons
 // call's first block adds fma(dw, 1, v), which rounds as the dw + v of the block that
 // would have followed.
 #define WEIGHT_GROUP_BYTES (256L << 10)
+//
+// With y, the forward's rows y = cols · w are made from the same patches, group by group
+// (a transposed convolution's backward needs both from its output gradient's patches;
+// each row of the row-invariant GEMM has the bits of forward_gemm's call per image).
 static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
-                                 long n1) {
+                                 long n1, const float *w, float *y) {
     const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
     const long rows = (n1 - n0) * pixels;
     if (rows <= 0) return;
@@ -128,6 +132,7 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
         const float *gyRows = gy + (n0 * pixels + r0) * F;
         if (dwt) latent_sgemm_rows(1, 0, patch, r1 - r0, 1.0f, gyRows, F, cols, patch, 1.0f, dwt, patch, 0, F);
         else latent_sgemm_rows(1, 0, F, r1 - r0, 1.0f, cols, patch, gyRows, F, 1.0f, dw, F, 0, patch);
+        if (y) latent_sgemm_rows(0, 0, F, patch, 1.0f, cols, patch, w, F, 0.0f, y + (n0 * pixels + r0) * F, F, 0, r1 - r0);
     }
     if (dwt) {
         transpose_into(dwt, F, patch, dw);
@@ -274,7 +279,16 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
         { latent_avx2_conv_backward_weight_single(g, x, gy, dw, n0, n1, 0); return; }
 #endif
     // im2col + GEMM: 2.5–3× a direct kernel on LeNet's and the denoiser's layers (bench/gemm).
-    backward_weight_gemm(g, x, gy, dw, n0, n1);
+    backward_weight_gemm(g, x, gy, dw, n0, n1, NULL, NULL);
+}
+
+int latent_conv_shares_patches(const latent_conv_geometry *g) { return forward_uses_gemm(g) && !planar_forward(g); }
+
+int latent_conv_forward_and_weight(const latent_conv_geometry *g, const float *x, const float *w, const float *gy,
+                                   float *y, float *dw, long n0, long n1) {
+    if (!latent_conv_shares_patches(g)) return 0;
+    backward_weight_gemm(g, x, gy, dw, n0, n1, w, y);
+    return 1;
 }
 
 int latent_conv_forward_path(int path, const latent_conv_geometry *g, const float *x, const float *w,

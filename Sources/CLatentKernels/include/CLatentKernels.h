@@ -129,6 +129,16 @@ int latent_conv_forward_pooled(const latent_conv_geometry *g, const float *x, co
                                int act, float *y, int32_t *arg, long n0, long n1);
 /// Whether latent_conv_forward_pooled computes this geometry and activation here.
 int latent_conv_fuses_pooling(const latent_conv_geometry *g, int act);
+/// Whether latent_conv_forward_and_weight computes this geometry here: where the forward
+/// and the weight gradient both take im2col + GEMM.
+int latent_conv_shares_patches(const latent_conv_geometry *g);
+/// y = conv(x, w) (overwritten) and dw += the kernel's gradient from x and gy, for images
+/// n0..<n1, x's patches made once for both (a transposed convolution's backward: its input
+/// and kernel gradients read its output gradient's patches): the bits of
+/// latent_conv_forward and latent_conv_backward_weight. Returns 0, computing nothing, where
+/// latent_conv_shares_patches is 0.
+int latent_conv_forward_and_weight(const latent_conv_geometry *g, const float *x, const float *w, const float *gy,
+                                   float *y, float *dw, long n0, long n1);
 /// For tests: y = act(conv(x, w) + bias) for images n0..<n1 on one path whatever the
 /// choice would be: 0 im2col + GEMM, 1 the planar kernel (stride 1, AVX-512). Returns 0
 /// when the path cannot run here.

@@ -112,12 +112,22 @@ extension Tensor {
         precondition(geometry.outputHeight == h && geometry.outputWidth == w, "Internal: transposed geometry mismatch.")
         let conv = ConvolutionKernels(geometry, batch: n, filters: input.shape[3])
         let out = conv.backwardInput(input, filter, bias: bias, activation: activation)
+        let bothGradients = input.requiresGradient && filter.requiresGradient
         return recorded(out, inputs: [input, filter] + (bias.map { [$0] } ?? [])) { g in
             // out = activation(z), z = convᵀ(input, filter) + bias
             let dz = BiasActivation.preActivationGradient(g, output: out, activation: activation)
+            // Both gradients read dz's patches: made once when both are wanted (backward
+            // runs the input's closure first, which leaves the filter's here).
+            var filterGradient: Tensor?
             return [
-                { conv.forward(dz, filter) },  // ∂L/∂input = conv(dz, filter)
-                { conv.backwardWeight(dz, input) },  // ∂L/∂filter = Σ dz ⊗ input per tap
+                {  // ∂L/∂input = conv(dz, filter)
+                    if bothGradients, let pair = conv.forwardAndBackwardWeight(dz, filter, input) {
+                        filterGradient = pair.dw
+                        return pair.y
+                    }
+                    return conv.forward(dz, filter)
+                },
+                { filterGradient ?? conv.backwardWeight(dz, input) },  // ∂L/∂filter = Σ dz ⊗ input per tap
                 { BiasActivation.biasGradient(dz, width: f) },
             ]  // ∂L/∂bias = Σ_pixels dz
         }

@@ -105,14 +105,48 @@ struct ConvolutionKernels {
     /// thread when there are two, and the buffers are added in order.
     func backwardWeight(_ x: Tensor, _ gy: Tensor) -> Tensor {
         record(2)
-        var g = geometry
+        return weightGradient { g, out, start, end in
+            latent_conv_backward_weight(&g, x.storage.pointer, gy.storage.pointer, out, start, end)
+        }
+    }
+
+    /// ``forward(_:_:bias:activation:)`` without bias or activation and
+    /// ``backwardWeight(_:_:)`` with x's patches made once for both, with their bits; nil
+    /// where the C kernels would not compute both from patches (then call the two). A
+    /// transposed convolution's backward: its input gradient is this forward of its output
+    /// gradient, and its kernel gradient reads the same patches.
+    func forwardAndBackwardWeight(_ x: Tensor, _ kernel: Tensor, _ gy: Tensor) -> (y: Tensor, dw: Tensor)? {
+        var shape = geometry
+        guard latent_conv_shares_patches(&shape) == 1 else { return nil }
+        record(0)
+        record(2)
+        var dw: Tensor?
+        let y = Tensor(shape: [batch, geometry.oh, geometry.ow, geometry.f]) { out in
+            let yOut = out.baseAddress!
+            dw = weightGradient { g, dwOut, start, end in
+                let both = latent_conv_forward_and_weight(
+                    &g, x.storage.pointer, kernel.storage.pointer, gy.storage.pointer, yOut, dwOut, start, end)
+                precondition(both == 1, "Internal: the shared patches refused a geometry they accepted.")
+            }
+        }
+        return (y, dw!)
+    }
+
+    /// A kernel-sized gradient [KH, KW, C, F] summed over the batch by `accumulate(g, dw,
+    /// start, end)`, which adds images start..<end into dw: at most two parts (see
+    /// ``backwardWeight(_:_:)``), the second into its own buffer, added in order.
+    private func weightGradient(
+        _ accumulate: (inout latent_conv_geometry, UnsafeMutablePointer<Float>, Int, Int) -> Void
+    ) -> Tensor {
+        let g = geometry
         let size = g.kh * g.kw * g.c * g.f
         let workers = Swift.max(1, Swift.min(2, batch / imagesPerChunk))
         return Tensor(shape: [g.kh, g.kw, g.c, g.f]) { dw in
             let out = dw.baseAddress!
             out.initialize(repeating: 0, count: size)
             if workers == 1 {
-                latent_conv_backward_weight(&g, x.storage.pointer, gy.storage.pointer, out, 0, batch)
+                var local = g
+                accumulate(&local, out, 0, batch)
                 return
             }
             let partial = UnsafeMutablePointer<Float>.allocate(capacity: size * (workers - 1))
@@ -120,13 +154,11 @@ struct ConvolutionKernels {
             partial.initialize(repeating: 0, count: size * (workers - 1))
             let chunk = (batch + workers - 1) / workers
             Engine.parallelChunks(workers, threads: Engine.workerCount) { w in
-                var gw = g
+                var local = g
                 let start = w * chunk
                 let end = Swift.min(batch, start + chunk)
                 let target = w == 0 ? out : partial + (w - 1) * size
-                if start < end {
-                    latent_conv_backward_weight(&gw, x.storage.pointer, gy.storage.pointer, target, start, end)
-                }
+                if start < end { accumulate(&local, target, start, end) }
             }
             for w in 1..<workers {
                 latent_binary(BinaryKernel.add.code, out, 1, partial + (w - 1) * size, 1, out, size)

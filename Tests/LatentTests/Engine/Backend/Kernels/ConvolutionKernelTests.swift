@@ -390,4 +390,57 @@ final class ConvolutionKernelTests: XCTestCase {
             }
         }
     }
+
+    /// A transposed convolution's backward makes its output gradient's patches once for its
+    /// input gradient (a forward convolution) and its kernel gradient: both give the bits of
+    /// the two kernels called apart, at every kernel level, and through autodiff the
+    /// gradients equal those of graphs that need only one of them. Batches in one part and
+    /// in two (the weight gradient's split), strides 1, 2 and 3, both paddings.
+    func testSharedPatchesGiveTheForwardAndWeightGradientsBits() {
+        var rng = RandomGenerator(seed: 37)
+        let cases: [(h: Int, w: Int, c: Int, f: Int, size: Int, stride: Int, padding: Padding, n: Int)] = [
+            (28, 28, 16, 8, 3, 2, .same, 9), (14, 14, 8, 8, 3, 2, .same, 3), (14, 14, 16, 8, 3, 2, .same, 40),
+            (10, 10, 12, 16, 4, 3, .valid, 5), (11, 9, 5, 32, 3, 1, .same, 4),
+        ]
+        var shared = 0
+        for t in cases {
+            let geometry = ConvolutionGeometry(
+                inputHeight: t.h, inputWidth: t.w, channels: t.c, kernel: (t.size, t.size),
+                stride: (t.stride, t.stride), padding: t.padding)
+            let kernels = ConvolutionKernels(geometry, batch: t.n, filters: t.f)
+            let x = Tensor.randomUniform([t.n, t.h, t.w, t.c], low: -1, high: 1, using: &rng)
+            let k = Tensor.randomUniform([t.size, t.size, t.c, t.f], low: -1, high: 1, using: &rng)
+            let gy = Tensor.randomUniform(
+                [t.n, geometry.outputHeight, geometry.outputWidth, t.f], low: -1, high: 1, using: &rng)
+            let what = "\(t.h)×\(t.w)×\(t.c) → \(t.f), \(t.size)² stride \(t.stride) \(t.padding), batch \(t.n)"
+            var g = kernels.geometry
+            guard let pair = kernels.forwardAndBackwardWeight(x, k, gy) else {
+                XCTAssertEqual(latent_conv_shares_patches(&g), 0, what)
+                continue
+            }
+            shared += 1
+            XCTAssertEqual(pair.y.scalars.map(\.bitPattern), kernels.forward(x, k).scalars.map(\.bitPattern), what)
+            XCTAssertEqual(
+                pair.dw.scalars.map(\.bitPattern), kernels.backwardWeight(x, gy).scalars.map(\.bitPattern), what)
+
+            // Through autodiff: the transposed convolution whose adjoint this is, with its input
+            // (gy's shape) and filter both needing gradients, and each alone.
+            let weights = Tensor.randomUniform(x.shape, low: -1, high: 1, using: &rng)
+            func gradients(input needs: Bool, filter needsFilter: Bool) -> (Tensor?, Tensor?) {
+                let input = needs ? gy.requiringGradient() : gy
+                let filter = needsFilter ? k.requiringGradient() : k
+                let out = Tensor.conv2dTranspose(
+                    input, filter: filter, activation: .relu, stride: (t.stride, t.stride), padding: t.padding)
+                XCTAssertEqual(out.shape, x.shape, what)
+                (out * weights).sum().backward()
+                return (input.gradient, filter.gradient)
+            }
+            let both = gradients(input: true, filter: true)
+            let inputAlone = gradients(input: true, filter: false).0
+            let filterAlone = gradients(input: false, filter: true).1
+            XCTAssertEqual(both.0?.scalars.map(\.bitPattern), inputAlone?.scalars.map(\.bitPattern), what)
+            XCTAssertEqual(both.1?.scalars.map(\.bitPattern), filterAlone?.scalars.map(\.bitPattern), what)
+        }
+        XCTAssertGreaterThanOrEqual(shared, 4, "geometries whose patches were shared")
+    }
 }
