@@ -14,6 +14,7 @@
 //
 // Every kernel computes an image from that image alone, so a batch may be split anywhere.
 #include "CLatentKernels.h"
+#include "ConvolutionImplicit.h"
 #include "ConvolutionOneChannel.h"
 #include "ConvolutionPlanar.h"
 #include "Transpose.h"
@@ -60,6 +61,10 @@ static void im2col_pixels(const latent_conv_geometry *g, const float *image, lon
     }
 }
 
+void latent_im2col_pixels(const latent_conv_geometry *g, const float *image, long p0, long p1, float *cols) {
+    im2col_pixels(g, image, p0, p1, cols);
+}
+
 static void im2col_image(const latent_conv_geometry *g, const float *image, float *cols) {
     im2col_pixels(g, image, 0, g->oh * g->ow, cols);
 }
@@ -104,8 +109,11 @@ static void forward_gemm_act(const latent_conv_geometry *g, const float *x, cons
 // With y, the forward's rows y = cols · w are made from the same patches, group by group
 // (a transposed convolution's backward needs both from its output gradient's patches;
 // each row of the row-invariant GEMM has the bits of forward_gemm's call per image).
+//
+// implicit (AVX-512, dwᵀ only, without y): the patches are read in place
+// (ConvolutionImplicit.c), with the same bits.
 static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0,
-                                 long n1, const float *w, float *y) {
+                                 long n1, const float *w, float *y, int implicit) {
     const long C = g->c, F = g->f, patch = g->kh * g->kw * C, pixels = g->oh * g->ow;
     const long rows = (n1 - n0) * pixels;
     if (rows <= 0) return;
@@ -113,7 +121,6 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
     if (group < LATENT_GEMM_KC) group = LATENT_GEMM_KC;
     // The baseline GEMM sums all of K in one loop, without K blocks: one call keeps its bits.
     if (group > rows || latent_kernels_level() < 1) group = rows;
-    float *cols = floats(group * patch);
     // F columns that leave much of a vector idle (LeNet's 20 of 32 lanes, the denoiser's 8
     // of 16) and a patch that fills its vectors: dwᵀ = gyᵀ · cols instead, F rows of patch
     // columns. The same products over the same K blocks (fma(a, b, s) = fma(b, a, s)),
@@ -121,6 +128,12 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
     const long laneF = (F + 15) / 16 * 16, lanePatch = (patch + 15) / 16 * 16;
     float *dwt = patch * laneF > F * lanePatch ? floats(F * patch) : NULL;
     if (dwt) transpose_into(dw, patch, F, dwt);
+    if (dwt && !y && implicit && latent_implicit_weight_gradient(g, x, gy, dwt, n0, n1)) {
+        transpose_into(dwt, F, patch, dw);
+        free(dwt);
+        return;
+    }
+    float *cols = floats(group * patch);
     for (long r0 = 0; r0 < rows; r0 += group) {
         const long r1 = r0 + group < rows ? r0 + group : rows;
         for (long r = r0; r < r1;) {
@@ -189,6 +202,13 @@ static int one_output_channel_avx2(const latent_conv_geometry *g) {
 // The forwards im2col + GEMM computes: at least 8 filters over several channels (never a
 // one-channel geometry).
 static int forward_uses_gemm(const latent_conv_geometry *g) { return g->f >= 8 && g->c > 1; }
+
+// The weight gradient's patches read in place (ConvolutionImplicit.c) with AVX-512, where
+// a kernel row fills a vector (LeNet's 5·10 floats, the denoiser's 3·16): the bits of
+// the materialised patches.
+static int implicit_weight_gradient(const latent_conv_geometry *g) {
+    return LATENT_X86_BUILDS && latent_kernels_level() >= 2 && g->kw * g->c >= 16;
+}
 
 // The planar forward: stride 1 with AVX-512, in place of the GEMM or the one-input kernel
 // with the same bits (a patch of one K block, so every output is one FMA chain from zero
@@ -279,7 +299,7 @@ void latent_conv_backward_weight(const latent_conv_geometry *g, const float *x, 
         { latent_avx2_conv_backward_weight_single(g, x, gy, dw, n0, n1, 0); return; }
 #endif
     // im2col + GEMM: 2.5–3× a direct kernel on LeNet's and the denoiser's layers (bench/gemm).
-    backward_weight_gemm(g, x, gy, dw, n0, n1, NULL, NULL);
+    backward_weight_gemm(g, x, gy, dw, n0, n1, NULL, NULL, implicit_weight_gradient(g));
 }
 
 int latent_conv_shares_patches(const latent_conv_geometry *g) { return forward_uses_gemm(g) && !planar_forward(g); }
@@ -287,7 +307,7 @@ int latent_conv_shares_patches(const latent_conv_geometry *g) { return forward_u
 int latent_conv_forward_and_weight(const latent_conv_geometry *g, const float *x, const float *w, const float *gy,
                                    float *y, float *dw, long n0, long n1) {
     if (!latent_conv_shares_patches(g)) return 0;
-    backward_weight_gemm(g, x, gy, dw, n0, n1, w, y);
+    backward_weight_gemm(g, x, gy, dw, n0, n1, w, y, 0);
     return 1;
 }
 
@@ -295,6 +315,13 @@ int latent_conv_forward_path(int path, const latent_conv_geometry *g, const floa
                              const float *bias, int act, float *y, long n0, long n1) {
     if (path == 1) return latent_planar_forward(g, x, w, bias, act, y, n0, n1);
     forward_gemm_act(g, x, w, bias, act, y, n0, n1);
+    return 1;
+}
+
+int latent_conv_backward_weight_path(int path, const latent_conv_geometry *g, const float *x, const float *gy,
+                                     float *dw, long n0, long n1) {
+    if (path == 1 && (latent_cpu_level() < 2 || g->kw * g->c < 16)) return 0;
+    backward_weight_gemm(g, x, gy, dw, n0, n1, NULL, NULL, path == 1);
     return 1;
 }
 

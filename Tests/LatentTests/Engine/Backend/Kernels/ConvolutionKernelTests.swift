@@ -443,4 +443,44 @@ final class ConvolutionKernelTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(shared, 4, "geometries whose patches were shared")
     }
+
+    /// The weight gradient with its patches read in place (AVX-512) gives the bits of the
+    /// stored patches' GEMM: the same products in the same K blocks (the last one partial),
+    /// vectors inside one kernel row and across two, patches on the padding copied. Where
+    /// the stored path runs the baseline GEMM (no FMA), the two are only close.
+    func testImplicitPatchesGiveTheWeightGradientsBits() throws {
+        try XCTSkipIf(latent_cpu_level() < 2, "the implicit weight gradient needs AVX-512")
+        var rng = RandomGenerator(seed: 41)
+        let cases: [(h: Int, w: Int, c: Int, f: Int, size: Int, stride: Int, padding: Padding, n: Int)] = [
+            (12, 12, 10, 20, 5, 1, .valid, 10), (14, 14, 16, 8, 3, 2, .same, 16), (28, 28, 16, 8, 3, 2, .same, 3),
+            (9, 9, 8, 12, 3, 1, .same, 7), (10, 7, 6, 5, 3, 2, .valid, 9), (8, 8, 33, 3, 3, 1, .same, 5),
+        ]
+        for t in cases {
+            let geometry = ConvolutionGeometry(
+                inputHeight: t.h, inputWidth: t.w, channels: t.c, kernel: (t.size, t.size),
+                stride: (t.stride, t.stride), padding: t.padding)
+            var g = ConvolutionKernels(geometry, batch: t.n, filters: t.f).geometry
+            let x = Tensor.randomUniform([t.n, t.h, t.w, t.c], low: -1, high: 1, using: &rng)
+            let gy = Tensor.randomUniform([t.n, g.oh, g.ow, t.f], low: -1, high: 1, using: &rng)
+            let start = Tensor.randomUniform([t.size, t.size, t.c, t.f], low: -1, high: 1, using: &rng)
+            func run(_ path: Int32) -> [UInt32] {
+                var dw = start.scalars
+                let ran = latent_conv_backward_weight_path(path, &g, x.storage.pointer, gy.storage.pointer, &dw, 0, t.n)
+                XCTAssertEqual(ran, 1, "path \(path)")
+                return dw.map(\.bitPattern)
+            }
+            let what = "\(t.h)×\(t.w)×\(t.c) → \(t.f), \(t.size)² stride \(t.stride) \(t.padding), batch \(t.n)"
+            let stored = run(0)
+            let implicit = run(1)
+            guard latent_kernels_level() >= 1 else {
+                let far = zip(implicit, stored).filter {
+                    let (a, b) = (Float(bitPattern: $0), Float(bitPattern: $1))
+                    return abs(a - b) > 1e-4 * (1 + abs(b))
+                }
+                XCTAssertEqual(far.count, 0, "\(what): elements far from the baseline GEMM's")
+                continue
+            }
+            XCTAssertEqual(zip(implicit, stored).filter { $0 != $1 }.count, 0, "\(what): elements whose bits differ")
+        }
+    }
 }
