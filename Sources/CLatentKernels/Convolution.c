@@ -154,6 +154,68 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
     free(cols);
 }
 
+#if LATENT_X86_BUILDS
+#include <immintrin.h>
+#define GATHER_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
+// col2im for at most 16 channels with AVX-512: a pixel's channels are one masked vector,
+// two pixels of a row are summed side by side (two chains of adds), and each image
+// column's patch columns (their offset and count) are found once per image.
+GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, const float *cols, float *image) {
+    const long C = g->c, KW = g->kw, taps = g->kh * KW, SH = g->sh, W = g->w;
+    const long step = (taps - g->sw) * C, rowFloats = g->ow * taps * C;
+    const __mmask16 m = (__mmask16)(C >= 16 ? 0xFFFF : (1u << C) - 1u);
+    long stackColumns[2 * 256];
+    long *columns = W <= 256 ? stackColumns : malloc((size_t)(2 * W) * sizeof(long));
+    if (!columns) abort();
+    for (long iw = 0; iw < W; iw++) {
+        const long wx = iw + g->pl;
+        const long ow0 = wx - KW + 1 > 0 ? (wx - KW + g->sw) / g->sw : 0;
+        const long ow1 = wx / g->sw + 1 < g->ow ? wx / g->sw + 1 : g->ow;
+        columns[2 * iw] = (wx + ow0 * (taps - g->sw)) * C;  // offset of patch column ow0's tap
+        columns[2 * iw + 1] = ow1 > ow0 ? ow1 - ow0 : 0;
+    }
+    for (long ih = 0; ih < g->h; ih++) {
+        const long hy = ih + g->pt;
+        const long oh0 = hy - g->kh + 1 > 0 ? (hy - g->kh + SH) / SH : 0;
+        const long oh1 = hy / SH + 1 < g->oh ? hy / SH + 1 : g->oh;
+        float *out = image + ih * W * C;
+        long iw = 0;
+        for (; iw + 2 <= W; iw += 2) {
+            __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+            const long o0 = columns[2 * iw], n0 = columns[2 * iw + 1];
+            const long o1 = columns[2 * iw + 2], n1 = columns[2 * iw + 3];
+            for (long oh = oh0; oh < oh1; oh++) {
+                const float *row = cols + oh * rowFloats + (hy - oh * SH) * KW * C;
+                for (long j = 0; j < n0; j++) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m, row + o0 + j * step));
+                for (long j = 0; j < n1; j++) a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(m, row + o1 + j * step));
+            }
+            _mm512_mask_storeu_ps(out + iw * C, m, a0);
+            _mm512_mask_storeu_ps(out + (iw + 1) * C, m, a1);
+        }
+        for (; iw < W; iw++) {
+            __m512 a0 = _mm512_setzero_ps();
+            const long o0 = columns[2 * iw], n0 = columns[2 * iw + 1];
+            for (long oh = oh0; oh < oh1; oh++) {
+                const float *row = cols + oh * rowFloats + (hy - oh * SH) * KW * C;
+                for (long j = 0; j < n0; j++) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m, row + o0 + j * step));
+            }
+            _mm512_mask_storeu_ps(out + iw * C, m, a0);
+        }
+    }
+    if (columns != stackColumns) free(columns);
+}
+#endif
+
+static void col2im_gather(const latent_conv_geometry *g, const float *cols, float *image) {
+#if LATENT_X86_BUILDS
+    if (latent_kernels_level() >= 2 && g->c <= 16) {
+        col2im_gather_narrow(g, cols, image);
+        return;
+    }
+#endif
+    LATENT_DISPATCH(col2im_gather, g, cols, image);
+}
+
 // dx = act(col2im(gy · wᵀ) + bias) for images n0..<n1 (overwritten; bias NULL and act
 // identity: the adjoint alone); w is the kernel [KH·KW·C, F]. The bias and activation
 // run on each image right after its col2im, while it is in cache.
@@ -170,7 +232,7 @@ static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, 
     for (long n = n0; n < n1; n++) {
         float *image = dx + n * imageSize;
         latent_sgemm_rows(0, 0, patch, F, 1.0f, gy + n * pixels * F, F, wt, patch, 0.0f, cols, patch, 0, pixels);
-        LATENT_DISPATCH(col2im_gather, g, cols, image);
+        col2im_gather(g, cols, image);
         if (bias || act != LATENT_ACT_IDENTITY) latent_bias_act(image, bias, image, g->h * g->w, C, act);
     }
     free(wt);
