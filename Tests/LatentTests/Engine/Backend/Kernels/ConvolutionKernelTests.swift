@@ -376,17 +376,7 @@ final class ConvolutionKernelTests: XCTestCase {
                 let what = "\(t.h)×\(t.w)×\(t.c) → \(t.f), \(t.size)×\(t.size) \(t.padding), \(activation)"
                 let gemm = run(0)
                 XCTAssertFalse(gemm.contains(Float.nan.bitPattern), what)
-                let planar = run(1)
-                guard latent_kernels_level() >= 1 else {
-                    // The baseline GEMM rounds each product before adding (no FMA): close, not equal.
-                    let far = zip(planar, gemm).filter {
-                        let (a, b) = (Float(bitPattern: $0), Float(bitPattern: $1))
-                        return abs(a - b) > 1e-5 * (1 + abs(b))
-                    }
-                    XCTAssertEqual(far.count, 0, "\(what): elements far from the baseline GEMM's")
-                    continue
-                }
-                XCTAssertEqual(zip(planar, gemm).filter { $0 != $1 }.count, 0, "\(what): elements whose bits differ")
+                assertGEMMBits(run(1), gemm, baselineTolerance: 1e-5, what)
             }
         }
     }
@@ -470,17 +460,26 @@ final class ConvolutionKernelTests: XCTestCase {
                 return dw.map(\.bitPattern)
             }
             let what = "\(t.h)×\(t.w)×\(t.c) → \(t.f), \(t.size)² stride \(t.stride) \(t.padding), batch \(t.n)"
-            let stored = run(0)
-            let implicit = run(1)
-            guard latent_kernels_level() >= 1 else {
-                let far = zip(implicit, stored).filter {
-                    let (a, b) = (Float(bitPattern: $0), Float(bitPattern: $1))
-                    return abs(a - b) > 1e-4 * (1 + abs(b))
-                }
-                XCTAssertEqual(far.count, 0, "\(what): elements far from the baseline GEMM's")
-                continue
-            }
-            XCTAssertEqual(zip(implicit, stored).filter { $0 != $1 }.count, 0, "\(what): elements whose bits differ")
+            assertGEMMBits(run(1), run(0), baselineTolerance: 1e-4, what)
         }
+    }
+
+    /// `kernel`'s outputs (bit patterns) against the GEMM path's: the same bits where the GEMM
+    /// has FMA; at the baseline level, which rounds each product before adding, only close.
+    private func assertGEMMBits(
+        _ kernel: [UInt32], _ gemm: [UInt32], baselineTolerance: Float, _ what: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        guard latent_kernels_level() >= 1 else {
+            let far = zip(kernel, gemm).filter {
+                let (a, b) = (Float(bitPattern: $0), Float(bitPattern: $1))
+                return abs(a - b) > baselineTolerance * (1 + abs(b))
+            }
+            XCTAssertEqual(far.count, 0, "\(what): elements far from the baseline GEMM's", file: file, line: line)
+            return
+        }
+        XCTAssertEqual(
+            zip(kernel, gemm).filter { $0 != $1 }.count, 0, "\(what): elements whose bits differ", file: file,
+            line: line)
     }
 }
