@@ -159,11 +159,20 @@ static void backward_weight_gemm(const latent_conv_geometry *g, const float *x, 
 #define GATHER_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
 // col2im for at most 16 channels with AVX-512: a pixel's channels are one masked vector,
 // two pixels of a row are summed side by side (two chains of adds), and each image
-// column's patch columns (their offset and count) are found once per image.
-GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, const float *cols, float *image) {
+// column's patch columns (their offset and count) are found once per image. With bias
+// (or NULL) and relu, act(v + bias) before the stores: latent_bias_act's operations in its
+// order (its relu, v > 0 ? v : 0, is maxps(v, 0)), so its bits without its pass.
+GATHER_AVX512 static inline __m512 gather_finish(__m512 v, __m512 bias, int hasBias, int relu) {
+    if (hasBias) v = _mm512_add_ps(v, bias);
+    return relu ? _mm512_max_ps(v, _mm512_setzero_ps()) : v;
+}
+GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, const float *cols, float *image,
+                                               const float *bias, int relu) {
     const long C = g->c, KW = g->kw, taps = g->kh * KW, SH = g->sh, W = g->w;
     const long step = (taps - g->sw) * C, rowFloats = g->ow * taps * C;
     const __mmask16 m = (__mmask16)(C >= 16 ? 0xFFFF : (1u << C) - 1u);
+    const __m512 b = bias ? _mm512_maskz_loadu_ps(m, bias) : _mm512_setzero_ps();
+    const int hasBias = bias != NULL;
     long stackColumns[2 * 256];
     long *columns = W <= 256 ? stackColumns : malloc((size_t)(2 * W) * sizeof(long));
     if (!columns) abort();
@@ -189,8 +198,8 @@ GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, co
                 for (long j = 0; j < n0; j++) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m, row + o0 + j * step));
                 for (long j = 0; j < n1; j++) a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(m, row + o1 + j * step));
             }
-            _mm512_mask_storeu_ps(out + iw * C, m, a0);
-            _mm512_mask_storeu_ps(out + (iw + 1) * C, m, a1);
+            _mm512_mask_storeu_ps(out + iw * C, m, gather_finish(a0, b, hasBias, relu));
+            _mm512_mask_storeu_ps(out + (iw + 1) * C, m, gather_finish(a1, b, hasBias, relu));
         }
         for (; iw < W; iw++) {
             __m512 a0 = _mm512_setzero_ps();
@@ -199,21 +208,28 @@ GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, co
                 const float *row = cols + oh * rowFloats + (hy - oh * SH) * KW * C;
                 for (long j = 0; j < n0; j++) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m, row + o0 + j * step));
             }
-            _mm512_mask_storeu_ps(out + iw * C, m, a0);
+            _mm512_mask_storeu_ps(out + iw * C, m, gather_finish(a0, b, hasBias, relu));
         }
     }
     if (columns != stackColumns) free(columns);
 }
 #endif
 
-static void col2im_gather(const latent_conv_geometry *g, const float *cols, float *image) {
+// col2im into image, then act(image + bias) when that is done here: returns 1 when it
+// was (identity or relu with ≤ 16 channels at AVX-512), 0 when the caller is to apply them.
+static int col2im_gather(const latent_conv_geometry *g, const float *cols, float *image, const float *bias, int act) {
 #if LATENT_X86_BUILDS
     if (latent_kernels_level() >= 2 && g->c <= 16) {
-        col2im_gather_narrow(g, cols, image);
-        return;
+        const int finished = act == LATENT_ACT_IDENTITY || act == LATENT_ACT_RELU;
+        col2im_gather_narrow(g, cols, image, finished ? bias : NULL, finished && act == LATENT_ACT_RELU);
+        return finished;
     }
+#else
+    (void)bias;
+    (void)act;
 #endif
     LATENT_DISPATCH(col2im_gather, g, cols, image);
+    return 0;
 }
 
 // dx = act(col2im(gy · wᵀ) + bias) for images n0..<n1 (overwritten; bias NULL and act
@@ -232,8 +248,8 @@ static void backward_input_gemm(const latent_conv_geometry *g, const float *gy, 
     for (long n = n0; n < n1; n++) {
         float *image = dx + n * imageSize;
         latent_sgemm_rows(0, 0, patch, F, 1.0f, gy + n * pixels * F, F, wt, patch, 0.0f, cols, patch, 0, pixels);
-        col2im_gather(g, cols, image);
-        if (bias || act != LATENT_ACT_IDENTITY) latent_bias_act(image, bias, image, g->h * g->w, C, act);
+        const int finished = col2im_gather(g, cols, image, bias, act);
+        if (!finished && (bias || act != LATENT_ACT_IDENTITY)) latent_bias_act(image, bias, image, g->h * g->w, C, act);
     }
     free(wt);
     free(cols);
