@@ -146,7 +146,9 @@ int latent_conv_forward_path(int path, const latent_conv_geometry *g, const floa
                              const float *bias, int act, float *y, long n0, long n1);
 /// For tests: dw += the kernel's gradient from x and gy for images n0..<n1 through im2col
 /// and the GEMM, path 0 with the patches stored, 1 read in place (AVX-512, where a kernel
-/// row has at least 16 floats). Returns 0 when the path cannot run here.
+/// row has at least 16 floats and the product is computed as dwᵀ = gyᵀ · cols, i.e. the
+/// filters leave vector lanes idle; elsewhere path 1 stores them too). Returns 0 when the
+/// path cannot run here.
 int latent_conv_backward_weight_path(int path, const latent_conv_geometry *g, const float *x, const float *gy,
                                      float *dw, long n0, long n1);
 /// For tests: the one-channel kernels of `level` (1 AVX2, 2 AVX-512) on images n0..<n1,
