@@ -423,6 +423,10 @@ int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometr
         else latent_avx2_conv_backward_weight_single(g, a, b, out, n0, n1, oneIn);
         return 1;
     }
+    if (kind == 2 && oneOut && level == 2) {
+        latent_avx512_conv_backward_input_one_output(g, a, b, out, n0, n1);
+        return 1;
+    }
 #else
     (void)level; (void)kind; (void)g; (void)a; (void)b; (void)out; (void)n0; (void)n1;
 #endif

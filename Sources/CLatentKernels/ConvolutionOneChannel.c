@@ -94,37 +94,125 @@ AVX512 static inline __m512 f1_pixel(const latent_conv_geometry *g, const float 
     return acc;
 }
 
-// Four pixels at a time where all their taps are inside (four independent FMA chains:
-// one chain alone waits on the FMA latency), the same per-pixel order as f1_pixel.
-AVX512 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+// PIXELS consecutive pixels whose kernel columns are all inside, over the kernel rows
+// kh0..<kh1 that are (f1_pixel's taps, in its order), PIXELS independent FMA chains (one
+// chain alone waits on the FMA latency; four kept one of the two FMA ports idle).
+AVX512 static inline __attribute__((always_inline)) void f1_pixels(const int PIXELS, const latent_conv_geometry *g,
+                                                                   const float *x, const float *w, __mmask16 mask,
+                                                                   long n, long ih0, long kh0, long kh1, long ow,
+                                                                   float *yr) {
     const long C = g->c, SW = g->sw;
-    const __mmask16 mask = (__mmask16)((1u << C) - 1u);
+    __m512 a[8];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < PIXELS; i++) a[i] = _mm512_setzero_ps();
+    for (long kh = kh0; kh < kh1; kh++) {
+        const float *xr = x + ((n * g->h + ih0 + kh) * g->w + ow * SW - g->pl) * C;
+        for (long kw = 0; kw < g->kw; kw++) {
+            __m512 wt = _mm512_maskz_loadu_ps(mask, w + (kh * g->kw + kw) * C);
+#pragma clang loop unroll(full)
+            for (int i = 0; i < PIXELS; i++)
+                a[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + i * SW) * C), wt, a[i]);
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < PIXELS; i++) yr[ow + i] = _mm512_reduce_add_ps(a[i]);
+}
+
+// Lane i of the result = _mm512_reduce_add_ps(a[order[i]]) for order = 0 2 1 3 8 10 9 11
+// 4 6 5 7 12 14 13 15, its bits: the same pairs added (lane j + j+8, then j + j+4, j + j+2,
+// j + j+1), sixteen sums at once (≈3 operations a pixel against 8 for its own reduction).
+AVX512 static inline __m512 reduce_sixteen(const __m512 a[16]) {
+    __m512 d[8], e[4], h[2];
+    for (int i = 0; i < 8; i++)
+        d[i] = _mm512_add_ps(_mm512_shuffle_f32x4(a[i], a[i + 8], 0x44), _mm512_shuffle_f32x4(a[i], a[i + 8], 0xEE));
+    for (int i = 0; i < 4; i++)
+        e[i] = _mm512_add_ps(_mm512_shuffle_f32x4(d[i], d[i + 4], 0x88), _mm512_shuffle_f32x4(d[i], d[i + 4], 0xDD));
+    for (int i = 0; i < 2; i++)
+        h[i] = _mm512_add_ps(_mm512_shuffle_ps(e[i], e[i + 2], 0x44), _mm512_shuffle_ps(e[i], e[i + 2], 0xEE));
+    return _mm512_add_ps(_mm512_shuffle_ps(h[0], h[1], 0x88), _mm512_shuffle_ps(h[0], h[1], 0xDD));
+}
+
+// Sixteen pixels as f1_pixels(16, …) (channels C, stride SW), their sums made together by
+// reduce_sixteen and stored as one vector.
+AVX512 static inline __attribute__((always_inline)) void f1_sixteen_pixels_of(const long C, const long SW,
+                                                                              const int checked,
+                                                                              const latent_conv_geometry *g,
+                                                                              const float *x, const float *w,
+                                                                              __mmask16 mask, long n, long ih0,
+                                                                              long kh0, long kh1, long ow, float *yr) {
+    __m512 a[16];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 16; i++) a[i] = _mm512_setzero_ps();
+    for (long kh = kh0; kh < kh1; kh++) {
+        const float *xr = x + ((n * g->h + ih0 + kh) * g->w + ow * SW - g->pl) * C;
+        for (long kw = 0; kw < g->kw; kw++) {
+            __m512 wt = _mm512_maskz_loadu_ps(mask, w + (kh * g->kw + kw) * C);
+            if (!checked) {
+#pragma clang loop unroll(full)
+                for (int i = 0; i < 16; i++)
+                    a[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + i * SW) * C), wt, a[i]);
+                continue;
+            }
+            // The first and last pixel skip a tap on the padding (f1_pixel's taps); the
+            // caller makes sure the others have none.
+            const long first = ow * SW + kw - g->pl, last = first + 15 * SW;
+            if (first >= 0 && first < g->w) a[0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + kw * C), wt, a[0]);
+#pragma clang loop unroll(full)
+            for (int i = 1; i < 15; i++)
+                a[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + i * SW) * C), wt, a[i]);
+            if (last >= 0 && last < g->w)
+                a[15] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + 15 * SW) * C), wt, a[15]);
+        }
+    }
+    // reduce_sixteen's order is its own inverse: handing it the pixels in that order puts
+    // pixel i in lane i.
+    const __m512 ordered[16] = {a[0], a[2], a[1], a[3], a[8], a[10], a[9], a[11],
+                                a[4], a[6], a[5], a[7], a[12], a[14], a[13], a[15]};
+    _mm512_storeu_ps(yr + ow, reduce_sixteen(ordered));
+}
+
+// With 16 channels at stride 1 (a pixel is one vector, the next pixel the next one) the
+// sixteen pixels' loads are offsets of one address; with runtime sizes each needed its own
+// register and the loop spilled them. `checked`: the first and last pixel may have taps on
+// the padding, the others none.
+AVX512 static inline void f1_sixteen_pixels(const int checked, const latent_conv_geometry *g, const float *x,
+                                            const float *w, __mmask16 mask, long n, long ih0, long kh0, long kh1,
+                                            long ow, float *yr) {
+    if (g->c == 16 && g->sw == 1) {
+        if (checked) f1_sixteen_pixels_of(16, 1, 1, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
+        else f1_sixteen_pixels_of(16, 1, 0, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
+    } else if (checked) {
+        f1_sixteen_pixels_of(g->c, g->sw, 1, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
+    } else {
+        f1_sixteen_pixels_of(g->c, g->sw, 0, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
+    }
+}
+
+AVX512 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
+    const __mmask16 mask = (__mmask16)((1u << g->c) - 1u);
     long owLo, owHi;
     latent_inside_columns(g, &owLo, &owHi);
     for (long n = n0; n < n1; n++)
     for (long oh = 0; oh < g->oh; oh++) {
         float *yr = y + (n * g->oh + oh) * g->ow;
-        long ih0 = oh * g->sh - g->pt;
+        // The kernel rows inside the image: all but the first or last rows of `same` padding.
+        const long ih0 = oh * g->sh - g->pt, kh0 = ih0 < 0 ? -ih0 : 0, kh1 = g->h - ih0 < g->kh ? g->h - ih0 : g->kh;
         long ow = 0;
-        if (ih0 >= 0 && ih0 + g->kh <= g->h) {
+        if (kh0 < kh1 && g->ow >= 16 && owLo <= 1 && owHi >= g->ow - 1) {
+            // A row of at least 16 with at most its end pixels on the padding (a 3-wide
+            // kernel, `same`) in blocks of 16, the first and last checked for it and
+            // overlapping the others where 16 does not divide the row (the same values
+            // written again): single pixels, each with its own reduction and per-tap
+            // checks, cost 4–5× as much.
+            f1_sixteen_pixels(1, g, x, w, mask, n, ih0, kh0, kh1, 0, yr);
+            for (ow = 16; ow + 16 <= owHi; ow += 16) f1_sixteen_pixels(0, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
+            if (ow < g->ow) f1_sixteen_pixels(1, g, x, w, mask, n, ih0, kh0, kh1, g->ow - 16, yr);
+            continue;
+        }
+        if (kh0 < kh1) {
             for (; ow < owLo; ow++) yr[ow] = _mm512_reduce_add_ps(f1_pixel(g, x, w, mask, n, oh, ow));
-            for (; ow + 4 <= owHi; ow += 4) {
-                __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-                for (long kh = 0; kh < g->kh; kh++) {
-                    const float *xr = x + ((n * g->h + ih0 + kh) * g->w + ow * SW - g->pl) * C;
-                    for (long kw = 0; kw < g->kw; kw++) {
-                        __m512 wt = _mm512_maskz_loadu_ps(mask, w + (kh * g->kw + kw) * C);
-                        a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + kw * C), wt, a0);
-                        a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + SW) * C), wt, a1);
-                        a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + 2 * SW) * C), wt, a2);
-                        a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + 3 * SW) * C), wt, a3);
-                    }
-                }
-                yr[ow] = _mm512_reduce_add_ps(a0);
-                yr[ow + 1] = _mm512_reduce_add_ps(a1);
-                yr[ow + 2] = _mm512_reduce_add_ps(a2);
-                yr[ow + 3] = _mm512_reduce_add_ps(a3);
-            }
+            for (; ow + 8 <= owHi; ow += 8) f1_pixels(8, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
+            for (; ow + 4 <= owHi; ow += 4) f1_pixels(4, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
         }
         for (; ow < g->ow; ow++) yr[ow] = _mm512_reduce_add_ps(f1_pixel(g, x, w, mask, n, oh, ow));
     }
@@ -136,6 +224,22 @@ AVX512 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g,
 AVX512 static inline __m512 f1_input_pixel(const latent_conv_geometry *g, const float *gy, const float *wt, __mmask16 mask,
                                            long n, long ih, long iw) {
     __m512 acc = _mm512_setzero_ps();
+    if (g->sh == 1 && g->sw == 1) {
+        // The same taps in the same order without the divisions, which cost the border
+        // pixels (a seventh of the denoiser's 28×28) more than the inside ones.
+        for (long kh = 0; kh < g->kh; kh++) {
+            const long oh = ih + g->pt - kh;
+            if (oh < 0 || oh >= g->oh) continue;
+            const float *gr = gy + (n * g->oh + oh) * g->ow;
+            for (long kw = 0; kw < g->kw; kw++) {
+                const long ow = iw + g->pl - kw;
+                if (ow < 0 || ow >= g->ow) continue;
+                acc = _mm512_fmadd_ps(_mm512_set1_ps(gr[ow]), _mm512_maskz_loadu_ps(mask, wt + (kh * g->kw + kw) * g->c),
+                                      acc);
+            }
+        }
+        return acc;
+    }
     for (long kh = 0; kh < g->kh; kh++) {
         long th = ih + g->pt - kh;
         if (th < 0 || th % g->sh != 0 || th / g->sh >= g->oh) continue;
@@ -149,10 +253,33 @@ AVX512 static inline __m512 f1_input_pixel(const latent_conv_geometry *g, const 
     return acc;
 }
 
+// PIXELS consecutive input pixels of a row whose kernel columns all map inside the output
+// (stride 1), over the kernel rows kh0..<kh1 that do (f1_input_pixel's taps, in its
+// order), PIXELS independent FMA chains.
+AVX512 static inline __attribute__((always_inline)) void f1_input_pixels(const int PIXELS, const latent_conv_geometry *g,
+                                                                         const float *gy, const float *wt,
+                                                                         __mmask16 mask, long n, long ih, long kh0,
+                                                                         long kh1, long iw, float *dr) {
+    const long C = g->c;
+    __m512 a[8];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < PIXELS; i++) a[i] = _mm512_setzero_ps();
+    for (long kh = kh0; kh < kh1; kh++) {
+        const float *gr = gy + (n * g->oh + ih + g->pt - kh) * g->ow + iw + g->pl;
+        for (long kw = 0; kw < g->kw; kw++) {
+            __m512 w = _mm512_maskz_loadu_ps(mask, wt + (kh * g->kw + kw) * C);
+#pragma clang loop unroll(full)
+            for (int i = 0; i < PIXELS; i++) a[i] = _mm512_fmadd_ps(_mm512_set1_ps(gr[i - kw]), w, a[i]);
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < PIXELS; i++) _mm512_mask_storeu_ps(dr + (iw + i) * C, mask, a[i]);
+}
+
 AVX512 void latent_avx512_conv_backward_input_one_output(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
     const long C = g->c;
     const __mmask16 mask = (__mmask16)((1u << C) - 1u);
-    // Stride 1: input columns whose taps all map inside the output, four at a time.
+    // Stride 1: input columns whose taps all map inside the output, eight or four at a time.
     const int unit = g->sh == 1 && g->sw == 1;
     long iwLo = 0, iwHi = g->w;
     while (iwLo < g->w && iwLo + g->pl - (g->kw - 1) < 0) iwLo++;
@@ -161,25 +288,13 @@ AVX512 void latent_avx512_conv_backward_input_one_output(const latent_conv_geome
     for (long ih = 0; ih < g->h; ih++) {
         float *dr = dx + (n * g->h + ih) * g->w * C;
         long iw = 0;
-        if (unit && ih + g->pt - (g->kh - 1) >= 0 && ih + g->pt < g->oh) {
+        // The kernel rows that map inside the output: oh = ih + pt − kh in [0, OH).
+        const long top = ih + g->pt - (g->oh - 1), kh0 = top > 0 ? top : 0;
+        const long kh1 = ih + g->pt + 1 < g->kh ? ih + g->pt + 1 : g->kh;
+        if (unit && kh0 < kh1) {
             for (; iw < iwLo; iw++) _mm512_mask_storeu_ps(dr + iw * C, mask, f1_input_pixel(g, gy, wt, mask, n, ih, iw));
-            for (; iw + 4 <= iwHi; iw += 4) {
-                __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-                for (long kh = 0; kh < g->kh; kh++) {
-                    const float *gr = gy + (n * g->oh + ih + g->pt - kh) * g->ow + iw + g->pl;
-                    for (long kw = 0; kw < g->kw; kw++) {
-                        __m512 w = _mm512_maskz_loadu_ps(mask, wt + (kh * g->kw + kw) * C);
-                        a0 = _mm512_fmadd_ps(_mm512_set1_ps(gr[-kw]), w, a0);
-                        a1 = _mm512_fmadd_ps(_mm512_set1_ps(gr[1 - kw]), w, a1);
-                        a2 = _mm512_fmadd_ps(_mm512_set1_ps(gr[2 - kw]), w, a2);
-                        a3 = _mm512_fmadd_ps(_mm512_set1_ps(gr[3 - kw]), w, a3);
-                    }
-                }
-                _mm512_mask_storeu_ps(dr + iw * C, mask, a0);
-                _mm512_mask_storeu_ps(dr + (iw + 1) * C, mask, a1);
-                _mm512_mask_storeu_ps(dr + (iw + 2) * C, mask, a2);
-                _mm512_mask_storeu_ps(dr + (iw + 3) * C, mask, a3);
-            }
+            for (; iw + 8 <= iwHi; iw += 8) f1_input_pixels(8, g, gy, wt, mask, n, ih, kh0, kh1, iw, dr);
+            for (; iw + 4 <= iwHi; iw += 4) f1_input_pixels(4, g, gy, wt, mask, n, ih, kh0, kh1, iw, dr);
         }
         for (; iw < g->w; iw++) _mm512_mask_storeu_ps(dr + iw * C, mask, f1_input_pixel(g, gy, wt, mask, n, ih, iw));
     }

@@ -153,7 +153,8 @@ int latent_conv_backward_weight_path(int path, const latent_conv_geometry *g, co
                                      float *dw, long n0, long n1);
 /// For tests: the one-channel kernels of `level` (1 AVX2, 2 AVX-512) on images n0..<n1,
 /// kind 0 the forward with one input or one output channel (a = x, b = kernel, out = y), kind 1 the weight
-/// gradient with one input or one output channel (a = x, b = gy, out = dw, added to).
+/// gradient with one input or one output channel (a = x, b = gy, out = dw, added to), kind 2
+/// the input gradient with one output channel (a = gy, b = kernel, out = dx; AVX-512 only).
 /// Returns 0 when the CPU lacks the level or the geometry is not theirs.
 int latent_conv_one_channel_level(int level, int kind, const latent_conv_geometry *g, const float *a, const float *b,
                                   float *out, long n0, long n1);
