@@ -25,8 +25,9 @@ int latent_dense_distance_rows(const float *A, long lda, const float *W, long N,
     for (long i = i0; i < i1; i += tile) {
         long rows = i1 - i < tile ? i1 - i : tile;
         latent_dense_rows(N, K, A + i * lda, lda, W, bias, act, y, N, 0, rows);
-        for (long r = 0; r < rows; r++)
-            out[i + r] = (float)(latent_distance_sum(y + r * N, T + (i + r) * ldt, N, kind) / (double)N);
+        double sums[TILE_ROWS];
+        latent_distance_sums(y, N, T + i * ldt, ldt, rows, N, kind, sums);
+        for (long r = 0; r < rows; r++) out[i + r] = (float)(sums[r] / (double)N);
     }
     if (y != stackTile) free(y);
     return 0;

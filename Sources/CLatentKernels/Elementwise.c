@@ -36,6 +36,11 @@ double latent_distance_sum(const float *p, const float *t, long n, int kind) {
     return LATENT_DISPATCH(distance_sum, p, t, n, kind);
 }
 
+void latent_distance_sums(const float *p, long ldp, const float *t, long ldt, long rows, long n, int kind,
+                          double *out) {
+    LATENT_DISPATCH(distance_sums, p, ldp, t, ldt, rows, n, kind, out);
+}
+
 void latent_distance_grad(const float *p, const float *t, float *out, long n, float s, int kind) {
     LATENT_DISPATCH(distance_grad, p, t, out, n, s, kind);
 }

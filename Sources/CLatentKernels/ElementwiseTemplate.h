@@ -254,30 +254,54 @@ static void FN(column_sums)(const float *x, float *out, long rows, long cols) {
 }
 #undef LATENT_COLUMN_SUMS_OF_WIDTH
 
-// Σ (p − t)² (kind 0) or Σ |p − t| (kind 1), in double.
-// Sixteen float lanes per block of 1024, blocks added in double.
-static double FN(distance_sum)(const float *p, const float *t, long n, int kind) {
-    double total = 0;
+// Σ (p − t)² (kind 0) or Σ |p − t| (kind 1) of R rows of n (row r at p + r·ldp and
+// t + r·ldt) into out[r], in double. Each row: sixteen float lanes per block of 1024, the
+// lanes added in order, blocks added in double. R rows side by side are R independent
+// chains of the same operations: one row alone waits on its adds' latency.
+static inline __attribute__((always_inline)) void FN(distance_rows)(const int R, const float *p, long ldp,
+                                                                    const float *t, long ldt, long n, int kind,
+                                                                    double *out) {
+    double total[4] = {0, 0, 0, 0};
     long i = 0;
     while (i < n) {
         long end = i + 1024 < n ? i + 1024 : n;
-        float acc[16] = {0};
+        float acc[4][16] = {{0}};
         long j = i;
         if (kind == 0) {
             for (; j + 16 <= end; j += 16)
-                for (int k = 0; k < 16; k++) { float d = p[j + k] - t[j + k]; acc[k] += d * d; }
-            for (; j < end; j++) { float d = p[j] - t[j]; acc[0] += d * d; }
+                for (int r = 0; r < R; r++)
+                    for (int k = 0; k < 16; k++) { float d = p[r * ldp + j + k] - t[r * ldt + j + k]; acc[r][k] += d * d; }
+            for (; j < end; j++)
+                for (int r = 0; r < R; r++) { float d = p[r * ldp + j] - t[r * ldt + j]; acc[r][0] += d * d; }
         } else {
             for (; j + 16 <= end; j += 16)
-                for (int k = 0; k < 16; k++) { float d = p[j + k] - t[j + k]; acc[k] += fabsf(d); }
-            for (; j < end; j++) { float d = p[j] - t[j]; acc[0] += fabsf(d); }
+                for (int r = 0; r < R; r++)
+                    for (int k = 0; k < 16; k++) { float d = p[r * ldp + j + k] - t[r * ldt + j + k]; acc[r][k] += fabsf(d); }
+            for (; j < end; j++)
+                for (int r = 0; r < R; r++) { float d = p[r * ldp + j] - t[r * ldt + j]; acc[r][0] += fabsf(d); }
         }
-        float s = 0.0f;
-        for (int k = 0; k < 16; k++) s += acc[k];
-        total += s;
+        for (int r = 0; r < R; r++) {
+            float s = 0.0f;
+            for (int k = 0; k < 16; k++) s += acc[r][k];
+            total[r] += s;
+        }
         i = end;
     }
+    for (int r = 0; r < R; r++) out[r] = total[r];
+}
+
+static double FN(distance_sum)(const float *p, const float *t, long n, int kind) {
+    double total;
+    FN(distance_rows)(1, p, 0, t, 0, n, kind, &total);
     return total;
+}
+
+// distance_sum of each of `rows` rows, four at a time.
+static void FN(distance_sums)(const float *p, long ldp, const float *t, long ldt, long rows, long n, int kind,
+                              double *out) {
+    long r = 0;
+    for (; r + 4 <= rows; r += 4) FN(distance_rows)(4, p + r * ldp, ldp, t + r * ldt, ldt, n, kind, out + r);
+    for (; r < rows; r++) FN(distance_rows)(1, p + r * ldp, ldp, t + r * ldt, ldt, n, kind, out + r);
 }
 
 // out = s · (p − t) (kind 0, the squared distance's gradient with s = 2g/n) or

@@ -60,6 +60,10 @@ void latent_act_grad(const float *g, const float *y, float *dz, long n, int act)
 void latent_column_sums(const float *x, float *out, long rows, long cols);
 /// Σ (p − t)² (kind 0) or Σ |p − t| (kind 1), accumulated in double across blocks.
 double latent_distance_sum(const float *p, const float *t, long n, int kind);
+/// out[r] = latent_distance_sum(p + r·ldp, t + r·ldt, n, kind) for r < rows, the same bits,
+/// several rows side by side.
+void latent_distance_sums(const float *p, long ldp, const float *t, long ldt, long rows, long n, int kind,
+                          double *out);
 /// out = s·(p − t) (kind 0) or s·sign(p − t) (kind 1).
 void latent_distance_grad(const float *p, const float *t, float *out, long n, float s, int kind);
 /// One fused Adam step (Keras's form) over n parameters; the gradient is g, or g + g2

@@ -15,11 +15,12 @@ extension Tensor {
             let o = out.baseAddress!
             Engine.parallelFor(rows, minimumChunk: Swift.max(1, Elementwise.parallelThreshold / Swift.max(width, 1))) {
                 r in
-                for i in r {
-                    o[i] = Float(
-                        latent_distance_sum(p + i * width, t + i * width, width, absolute ? 1 : 0)
-                            / Double(Swift.max(width, 1)))
-                }
+                // Rows side by side (latent_distance_sums), each with latent_distance_sum's bits.
+                var sums = [Double](repeating: 0, count: r.count)
+                latent_distance_sums(
+                    p + r.lowerBound * width, width, t + r.lowerBound * width, width, r.count, width, absolute ? 1 : 0,
+                    &sums)
+                for (i, sum) in zip(r, sums) { o[i] = Float(sum / Double(Swift.max(width, 1))) }
             }
         }
     }

@@ -122,6 +122,32 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// Rows side by side (four at a time, the rest alone) give each row the bits of its own
+    /// latent_distance_sum: both kinds, widths under, at and over one block of 1024, with
+    /// vector tails, row strides wider than the rows.
+    func testDistanceSumsGiveEachRowsOwnBits() {
+        var g = RandomGenerator(seed: 19)
+        for n in [1, 15, 16, 784, 1024, 1030, 2600] {
+            for rows in [1, 3, 4, 7, 9] {
+                let stride = n + 5
+                let p = Tensor.randomNormal([rows * stride], using: &g).scalars
+                let t = Tensor.randomNormal([rows * stride], using: &g).scalars
+                for kind: Int32 in [0, 1] {
+                    var sums = [Double](repeating: .nan, count: rows)
+                    latent_distance_sums(p, stride, t, stride, rows, n, kind, &sums)
+                    for r in 0..<rows {
+                        let alone = p.withUnsafeBufferPointer { pp in
+                            t.withUnsafeBufferPointer { tp in
+                                latent_distance_sum(pp.baseAddress! + r * stride, tp.baseAddress! + r * stride, n, kind)
+                            }
+                        }
+                        XCTAssertEqual(sums[r].bitPattern, alone.bitPattern, "n \(n), rows \(rows), row \(r), kind \(kind)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Column sums add the rows in order: the narrow widths kept in registers must give
     /// the bits of that order, computed here one float at a time.
     func testColumnSumsAddTheRowsInOrderAtEveryWidth() {
