@@ -141,7 +141,8 @@ final class KernelTests: XCTestCase {
                                 latent_distance_sum(pp.baseAddress! + r * stride, tp.baseAddress! + r * stride, n, kind)
                             }
                         }
-                        XCTAssertEqual(sums[r].bitPattern, alone.bitPattern, "n \(n), rows \(rows), row \(r), kind \(kind)")
+                        XCTAssertEqual(
+                            sums[r].bitPattern, alone.bitPattern, "n \(n), rows \(rows), row \(r), kind \(kind)")
                     }
                 }
             }
