@@ -25,21 +25,28 @@ final class OneOutputConvolutionTests: XCTestCase {
         Case(h: 8, w: 35, c: 16, size: 3, stride: 2, padding: .same),
     ]
 
-    func geometry(_ t: Case, batch: Int) -> latent_conv_geometry {
-        let g = ConvolutionGeometry(
-            inputHeight: t.h, inputWidth: t.w, channels: t.c, kernel: (t.size, t.size), stride: (t.stride, t.stride),
-            padding: t.padding)
-        return ConvolutionKernels(g, batch: batch, filters: 1).geometry
+    /// `body(case, geometry, kernel, generator)` for every case, a batch of `batch` images.
+    func forEachCase(
+        seed: UInt64, _ body: (Case, inout latent_conv_geometry, [Float], inout RandomGenerator) -> Void
+    ) {
+        var rng = RandomGenerator(seed: seed)
+        for t in cases {
+            let geometry = ConvolutionGeometry(
+                inputHeight: t.h, inputWidth: t.w, channels: t.c, kernel: (t.size, t.size),
+                stride: (t.stride, t.stride), padding: t.padding)
+            var g = ConvolutionKernels(geometry, batch: batch, filters: 1).geometry
+            let k = Tensor.randomUniform([t.size, t.size, t.c, 1], low: -1, high: 1, using: &rng).scalars
+            body(t, &g, k, &rng)
+        }
     }
+
+    let batch = 2
 
     func testForwardAddsInItsStatedOrder() throws {
         try XCTSkipIf(latent_cpu_level() < 2, "the one-output kernels are AVX-512")
-        var rng = RandomGenerator(seed: 41)
-        for t in cases {
-            let n = 2
-            var g = geometry(t, batch: n)
+        forEachCase(seed: 41) { t, g, k, rng in
+            let n = batch
             let x = Tensor.randomUniform([n, t.h, t.w, t.c], low: -1, high: 1, using: &rng).scalars
-            let k = Tensor.randomUniform([t.size, t.size, t.c, 1], low: -1, high: 1, using: &rng).scalars
             var y = [Float](repeating: .nan, count: n * g.oh * g.ow)
             XCTAssertEqual(latent_conv_one_channel_level(2, 0, &g, x, k, &y, 0, n), 1)
             var differing = 0
@@ -70,12 +77,9 @@ final class OneOutputConvolutionTests: XCTestCase {
 
     func testInputGradientAddsInItsStatedOrder() throws {
         try XCTSkipIf(latent_cpu_level() < 2, "the one-output kernels are AVX-512")
-        var rng = RandomGenerator(seed: 43)
-        for t in cases {
-            let n = 2
-            var g = geometry(t, batch: n)
+        forEachCase(seed: 43) { t, g, k, rng in
+            let n = batch
             let gy = Tensor.randomUniform([n, g.oh, g.ow, 1], low: -1, high: 1, using: &rng).scalars
-            let k = Tensor.randomUniform([t.size, t.size, t.c, 1], low: -1, high: 1, using: &rng).scalars
             var dx = [Float](repeating: .nan, count: n * t.h * t.w * t.c)
             XCTAssertEqual(latent_conv_one_channel_level(2, 2, &g, gy, k, &dx, 0, n), 1)
             var differing = 0
