@@ -14,6 +14,7 @@
 //
 // Every kernel computes an image from that image alone, so a batch may be split anywhere.
 #include "CLatentKernels.h"
+#include "Lanes.h"
 #include "ConvolutionImplicit.h"
 #include "ConvolutionOneChannel.h"
 #include "ConvolutionPlanar.h"
@@ -170,7 +171,7 @@ GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, co
                                                const float *bias, int relu) {
     const long C = g->c, KW = g->kw, taps = g->kh * KW, SH = g->sh, W = g->w;
     const long step = (taps - g->sw) * C, rowFloats = g->ow * taps * C;
-    const __mmask16 m = (__mmask16)(C >= 16 ? 0xFFFF : (1u << C) - 1u);
+    const __mmask16 m = latent_first_lanes(C);
     const __m512 b = bias ? _mm512_maskz_loadu_ps(m, bias) : _mm512_setzero_ps();
     const int hasBias = bias != NULL;
     long stackColumns[2 * 256];

@@ -14,6 +14,7 @@
 // block of LATENT_GEMM_KC pixels, s = fma(gy[k, f], cols[k, q], s) over k in order from
 // s = 0, then dwt[f, q] = dwt[f, q] + s. So the bits of the materialised path (tested).
 #include "ConvolutionImplicit.h"
+#include "Lanes.h"
 #include <stdlib.h>
 
 #if defined(__clang__) && defined(__x86_64__)
@@ -38,8 +39,8 @@ static void plan_vectors(long kernelRowFloats, long patch, long vectors, vector_
             const long endA = boundary < end ? boundary : end;
             s.rowA = s.rowB = a;
             s.offsetA = s.offsetB = q0 - a * kernelRowFloats;
-            s.first = (__mmask16)((1u << (endA - q0)) - 1u);
-            s.stored = (__mmask16)((1u << (end - q0)) - 1u);
+            s.first = latent_first_lanes(endA - q0);
+            s.stored = latent_first_lanes(end - q0);
             if (endA < end) {
                 s.rowB = a + 1;
                 s.offsetB = q0 - boundary;

@@ -11,6 +11,7 @@
 // FMA chain, whichever group of four it falls in: an image's result never depends on the
 // batch or the split.
 #include "ConvolutionOneChannel.h"
+#include "Lanes.h"
 #include "Window.h"
 
 #if defined(__clang__) && defined(__x86_64__)
@@ -39,7 +40,7 @@ AVX512 static inline __m512 finish(__m512 v, __m512 bias, int hasBias, int relu)
 AVX512 void latent_avx512_conv_forward_one_input(const latent_conv_geometry *g, const float *x, const float *w,
                                                  const float *bias, int relu, float *y, long n0, long n1) {
     const long F = g->f, KW = g->kw, SW = g->sw;
-    const __mmask16 mask = (__mmask16)((1u << F) - 1u);
+    const __mmask16 mask = latent_first_lanes(F);
     const __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias) : _mm512_setzero_ps();
     const int hasBias = bias != NULL;
     long owLo, owHi;
@@ -189,7 +190,7 @@ AVX512 static inline void f1_sixteen_pixels(const int checked, const latent_conv
 }
 
 AVX512 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g, const float *x, const float *w, float *y, long n0, long n1) {
-    const __mmask16 mask = (__mmask16)((1u << g->c) - 1u);
+    const __mmask16 mask = latent_first_lanes(g->c);
     long owLo, owHi;
     latent_inside_columns(g, &owLo, &owHi);
     for (long n = n0; n < n1; n++)
@@ -278,7 +279,7 @@ AVX512 static inline __attribute__((always_inline)) void f1_input_pixels(const i
 
 AVX512 void latent_avx512_conv_backward_input_one_output(const latent_conv_geometry *g, const float *gy, const float *wt, float *dx, long n0, long n1) {
     const long C = g->c;
-    const __mmask16 mask = (__mmask16)((1u << C) - 1u);
+    const __mmask16 mask = latent_first_lanes(C);
     // Stride 1: input columns whose taps all map inside the output, eight or four at a time.
     const int unit = g->sh == 1 && g->sw == 1;
     long iwLo = 0, iwHi = g->w;
@@ -350,7 +351,7 @@ WEIGHT_RUN(5, 5, 1)
 AVX512 void latent_avx512_conv_backward_weight_single(const latent_conv_geometry *g, const float *x, const float *gy, float *dw, long n0, long n1,
                                         int oneInput) {
     const long L = oneInput ? g->f : g->c, taps = g->kh * g->kw, gs = oneInput ? g->f : 1;
-    const __mmask16 mask = (__mmask16)((1u << L) - 1u);
+    const __mmask16 mask = latent_first_lanes(L);
     weight_run_fn run = NULL;
     if (g->kh == 3 && g->kw == 3) run = oneInput ? weight_run_3_1 : weight_run_3_0;
     if (g->kh == 5 && g->kw == 5) run = oneInput ? weight_run_5_1 : weight_run_5_0;

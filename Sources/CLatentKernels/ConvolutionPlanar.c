@@ -19,6 +19,7 @@
 // kernel skips them, which can differ only in the sign of a sum that is exactly zero
 // (a -0 from underflow, then +0 added): nothing after a bias or relu.
 #include "ConvolutionPlanar.h"
+#include "Lanes.h"
 #include "Transpose.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -84,7 +85,7 @@ AVX512 static inline __m512 finish(__m512 v, __m512 bias, int hasBias, int relu)
         for (int j = 0; j < PB; j++) {                                                                         \
             const long first = p0 + j * 16, count = L->pixels - first < 16 ? L->pixels - first : 16;           \
             if (count <= 0) break;                                                                             \
-            const __mmask16 lanes = (__mmask16)((1u << count) - 1u);                                           \
+            const __mmask16 lanes = latent_first_lanes(count);                                           \
             for (int f = 0; f < FB; f++)                                                                       \
                 _mm512_mask_i32scatter_ps(y + first * F + f0 + f, lanes, offsets, acc[f][j], 4);               \
         }                                                                                                      \
@@ -123,8 +124,8 @@ AVX512 static void copy_rows(float *dst, const float *src, long srcStride, long 
     for (long o = 0; o < n; o += 16) {
         const long end = o + 16 < n ? o + 16 : n;
         const long a = lo > o ? lo : o, b = hi < end ? hi : end;
-        const __mmask16 store = (__mmask16)((1u << (end - o)) - 1u);
-        const __mmask16 load = a < b ? (__mmask16)(((1u << (b - o)) - 1u) & ~((1u << (a - o)) - 1u)) : 0;
+        const __mmask16 store = latent_first_lanes(end - o);
+        const __mmask16 load = (__mmask16)(latent_first_lanes(b - o) & ~latent_first_lanes(a - o));
         for (long r = 0; r < rows; r++)
             _mm512_mask_storeu_ps(dst + r * n + o, store, _mm512_maskz_loadu_ps(load, src + r * srcStride + o));
     }
@@ -244,12 +245,10 @@ AVX512 static void pool_planar(const latent_planar_layout *L, long n, long OH, c
             float *out = pooled + (f * PH + py) * PW;
             for (long px = 0; px < PW; px += 16) {
                 const long x0 = 2 * px, left = OW - x0;  // input columns from x0 on
-                const __mmask16 lo = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
-                const __mmask16 hi = left >= 32 ? (__mmask16)0xFFFF
-                                     : left > 16 ? (__mmask16)((1u << (left - 16)) - 1u)
-                                                 : (__mmask16)0;
+                const __mmask16 lo = latent_first_lanes(left);
+                const __mmask16 hi = latent_first_lanes(left - 16);
                 const long count = PW - px < 16 ? PW - px : 16;
-                const __mmask16 stored = (__mmask16)((1u << count) - 1u);
+                const __mmask16 stored = latent_first_lanes(count);
                 const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + x0), b0 = _mm512_maskz_loadu_ps(hi, r0 + x0 + 16);
                 const __m512 a1 = _mm512_maskz_loadu_ps(lo, r1 + x0), b1 = _mm512_maskz_loadu_ps(hi, r1 + x0 + 16);
                 if (!arg) {

@@ -1,5 +1,6 @@
 // Max pooling (PoolingTemplate.h), one build per instruction set, chosen at run time.
 #include "CLatentKernels.h"
+#include "Lanes.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ AVX512 static void maxpool_avx512(const latent_conv_geometry *g, const float *x,
                 const long first = ((n * g->h + oy * g->sh) * g->w + ox * g->sw) * C;
                 const long o = ((n * g->oh + oy) * g->ow + ox) * C;
                 for (long c0 = 0; c0 < C; c0 += 16) {
-                    const __mmask16 lanes = C - c0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (C - c0)) - 1u);
+                    const __mmask16 lanes = latent_first_lanes(C - c0);
                     __m512 out = _mm512_setzero_ps();
                     __m512i at = _mm512_setzero_si512();
                     for (long kx = 0; kx < g->kw; kx++) {
@@ -74,7 +75,7 @@ AVX512 static void maxpool_backward_unique_avx512(const int32_t *arg, const floa
     const __m512 zero = _mm512_setzero_ps();
     long k = 0;
     for (; k < count; k += 16) {
-        const __mmask16 lanes = count - k >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - k)) - 1u);
+        const __mmask16 lanes = latent_first_lanes(count - k);
         __m512 v = _mm512_add_ps(zero, _mm512_maskz_loadu_ps(lanes, g + k));
         if (relu) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(lanes, y + k), zero, _CMP_GT_OQ), v);
         _mm512_mask_i32scatter_ps(dx, lanes, _mm512_maskz_loadu_epi32(lanes, arg + k), v, 4);

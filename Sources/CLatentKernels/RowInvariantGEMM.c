@@ -10,6 +10,7 @@
 // tiles with AVX-512 (== 2). Both compute the same bits (the recipe is below); without
 // AVX2 a plain loop keeps the row-invariance promise.
 #include "CLatentKernels.h"
+#include "Lanes.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,7 +457,7 @@ T512 static void pack_bt5(const float *B, long ldb, long K, long j0, long nc, fl
             const float *src = B + (j0 + jr + c0) * ldb;
             for (long k = 0; k < K; k += 16) {
                 long kk = K - k < 16 ? K - k : 16;
-                __mmask16 km = (__mmask16)((1u << kk) - 1);
+                __mmask16 km = latent_first_lanes(kk);
                 __m512 r[16];
 #pragma clang loop unroll(full)
                 for (int q = 0; q < 16; q++) r[q] = _mm512_maskz_loadu_ps(q < cc ? km : 0, src + q * ldb + k);
@@ -472,7 +473,7 @@ T512 static void pack_bt5(const float *B, long ldb, long K, long j0, long nc, fl
 T512 static void pack_a5t(const float *A, long lda, long i0, long mc, long p0, long kc, float *ap) {
     for (long ib = 0, mr; ib < mc; ib += mr) {
         mr = tile_rows(mc - ib, MR5);
-        __mmask16 m = (__mmask16)((1u << mr) - 1);
+        __mmask16 m = latent_first_lanes(mr);
         for (long k = 0; k < kc; k++)
             _mm512_mask_storeu_ps(ap + k * MR5, (__mmask16)0x3FFF,
                                   _mm512_maskz_loadu_ps(m, A + (p0 + k) * lda + i0 + ib));
@@ -495,7 +496,7 @@ INLINE5 T512 void narrow5_body(const int NJ, long kc, const float *a, long lda, 
     for (int j = 0; j < NJ; j++) acc[j] = _mm512_setzero_ps();
     for (long k = 0; k < kc; k += 16) {
         long kk = kc - k < 16 ? kc - k : 16;
-        __mmask16 km = (__mmask16)((1u << kk) - 1);
+        __mmask16 km = latent_first_lanes(kk);
         __m512 r[16];
 #pragma clang loop unroll(full)
         for (int q = 0; q < 16; q++) r[q] = _mm512_maskz_loadu_ps(q < mr ? km : 0, a + q * lda + k);
@@ -561,7 +562,7 @@ T512 static void tile5(int packedA, long mr, long width, long cols, long kc, con
                        long bs, float *c, long ldc, float alpha, float beta, int first, const float *bias, int relu) {
     int nv = (int)(width / 16);
     long lastCols = cols - 16 * (nv - 1);
-    __mmask16 mlast = lastCols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lastCols) - 1);
+    __mmask16 mlast = latent_first_lanes(lastCols);
     k5_kernels[packedA][nv - 1][mr](kc, a, lda, b, bs, c, ldc, mlast, mr, alpha, beta, first, bias, relu);
 }
 
