@@ -97,7 +97,7 @@ AVX512 static inline __m512 f1_pixel(const latent_conv_geometry *g, const float 
 
 // PIXELS consecutive pixels whose kernel columns are all inside, over the kernel rows
 // kh0..<kh1 that are (f1_pixel's taps, in its order), PIXELS independent FMA chains (one
-// chain alone waits on the FMA latency; four kept one of the two FMA ports idle).
+// chain alone waits on the FMA latency).
 AVX512 static inline __attribute__((always_inline)) void f1_pixels(const int PIXELS, const latent_conv_geometry *g,
                                                                    const float *x, const float *w, __mmask16 mask,
                                                                    long n, long ih0, long kh0, long kh1, long ow,
@@ -204,7 +204,7 @@ AVX512 void latent_avx512_conv_forward_one_output(const latent_conv_geometry *g,
             // kernel, `same`) in blocks of 16, the first and last checked for it and
             // overlapping the others where 16 does not divide the row (the same values
             // written again): single pixels, each with its own reduction and per-tap
-            // checks, cost 4–5× as much.
+            // checks, took most of the kernel's samples on 28-wide rows (perf annotate).
             f1_sixteen_pixels(1, g, x, w, mask, n, ih0, kh0, kh1, 0, yr);
             for (ow = 16; ow + 16 <= owHi; ow += 16) f1_sixteen_pixels(0, g, x, w, mask, n, ih0, kh0, kh1, ow, yr);
             if (ow < g->ow) f1_sixteen_pixels(1, g, x, w, mask, n, ih0, kh0, kh1, g->ow - 16, yr);
