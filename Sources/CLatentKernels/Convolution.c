@@ -167,6 +167,12 @@ GATHER_AVX512 static inline __m512 gather_finish(__m512 v, __m512 bias, int hasB
     if (hasBias) v = _mm512_add_ps(v, bias);
     return relu ? _mm512_max_ps(v, _mm512_setzero_ps()) : v;
 }
+// acc + the n patch columns of one pixel at row + offset, `step` floats apart, in order.
+GATHER_AVX512 static inline __m512 gather_columns(__m512 acc, const float *row, long offset, long n, long step,
+                                                  __mmask16 m) {
+    for (long j = 0; j < n; j++) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, row + offset + j * step));
+    return acc;
+}
 GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, const float *cols, float *image,
                                                const float *bias, int relu) {
     const long C = g->c, KW = g->kw, taps = g->kh * KW, SH = g->sh, W = g->w;
@@ -179,35 +185,32 @@ GATHER_AVX512 static void col2im_gather_narrow(const latent_conv_geometry *g, co
     if (!columns) abort();
     for (long iw = 0; iw < W; iw++) {
         const long wx = iw + g->pl;
-        const long ow0 = wx - KW + 1 > 0 ? (wx - KW + g->sw) / g->sw : 0;
-        const long ow1 = wx / g->sw + 1 < g->ow ? wx / g->sw + 1 : g->ow;
+        long ow0, ow1;
+        latent_patches_reading(wx, KW, g->sw, g->ow, &ow0, &ow1);
         columns[2 * iw] = (wx + ow0 * (taps - g->sw)) * C;  // offset of patch column ow0's tap
         columns[2 * iw + 1] = ow1 > ow0 ? ow1 - ow0 : 0;
     }
     for (long ih = 0; ih < g->h; ih++) {
         const long hy = ih + g->pt;
-        const long oh0 = hy - g->kh + 1 > 0 ? (hy - g->kh + SH) / SH : 0;
-        const long oh1 = hy / SH + 1 < g->oh ? hy / SH + 1 : g->oh;
+        long oh0, oh1;
+        latent_patches_reading(hy, g->kh, SH, g->oh, &oh0, &oh1);
         float *out = image + ih * W * C;
         long iw = 0;
         for (; iw + 2 <= W; iw += 2) {
             __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-            const long o0 = columns[2 * iw], n0 = columns[2 * iw + 1];
-            const long o1 = columns[2 * iw + 2], n1 = columns[2 * iw + 3];
             for (long oh = oh0; oh < oh1; oh++) {
                 const float *row = cols + oh * rowFloats + (hy - oh * SH) * KW * C;
-                for (long j = 0; j < n0; j++) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m, row + o0 + j * step));
-                for (long j = 0; j < n1; j++) a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(m, row + o1 + j * step));
+                a0 = gather_columns(a0, row, columns[2 * iw], columns[2 * iw + 1], step, m);
+                a1 = gather_columns(a1, row, columns[2 * iw + 2], columns[2 * iw + 3], step, m);
             }
             _mm512_mask_storeu_ps(out + iw * C, m, gather_finish(a0, b, hasBias, relu));
             _mm512_mask_storeu_ps(out + (iw + 1) * C, m, gather_finish(a1, b, hasBias, relu));
         }
         for (; iw < W; iw++) {
             __m512 a0 = _mm512_setzero_ps();
-            const long o0 = columns[2 * iw], n0 = columns[2 * iw + 1];
             for (long oh = oh0; oh < oh1; oh++) {
                 const float *row = cols + oh * rowFloats + (hy - oh * SH) * KW * C;
-                for (long j = 0; j < n0; j++) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m, row + o0 + j * step));
+                a0 = gather_columns(a0, row, columns[2 * iw], columns[2 * iw + 1], step, m);
             }
             _mm512_mask_storeu_ps(out + iw * C, m, gather_finish(a0, b, hasBias, relu));
         }

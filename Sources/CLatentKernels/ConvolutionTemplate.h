@@ -166,16 +166,13 @@ static void FN(col2im_gather)(const latent_conv_geometry *g, const float *cols, 
     long stackRanges[2 * 256];
     long *ranges = g->w <= 256 ? stackRanges : malloc((size_t)(2 * g->w) * sizeof(long));
     if (!ranges) abort();
-    for (long iw = 0; iw < g->w; iw++) {
-        const long wx = iw + g->pl;
-        ranges[2 * iw] = wx - KW + 1 > 0 ? (wx - KW + SW) / SW : 0;
-        ranges[2 * iw + 1] = wx / SW + 1 < g->ow ? wx / SW + 1 : g->ow;
-    }
+    for (long iw = 0; iw < g->w; iw++)
+        latent_patches_reading(iw + g->pl, KW, SW, g->ow, &ranges[2 * iw], &ranges[2 * iw + 1]);
     for (long ih = 0; ih < g->h; ih++) {
         // Patch rows oh that read image row ih: kh = hy − oh·SH in [0, KH).
         const long hy = ih + g->pt;
-        const long oh0 = hy - g->kh + 1 > 0 ? (hy - g->kh + SH) / SH : 0;
-        const long oh1 = hy / SH + 1 < g->oh ? hy / SH + 1 : g->oh;
+        long oh0, oh1;
+        latent_patches_reading(hy, g->kh, SH, g->oh, &oh0, &oh1);
         for (long iw = 0; iw < g->w; iw++) {
             const long wx = iw + g->pl, ow0 = ranges[2 * iw], ow1 = ranges[2 * iw + 1];
             const long at = (ih * g->w + iw) * C;

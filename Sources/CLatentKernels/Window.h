@@ -26,4 +26,12 @@ static inline void latent_inside_columns(const latent_conv_geometry *g, long *lo
     *hi = h;
 }
 
+// The patches [*first, *end) along one axis (rows or columns) that read padded
+// coordinate x = i + pad with a kernel of `size` at `stride` over `count` patches: those
+// with x − patch·stride in [0, size). col2im's gathers sum exactly these.
+static inline void latent_patches_reading(long x, long size, long stride, long count, long *first, long *end) {
+    *first = x - size + 1 > 0 ? (x - size + stride) / stride : 0;
+    *end = x / stride + 1 < count ? x / stride + 1 : count;
+}
+
 #endif
