@@ -95,26 +95,48 @@ AVX512 static inline __m512 f1_pixel(const latent_conv_geometry *g, const float 
     return acc;
 }
 
-// PIXELS consecutive pixels whose kernel columns are all inside, over the kernel rows
-// kh0..<kh1 that are (f1_pixel's taps, in its order), PIXELS independent FMA chains (one
-// chain alone waits on the FMA latency).
-AVX512 static inline __attribute__((always_inline)) void f1_pixels(const int PIXELS, const latent_conv_geometry *g,
-                                                                   const float *x, const float *w, __mmask16 mask,
-                                                                   long n, long ih0, long kh0, long kh1, long ow,
-                                                                   float *yr) {
-    const long C = g->c, SW = g->sw;
-    __m512 a[8];
+// The FMA chains of PIXELS consecutive pixels (pixel i at column ow + i, channels C,
+// stride SW) over the kernel rows kh0..<kh1 that are inside: f1_pixel's taps in its
+// order, one independent chain a pixel (one chain alone waits on the FMA latency). With
+// `checked` the first and last pixel skip taps on the padding; the caller makes sure the
+// others have none.
+AVX512 static inline __attribute__((always_inline)) void f1_accumulate(const int PIXELS, const long C, const long SW,
+                                                                       const int checked,
+                                                                       const latent_conv_geometry *g, const float *x,
+                                                                       const float *w, __mmask16 mask, long n,
+                                                                       long ih0, long kh0, long kh1, long ow,
+                                                                       __m512 *a) {
 #pragma clang loop unroll(full)
     for (int i = 0; i < PIXELS; i++) a[i] = _mm512_setzero_ps();
     for (long kh = kh0; kh < kh1; kh++) {
         const float *xr = x + ((n * g->h + ih0 + kh) * g->w + ow * SW - g->pl) * C;
         for (long kw = 0; kw < g->kw; kw++) {
             __m512 wt = _mm512_maskz_loadu_ps(mask, w + (kh * g->kw + kw) * C);
+            if (!checked) {
 #pragma clang loop unroll(full)
-            for (int i = 0; i < PIXELS; i++)
+                for (int i = 0; i < PIXELS; i++)
+                    a[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + i * SW) * C), wt, a[i]);
+                continue;
+            }
+            const long first = ow * SW + kw - g->pl, last = first + (PIXELS - 1) * SW;
+            if (first >= 0 && first < g->w) a[0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + kw * C), wt, a[0]);
+#pragma clang loop unroll(full)
+            for (int i = 1; i < PIXELS - 1; i++)
                 a[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + i * SW) * C), wt, a[i]);
+            if (last >= 0 && last < g->w)
+                a[PIXELS - 1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + (PIXELS - 1) * SW) * C), wt,
+                                                a[PIXELS - 1]);
         }
     }
+}
+
+// PIXELS consecutive pixels whose kernel columns are all inside, each sum reduced alone.
+AVX512 static inline __attribute__((always_inline)) void f1_pixels(const int PIXELS, const latent_conv_geometry *g,
+                                                                   const float *x, const float *w, __mmask16 mask,
+                                                                   long n, long ih0, long kh0, long kh1, long ow,
+                                                                   float *yr) {
+    __m512 a[8];
+    f1_accumulate(PIXELS, g->c, g->sw, 0, g, x, w, mask, n, ih0, kh0, kh1, ow, a);
 #pragma clang loop unroll(full)
     for (int i = 0; i < PIXELS; i++) yr[ow + i] = _mm512_reduce_add_ps(a[i]);
 }
@@ -133,8 +155,8 @@ AVX512 static inline __m512 reduce_sixteen(const __m512 a[16]) {
     return _mm512_add_ps(_mm512_shuffle_ps(h[0], h[1], 0x88), _mm512_shuffle_ps(h[0], h[1], 0xDD));
 }
 
-// Sixteen pixels as f1_pixels(16, …) (channels C, stride SW), their sums made together by
-// reduce_sixteen and stored as one vector.
+// Sixteen pixels (f1_accumulate), their sums made together by reduce_sixteen and stored
+// as one vector.
 AVX512 static inline __attribute__((always_inline)) void f1_sixteen_pixels_of(const long C, const long SW,
                                                                               const int checked,
                                                                               const latent_conv_geometry *g,
@@ -142,29 +164,7 @@ AVX512 static inline __attribute__((always_inline)) void f1_sixteen_pixels_of(co
                                                                               __mmask16 mask, long n, long ih0,
                                                                               long kh0, long kh1, long ow, float *yr) {
     __m512 a[16];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 16; i++) a[i] = _mm512_setzero_ps();
-    for (long kh = kh0; kh < kh1; kh++) {
-        const float *xr = x + ((n * g->h + ih0 + kh) * g->w + ow * SW - g->pl) * C;
-        for (long kw = 0; kw < g->kw; kw++) {
-            __m512 wt = _mm512_maskz_loadu_ps(mask, w + (kh * g->kw + kw) * C);
-            if (!checked) {
-#pragma clang loop unroll(full)
-                for (int i = 0; i < 16; i++)
-                    a[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + i * SW) * C), wt, a[i]);
-                continue;
-            }
-            // The first and last pixel skip a tap on the padding (f1_pixel's taps); the
-            // caller makes sure the others have none.
-            const long first = ow * SW + kw - g->pl, last = first + 15 * SW;
-            if (first >= 0 && first < g->w) a[0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + kw * C), wt, a[0]);
-#pragma clang loop unroll(full)
-            for (int i = 1; i < 15; i++)
-                a[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + i * SW) * C), wt, a[i]);
-            if (last >= 0 && last < g->w)
-                a[15] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (kw + 15 * SW) * C), wt, a[15]);
-        }
-    }
+    f1_accumulate(16, C, SW, checked, g, x, w, mask, n, ih0, kh0, kh1, ow, a);
     // reduce_sixteen's order is its own inverse: handing it the pixels in that order puts
     // pixel i in lane i.
     const __m512 ordered[16] = {a[0], a[2], a[1], a[3], a[8], a[10], a[9], a[11],
