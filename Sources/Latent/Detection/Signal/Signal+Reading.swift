@@ -41,9 +41,29 @@ extension Signal {
         if Gzip.isCompressed(bytes) {
             bytes = try Gzip.decompress(bytes, maximumSize: maximumTextSize, file: name)
         }
+        try refuseBinary(bytes, file: name)
         return try parse(
             bytes, file: name, labelColumn: labelColumn,
             ignoredColumns: ignoredColumns)
+    }
+
+    /// A binary file read as text failed on its second "line" with a count of fields; say
+    /// what it is instead.
+    static func refuseBinary(_ bytes: [UInt8], file: String) throws {
+        let what: String
+        if bytes.starts(with: NPYFile.magic) {
+            what = "a NumPy array (.npy)"
+        } else if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            what = "a zip archive (an .npz?)"
+        } else if bytes.prefix(4096).contains(0) {
+            what = "binary data"
+        } else {
+            return
+        }
+        throw DataError(
+            .unsupported, file: file, message: "it holds \(what), but a signal is read from text",
+            remedy:
+                "Write one time step per line, channels separated by commas (numpy.savetxt(path, x, delimiter=\",\")).")
     }
 
     /// Parses the text of a signal file (see ``read(_:labelColumn:ignoredColumns:)``).

@@ -43,4 +43,20 @@ final class SignalTextFormatTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("no label column 'label'"), "\(error)")
         }
     }
+
+    /// A NumPy array or an archive given as a signal is named for what it is (read as text
+    /// it failed on its second "line" with a count of fields).
+    func testBinaryFilesAreNamedForWhatTheyAre() throws {
+        let dir = try temporaryDirectory(self)
+        let npy = dir.appendingPathComponent("wave.npy")
+        try NPYFile.write(Tensor(shape: [40], scalars: (0..<40).map(Float.init)), to: npy)
+        let zip = dir.appendingPathComponent("wave.npz")
+        try NPZFile.write(["X": NPYArray(Tensor(shape: [4], scalars: [1, 2, 3, 4]))], to: zip)
+        for (url, what) in [(npy, "a NumPy array (.npy)"), (zip, "a zip archive")] {
+            XCTAssertThrowsError(try Signal.read(url)) { error in
+                XCTAssertEqual((error as? DataError)?.kind, .unsupported, "\(error)")
+                XCTAssertTrue("\(error)".contains("\(url.lastPathComponent): it holds \(what)"), "\(error)")
+            }
+        }
+    }
 }
