@@ -3,11 +3,11 @@
 # each is refused cleanly.
 #
 # Scripts/hostile_files.py writes the files into a temporary directory: truncated and
-# corrupt gzip, a gzip bomb, IDX and npy headers whose sizes overflow, CSV with NaN, ragged
-# rows, a 300 MB line without newline, binary garbage, an empty file, a directory instead
-# of a file; and copies of a good detector with a `../` path, deeply nested JSON, a model
-# whose shapes do not fit, and safetensors weights with a header length near 2^64,
-# overlapping offsets or an overflowing shape; copies of a signal detector with views,
+# corrupt gzip, a gzip bomb, IDX and npy headers whose sizes overflow, CSV, npy and npz
+# with NaN or infinite values, ragged rows, a 300 MB line without newline, binary garbage,
+# an empty file, a directory instead of a file; and copies of a good detector with a
+# `../` path, deeply nested JSON, a model whose shapes do not fit, and safetensors weights
+# with a header length near 2^64, overlapping offsets or an overflowing shape; copies of a signal detector with views,
 # divisors, scaling or block size that do not agree, or a ragged or truncated reference.
 # Each data file goes to
 # `latent detector fit --data` and `latent detector score --input`; each detector to

@@ -83,6 +83,11 @@ bad_crc[200] ^= 0x01
 data_file("bad-crc.npz", bytes(bad_crc))
 data_file("no-x.npz", npz([("features.npy", small_npy)]))
 data_file("bzip2.npz", npz([("X.npy", small_npy)], zipfile.ZIP_BZIP2))
+# Arrays whose values are NaN or infinite: refused as a CSV cell is (scored, a NaN row came
+# out as NaN and was never flagged).
+nan_rows = struct.pack("<600f", *([0.5] * 300 + [float("nan")] + [0.5] * 299))
+data_file("nan.npy", small_npy[: len(small_npy) - len(nan_rows)] + nan_rows)
+data_file("inf.npz", npz([("X.npy", small_npy[: len(small_npy) - 4] + struct.pack("<f", float("inf")))]))
 
 # CSV: NaN cells; ragged rows; a 300 MB line with no newline (sparse); binary garbage;
 # an empty file; a directory where a file should be.

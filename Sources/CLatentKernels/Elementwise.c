@@ -49,3 +49,5 @@ void latent_adam(float *p, const float *g, const float *g2, float *m, float *v, 
                  float eps, float alpha, float l2, float shrink) {
     LATENT_DISPATCH(adam, p, g, g2, m, v, n, b1, b2, eps, alpha, l2, shrink);
 }
+
+long latent_first_non_finite(const float *x, long n) { return LATENT_DISPATCH(first_non_finite, x, n); }

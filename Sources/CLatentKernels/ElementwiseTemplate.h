@@ -304,6 +304,21 @@ static void FN(distance_sums)(const float *p, long ldp, const float *t, long ldt
     for (; r < rows; r++) FN(distance_rows)(1, p + r * ldp, ldp, t + r * ldt, ldt, n, kind, out + r);
 }
 
+// The index of the first NaN or ±Inf in x[0..<n], or −1: blocks of 64 tested with integer
+// operations on the exponent bits (vectorised; a float comparison loop that stops at the
+// first hit is not), a block with a hit scanned again element by element.
+static long FN(first_non_finite)(const float *x, long n) {
+    long i = 0;
+    for (; i + 64 <= n; i += 64) {
+        uint32_t hit = 0;
+        for (long k = i; k < i + 64; k++) hit |= (FN(bits_of)(x[k]) & 0x7F800000u) == 0x7F800000u;
+        if (hit) break;
+    }
+    for (; i < n; i++)
+        if ((FN(bits_of)(x[i]) & 0x7F800000u) == 0x7F800000u) return i;
+    return -1;
+}
+
 // out = s · (p − t) (kind 0, the squared distance's gradient with s = 2g/n) or
 // s · sign(p − t) (kind 1).
 static void FN(distance_grad)(const float *p, const float *t, float *out, long n, float s, int kind) {

@@ -83,6 +83,10 @@ enum CommandLineWords {
             "give --skip-non-finite to leave such rows out"
         ),
         (
+            "read with skippingNonFiniteRows: true to leave such rows out",
+            "give --skip-non-finite to leave such rows out"
+        ),
+        (
             "or raise CSVOptions.maximumLineLength.",
             "(a line may hold at most 16 MB)."
         ),

@@ -22,7 +22,7 @@ struct DataFileOptions: ParsableArguments {
 
     @Flag(
         help:
-            "Skip CSV/TSV rows that hold NaN or ±Inf (they are counted and reported) instead of stopping at the first.")
+            "Skip rows that hold NaN or ±Inf (they are counted and reported) instead of stopping at the first.")
     var skipNonFinite = false
 
     @Option(help: ArgumentHelp("The array of an npz archive that holds the rows.", valueName: "KEY"))

@@ -1,4 +1,5 @@
 import Foundation
+import Latent
 import XCTest
 
 /// `latent detector fit | score | evaluate` as a new user meets them: a CSV with a header
@@ -200,6 +201,31 @@ final class DetectorCommandTests: XCTestCase {
         ])
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(unknown.stderr.contains("fpr ALPHA"), unknown.stderr)
+    }
+
+    /// An array holding a NaN is refused as a CSV cell is (it would score as NaN and never
+    /// be flagged), in the command line's words; --skip-non-finite scores the other rows.
+    func testScoringAnArrayWithNaNIsRefusedOrSkipsTheRow() throws {
+        let dir = try temporaryDirectory(self)
+        let det = try fitCells(dir)
+        let rows = dir.appendingPathComponent("rows.npy")
+        var values = (0..<24).map { Float($0 % 7) }
+        values[8 + 5] = .nan
+        try NPYFile.write(Tensor(shape: [3, 8], scalars: values), to: rows)
+        let out = dir.appendingPathComponent("scores.csv")
+        let refused = try latent(["detector", "score", det.path, "--input", rows.path, "--output", out.path])
+        XCTAssertNotEqual(refused.status, 0)
+        for fragment in ["rows.npy: row 1, value 5 of the row is nan", "give --skip-non-finite"] {
+            XCTAssertTrue(refused.stderr.contains(fragment), refused.stderr)
+        }
+        let skipped = try latent([
+            "detector", "score", det.path, "--input", rows.path, "--output", out.path, "--skip-non-finite",
+        ])
+        XCTAssertEqual(skipped.status, 0, skipped.stderr)
+        XCTAssertTrue(skipped.stderr.contains("skipped 1 rows with NaN"), skipped.stderr)
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 3, "header and two rows: \(lines)")
+        XCTAssertFalse(lines.contains { $0.contains("nan") }, "\(lines)")
     }
 
     func testScoringTheWrongWidthAndBrokenDirectoriesFail() throws {

@@ -58,6 +58,8 @@ void latent_bias_act_level(int level, const float *z, const float *bias, float *
 void latent_act_grad(const float *g, const float *y, float *dz, long n, int act);
 /// out[c] = Σ_r x[r, c].
 void latent_column_sums(const float *x, float *out, long rows, long cols);
+/// The index of the first NaN or ±Inf in x[0..<n], or −1 when every value is finite.
+long latent_first_non_finite(const float *x, long n);
 /// Σ (p − t)² (kind 0) or Σ |p − t| (kind 1), accumulated in double across blocks.
 double latent_distance_sum(const float *p, const float *t, long n, int kind);
 /// out[r] = latent_distance_sum(p + r·ldp, t + r·ldt, n, kind) for r < rows, the same bits,

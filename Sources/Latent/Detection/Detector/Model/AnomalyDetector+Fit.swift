@@ -44,11 +44,6 @@ extension AnomalyDetector {
         let n = x.shape[0]
         let d = schema.featureCount
         let flat = x.reshaped([n, d])
-        if let bad = flat.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
-            throw DetectorError.insufficientData(
-                "row \(bad / d), feature \(bad % d) is \(flat.scalars[bad]); every value must be a finite number"
-            )
-        }
         let isNormal = isNormal ?? [Bool](repeating: true, count: n)
         guard isNormal.count == n else {
             throw DetectorError.insufficientData("there are \(n) rows but \(isNormal.count) labels")

@@ -112,8 +112,8 @@ public struct DetectorData {
     ///   - labelColumn: `nil` means none, except column 0 for `tsv` (the UCR layout).
     ///   - header: whether a CSV/TSV file has a header row (detected by default).
     ///   - labelsFile: labels in a separate file (npy, idx or a one-column csv), one per row.
-    ///   - skippingNonFiniteRows: drop CSV/TSV rows holding NaN or ±Inf (counted in the
-    ///     summary) instead of refusing the file.
+    ///   - skippingNonFiniteRows: drop rows holding NaN or ±Inf (counted in the summary)
+    ///     instead of refusing the file.
     ///   - arrayKeys: the arrays of a `.npz` archive to read (`X`, and `y` when present).
     /// - Throws: ``DataError`` naming the file, line and column of bad input;
     ///   ``DetectorError`` for label problems.
@@ -163,6 +163,9 @@ public struct DetectorData {
             data.labels = labels
             data.defaultNormalLabel = nil
             data.summary += ", labels from \(DataError.name(of: labelsFile))"
+        }
+        if format != .csv && format != .tsv {  // the table reader screens its own cells
+            try data.screenNonFiniteRows(skipping: skippingNonFiniteRows)
         }
         return data
     }

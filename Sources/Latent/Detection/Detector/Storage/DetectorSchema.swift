@@ -48,8 +48,10 @@ public struct DetectorSchema: Codable, Equatable, Sendable {
         return "f\(index)"
     }
 
-    /// Throws unless a batch `[n, …]` has this schema's feature count.
-    /// - Throws: ``DetectorError/schemaMismatch(source:message:)`` naming `source`.
+    /// Throws unless a batch `[n, …]` has this schema's feature count and every value is a
+    /// finite number (a NaN would score as NaN, and `NaN > threshold` flag nothing).
+    /// - Throws: ``DetectorError/schemaMismatch(source:message:)`` naming `source`, and the
+    ///   row and feature of the first NaN or ±Inf.
     public func check(_ batch: Tensor, source: String) throws {
         let features = batch.shape.dropFirst().reduce(1, *)
         guard batch.rank >= 2, features == featureCount else {
@@ -59,6 +61,19 @@ public struct DetectorSchema: Codable, Equatable, Sendable {
                     + "(shape \(batch.shape)) but the detector was fitted on \(featureCount) "
                     + "(example shape \(exampleShape)); give data with the same columns as the training file"
             )
+        }
+        if let bad = batch.firstNonFiniteIndex {
+            let (row, feature) = bad.quotientAndRemainder(dividingBy: featureCount)
+            let value = batch.withUnsafeBufferPointer { $0[bad] }
+            let name = featureName(feature)
+            let place =
+                isImage
+                ? "value \(feature) (pixel \(name))"
+                : "feature \(feature)" + (name == "f\(feature)" ? "" : " (\"\(name)\")")
+            throw DetectorError.schemaMismatch(
+                source: source,
+                message: "row \(row), \(place) is \(value); every value must be a finite number "
+                    + "(rows and features count from 0)")
         }
     }
 }

@@ -97,6 +97,21 @@ final class AnomalyDetectorTests: XCTestCase {
         }
     }
 
+    /// Scoring a NaN gives NaN, and `NaN > threshold` flags nothing: the library refuses
+    /// such rows itself, naming the row and feature, whatever the caller read them from.
+    func testNonFiniteScoringValueIsRejected() throws {
+        let (x, _) = DetectorTestData.rows(count: 40, seed: 6)
+        let detector = try AnomalyDetector.fit(x, configuration: DetectorTestData.quickConfiguration())
+        var bad = x
+        let d = bad.shape[1]
+        bad.withUnsafeMutableBufferPointer { $0[2 * d + 1] = .infinity }
+        for call in [{ _ = try detector.score(bad) }, { _ = try detector.evaluate(bad) }] {
+            XCTAssertThrowsError(try call()) { error in
+                XCTAssertTrue("\(error)".contains("row 2, feature 1 is inf"), "\(error)")
+            }
+        }
+    }
+
     /// 8×8 images: a bright square in the top-left is normal, anywhere else anomalous.
     func squares(count: Int, seed: UInt64) -> (images: Tensor, isNormal: [Bool]) {
         var values: [Float] = []

@@ -67,4 +67,28 @@ final class DetectorDataNPZTests: XCTestCase {
         let data = try DetectorData.read(url, for: schema)
         XCTAssertEqual(data.features.scalars, [1, 2, 3, 4, 5, 6])
     }
+
+    /// A NaN in an array is refused naming the file, row and value (scored, it would come
+    /// out as NaN and never be flagged); skipping leaves its row and label out.
+    func testNonFiniteValuesAreRefusedOrTheirRowsSkipped() throws {
+        let x = NPYArray(Tensor(shape: [4, 2], scalars: [1, 2, 3, .nan, 5, 6, -.infinity, 8]))
+        let url = try write(["X": x, "y": NPYArray(integers: [0, 1, 0, 1])], "nan.npz")
+        XCTAssertThrowsError(try DetectorData.read(url)) { error in
+            XCTAssertEqual((error as? DataError)?.kind, .nonFinite, "\(error)")
+            XCTAssertTrue("\(error)".contains("nan.npz: row 1, value 1 of the row is nan"), "\(error)")
+        }
+        let data = try DetectorData.read(url, skippingNonFiniteRows: true)
+        XCTAssertEqual(data.features.scalars, [1, 2, 5, 6])
+        XCTAssertEqual(data.labels, ["0", "0"])
+        XCTAssertTrue(data.summary.contains("skipped 2 rows with NaN or infinite values"), data.summary)
+
+        let npy = try temporaryDirectory(self).appendingPathComponent("nan.npy")
+        try NPYFile.write(Tensor(shape: [2, 2], scalars: [.nan, 1, 2, .infinity]), to: npy)
+        XCTAssertThrowsError(try DetectorData.read(npy)) { error in
+            XCTAssertTrue("\(error)".contains("nan.npy: row 0, value 0 of the row is nan"), "\(error)")
+        }
+        XCTAssertThrowsError(try DetectorData.read(npy, skippingNonFiniteRows: true)) { error in
+            XCTAssertTrue("\(error)".contains("every one of its 2 rows"), "\(error)")
+        }
+    }
 }

@@ -149,6 +149,25 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// The first NaN or ±Inf is found wherever it is: in a block of 64, at a block's edge,
+    /// in the tail after the blocks, with a later one ignored; none gives −1.
+    func testFirstNonFiniteIsFoundAtEveryPosition() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            let clean = (0..<n).map { Float($0) * 1e30 - 3e31 }  // large but finite
+            XCTAssertEqual(latent_first_non_finite(clean, n), -1, "n \(n)")
+            for position in Set([0, 1, 62, 63, 64, 127, 128, n - 1].filter { $0 >= 0 && $0 < n }) {
+                for bad: Float in [.nan, .infinity, -.infinity, -.nan] {
+                    var x = clean
+                    x[position] = bad
+                    if position + 3 < n { x[position + 3] = .nan }
+                    XCTAssertEqual(latent_first_non_finite(x, n), position, "n \(n), at \(position), \(bad)")
+                }
+            }
+        }
+        XCTAssertEqual(Tensor(shape: [2, 2], scalars: [1, 2, .infinity, 4]).firstNonFiniteIndex, 2)
+        XCTAssertNil(Tensor(shape: [2], scalars: [.greatestFiniteMagnitude, -0.0]).firstNonFiniteIndex)
+    }
+
     /// Column sums add the rows in order: the narrow widths kept in registers must give
     /// the bits of that order, computed here one float at a time.
     func testColumnSumsAddTheRowsInOrderAtEveryWidth() {
