@@ -82,6 +82,12 @@ final class DetectorDataNPZTests: XCTestCase {
         XCTAssertEqual(data.labels, ["0", "0"])
         XCTAssertTrue(data.summary.contains("skipped 2 rows with NaN or infinite values"), data.summary)
 
+        let labelled = try write(["X": rows, "y": NPYArray(Tensor(shape: [3], scalars: [0, .nan, 1]))], "y.npz")
+        XCTAssertThrowsError(try DetectorData.read(labelled)) { error in
+            XCTAssertTrue("\(error)".contains("y.npz: the label of row 1 is nan"), "\(error)")
+        }
+        XCTAssertEqual(try DetectorData.read(labelled, skippingNonFiniteRows: true).labels, ["0", "1"])
+
         let npy = try temporaryDirectory(self).appendingPathComponent("nan.npy")
         try NPYFile.write(Tensor(shape: [2, 2], scalars: [.nan, 1, 2, .infinity]), to: npy)
         XCTAssertThrowsError(try DetectorData.read(npy)) { error in
