@@ -20,7 +20,10 @@ extension DetectorData {
             let what: String
             if let v = firstValue, firstLabel.map({ $0 >= v / width }) ?? true {
                 let (row, j) = v.quotientAndRemainder(dividingBy: width)
-                what = "row \(row), value \(j) of the row is \(features.withUnsafeBufferPointer { $0[v] })"
+                let value = features.withUnsafeBufferPointer { $0[v] }
+                // A float64 array's 1e300 arrives here as inf.
+                let range = value.isNaN ? "" : " (infinite, or beyond the Float range)"
+                what = "row \(row), value \(j) of the row is \(value)\(range)"
             } else {
                 what = "the label of row \(firstLabel!) is \(labels![firstLabel!])"
             }

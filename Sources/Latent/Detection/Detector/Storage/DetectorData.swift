@@ -192,7 +192,12 @@ public struct DetectorData {
     {
         var x = tensor
         if x.rank == 1 { x = x.reshaped([x.shape[0], 1]) }
-        guard x.rank >= 2, x.rank <= 4, x.shape[0] > 0 else {
+        guard x.rank == 0 || x.shape[0] > 0 else {
+            throw DataError(
+                .empty, file: source, message: "the array has no rows (shape \(tensor.shape))",
+                remedy: "Give an array with at least one row.")
+        }
+        guard x.rank >= 2, x.rank <= 4 else {
             throw DataError(
                 .unsupported, file: source,
                 message:

@@ -96,5 +96,17 @@ final class DetectorDataNPZTests: XCTestCase {
         XCTAssertThrowsError(try DetectorData.read(npy, skippingNonFiniteRows: true)) { error in
             XCTAssertTrue("\(error)".contains("every one of its 2 rows"), "\(error)")
         }
+        // float64 beyond the Float range arrives as inf; an array without rows is empty.
+        let wide = [1.0, 1e300].flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        try NPYFile.write(NPYArray(dataType: .float64, shape: [1, 2], bytes: wide), to: npy)
+        XCTAssertThrowsError(try DetectorData.read(npy)) { error in
+            XCTAssertTrue(
+                "\(error)".contains("value 1 of the row is inf (infinite, or beyond the Float range)"), "\(error)")
+        }
+        try NPYFile.write(Tensor(shape: [0, 3], scalars: []), to: npy)
+        XCTAssertThrowsError(try DetectorData.read(npy)) { error in
+            XCTAssertEqual((error as? DataError)?.kind, .empty, "\(error)")
+            XCTAssertTrue("\(error)".contains("the array has no rows (shape [0, 3])"), "\(error)")
+        }
     }
 }
