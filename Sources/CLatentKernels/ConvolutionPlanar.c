@@ -85,7 +85,7 @@ AVX512 static inline __m512 finish(__m512 v, __m512 bias, int hasBias, int relu)
         for (int j = 0; j < PB; j++) {                                                                         \
             const long first = p0 + j * 16, count = L->pixels - first < 16 ? L->pixels - first : 16;           \
             if (count <= 0) break;                                                                             \
-            const __mmask16 lanes = latent_first_lanes(count);                                           \
+            const __mmask16 lanes = latent_first_lanes(count);                                                 \
             for (int f = 0; f < FB; f++)                                                                       \
                 _mm512_mask_i32scatter_ps(y + first * F + f0 + f, lanes, offsets, acc[f][j], 4);               \
         }                                                                                                      \

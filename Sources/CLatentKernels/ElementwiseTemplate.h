@@ -307,15 +307,16 @@ static void FN(distance_sums)(const float *p, long ldp, const float *t, long ldt
 // The index of the first NaN or ±Inf in x[0..<n], or −1: blocks of 64 tested with integer
 // operations on the exponent bits (vectorised; a float comparison loop that stops at the
 // first hit is not), a block with a hit scanned again element by element.
+static inline int FN(non_finite)(float v) { return (FN(bits_of)(v) & 0x7F800000u) == 0x7F800000u; }
 static long FN(first_non_finite)(const float *x, long n) {
     long i = 0;
     for (; i + 64 <= n; i += 64) {
         uint32_t hit = 0;
-        for (long k = i; k < i + 64; k++) hit |= (FN(bits_of)(x[k]) & 0x7F800000u) == 0x7F800000u;
+        for (long k = i; k < i + 64; k++) hit |= FN(non_finite)(x[k]);
         if (hit) break;
     }
     for (; i < n; i++)
-        if ((FN(bits_of)(x[i]) & 0x7F800000u) == 0x7F800000u) return i;
+        if (FN(non_finite)(x[i])) return i;
     return -1;
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Latent
 
 /// A checked inference request.
 struct ParsedInference {
@@ -20,7 +21,7 @@ func checkedInference(
     id: String?, rows n: Int, values: [Float], features d: Int, explain value: ParameterValue?,
     outputs requested: [String]?, limits: ServerLimits
 ) throws -> ParsedInference {
-    if let bad = values.firstIndex(where: { !$0.isFinite }) {
+    if let bad = values.withUnsafeBufferPointer(Tensor.firstNonFiniteIndex(in:)) {
         throw V2Error(.badRequest, "row \(bad / d), feature \(bad % d) is not a finite FP32 number")
     }
     var explain = 0

@@ -4,9 +4,12 @@ extension Tensor {
     /// The flat index of the first NaN or ±Inf, or nil when every value is finite: one
     /// vectorised pass, cheap next to anything that then computes with the values.
     public var firstNonFiniteIndex: Int? {
-        withUnsafeBufferPointer { x in
-            let i = latent_first_non_finite(x.baseAddress, x.count)
-            return i < 0 ? nil : i
-        }
+        withUnsafeBufferPointer(Self.firstNonFiniteIndex(in:))
+    }
+
+    /// ``firstNonFiniteIndex`` of values not (yet) in a tensor, such as a request's.
+    public static func firstNonFiniteIndex(in values: UnsafeBufferPointer<Float>) -> Int? {
+        let i = latent_first_non_finite(values.baseAddress, values.count)
+        return i < 0 ? nil : i
     }
 }
