@@ -10,12 +10,18 @@ final class Vector: Module {
 }
 
 extension OptimizerTests {
-    /// Adam and AdamW over 517 elements for 6 steps against the update rule written out in
-    /// double precision, one element at a time.
+    /// Adam and AdamW over 517 and 2,503 elements (the kernel works in chunks of 1,024, each
+    /// with a tail) for 6 steps against the update rule written out in double precision,
+    /// one element at a time.
     func testAdamVectorBodyMatchesAScalarReference() {
+        for count in [517, 2_503] {
+            adamMatchesAScalarReference(count: count)
+        }
+    }
+
+    private func adamMatchesAScalarReference(count: Int) {
         for (decay, decoupled) in [(Float(0), false), (0.1, false), (0.1, true)] {
             var g = RandomGenerator(seed: 41)
-            let count = 517
             let start = (0..<count).map { _ in Float.random(in: -2...2, using: &g) }
             let curvature = (0..<count).map { _ in Float.random(in: 0.1...3, using: &g) }
             let module = Vector(start)
@@ -46,7 +52,7 @@ extension OptimizerTests {
                 for i in 0..<count {
                     XCTAssertEqual(
                         Double(got[i]), theta[i], accuracy: 1e-5 * (1 + Swift.abs(theta[i])),
-                        "step \(t) element \(i) decay \(decay) decoupled \(decoupled)")
+                        "count \(count) step \(t) element \(i) decay \(decay) decoupled \(decoupled)")
                 }
                 // Continue from Latent's own values: the reference checks one step at a time.
                 theta = got.map(Double.init)
