@@ -68,6 +68,9 @@ void latent_distance_sums(const float *p, long ldp, const float *t, long ldt, lo
                           double *out);
 /// out = s·(p − t) (kind 0) or s·sign(p − t) (kind 1).
 void latent_distance_grad(const float *p, const float *t, float *out, long n, float s, int kind);
+/// dst[k·row ..< (k+1)·row] = src[indices[k]·row ..< …] for k < count (rows in range: the
+/// caller checks), prefetching rows ahead.
+void latent_gather_rows(const float *src, long row, const long *indices, long count, float *dst);
 /// One fused Adam step (Keras's form) over n parameters; the gradient is g, or g + g2
 /// (added in that order) when g2 is not null.
 void latent_adam(float *p, const float *g, const float *g2, float *m, float *v, long n, float b1, float b2,

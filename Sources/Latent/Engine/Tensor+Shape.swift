@@ -1,3 +1,5 @@
+import CLatentKernels
+
 extension Tensor {
     /// The same elements viewed with another shape; one axis may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) -> Tensor {
@@ -103,10 +105,15 @@ extension Tensor {
         let rowSize = count / Swift.max(shape[0], 1)
         var outShape = shape
         outShape[0] = indices.count
+        for r in indices {
+            precondition(r >= 0 && r < shape[0], "Row index \(r) is out of range for \(shape[0]) rows.")
+        }
         let out = Tensor(shape: outShape) { dst in
-            for (k, r) in indices.enumerated() {
-                precondition(r >= 0 && r < shape[0], "Row index \(r) is out of range for \(shape[0]) rows.")
-                (dst.baseAddress! + k * rowSize).update(from: storage.pointer + r * rowSize, count: rowSize)
+            guard let d = dst.baseAddress, !indices.isEmpty else { return }
+            indices.withUnsafeBufferPointer { rows in
+                rows.withMemoryRebound(to: CLong.self) {
+                    latent_gather_rows(storage.pointer, rowSize, $0.baseAddress!, indices.count, d)
+                }
             }
         }
         return Tensor.recorded(out, inputs: [self]) { [shape] g in

@@ -130,6 +130,25 @@ final class TensorOpsTests: XCTestCase {
         assertClose(x.rows(1..<2), Tensor([[4, 5, 6]]))
     }
 
+    /// Batches of every length up to past the gather's prefetch distance (about 4 KB of rows
+    /// ahead), for short rows, rows of exactly 4 KB and longer ones; and no rows at all.
+    func testGatheringRowsCopiesEachRowInOrder() {
+        var g = RandomGenerator(seed: 7)
+        for rowSize in [1, 3, 140, 1024, 1100] {
+            let rows = 40
+            let x = Tensor.randomUniform([rows, rowSize], using: &g)
+            let values = x.scalars
+            for count in [1, 2, 5, 29, 64] {
+                let indices = (0..<count).map { _ in Int.random(in: 0..<rows, using: &g) }
+                let batch = x.gathering(rows: indices)
+                XCTAssertEqual(batch.shape, [count, rowSize])
+                let expected = indices.flatMap { values[($0 * rowSize)..<(($0 + 1) * rowSize)] }
+                XCTAssertEqual(batch.scalars, expected, "row size \(rowSize), \(count) rows")
+            }
+        }
+        XCTAssertEqual(Tensor([[1, 2], [3, 4]]).gathering(rows: []).shape, [0, 2])
+    }
+
     func testValueSemantics() {
         let a = Tensor([1, 2, 3])
         var b = a
