@@ -45,6 +45,11 @@ if [ "$install" = 1 ]; then
 fi
 
 swift build -c release --product latent >&2
+# The vCPUs' distance (bench/vcpu_round_trip.c): a host may move them between a shared
+# L3 and different dies, which changes every two-thread number; each table prints it.
+round_trip_bin=$(mktemp)
+round_trip() { [ -x "$round_trip_bin" ] && "$round_trip_bin" || echo "n/a"; }
+cc -O2 -pthread bench/vcpu_round_trip.c -o "$round_trip_bin" 2>/dev/null || rm -f "$round_trip_bin"
 workloads=$([ "$workload" = all ] && echo "fashion-ae fashion-denoise ecg-ae mnist-vae lenet" || echo "$workload")
 peer_threads=${threads:-2}
 latent_threads=()
@@ -57,9 +62,10 @@ stop_busy() {
     for p in "${busy_pids[@]}"; do wait "$p" 2>/dev/null || true; done
     busy_pids=()
 }
-trap stop_busy EXIT
+trap 'stop_busy; rm -f "$round_trip_bin"' EXIT
 
 for condition in $conditions; do
+    trip_before=$(round_trip)
     prefix=()
     case "$condition" in
         busy)
@@ -88,8 +94,9 @@ for condition in $conditions; do
         done
     done
     stop_busy
-    cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-    title="Condition: $condition ($([ "$condition" = busy ] && echo "one nice -n 19 busy loop per CPU, " || true)$([ "$condition" = one-cpu ] && echo "taskset -c 0, " || true)load average before: $load; $cpus CPUs, $cpu; $repeats repeats, $epochs epochs)"
+    trip_after=$(round_trip)
+    cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' '))"
+    title="Condition: $condition ($([ "$condition" = busy ] && echo "one nice -n 19 busy loop per CPU, " || true)$([ "$condition" = one-cpu ] && echo "taskset -c 0, " || true)load average before: $load; $cpus CPUs, $cpu; vCPU round trip before / after: $trip_before / $trip_after; $repeats repeats, $epochs epochs)"
     python3 bench/table.py "$out" "$title"
     echo "(raw results in $out)" >&2
     echo
